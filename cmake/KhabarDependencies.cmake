@@ -1,0 +1,20 @@
+# Every dependency is a Debian package; scripts/setup installs them.
+find_package(PkgConfig REQUIRED)
+find_package(ICU 70 REQUIRED COMPONENTS uc i18n)
+find_package(SQLite3 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(GTest REQUIRED)
+if(KHABAR_BENCHMARKS)
+  find_package(benchmark REQUIRED)
+endif()
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
+
+# CLD2 ships neither a CMake config nor a pkg-config file.
+find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h REQUIRED)
+find_library(CLD2_LIBRARY cld2 REQUIRED)
+add_library(khabar_cld2 INTERFACE)
+target_include_directories(khabar_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
+target_link_libraries(khabar_cld2 INTERFACE ${CLD2_LIBRARY})

@@ -1,0 +1,23 @@
+include(GoogleTest)
+
+# khabar_stage(<name> SOURCES ... [DEPS ...] [TESTS ...] [BENCHMARKS ...])
+# One pipeline stage: the library khabar_<name>, its unit tests (<name>_test, run by CTest)
+# and its micro-benchmarks, collected into bench/'s khabar_benchmarks binary.
+function(khabar_stage name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;TESTS;BENCHMARKS" ${ARGN})
+  add_library(khabar_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(khabar_${name} PUBLIC "${PROJECT_SOURCE_DIR}/include"
+                                                   "${PROJECT_SOURCE_DIR}/src")
+  target_link_libraries(khabar_${name} PUBLIC ${ARG_DEPS} PRIVATE khabar_warnings)
+  if(ARG_TESTS)
+    add_executable(${name}_test ${ARG_TESTS})
+    target_link_libraries(${name}_test PRIVATE khabar_${name} khabar_warnings GTest::gtest_main
+                                                GTest::gmock)
+    gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  endif()
+  if(ARG_BENCHMARKS)
+    list(TRANSFORM ARG_BENCHMARKS PREPEND "${CMAKE_CURRENT_SOURCE_DIR}/")
+    set_property(GLOBAL APPEND PROPERTY KHABAR_BENCHMARK_SOURCES ${ARG_BENCHMARKS})
+    set_property(GLOBAL APPEND PROPERTY KHABAR_BENCHMARK_LIBS khabar_${name})
+  endif()
+endfunction()

@@ -1,0 +1,34 @@
+#include "khabar/language.h"
+
+#include <gtest/gtest.h>
+
+namespace khabar {
+namespace {
+
+TEST(Language, TellsArabicFromEnglish) {
+  const LanguageGuess ar = identify_language(
+      "أكد رئيس كازاخستان أن بلاده نجت من محاولة انقلاب، جرى تدبيرها من قبل مجموعة منفردة، "
+      "واصفا ما حدث بأعنف اضطرابات تشهدها البلاد منذ سنوات.");
+  EXPECT_EQ(ar.code, "ar");
+  EXPECT_TRUE(ar.reliable);
+  EXPECT_GT(ar.confidence, 0.9);
+
+  const LanguageGuess en = identify_language(
+      "Kazakhstan's president said the country had survived an attempted coup organised by a "
+      "single group, calling it the worst unrest the country has seen in years.");
+  EXPECT_EQ(en.code, "en");
+  EXPECT_TRUE(en.reliable);
+}
+
+TEST(Language, EmptyOrSymbolsIsUndetermined) {
+  EXPECT_EQ(identify_language("").code, "und");
+  EXPECT_EQ(identify_language("   \n ").code, "und");
+  EXPECT_FALSE(identify_language("12345 !!!").reliable);
+}
+
+TEST(Language, InvalidUtf8DoesNotCrash) {
+  EXPECT_NO_FATAL_FAILURE(identify_language("\xFF\xFE\xC3 abc"));
+}
+
+}  // namespace
+}  // namespace khabar

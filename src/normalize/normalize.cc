@@ -1,0 +1,218 @@
+#include "khabar/normalize.h"
+
+#include <unicode/bytestream.h>
+#include <unicode/edits.h>
+#include <unicode/normalizer2.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "normalize/internal/folding_table.h"
+#include "text/utf8.h"
+
+namespace khabar {
+namespace {
+
+using normalize_internal::FoldingTable;
+
+const icu::Normalizer2& nfkc_casefold() {
+  static const icu::Normalizer2* instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_FAILURE(status)) {
+      // Only a broken ICU installation gets here; nothing sensible can run without it.
+      std::cerr << "khabar: ICU NFKC_Casefold data unavailable: " << u_errorName(status) << "\n";
+      std::abort();
+    }
+    return n;
+  }();
+  return *instance;
+}
+
+// Offset bookkeeping is a template policy so that the plain path (ids, matching) pays nothing
+// for the map that only highlighting needs.
+struct NoOffsets {
+  void emit(size_t /*source_byte*/, size_t /*count*/) {}
+  void finish(size_t /*source_size*/) {}
+};
+
+class Offsets {
+ public:
+  explicit Offsets(const std::vector<uint32_t>& previous) : previous_(previous) {}
+  // `count` output bytes came from the source character that starts at `source_byte`.
+  void emit(size_t source_byte, size_t count) {
+    out_.insert(out_.end(), count, previous_[source_byte]);
+  }
+  void finish(size_t source_size) { out_.push_back(previous_[source_size]); }
+  std::vector<uint32_t> take() { return std::move(out_); }
+
+ private:
+  const std::vector<uint32_t>& previous_;
+  std::vector<uint32_t> out_;
+};
+
+std::string apply_nfkc_casefold(std::string_view in, icu::Edits* edits) {
+  std::string out;
+  out.reserve(in.size() + in.size() / 8);
+  icu::StringByteSink<std::string> sink(&out);
+  UErrorCode status = U_ZERO_ERROR;
+  nfkc_casefold().normalizeUTF8(0, icu::StringPiece(in.data(), static_cast<int32_t>(in.size())),
+                                sink, edits, status);
+  if (U_FAILURE(status)) return std::string(in);  // only on allocation failure
+  return out;
+}
+
+std::vector<uint32_t> map_through_edits(const icu::Edits& edits,
+                                        const std::vector<uint32_t>& previous) {
+  std::vector<uint32_t> out;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Edits::Iterator it = edits.getFineIterator();
+  while (it.next(status)) {
+    const auto source = static_cast<size_t>(it.sourceIndex());
+    if (it.hasChange()) {
+      out.insert(out.end(), static_cast<size_t>(it.newLength()), previous[source]);
+    } else {
+      out.insert(out.end(), previous.begin() + static_cast<ptrdiff_t>(source),
+                 previous.begin() + static_cast<ptrdiff_t>(source) +
+                     static_cast<ptrdiff_t>(it.oldLength()));
+    }
+  }
+  out.push_back(previous.back());
+  return out;
+}
+
+// Applies the folding table and collapses whitespace. Sets `deleted` when a rule removed a
+// character, the one case where the result may stop being NFKC-normalised.
+template <typename OffsetPolicy>
+std::string fold(std::string_view in, uint32_t enabled_classes, bool& deleted,
+                 OffsetPolicy& offsets) {
+  const FoldingTable& table = FoldingTable::embedded();
+  std::string out;
+  out.reserve(in.size());
+  enum class Pending { kNone, kSpace, kNewline };
+  Pending pending = Pending::kNone;
+  size_t pending_source = 0;
+  auto flush_space = [&] {
+    if (pending != Pending::kNone && !out.empty()) {
+      out.push_back(pending == Pending::kNewline ? '\n' : ' ');
+      offsets.emit(pending_source, 1);
+    }
+    pending = Pending::kNone;
+  };
+  auto note_space = [&](char32_t c, size_t source) {
+    if (pending == Pending::kNone) pending_source = source;
+    if (text::is_line_break(c)) {
+      pending = Pending::kNewline;
+    } else if (pending == Pending::kNone) {
+      pending = Pending::kSpace;
+    }
+  };
+
+  size_t i = 0;
+  while (i < in.size()) {
+    const size_t start = i;
+    const auto byte = static_cast<unsigned char>(in[i]);
+    if (byte < 0x80) {
+      ++i;
+      if (text::is_space(byte)) {
+        note_space(byte, start);
+      } else {
+        flush_space();
+        out.push_back(static_cast<char>(byte));
+        offsets.emit(start, 1);
+      }
+      continue;
+    }
+    const int32_t decoded = text::next_code_point(in, i);
+    const char32_t c = decoded < 0 ? text::kReplacementCharacter : static_cast<char32_t>(decoded);
+    const normalize_internal::FoldingRule* rule = table.find(c);
+    if (rule != nullptr && (enabled_classes & (1u << rule->rule_class)) != 0) {
+      if (rule->replacement.empty()) {
+        deleted = true;
+        continue;
+      }
+      flush_space();
+      out.append(rule->replacement);
+      offsets.emit(start, rule->replacement.size());
+    } else if (text::is_space(c)) {
+      note_space(c, start);
+    } else {
+      flush_space();
+      out.append(in.substr(start, i - start));
+      offsets.emit(start, i - start);
+    }
+  }
+  offsets.finish(in.size());
+  return out;
+}
+
+bool is_nfkc_casefolded(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const bool normalized = nfkc_casefold().isNormalizedUTF8(
+      icu::StringPiece(s.data(), static_cast<int32_t>(s.size())), status);
+  return U_SUCCESS(status) && normalized;
+}
+
+// A deletion can only expose a combining sequence once per layer of deleted characters, so
+// the fixpoint is reached in a couple of rounds; the bound guards against a table mistake.
+constexpr int kMaxRounds = 4;
+
+}  // namespace
+
+Normalizer::Normalizer(NormalizeOptions options) : options_(options) {
+  const FoldingTable& table = FoldingTable::embedded();
+  enabled_classes_ = ~0u;
+  if (!options_.fold_hamza_carriers) enabled_classes_ &= ~table.class_bit("hamza_carrier");
+}
+
+std::string Normalizer::normalize(std::string_view input) const {
+  std::string valid;
+  if (text::find_invalid_utf8(input) != text::kNoInvalidByte) {
+    valid = text::to_valid_utf8(input);
+    input = valid;
+  }
+  std::string current = apply_nfkc_casefold(input, nullptr);
+  NoOffsets no_offsets;
+  for (int round = 0;; ++round) {
+    bool deleted = false;
+    std::string folded = fold(current, enabled_classes_, deleted, no_offsets);
+    if (!deleted || round + 1 == kMaxRounds || is_nfkc_casefolded(folded)) return folded;
+    current = apply_nfkc_casefold(folded, nullptr);
+  }
+}
+
+NormalizedText Normalizer::normalize_with_offsets(std::string_view original) const {
+  // Invalid bytes become U+FFFD (3 bytes) in the working copy; the map below points each
+  // working byte back to its byte in the caller's text.
+  std::string working;
+  std::vector<uint32_t> origin;
+  origin.reserve(original.size() + 1);
+  size_t i = 0;
+  while (i < original.size()) {
+    const size_t start = i;
+    if (text::next_code_point(original, i) < 0) {
+      text::append_code_point(working, text::kReplacementCharacter);
+      origin.insert(origin.end(), 3, static_cast<uint32_t>(start));
+    } else {
+      working.append(original.substr(start, i - start));
+      for (size_t b = start; b < i; ++b) origin.push_back(static_cast<uint32_t>(b));
+    }
+  }
+  origin.push_back(static_cast<uint32_t>(original.size()));
+
+  for (int round = 0;; ++round) {
+    icu::Edits edits;
+    std::string casefolded = apply_nfkc_casefold(working, &edits);
+    origin = map_through_edits(edits, origin);
+    Offsets offsets(origin);
+    bool deleted = false;
+    std::string folded = fold(casefolded, enabled_classes_, deleted, offsets);
+    origin = offsets.take();
+    if (!deleted || round + 1 == kMaxRounds || is_nfkc_casefolded(folded)) {
+      return NormalizedText{std::move(folded), std::move(origin)};
+    }
+    working = std::move(folded);
+  }
+}
+
+}  // namespace khabar

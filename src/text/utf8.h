@@ -1,0 +1,58 @@
+// Text primitives shared by every stage: UTF-8 stepping (through ICU's macros), line spans with
+// byte offsets into the original text, and whitespace/word helpers. Offsets are always byte
+// offsets into the UTF-8 text they were computed on, because removals and highlights are stored
+// as such.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace khabar::text {
+
+inline constexpr size_t kNoInvalidByte = static_cast<size_t>(-1);
+inline constexpr char32_t kReplacementCharacter = 0xFFFD;
+
+// Byte offset of the first ill-formed UTF-8 sequence, or kNoInvalidByte.
+size_t find_invalid_utf8(std::string_view s);
+
+// Replaces each ill-formed sequence by U+FFFD, so later stages can assume valid UTF-8.
+std::string to_valid_utf8(std::string_view s);
+
+// Decodes the code point at s[i] and advances i past it; an ill-formed sequence yields a
+// negative value and i moves past the bad bytes.
+int32_t next_code_point(std::string_view s, size_t& i);
+
+void append_code_point(std::string& out, char32_t c);
+
+// Length of the longest prefix of s of at most max_bytes that ends on a code point boundary.
+size_t utf8_prefix_length(std::string_view s, size_t max_bytes);
+
+// Unicode White_Space, plus the zero-width space that some outlets paste between words.
+bool is_space(char32_t c);
+bool is_line_break(char32_t c);
+
+struct Span {
+  size_t begin = 0;
+  size_t end = 0;
+  size_t size() const { return end - begin; }
+  bool empty() const { return begin == end; }
+  std::string_view of(std::string_view s) const { return s.substr(begin, end - begin); }
+};
+
+// Lines of s split at \n, \r\n or \r; spans exclude the terminators.
+std::vector<Span> split_lines(std::string_view s);
+
+// The span of s without leading and trailing Unicode whitespace, relative to s.
+Span trim_span(std::string_view s);
+std::string_view trim(std::string_view s);
+
+// Whitespace-separated words.
+size_t count_words(std::string_view s);
+
+// Collapses every whitespace run to one ASCII space and trims.
+std::string collapse_spaces(std::string_view s);
+
+}  // namespace khabar::text

@@ -1,0 +1,54 @@
+#include "text/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace khabar::text {
+namespace {
+
+TEST(Utf8, FindsFirstInvalidByte) {
+  EXPECT_EQ(find_invalid_utf8("كازاخستان abc"), kNoInvalidByte);
+  EXPECT_EQ(find_invalid_utf8("ab\xC3"), 2u);             // truncated sequence at the end
+  EXPECT_EQ(find_invalid_utf8("كا\xFFز"), 4u);            // stray byte after two letters
+  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);       // encoded surrogate
+  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);           // overlong slash
+}
+
+TEST(Utf8, ReplacesInvalidSequences) {
+  EXPECT_EQ(to_valid_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(to_valid_utf8("سلام"), "سلام");
+}
+
+TEST(Utf8, PrefixNeverSplitsACodePoint) {
+  const std::string s = "سلام";  // 8 bytes
+  EXPECT_EQ(utf8_prefix_length(s, 3), 2u);
+  EXPECT_EQ(utf8_prefix_length(s, 4), 4u);
+  EXPECT_EQ(utf8_prefix_length(s, 100), 8u);
+}
+
+TEST(Utf8, SplitsLinesAtEveryConvention) {
+  const std::string s = "a\nbb\r\nccc\rd";
+  const auto lines = split_lines(s);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].of(s), "a");
+  EXPECT_EQ(lines[1].of(s), "bb");
+  EXPECT_EQ(lines[2].of(s), "ccc");
+  EXPECT_EQ(lines[3].of(s), "d");
+  EXPECT_EQ(lines[3].begin, 10u);
+}
+
+TEST(Utf8, TrimsUnicodeSpaces) {
+  EXPECT_EQ(trim("\xC2\xA0 خبر \t"), "خبر");  // no-break space counts
+  EXPECT_EQ(trim("   "), "");
+  const Span span = trim_span("  ab ");
+  EXPECT_EQ(span.begin, 2u);
+  EXPECT_EQ(span.end, 4u);
+}
+
+TEST(Utf8, CountsAndCollapsesWords) {
+  EXPECT_EQ(count_words("  انقلاب   فاشل \n"), 2u);
+  EXPECT_EQ(count_words(""), 0u);
+  EXPECT_EQ(collapse_spaces(" a \n\t b  "), "a b");
+}
+
+}  // namespace
+}  // namespace khabar::text
