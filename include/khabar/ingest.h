@@ -1,0 +1,120 @@
+// khabar/ingest.h — reading articles from files: plain text, JSONL and HTML.
+//
+// Ingest turns bytes into Documents: UTF-8 text with whatever metadata the source carried.
+// It does not clean (khabar/clean.h) or store (khabar/store.h). Readers push into a sink, so a
+// JSONL file of any size streams, and one bad line or file never stops the rest:
+//
+//   struct Collect : khabar::DocumentSink {
+//     void document(khabar::Document doc) override { docs.push_back(std::move(doc)); }
+//     void problem(khabar::Problem p) override { std::cerr << p.to_string() << "\n"; }
+//     std::vector<khabar::Document> docs;
+//   } sink;
+//   khabar::read_paths({"../shared/seeds", "feed.jsonl", "-"}, {}, sink);
+//
+// Formats (ReadOptions::format, or detected from the extension, then from the content):
+//   text   the whole file is one article; the cleaner decides whether line 1 is a title;
+//   jsonl  one JSON object per line: "text" (string) required; "title", "url", "source",
+//          "published" (ISO 8601), "lang", "id" optional; other fields kept as metadata;
+//   html   gumbo parses the page; text blocks keep their tag and link density for the cleaner;
+//          title from og:title or <title>, date from meta tags or JSON-LD, outlet from
+//          og:site_name, url from og:url or the canonical link.
+// Encodings: UTF-8 (with or without BOM), UTF-16 with a BOM, and the legacy Arabic code pages
+// windows-1256 and ISO-8859-6, detected with ICU or named by ReadOptions::encoding and
+// converted with ICU. Text that is neither is rejected with the offset of the first bad byte.
+//
+// Directories are read recursively in name order, taking files with an article extension
+// (.txt .text .jsonl .ndjson .json .html .htm .xhtml) and reporting the others as skipped; a
+// path named explicitly is read whatever its extension. "-" reads standard input.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "khabar/result.h"
+
+namespace khabar {
+
+enum class InputFormat { kAuto, kText, kJsonl, kHtml };
+Result<InputFormat> parse_input_format(std::string_view name);  // "auto", "text", "jsonl", "html"
+const char* input_format_name(InputFormat format);
+
+inline constexpr size_t kDefaultMaxArticleBytes = 5 * 1024 * 1024;
+
+struct ReadOptions {
+  InputFormat format = InputFormat::kAuto;
+  // "auto", or a charset ICU knows ("utf-8", "windows-1256", "iso-8859-6", ...).
+  std::string encoding = "auto";
+  // An article (a text or HTML file, or a JSONL "text") longer than this is rejected.
+  size_t max_article_bytes = kDefaultMaxArticleBytes;
+};
+
+// A block of text as the source structured it. Plain text has no blocks (the cleaner works on
+// lines); HTML has one per paragraph, heading, list item, table cell or <br>-separated line.
+struct SourceBlock {
+  enum class Kind { kParagraph, kHeading, kListItem, kQuote, kCell };
+  size_t begin = 0;  // byte span in Document::text
+  size_t end = 0;
+  Kind kind = Kind::kParagraph;
+  size_t link_bytes = 0;         // bytes of the block inside <a> elements
+  bool in_page_chrome = false;   // inside nav/footer/aside/menus/share/related containers,
+                                 // or outside the page's <article> when it has one
+};
+
+// One article as read, before cleaning.
+struct Document {
+  std::string text;  // valid UTF-8; the cleaner's removal spans are offsets into it
+  std::vector<SourceBlock> blocks;
+  std::string title;      // from the source's metadata; empty when it had none
+  std::string url;
+  std::string source;     // the outlet, when the source names it
+  std::string published;  // ISO 8601 as validated, or empty: never guessed from the text
+  std::string declared_lang;
+  std::string external_id;    // the source's own id ("id" in JSONL)
+  std::string metadata_json;  // a JSON object of the other fields the source carried
+  std::string origin;         // "path" or "path:line", for messages and the audit
+  InputFormat format = InputFormat::kText;
+  std::string encoding = "utf-8";  // what the bytes were converted from
+};
+
+// Something wrong with the input. A rejection means nothing of that article or line was kept;
+// a warning means it was kept with the named part ignored.
+struct Problem {
+  enum class Severity { kRejected, kWarning, kSkipped };
+  Severity severity = Severity::kRejected;
+  std::string path;
+  size_t line = 0;                 // 1-based; 0 when the format has no lines
+  int64_t byte_offset = -1;        // in the file (or in the line, for JSONL); -1 when unknown
+  std::string reason;
+
+  // "seeds/a.jsonl:12: byte 40: `text` is missing" — the form every message takes.
+  std::string to_string() const;
+};
+
+class DocumentSink {
+ public:
+  virtual ~DocumentSink() = default;
+  virtual void document(Document doc) = 0;
+  virtual void problem(Problem problem) = 0;
+  // Called before each file, for progress display; bytes is its size (0 for stdin).
+  virtual void begin_file(std::string_view /*path*/, uint64_t /*bytes*/) {}
+};
+
+// Reads files, directories (recursively) and "-" (standard input).
+void read_paths(const std::vector<std::string>& paths, const ReadOptions& options,
+                DocumentSink& sink);
+
+// Total size of the files read_paths would read, for a progress bar. Problems are not reported.
+uint64_t measure_paths(const std::vector<std::string>& paths);
+
+// Reads one source held in memory; `path` is used for messages and Document::origin.
+void read_buffer(std::string_view bytes, std::string_view path, const ReadOptions& options,
+                 DocumentSink& sink);
+
+// Validates an ISO 8601 date or date-time and returns it in the form YYYY-MM-DD or
+// YYYY-MM-DDTHH:MM:SS with its zone as given (Z, ±HH:MM); an error says what is wrong.
+Result<std::string> parse_iso8601(std::string_view s);
+
+}  // namespace khabar

@@ -1,0 +1,395 @@
+#include <fmt/format.h>
+#include <gumbo.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "ingest/internal/readers.h"
+#include "khabar_data/html_chrome_words_txt.h"
+#include "text/utf8.h"
+
+namespace khabar::ingest_internal {
+namespace {
+
+struct OutputDeleter {
+  void operator()(GumboOutput* output) const { gumbo_destroy_output(&kGumboDefaultOptions, output); }
+};
+
+const std::set<std::string, std::less<>>& chrome_words() {
+  static const std::set<std::string, std::less<>> words = [] {
+    std::set<std::string, std::less<>> out;
+    for (const text::Span& line : text::split_lines(data::html_chrome_words_txt)) {
+      const std::string_view word = text::trim(line.of(data::html_chrome_words_txt));
+      if (!word.empty() && word.front() != '#') out.emplace(word);
+    }
+    return out;
+  }();
+  return words;
+}
+
+std::string_view attribute(const GumboNode* node, const char* name) {
+  const GumboAttribute* attr = gumbo_get_attribute(&node->v.element.attributes, name);
+  return attr == nullptr ? std::string_view() : std::string_view(attr->value);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool has_chrome_class(const GumboNode* node) {
+  for (const char* name : {"class", "id", "role"}) {
+    const std::string value = lower(attribute(node, name));
+    size_t begin = 0;
+    for (size_t i = 0; i <= value.size(); ++i) {
+      const bool separator = i == value.size() || value[i] == ' ' || value[i] == '-' ||
+                             value[i] == '_' || value[i] == '\t';
+      if (!separator) continue;
+      if (i > begin && chrome_words().count(std::string_view(value).substr(begin, i - begin))) {
+        return true;
+      }
+      begin = i + 1;
+    }
+  }
+  return false;
+}
+
+bool is_skipped(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_FORM:
+    case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_chrome_tag(GumboTag tag) {
+  return tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_FOOTER || tag == GUMBO_TAG_ASIDE ||
+         tag == GUMBO_TAG_MENU || tag == GUMBO_TAG_HEADER;
+}
+
+bool is_block(GumboTag tag, SourceBlock::Kind& kind) {
+  switch (tag) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+      kind = SourceBlock::Kind::kHeading;
+      return true;
+    case GUMBO_TAG_LI: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+      kind = SourceBlock::Kind::kListItem;
+      return true;
+    case GUMBO_TAG_BLOCKQUOTE:
+      kind = SourceBlock::Kind::kQuote;
+      return true;
+    case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+      kind = SourceBlock::Kind::kCell;
+      return true;
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN: case GUMBO_TAG_PRE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR: case GUMBO_TAG_BODY: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_HR:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_MENU:
+      kind = SourceBlock::Kind::kParagraph;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Collects the page's text as blocks, each tagged with what the cleaner needs to judge it.
+class BlockCollector {
+ public:
+  void collect(const GumboNode* root) {
+    visit(root, Context{});
+    flush();
+    const bool has_main = std::any_of(in_main_.begin(), in_main_.end(), [](bool b) { return b; });
+    if (has_main) {  // with an <article>, whatever lies outside it is chrome
+      for (size_t i = 0; i < blocks_.size(); ++i) blocks_[i].in_page_chrome |= !in_main_[i];
+    }
+  }
+  std::string take_text() { return std::move(text_); }
+  std::vector<SourceBlock> take_blocks() { return std::move(blocks_); }
+  bool empty() const { return blocks_.empty(); }
+
+ private:
+  struct Context {
+    bool in_link = false;
+    bool in_chrome = false;
+    bool in_main = false;
+  };
+
+  void visit(const GumboNode* node, Context context) {
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+        node->type == GUMBO_NODE_WHITESPACE) {
+      append(node->v.text.text, context);
+      return;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return;
+    const GumboVector* children = node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
+                                                                    : &node->v.element.children;
+    SourceBlock::Kind kind = current_kind_;
+    bool block = false;
+    if (node->type == GUMBO_NODE_ELEMENT) {
+      const GumboTag tag = node->v.element.tag;
+      if (is_skipped(tag)) return;
+      if (tag == GUMBO_TAG_BR) {
+        flush();
+        return;
+      }
+      context.in_link |= tag == GUMBO_TAG_A;
+      context.in_main |= tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
+                         attribute(node, "itemprop") == "articleBody";
+      context.in_chrome |= (is_chrome_tag(tag) && !context.in_main) || has_chrome_class(node);
+      block = is_block(tag, kind);
+    }
+    const SourceBlock::Kind saved = current_kind_;
+    if (block) {
+      flush();
+      current_kind_ = kind;
+    }
+    for (unsigned i = 0; i < children->length; ++i) {
+      visit(static_cast<const GumboNode*>(children->data[i]), context);
+    }
+    if (block) {
+      flush();
+      current_kind_ = saved;
+    }
+  }
+
+  void append(std::string_view s, const Context& context) {
+    size_t i = 0;
+    while (i < s.size()) {
+      const size_t start = i;
+      const int32_t c = text::next_code_point(s, i);
+      if (c >= 0 && text::is_space(static_cast<char32_t>(c))) {
+        pending_space_ = !current_.empty();
+        continue;
+      }
+      if (current_.empty()) {
+        block_context_ = context;
+        block_kind_ = current_kind_;
+      }
+      if (pending_space_) {
+        current_ += ' ';
+        if (context.in_link) ++link_bytes_;
+        pending_space_ = false;
+      }
+      current_.append(s.substr(start, i - start));
+      if (context.in_link) link_bytes_ += i - start;
+    }
+  }
+
+  void flush() {
+    if (!current_.empty()) {
+      if (!text_.empty()) text_ += '\n';
+      SourceBlock block;
+      block.begin = text_.size();
+      text_ += current_;
+      block.end = text_.size();
+      block.kind = block_kind_;
+      block.link_bytes = link_bytes_;
+      block.in_page_chrome = block_context_.in_chrome;
+      blocks_.push_back(block);
+      in_main_.push_back(block_context_.in_main);
+    }
+    current_.clear();
+    link_bytes_ = 0;
+    pending_space_ = false;
+  }
+
+  std::string text_;
+  std::vector<SourceBlock> blocks_;
+  std::vector<bool> in_main_;
+  std::string current_;
+  size_t link_bytes_ = 0;
+  bool pending_space_ = false;
+  Context block_context_;
+  SourceBlock::Kind block_kind_ = SourceBlock::Kind::kParagraph;
+  SourceBlock::Kind current_kind_ = SourceBlock::Kind::kParagraph;
+};
+
+std::string node_text(const GumboNode* node) {
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+      node->type == GUMBO_NODE_WHITESPACE) {
+    return node->v.text.text;
+  }
+  if (node->type != GUMBO_NODE_ELEMENT) return {};
+  std::string out;
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    out += node_text(static_cast<const GumboNode*>(children.data[i]));
+  }
+  return out;
+}
+
+// Metadata the page states about itself.
+struct PageMetadata {
+  std::string og_title, twitter_title, title_element, first_h1;
+  std::string site_name, og_url, canonical, lang;
+  std::vector<std::pair<std::string, std::string>> date_candidates;  // (where, value)
+
+  void collect(const GumboNode* node) {
+    if (node->type != GUMBO_NODE_ELEMENT) return;
+    const GumboTag tag = node->v.element.tag;
+    switch (tag) {
+      case GUMBO_TAG_HTML:
+        lang = attribute(node, "lang");
+        break;
+      case GUMBO_TAG_TITLE:
+        if (title_element.empty()) title_element = text::collapse_spaces(node_text(node));
+        break;
+      case GUMBO_TAG_H1:
+        if (first_h1.empty()) first_h1 = text::collapse_spaces(node_text(node));
+        break;
+      case GUMBO_TAG_META:
+        collect_meta(node);
+        break;
+      case GUMBO_TAG_LINK:
+        if (lower(attribute(node, "rel")) == "canonical") canonical = attribute(node, "href");
+        break;
+      case GUMBO_TAG_TIME:
+        if (gumbo_get_attribute(&node->v.element.attributes, "pubdate") != nullptr ||
+            attribute(node, "itemprop") == "datePublished") {
+          date_candidates.emplace_back("<time datetime>", attribute(node, "datetime"));
+        }
+        break;
+      case GUMBO_TAG_SCRIPT:
+        if (lower(attribute(node, "type")) == "application/ld+json") {
+          collect_json_ld(node_text(node));
+        }
+        return;
+      default:
+        break;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i) {
+      collect(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+
+  void collect_meta(const GumboNode* node) {
+    const std::string key = lower(!attribute(node, "property").empty() ? attribute(node, "property")
+                                  : !attribute(node, "name").empty()   ? attribute(node, "name")
+                                                                       : attribute(node, "itemprop"));
+    const std::string content(attribute(node, "content"));
+    if (key.empty() || content.empty()) return;
+    if (key == "og:title") og_title = text::collapse_spaces(content);
+    if (key == "twitter:title") twitter_title = text::collapse_spaces(content);
+    if (key == "og:site_name") site_name = text::collapse_spaces(content);
+    if (key == "og:url") og_url = content;
+    static constexpr std::array<std::string_view, 13> kDateKeys = {
+        "article:published_time", "og:article:published_time", "og:published_time",
+        "datepublished",          "pubdate",                   "publishdate",
+        "publish-date",           "dc.date.issued",            "dc.date",
+        "dcterms.created",        "sailthru.date",             "parsely-pub-date",
+        "date"};
+    if (std::find(kDateKeys.begin(), kDateKeys.end(), key) != kDateKeys.end()) {
+      date_candidates.emplace_back("<meta " + key + ">", content);
+    }
+  }
+
+  void collect_json_ld(const std::string& source) {
+    const nlohmann::json parsed = nlohmann::json::parse(source, nullptr, /*allow_exceptions=*/false);
+    find_date_published(parsed);
+  }
+
+  void find_date_published(const nlohmann::json& value) {
+    if (value.is_array()) {
+      for (const auto& item : value) find_date_published(item);
+    } else if (value.is_object()) {
+      const auto date = value.find("datePublished");
+      if (date != value.end() && date->is_string()) {
+        date_candidates.emplace_back("JSON-LD datePublished", date->get<std::string>());
+      }
+      const auto graph = value.find("@graph");
+      if (graph != value.end()) find_date_published(*graph);
+    }
+  }
+
+  // <title> often reads "Headline | Outlet"; the outlet part is not the headline.
+  std::string title() const {
+    if (!og_title.empty()) return og_title;
+    if (!twitter_title.empty()) return twitter_title;
+    if (!title_element.empty()) return strip_site_suffix(title_element);
+    return first_h1;
+  }
+
+  std::string strip_site_suffix(const std::string& title) const {
+    for (std::string_view separator : {" | ", " - ", " – ", " — "}) {
+      const size_t at = title.rfind(separator);
+      if (at == std::string::npos || at == 0) continue;
+      const std::string_view suffix = std::string_view(title).substr(at + separator.size());
+      if (suffix == site_name || text::count_words(suffix) <= 4) return title.substr(0, at);
+    }
+    return title;
+  }
+};
+
+// The charset a page declares in its first bytes (<meta charset> or http-equiv), before the
+// bytes can be decoded: the HTML standard's prescan, simplified to what outlets write.
+std::string prescan_charset(std::string_view head) {
+  const std::string lowered = lower(head.substr(0, 4096));
+  const size_t at = lowered.find("charset=");
+  if (at == std::string::npos) return {};
+  size_t begin = at + 8;
+  while (begin < lowered.size() && (lowered[begin] == '"' || lowered[begin] == '\'')) ++begin;
+  size_t end = begin;
+  while (end < lowered.size() && (std::isalnum(static_cast<unsigned char>(lowered[end])) ||
+                                  lowered[end] == '-' || lowered[end] == '_')) {
+    ++end;
+  }
+  return lowered.substr(begin, end - begin);
+}
+
+}  // namespace
+
+void read_html(std::string_view bytes, std::string_view path, const ReadOptions& options,
+               DocumentSink& sink) {
+  DecodedText decoded;
+  InputError error;
+  if (!decode_to_utf8(bytes, options.encoding, prescan_charset(bytes), decoded, error)) {
+    sink.problem(reject(path, 0, error.byte_offset, error.reason));
+    return;
+  }
+  std::unique_ptr<GumboOutput, OutputDeleter> output(gumbo_parse_with_options(
+      &kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
+  PageMetadata metadata;
+  metadata.collect(output->root);
+  BlockCollector collector;
+  collector.collect(output->document);
+  if (collector.empty()) {
+    sink.problem(reject(path, 0, -1,
+                        fmt::format("no text found in the HTML ({} parse errors)",
+                                    output->errors.length)));
+    return;
+  }
+  Document doc;
+  doc.text = collector.take_text();
+  doc.blocks = collector.take_blocks();
+  doc.title = metadata.title();
+  doc.source = metadata.site_name;
+  doc.url = !metadata.og_url.empty() ? metadata.og_url : metadata.canonical;
+  doc.declared_lang = metadata.lang;
+  for (const auto& [where, value] : metadata.date_candidates) {
+    Result<std::string> date = parse_iso8601(text::trim(value));
+    if (date.ok()) {
+      doc.published = *date;
+      break;
+    }
+    sink.problem(warn(path, 0, fmt::format("{} {}; ignored", where, date.error().message)));
+  }
+  doc.origin = std::string(path);
+  doc.format = InputFormat::kHtml;
+  doc.encoding = decoded.encoding;
+  sink.document(std::move(doc));
+}
+
+}  // namespace khabar::ingest_internal

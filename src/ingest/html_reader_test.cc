@@ -1,0 +1,121 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ingest/ingest_testing.h"
+#include "khabar/ingest.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::HasSubstr;
+
+Document read_page(const std::string& html, testing::CollectingSink* out = nullptr) {
+  testing::CollectingSink sink;
+  read_buffer(html, "page.html", {}, sink);
+  if (out != nullptr) *out = sink;
+  EXPECT_EQ(sink.documents.size(), 1u);
+  return sink.documents.empty() ? Document{} : sink.documents[0];
+}
+
+std::string block_text(const Document& doc, size_t i) {
+  return doc.text.substr(doc.blocks[i].begin, doc.blocks[i].end - doc.blocks[i].begin);
+}
+
+const char* kPage = R"(<!doctype html>
+<html lang="ar"><head>
+<title>موسكو: عصابات إرهابية دولية | صحيفة الثورة</title>
+<meta property="og:title" content="موسكو: عصابات إرهابية دولية شاركت في أحداث كازاخستان">
+<meta property="og:site_name" content="الثورة">
+<meta property="article:published_time" content="2022-01-12T09:00:00+02:00">
+<link rel="canonical" href="https://thawra.test/a/1">
+<script>var tracking = "not text";</script>
+<style>p { color: red }</style>
+</head><body>
+<nav><ul><li><a href="/">الرئيسية</a></li><li><a href="/world">دولي</a></li></ul></nav>
+<article>
+  <h1>موسكو: عصابات إرهابية دولية شاركت في أحداث كازاخستان</h1>
+  <p>أكدت الخارجية الروسية بأن ما تعرضت له كازاخستان &quot;هجوم&quot;   إرهابي
+     <b>هجين</b>.</p>
+  <h2>انقلاب فاشل</h2>
+  <p>وقال الرئيس<br>إن البلاد نجت.</p>
+  <div class="related-posts"><a href="/b">خبر آخر</a></div>
+</article>
+<div class="sidebar"><p>الأكثر قراءة</p></div>
+<footer><p>جميع الحقوق محفوظة © 2024</p></footer>
+</body></html>)";
+
+TEST(HtmlReader, TakesMetadataFromTheHead) {
+  const Document doc = read_page(kPage);
+  EXPECT_EQ(doc.title, "موسكو: عصابات إرهابية دولية شاركت في أحداث كازاخستان");
+  EXPECT_EQ(doc.source, "الثورة");
+  EXPECT_EQ(doc.published, "2022-01-12T09:00:00+02:00");
+  EXPECT_EQ(doc.url, "https://thawra.test/a/1");
+  EXPECT_EQ(doc.declared_lang, "ar");
+  EXPECT_EQ(doc.format, InputFormat::kHtml);
+}
+
+TEST(HtmlReader, BlocksKeepStructureAndScriptsAreGone) {
+  const Document doc = read_page(kPage);
+  EXPECT_THAT(doc.text, ::testing::Not(HasSubstr("tracking")));
+  EXPECT_THAT(doc.text, ::testing::Not(HasSubstr("color")));
+  std::vector<std::string> body;
+  for (size_t i = 0; i < doc.blocks.size(); ++i) {
+    if (!doc.blocks[i].in_page_chrome) body.push_back(block_text(doc, i));
+  }
+  EXPECT_THAT(body, ::testing::ElementsAre(
+                        "موسكو: عصابات إرهابية دولية شاركت في أحداث كازاخستان",
+                        "أكدت الخارجية الروسية بأن ما تعرضت له كازاخستان \"هجوم\" إرهابي هجين.",
+                        "انقلاب فاشل", "وقال الرئيس", "إن البلاد نجت."));
+  EXPECT_EQ(doc.blocks[2].kind, SourceBlock::Kind::kHeading);  // blocks 0 and 1 are the nav
+}
+
+TEST(HtmlReader, MarksChromeAndLinks) {
+  const Document doc = read_page(kPage);
+  std::vector<std::string> chrome;
+  for (size_t i = 0; i < doc.blocks.size(); ++i) {
+    if (doc.blocks[i].in_page_chrome) chrome.push_back(block_text(doc, i));
+  }
+  EXPECT_THAT(chrome, ::testing::ElementsAre("الرئيسية", "دولي", "خبر آخر", "الأكثر قراءة",
+                                             "جميع الحقوق محفوظة © 2024"));
+  for (const SourceBlock& block : doc.blocks) {
+    if (block.kind == SourceBlock::Kind::kListItem) {
+      EXPECT_EQ(block.link_bytes, block.end - block.begin);
+    }
+  }
+}
+
+TEST(HtmlReader, TitleFallsBackToTitleElementWithoutTheSiteName) {
+  const Document doc =
+      read_page("<html><head><title>خبر عاجل من دمشق - سانا</title></head><body><p>نص</p></body>");
+  EXPECT_EQ(doc.title, "خبر عاجل من دمشق");
+}
+
+TEST(HtmlReader, DateFromJsonLdAndBadDatesAreWarnedAbout) {
+  testing::CollectingSink sink;
+  const Document doc = read_page(
+      R"(<html><head><meta name="date" content="yesterday">
+      <script type="application/ld+json">{"@graph":[{"@type":"NewsArticle",
+      "datePublished":"2022-01-10T12:00:00Z"}]}</script></head><body><p>نص</p></body></html>)",
+      &sink);
+  EXPECT_EQ(doc.published, "2022-01-10T12:00:00Z");
+  ASSERT_EQ(sink.warnings().size(), 1u);
+  EXPECT_THAT(sink.warnings()[0].reason, HasSubstr("«yesterday» is not an ISO 8601 date"));
+}
+
+TEST(HtmlReader, MalformedHtmlStillYieldsItsText) {
+  const Document doc = read_page("<html><body><p>بداية <b>غير مغلقة<p>فقرة ثانية</div></td>");
+  EXPECT_THAT(doc.text, HasSubstr("بداية غير مغلقة"));
+  EXPECT_THAT(doc.text, HasSubstr("فقرة ثانية"));
+}
+
+TEST(HtmlReader, PageWithoutTextIsRejected) {
+  testing::CollectingSink sink;
+  read_buffer("<html><head><script>x()</script></head><body><img src=a></body></html>", "e.html",
+              {}, sink);
+  EXPECT_TRUE(sink.documents.empty());
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("e.html: no text found in the HTML"));
+}
+
+}  // namespace
+}  // namespace khabar

@@ -1,0 +1,258 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ingest/ingest_testing.h"
+#include "khabar/ingest.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::CollectingSink;
+
+CollectingSink read(std::string_view bytes, std::string_view path, ReadOptions options = {}) {
+  CollectingSink sink;
+  read_buffer(bytes, path, options, sink);
+  return sink;
+}
+
+// --- Plain text -----------------------------------------------------------------------------
+
+TEST(TextReader, WholeFileIsOneArticle) {
+  auto sink = read("عنوان\n\nنص الخبر.", "a.txt");
+  ASSERT_EQ(sink.documents.size(), 1u);
+  EXPECT_EQ(sink.documents[0].text, "عنوان\n\nنص الخبر.");
+  EXPECT_EQ(sink.documents[0].format, InputFormat::kText);
+  EXPECT_EQ(sink.documents[0].origin, "a.txt");
+  EXPECT_TRUE(sink.documents[0].published.empty());
+  EXPECT_TRUE(sink.problems.empty());
+}
+
+TEST(TextReader, StripsUtf8ByteOrderMark) {
+  auto sink = read("\xEF\xBB\xBFنص", "a.txt");
+  ASSERT_EQ(sink.documents.size(), 1u);
+  EXPECT_EQ(sink.documents[0].text, "نص");
+}
+
+// --- Bad input: each named with file, offset and reason ---------------------------------------
+
+TEST(BadInput, EmptyFile) {
+  auto sink = read("", "empty.txt");
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_EQ(sink.rejections()[0].to_string(), "empty.txt: empty file");
+  auto spaces = read(" \n\t\n", "spaces.txt");
+  ASSERT_EQ(spaces.rejections().size(), 1u);
+  EXPECT_THAT(spaces.rejections()[0].reason, HasSubstr("only whitespace"));
+}
+
+TEST(BadInput, BinaryFile) {
+  const std::string png("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16);
+  auto sink = read(png, "photo.txt");
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_EQ(sink.rejections()[0].to_string(), "photo.txt: byte 8: binary file (NUL byte), not text");
+}
+
+TEST(BadInput, InvalidUtf8NamesTheByte) {
+  auto sink = read("خبر عاجل \xFF بقية النص العربي الطويل", "bad.txt");
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_EQ(sink.rejections()[0].byte_offset, 16);
+  EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("bad.txt: byte 16: not valid UTF-8"));
+}
+
+TEST(BadInput, ArticleOverTheSizeLimit) {
+  ReadOptions options;
+  options.max_article_bytes = 100;
+  auto sink = read(std::string(101, 'a'), "big.txt", options);
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("over the article size limit"));
+  auto fits = read(std::string(100, 'a'), "fits.txt", options);
+  EXPECT_EQ(fits.documents.size(), 1u);
+}
+
+// --- JSONL ----------------------------------------------------------------------------------
+
+TEST(JsonlReader, ReadsFieldsAndKeepsUnknownOnesAsMetadata) {
+  auto sink = read(
+      R"({"text":"نص","title":"عنوان","url":"https://x.test/1","source":"الثورة",)"
+      R"("published":"2022-01-12T08:30:00+03:00","lang":"ar","id":"abc","section":"world"})",
+      "feed.jsonl");
+  ASSERT_EQ(sink.documents.size(), 1u) << sink.problems.size();
+  const Document& doc = sink.documents[0];
+  EXPECT_EQ(doc.text, "نص");
+  EXPECT_EQ(doc.title, "عنوان");
+  EXPECT_EQ(doc.url, "https://x.test/1");
+  EXPECT_EQ(doc.source, "الثورة");
+  EXPECT_EQ(doc.published, "2022-01-12T08:30:00+03:00");
+  EXPECT_EQ(doc.declared_lang, "ar");
+  EXPECT_EQ(doc.external_id, "abc");
+  EXPECT_EQ(doc.metadata_json, R"({"section":"world"})");
+  EXPECT_EQ(doc.origin, "feed.jsonl:1");
+  EXPECT_EQ(doc.format, InputFormat::kJsonl);
+}
+
+TEST(JsonlReader, EachBadLineIsRejectedAndTheRestGoesIn) {
+  const std::string jsonl =
+      "{\"text\":\"one\"}\n"
+      "{\"text\":\"two\"\n"            // truncated
+      "{\"title\":\"no text\"}\n"      // text missing
+      "{\"text\":42}\n"                // text not a string
+      "[1,2]\n"                        // not an object
+      "\n"                             // blank lines are fine
+      "{\"text\":\"bad \xFF utf8\"}\n" // invalid UTF-8
+      "{\"text\":\"   \"}\n"           // empty text
+      "{\"text\":x}\n"               // a bad character
+      "{\"text\":\"six\",\"published\":\"12/01/2022\",\"title\":7}\n";
+  auto sink = read(jsonl, "mixed.jsonl");
+  ASSERT_EQ(sink.documents.size(), 2u);
+  EXPECT_EQ(sink.documents[0].text, "one");
+  EXPECT_EQ(sink.documents[1].text, "six");
+  EXPECT_EQ(sink.documents[1].origin, "mixed.jsonl:10");
+  EXPECT_TRUE(sink.documents[1].published.empty());
+
+  const auto rejected = sink.rejections();
+  ASSERT_EQ(rejected.size(), 7u);
+  EXPECT_EQ(rejected[0].line, 2u);
+  EXPECT_THAT(rejected[0].to_string(), HasSubstr("mixed.jsonl:2: byte 13: malformed JSON"));
+  EXPECT_EQ(rejected[1].to_string(), "mixed.jsonl:3: `text` is missing");
+  EXPECT_EQ(rejected[2].to_string(), "mixed.jsonl:4: `text` must be a string, got number");
+  EXPECT_EQ(rejected[3].to_string(), "mixed.jsonl:5: byte 0: expected a JSON object, got array");
+  EXPECT_EQ(rejected[4].to_string(),
+            "mixed.jsonl:7: byte 13: not valid UTF-8 (ill-formed byte 0xFF)");
+  EXPECT_EQ(rejected[5].to_string(), "mixed.jsonl:8: `text` is empty");
+  EXPECT_THAT(rejected[6].to_string(), HasSubstr("mixed.jsonl:9: byte 8: malformed JSON"));
+
+  const auto warnings = sink.warnings();
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_THAT(warnings[0].to_string(), HasSubstr("mixed.jsonl:10: `title` must be a string"));
+  EXPECT_THAT(warnings[1].to_string(), HasSubstr("«12/01/2022» is not an ISO 8601 date"));
+}
+
+TEST(JsonlReader, TextOverTheLimitIsRejected) {
+  ReadOptions options;
+  options.max_article_bytes = 10;
+  auto sink = read("{\"text\":\"" + std::string(11, 'x') + "\"}\n{\"text\":\"short\"}", "f.jsonl",
+                   options);
+  ASSERT_EQ(sink.documents.size(), 1u);
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("over the limit of 10"));
+}
+
+TEST(JsonlReader, HugeLineIsRefusedWithoutParsing) {
+  ReadOptions options;
+  options.max_article_bytes = 10;  // lines up to 2*10 + 64 KiB are parsed
+  const std::string huge = "{\"text\":\"" + std::string(70 * 1024, 'x') + "\"}\n{\"text\":\"ok\"}";
+  auto sink = read(huge, "f.jsonl", options);
+  ASSERT_EQ(sink.documents.size(), 1u);
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("f.jsonl:1: line is longer than"));
+}
+
+TEST(FormatDetection, ByExtensionThenContentThenOption) {
+  EXPECT_EQ(read("{\"text\":\"x\"}", "noext").documents.at(0).format, InputFormat::kJsonl);
+  EXPECT_EQ(read("<p>مرحبا</p>", "noext").documents.at(0).format, InputFormat::kHtml);
+  EXPECT_EQ(read("{\"text\":\"x\"}", "a.txt").documents.at(0).format, InputFormat::kText);
+  ReadOptions as_text;
+  as_text.format = InputFormat::kText;
+  EXPECT_EQ(read("<p>x</p>", "a.html", as_text).documents.at(0).format, InputFormat::kText);
+  EXPECT_FALSE(parse_input_format("xml").ok());
+  EXPECT_EQ(*parse_input_format("jsonl"), InputFormat::kJsonl);
+}
+
+// --- Paths ----------------------------------------------------------------------------------
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/khabar-ingest-XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::permissions(path_ / "locked", std::filesystem::perms::owner_all, ec);
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string write(const std::string& name, const std::string& content) const {
+    const auto path = path_ / name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(ReadPaths, WalksDirectoriesInOrderAndReportsWhatItSkips) {
+  TempDir dir;
+  dir.write("b.txt", "ثانيا");
+  dir.write("a/x.jsonl", "{\"text\":\"أولا\"}\n");
+  dir.write("notes.md", "# not an article");
+  dir.write(".hidden.txt", "hidden");
+  CollectingSink sink;
+  read_paths({dir.path().string(), (dir.path() / "missing.txt").string()}, {}, sink);
+  ASSERT_EQ(sink.documents.size(), 2u);
+  EXPECT_EQ(sink.documents[0].text, "أولا");
+  EXPECT_EQ(sink.documents[1].text, "ثانيا");
+  const auto skipped = sink.of_severity(Problem::Severity::kSkipped);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_THAT(skipped[0].path, HasSubstr("notes.md"));
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("missing.txt: no such file"));
+  EXPECT_EQ(measure_paths({dir.path().string()}),
+            std::string("ثانيا").size() + std::string("{\"text\":\"أولا\"}\n").size());
+}
+
+TEST(ReadPaths, UnreadableFilesAreReportedAndTheRestGoesIn) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads everything; permissions cannot be tested";
+  TempDir dir;
+  const std::string locked = dir.write("locked/a.txt", "x");
+  dir.write("open.txt", "نص");
+  chmod(locked.c_str(), 0);
+  CollectingSink sink;
+  read_paths({dir.path().string()}, {}, sink);
+  EXPECT_EQ(sink.documents.size(), 1u);
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("cannot open"));
+}
+
+TEST(ReadPaths, UnlistableDirectoryIsReported) {
+  if (geteuid() == 0) GTEST_SKIP() << "root lists everything; permissions cannot be tested";
+  TempDir dir;
+  dir.write("locked/a.txt", "x");
+  dir.write("open.txt", "نص");
+  std::filesystem::permissions(dir.path() / "locked", std::filesystem::perms::none);
+  CollectingSink sink;
+  read_paths({dir.path().string()}, {}, sink);
+  EXPECT_EQ(sink.documents.size(), 1u);
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("cannot list"));
+}
+
+// --- ISO 8601 -------------------------------------------------------------------------------
+
+TEST(Iso8601, AcceptsDatesAndDateTimes) {
+  EXPECT_EQ(*parse_iso8601("2022-01-12"), "2022-01-12");
+  EXPECT_EQ(*parse_iso8601("2022-01-12T08:30Z"), "2022-01-12T08:30:00Z");
+  EXPECT_EQ(*parse_iso8601("2022-01-12 08:30:15.123+0300"), "2022-01-12T08:30:15+03:00");
+  EXPECT_EQ(*parse_iso8601("2024-02-29T00:00:00-05:00"), "2024-02-29T00:00:00-05:00");
+}
+
+TEST(Iso8601, RejectsWithAReason) {
+  for (const char* bad : {"", "12/01/2022", "2022-13-01", "2023-02-29", "2022-01-12T25:00",
+                          "2022-01-12T10:00+3", "2022-01-12junk", "2022-1-2"}) {
+    Result<std::string> r = parse_iso8601(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_THAT(r.error().message, HasSubstr("is not an ISO 8601 date")) << bad;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace khabar

@@ -1,0 +1,33 @@
+// Getting UTF-8 out of whatever bytes a file holds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace khabar::ingest_internal {
+
+struct InputError {
+  int64_t byte_offset = -1;
+  std::string reason;
+};
+
+struct DecodedText {
+  std::string utf8;
+  std::string encoding;  // what it was converted from: "utf-8", "windows-1256", ...
+};
+
+// Offset of the first NUL byte in the first `window` bytes, or -1. Text never holds NUL.
+int64_t find_nul_byte(std::string_view bytes, size_t window = 64 * 1024);
+
+// `requested` is "auto" or a charset name; `declared` is what the document says of itself
+// (an HTML <meta charset>), used when the bytes are not UTF-8. Returns false and fills `error`
+// when the bytes cannot be decoded.
+bool decode_to_utf8(std::string_view bytes, std::string_view requested, std::string_view declared,
+                    DecodedText& out, InputError& error);
+
+// Converts from a named charset; stops at the first byte the charset cannot map.
+bool convert_from(std::string_view bytes, std::string_view charset, std::string& utf8,
+                  InputError& error);
+
+}  // namespace khabar::ingest_internal
