@@ -1,0 +1,286 @@
+#include "khabar/clean.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "clean/internal/clean_internal.h"
+#include "khabar_data/agencies_txt.h"
+#include "khabar_data/boilerplate_headings_txt.h"
+#include "khabar_data/copyright_markers_txt.h"
+#include "khabar_data/editor_markers_txt.h"
+#include "khabar_data/social_phrases_txt.h"
+#include "text/utf8.h"
+
+namespace khabar {
+
+using clean_internal::Unit;
+
+namespace {
+
+// Bylines sit in the first few lines after the title.
+constexpr size_t kBylineWindow = 3;
+// Link text share above which an HTML block is a list of links, not prose.
+constexpr double kMaxLinkDensity = 0.5;
+constexpr size_t kMaxSocialWords = 12;
+constexpr size_t kMaxCopyrightWords = 25;
+
+std::vector<std::string> load_list(std::string_view data, const Normalizer& normalizer) {
+  std::vector<std::string> out;
+  for (const text::Span& line : text::split_lines(data)) {
+    const std::string_view entry = text::trim(line.of(data));
+    if (entry.empty() || entry.front() == '#') continue;
+    out.push_back(clean_internal::comparison_key(normalizer, entry));
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Cleaner::Rules {
+  Normalizer normalizer;
+  clean_internal::WordLists words;
+};
+
+Cleaner::Cleaner() {
+  auto rules = std::make_unique<Rules>();
+  const Normalizer& n = rules->normalizer;
+  rules->words.boilerplate_headings = load_list(data::boilerplate_headings_txt, n);
+  rules->words.agencies = load_list(data::agencies_txt, n);
+  rules->words.editor_markers = load_list(data::editor_markers_txt, n);
+  std::stable_sort(rules->words.editor_markers.begin(), rules->words.editor_markers.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  rules->words.social_phrases = load_list(data::social_phrases_txt, n);
+  rules->words.copyright_markers = load_list(data::copyright_markers_txt, n);
+  rules_ = std::move(rules);
+}
+
+Cleaner::~Cleaner() = default;
+Cleaner::Cleaner(Cleaner&&) noexcept = default;
+Cleaner& Cleaner::operator=(Cleaner&&) noexcept = default;
+
+std::string CleanArticle::body() const {
+  std::string out;
+  for (const Paragraph& p : paragraphs) {
+    if (!out.empty()) out += '\n';
+    out += p.text;
+  }
+  return out;
+}
+
+std::vector<std::string> CleanArticle::subheads() const {
+  std::vector<std::string> out;
+  for (const Paragraph& p : paragraphs) {
+    if (p.is_subhead) out.push_back(p.text);
+  }
+  return out;
+}
+
+namespace {
+
+class Pass {
+ public:
+  Pass(const Document& doc, const Normalizer& normalizer, const clean_internal::WordLists& words,
+       CleanArticle& article)
+      : doc_(doc), normalizer_(normalizer), words_(words), article_(article) {}
+
+  void run() {
+    build_units();
+    remove_page_chrome();
+    take_title();
+    take_byline();
+    remove_tail_after_heading();
+    remove_trailing_teasers();
+    remove_share_and_copyright_lines();
+    mark_subheads();
+    clean_internal::remove_repeats(units_, normalizer_, article_.removals);
+    emit();
+  }
+
+ private:
+  void build_units() {
+    std::vector<text::Span> spans;
+    if (doc_.blocks.empty()) {
+      spans = text::split_lines(doc_.text);
+    } else {
+      for (const SourceBlock& b : doc_.blocks) spans.push_back({b.begin, b.end});
+    }
+    for (size_t i = 0; i < spans.size(); ++i) {
+      const text::Span trimmed = text::trim_span(spans[i].of(doc_.text));
+      if (trimmed.empty()) continue;
+      Unit unit;
+      unit.begin = spans[i].begin + trimmed.begin;
+      unit.end = spans[i].begin + trimmed.end;
+      if (!doc_.blocks.empty()) {
+        const SourceBlock& block = doc_.blocks[i];
+        unit.kind = block.kind;
+        unit.from_html = true;
+        unit.in_page_chrome = block.in_page_chrome;
+        unit.link_bytes = block.link_bytes;
+      }
+      const std::string_view raw = std::string_view(doc_.text).substr(unit.begin, unit.end - unit.begin);
+      unit.text = clean_internal::strip_markup(raw, unit.begin, article_.removals);
+      if (unit.text.empty()) unit.role = Unit::Role::kRemoved;  // nothing but markup
+      units_.push_back(std::move(unit));
+    }
+  }
+
+  void remove(Unit& unit, std::string rule, std::string reason) {
+    unit.role = Unit::Role::kRemoved;
+    article_.removals.push_back(
+        {unit.begin, unit.end, Removal::Kind::kRemoved, std::move(rule), std::move(reason)});
+  }
+
+  void move_to_metadata(Unit& unit, Unit::Role role, std::string rule, std::string reason) {
+    unit.role = role;
+    article_.removals.push_back({unit.begin, unit.end, Removal::Kind::kMovedToMetadata,
+                                 std::move(rule), std::move(reason)});
+  }
+
+  std::vector<Unit*> active() {
+    std::vector<Unit*> out;
+    for (Unit& u : units_) {
+      if (u.active()) out.push_back(&u);
+    }
+    return out;
+  }
+
+  void remove_page_chrome() {
+    for (Unit& u : units_) {
+      if (!u.active()) continue;
+      if (u.in_page_chrome) {
+        remove(u, "page-chrome", "navigation, sidebar, footer or sharing block of the page");
+      } else if (u.from_html && static_cast<double>(u.link_bytes) >
+                                    kMaxLinkDensity * static_cast<double>(u.end - u.begin)) {
+        remove(u, "link-density",
+               fmt::format("{}% of the block is link text: a list of links, not prose",
+                           u.link_bytes * 100 / std::max<size_t>(1, u.end - u.begin)));
+      }
+    }
+  }
+
+  bool parses_as_byline(const Unit& u) {
+    Byline ignored;
+    return clean_internal::parse_byline(u.text, normalizer_, words_, ignored);
+  }
+
+  void take_title() {
+    std::vector<Unit*> body = active();
+    if (body.empty()) return;
+    Unit& first = *body.front();
+    if (!doc_.title.empty()) {
+      article_.title = doc_.title;
+      if (clean_internal::comparison_key(normalizer_, first.text) ==
+          clean_internal::comparison_key(normalizer_, doc_.title)) {
+        move_to_metadata(first, Unit::Role::kTitle, "title",
+                         "the headline, repeated at the top of the body");
+      }
+      return;
+    }
+    const bool heading = first.from_html && first.kind == SourceBlock::Kind::kHeading;
+    if (body.size() > 1 && (heading || clean_internal::looks_like_title(first.text)) &&
+        !parses_as_byline(first)) {
+      article_.title = first.text;
+      move_to_metadata(first, Unit::Role::kTitle, "title",
+                       "first line: short and without a closing full stop, so a headline");
+    }
+  }
+
+  void take_byline() {
+    std::vector<Unit*> body = active();
+    for (size_t i = 0; i < body.size() && i < kBylineWindow; ++i) {
+      Byline byline;
+      if (clean_internal::parse_byline(body[i]->text, normalizer_, words_, byline)) {
+        article_.byline = std::move(byline);
+        move_to_metadata(*body[i], Unit::Role::kByline, "byline",
+                         "agency, outlet and editor line: kept as metadata");
+        return;
+      }
+    }
+  }
+
+  void remove_tail_after_heading() {
+    std::vector<Unit*> body = active();
+    for (size_t i = 1; i < body.size(); ++i) {
+      if (text::count_words(body[i]->text) > 6) continue;
+      const std::string key = clean_internal::comparison_key(normalizer_, body[i]->text);
+      if (!clean_internal::equals_phrase(key, words_.boilerplate_headings)) continue;
+      remove(*body[i], "boilerplate-heading",
+             fmt::format("«{}» heads a list of other articles; it and all after it are not "
+                         "the article",
+                         body[i]->text));
+      for (size_t j = i + 1; j < body.size(); ++j) {
+        remove(*body[j], "boilerplate-tail", fmt::format("after «{}»", body[i]->text));
+      }
+      return;
+    }
+  }
+
+  void remove_trailing_teasers() {
+    std::vector<Unit*> body = active();
+    // Always leave the first paragraph: a one-line article is not a teaser for itself.
+    for (size_t i = body.size(); i-- > 1;) {
+      Unit& u = *body[i];
+      if (clean_internal::is_headline_run(u.text)) {
+        remove(u, "headline-run",
+               "a run-on list of headlines after the body: long, with almost no punctuation");
+      } else if (clean_internal::is_teaser(u.text)) {
+        remove(u, "teaser", "a short headline or question after the body: a link to another "
+                            "article");
+      } else {
+        return;
+      }
+    }
+  }
+
+  void remove_share_and_copyright_lines() {
+    for (Unit* u : active()) {
+      const size_t words = text::count_words(u->text);
+      const std::string key = clean_internal::comparison_key(normalizer_, u->text);
+      if (words <= kMaxSocialWords && clean_internal::starts_with_phrase(key, words_.social_phrases)) {
+        remove(*u, "social", "share or follow line");
+      } else if (words <= kMaxCopyrightWords &&
+                 clean_internal::contains_phrase(key, words_.copyright_markers)) {
+        remove(*u, "copyright", "copyright notice");
+      }
+    }
+  }
+
+  void mark_subheads() {
+    std::vector<Unit*> body = active();
+    for (size_t i = 0; i + 1 < body.size(); ++i) {
+      Unit& u = *body[i];
+      const bool html_heading = u.from_html && u.kind == SourceBlock::Kind::kHeading;
+      const bool between_paragraphs = i > 0 && !clean_internal::looks_like_subhead(body[i + 1]->text);
+      if (html_heading || (between_paragraphs && clean_internal::looks_like_subhead(u.text))) {
+        u.role = Unit::Role::kSubhead;
+      }
+    }
+  }
+
+  void emit() {
+    for (const Unit& u : units_) {
+      if (u.active()) {
+        article_.paragraphs.push_back({u.text, u.begin, u.end, u.role == Unit::Role::kSubhead});
+      }
+    }
+    std::stable_sort(article_.removals.begin(), article_.removals.end(),
+                     [](const Removal& a, const Removal& b) { return a.begin < b.begin; });
+  }
+
+  const Document& doc_;
+  const Normalizer& normalizer_;
+  const clean_internal::WordLists& words_;
+  CleanArticle& article_;
+  std::vector<Unit> units_;
+};
+
+}  // namespace
+
+CleanArticle Cleaner::clean(const Document& document) const {
+  CleanArticle article;
+  Pass(document, rules_->normalizer, rules_->words, article).run();
+  return article;
+}
+
+}  // namespace khabar

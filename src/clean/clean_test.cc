@@ -1,0 +1,204 @@
+#include "khabar/clean.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "clean/internal/clean_internal.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Document text_document(std::string text) {
+  Document doc;
+  doc.text = std::move(text);
+  doc.origin = "test.txt";
+  return doc;
+}
+
+std::vector<std::string> rules_of(const CleanArticle& article) {
+  std::vector<std::string> out;
+  for (const Removal& r : article.removals) out.push_back(r.rule);
+  return out;
+}
+
+std::vector<std::string> paragraph_texts(const CleanArticle& article) {
+  std::vector<std::string> out;
+  for (const Paragraph& p : article.paragraphs) out.push_back(p.text);
+  return out;
+}
+
+const std::string kSentence1 =
+    "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشاريع الصغيرة، وقالت إنها ستبدأ الشهر المقبل.";
+const std::string kSentence2 =
+    "وأضاف الوزير أن الخطة تشمل قروضا ميسرة للشباب، مشيرا إلى أن التمويل متاح في كل المحافظات.";
+
+class CleanerTest : public ::testing::Test {
+ protected:
+  Cleaner cleaner;
+};
+
+TEST_F(CleanerTest, FirstLineIsATitleOnlyWhenItLooksLikeOne) {
+  auto titled = cleaner.clean(text_document("خطة لدعم المشاريع الصغيرة\n\n" + kSentence1));
+  EXPECT_EQ(titled.title, "خطة لدعم المشاريع الصغيرة");
+  EXPECT_THAT(paragraph_texts(titled), ElementsAre(kSentence1));
+  ASSERT_EQ(titled.removals.size(), 1u);
+  EXPECT_EQ(titled.removals[0].kind, Removal::Kind::kMovedToMetadata);
+
+  auto untitled = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2));
+  EXPECT_EQ(untitled.title, "");
+  EXPECT_EQ(untitled.paragraphs.size(), 2u);
+
+  auto single = cleaner.clean(text_document("خطة لدعم المشاريع الصغيرة"));
+  EXPECT_EQ(single.title, "") << "a one-line article is its own body";
+}
+
+TEST_F(CleanerTest, MetadataTitleRepeatedInTheBodyIsTakenOut) {
+  Document doc = text_document("خطة لدعم المشاريع\n" + kSentence1);
+  doc.title = "خطةٌ لدعم المشاريع";
+  auto article = cleaner.clean(doc);
+  EXPECT_EQ(article.title, "خطةٌ لدعم المشاريع");
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1));
+}
+
+TEST_F(CleanerTest, BylinesBecomeMetadata) {
+  auto article = cleaner.clean(text_document("عنوان الخبر هنا\nدمشق – سانا – كتب أحمد علي\n" + kSentence1));
+  EXPECT_THAT(article.byline.agencies, ElementsAre("سانا"));
+  EXPECT_EQ(article.byline.outlet, "دمشق");
+  EXPECT_EQ(article.byline.editor, "أحمد علي");
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1));
+
+  auto english = cleaner.clean(text_document("Reuters | By Jane Smith\n" + kSentence1));
+  EXPECT_THAT(english.byline.agencies, ElementsAre("Reuters"));
+  EXPECT_EQ(english.byline.editor, "Jane Smith");
+}
+
+TEST_F(CleanerTest, ASentenceWithADashIsNotAByline) {
+  Byline byline;
+  Normalizer normalizer;
+  clean_internal::WordLists words;
+  words.agencies = {"رويترز"};
+  EXPECT_FALSE(clean_internal::parse_byline("قال مصدر – لم يذكر اسمه – إن الاجتماع تأجل",
+                                            normalizer, words, byline));
+  EXPECT_TRUE(clean_internal::parse_byline("رويترز", normalizer, words, byline));
+}
+
+TEST_F(CleanerTest, HeadingPhraseStartsTheBoilerplateTail) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 +
+                                             "\nاقرأ أيضاً:\nخبر أول\nخبر ثان طويل قليلا"));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article),
+              ElementsAre("boilerplate-heading", "boilerplate-tail", "boilerplate-tail"));
+}
+
+TEST_F(CleanerTest, HeadlineRunIsFoundByStructureWithoutAnyHeading) {
+  std::string run;
+  for (int i = 0; i < 12; ++i) run += "وزير الاقتصاد يلتقي وفدا تجاريا من دولة صديقة ";
+  auto article = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 + "\n" + run));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("headline-run"));
+}
+
+TEST_F(CleanerTest, LongPunctuatedParagraphIsNotAHeadlineRun) {
+  std::string prose;
+  for (int i = 0; i < 6; ++i) prose += kSentence1 + " ";
+  auto article = cleaner.clean(text_document(kSentence2 + "\n" + prose));
+  EXPECT_EQ(article.paragraphs.size(), 2u);
+  EXPECT_TRUE(article.removals.empty());
+}
+
+TEST_F(CleanerTest, TrailingTeaserQuestionsAreLinks) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 +
+                                             "\nما هي خطة الحكومة الجديدة؟\n"
+                                             "خارج التغطية.. لماذا تأخر التمويل؟"));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("teaser", "teaser"));
+}
+
+TEST_F(CleanerTest, AQuestionInsideTheBodyStays) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\nلماذا الآن؟\n" + kSentence2));
+  EXPECT_EQ(article.paragraphs.size(), 3u);
+}
+
+TEST_F(CleanerTest, ShortcodesAndLeakedMarkupAreRemovedAndAudited) {
+  auto article = cleaner.clean(text_document(
+      "[two-column]\n" + kSentence1 + " <b>مهم</b> &amp; عاجل\n[/two-column]\n"
+      "[caption id=\"a1\" align=\"alignleft\"]صورة الوزير[/caption]" + kSentence2));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1 + " مهم & عاجل", kSentence2));
+  EXPECT_THAT(rules_of(article),
+              ElementsAre("shortcode", "markup", "markup", "shortcode", "shortcode"));
+  EXPECT_EQ(article.removals.back().reason, "image caption inside a [caption] shortcode");
+  EXPECT_EQ(article.removals[0].begin, 0u);
+  EXPECT_EQ(article.removals[0].end, 12u);  // [two-column]
+}
+
+TEST_F(CleanerTest, BracketedArabicIsNotAShortcode) {
+  auto article = cleaner.clean(text_document("قال [المتحدث] إن " + kSentence1));
+  EXPECT_TRUE(article.removals.empty());
+}
+
+TEST_F(CleanerTest, RepeatedParagraphKeepsTheFirst) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 + "\n" + kSentence1));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("repeated-paragraph"));
+}
+
+TEST_F(CleanerTest, PullQuoteInsideALaterParagraphIsDropped) {
+  const std::string longer = "وفي السياق نفسه، " + kSentence1 + " " + kSentence2;
+  auto article = cleaner.clean(text_document(kSentence1 + "\nتفاصيل الخطة\n" + longer));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre("تفاصيل الخطة", longer));
+  ASSERT_EQ(rules_of(article), std::vector<std::string>{"pull-quote"});
+  EXPECT_THAT(article.removals[0].reason, HasSubstr("later paragraph"));
+}
+
+TEST_F(CleanerTest, ShortPhraseInsideAParagraphIsNotAPullQuote) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\nالمشاريع الصغيرة\n" + kSentence2));
+  EXPECT_EQ(article.paragraphs.size(), 3u);
+}
+
+TEST_F(CleanerTest, SubheadsStandBetweenParagraphs) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\nقروض للشباب\n" + kSentence2));
+  EXPECT_THAT(article.subheads(), ElementsAre("قروض للشباب"));
+  EXPECT_EQ(article.body(), kSentence1 + "\nقروض للشباب\n" + kSentence2);
+}
+
+TEST_F(CleanerTest, ShareAndCopyrightLinesGoAnywhere) {
+  auto article = cleaner.clean(text_document(kSentence1 + "\nشارك على فيسبوك\n" + kSentence2 +
+                                             "\n© 2024 جميع الحقوق محفوظة لصحيفة الثورة"));
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("social", "copyright"));
+}
+
+TEST_F(CleanerTest, HtmlChromeAndLinkListsAreRemoved) {
+  Document doc;
+  doc.text = "الرئيسية\n" + kSentence1 + "\nخبر آخر مرتبط\n" + kSentence2;
+  doc.format = InputFormat::kHtml;
+  const size_t a = 0, b = a + std::string("الرئيسية").size();
+  const size_t c = b + 1, d = c + kSentence1.size();
+  const size_t e = d + 1, f = e + std::string("خبر آخر مرتبط").size();
+  doc.blocks = {{a, b, SourceBlock::Kind::kListItem, 0, true},
+                {c, d, SourceBlock::Kind::kParagraph, 0, false},
+                {e, f, SourceBlock::Kind::kParagraph, f - e, false},
+                {f + 1, doc.text.size(), SourceBlock::Kind::kParagraph, 0, false}};
+  auto article = cleaner.clean(doc);
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("page-chrome", "link-density"));
+}
+
+TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {
+  const Document doc = text_document(kSentence1 + "\n" + kSentence2 + "\nآخر الأخبار\nعنوان");
+  auto article = cleaner.clean(doc);
+  ASSERT_FALSE(article.removals.empty());
+  const Removal& heading = article.removals[0];
+  EXPECT_EQ(doc.text.substr(heading.begin, heading.end - heading.begin), "آخر الأخبار");
+}
+
+TEST_F(CleanerTest, EmptyAndMarkupOnlyDocumentsGiveNoBody) {
+  EXPECT_TRUE(cleaner.clean(text_document("")).paragraphs.empty());
+  EXPECT_TRUE(cleaner.clean(text_document("[two-column]\n[/two-column]")).paragraphs.empty());
+}
+
+}  // namespace
+}  // namespace khabar

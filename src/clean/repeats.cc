@@ -1,0 +1,72 @@
+#include <fmt/format.h>
+
+#include <cctype>
+#include <unordered_map>
+
+#include "clean/internal/clean_internal.h"
+#include "text/utf8.h"
+
+namespace khabar::clean_internal {
+namespace {
+
+// Pull-quotes shorter than this are too likely to be a common phrase inside a real paragraph.
+constexpr size_t kMinRepeatWords = 6;
+// Containment is quadratic in paragraphs; beyond this many only exact repeats are looked for.
+constexpr size_t kMaxContainmentParagraphs = 1000;
+
+// Words of the normalised text, punctuation dropped, padded with spaces so that a substring
+// search finds whole words only.
+std::string word_key(const Normalizer& normalizer, std::string_view text) {
+  std::string normalized = normalizer.normalize(text);
+  for (char& c : normalized) {
+    if (std::ispunct(static_cast<unsigned char>(c)) || c == '\n') c = ' ';
+  }
+  return " " + text::collapse_spaces(normalized) + " ";
+}
+
+void drop(Unit& unit, std::string rule, std::string reason, std::vector<Removal>& removals) {
+  unit.role = Unit::Role::kRemoved;
+  removals.push_back({unit.begin, unit.end, Removal::Kind::kRemoved, std::move(rule),
+                      std::move(reason)});
+}
+
+}  // namespace
+
+void remove_repeats(std::vector<Unit>& units, const Normalizer& normalizer,
+                    std::vector<Removal>& removals) {
+  struct Candidate {
+    Unit* unit;
+    std::string key;
+  };
+  std::vector<Candidate> candidates;
+  for (Unit& unit : units) {
+    if (unit.role == Unit::Role::kBody && text::count_words(unit.text) >= kMinRepeatWords) {
+      candidates.push_back({&unit, word_key(normalizer, unit.text)});
+    }
+  }
+  std::unordered_map<std::string_view, const Unit*> first_seen;
+  for (Candidate& c : candidates) {
+    const auto [it, inserted] = first_seen.emplace(c.key, c.unit);
+    if (!inserted) {
+      drop(*c.unit, "repeated-paragraph",
+           fmt::format("the same paragraph as at byte {}, printed twice", it->second->begin),
+           removals);
+    }
+  }
+  if (candidates.size() > kMaxContainmentParagraphs) return;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    for (size_t j = 0; j < candidates.size(); ++j) {
+      Unit& inner = *candidates[i].unit;
+      const Unit& outer = *candidates[j].unit;
+      if (i == j || !inner.active() || !outer.active()) continue;
+      if (candidates[i].key.size() >= candidates[j].key.size()) continue;
+      if (candidates[j].key.find(candidates[i].key) == std::string::npos) continue;
+      drop(inner, "pull-quote",
+           fmt::format("repeated word for word inside the {} paragraph at byte {}",
+                       j > i ? "later" : "earlier", outer.begin),
+           removals);
+    }
+  }
+}
+
+}  // namespace khabar::clean_internal
