@@ -1,0 +1,86 @@
+#include <fmt/format.h>
+
+#include "internal/statement.h"
+#include "khabar/store.h"
+
+namespace khabar::store_internal {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Append only: a released migration never changes, a new one gets the next version.
+constexpr Migration kMigrations[] = {
+    {1, "articles and their cleaning audit", R"sql(
+CREATE TABLE articles (
+  sequence        INTEGER PRIMARY KEY,          -- ingest order
+  id              TEXT NOT NULL UNIQUE,         -- 16 hex: XXH64 of the normalised body
+  title           TEXT NOT NULL DEFAULT '',
+  source          TEXT NOT NULL DEFAULT '',
+  url             TEXT NOT NULL DEFAULT '',
+  published       TEXT,                         -- ISO 8601, NULL when the source gave none
+  lang            TEXT NOT NULL DEFAULT 'und',
+  lang_confidence REAL NOT NULL DEFAULT 0,
+  byline_json     TEXT NOT NULL DEFAULT '{}',
+  subheads_json   TEXT NOT NULL DEFAULT '[]',
+  body            TEXT NOT NULL,
+  normalized_body TEXT NOT NULL,
+  raw_text        TEXT NOT NULL,
+  origin          TEXT NOT NULL,
+  format          TEXT NOT NULL,
+  encoding        TEXT NOT NULL,
+  external_id     TEXT NOT NULL DEFAULT '',
+  metadata_json   TEXT NOT NULL DEFAULT '',
+  ingested_at     TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_source ON articles(source);
+CREATE TABLE removals (
+  article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  begin_byte INTEGER NOT NULL,                  -- span in articles.raw_text
+  end_byte   INTEGER NOT NULL,
+  kind       TEXT NOT NULL,                     -- 'removed' or 'metadata'
+  rule       TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  PRIMARY KEY (article_id, seq)
+) WITHOUT ROWID;
+)sql"},
+};
+
+Result<int> user_version(sqlite3* db) {
+  Result<Statement> stmt = Statement::prepare(db, "PRAGMA user_version");
+  if (!stmt.ok()) return stmt.error();
+  if (stmt->step() != SQLITE_ROW) return sqlite_error(db, "reading the schema version");
+  return static_cast<int>(stmt->integer(0));
+}
+
+}  // namespace
+
+Status migrate(sqlite3* db, const std::string& path) {
+  Result<int> current = user_version(db);
+  if (!current.ok()) return current.error();
+  if (*current > kSchemaVersion) {
+    return make_error(ErrorCode::kStorage,
+                      fmt::format("{}: database schema version {} is newer than this khabar "
+                                  "supports ({}); upgrade khabar",
+                                  path, *current, kSchemaVersion));
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *current) continue;
+    const std::string sql = fmt::format("BEGIN IMMEDIATE;\n{}\nPRAGMA user_version = {};\nCOMMIT;",
+                                        m.sql, m.version);
+    Status status = execute(db, sql, fmt::format("migrating to schema {} ({})", m.version,
+                                                 m.description));
+    if (!status.ok()) {
+      (void)execute(db, "ROLLBACK", "rolling back a failed migration");  // the first error matters
+      return status;
+    }
+  }
+  return {};
+}
+
+}  // namespace khabar::store_internal

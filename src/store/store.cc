@@ -1,0 +1,288 @@
+#include "khabar/store.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "internal/statement.h"
+
+namespace khabar {
+
+using store_internal::execute;
+using store_internal::sqlite_error;
+using store_internal::Statement;
+
+namespace store_internal {
+
+Error sqlite_error(sqlite3* db, std::string_view doing) {
+  return make_error(ErrorCode::kStorage,
+                    fmt::format("SQLite error while {}: {}", doing, sqlite3_errmsg(db)));
+}
+
+Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
+    return sqlite_error(db, fmt::format("preparing «{}»", sql.substr(0, 60)));
+  }
+  return Statement(stmt);
+}
+
+Status execute(sqlite3* db, std::string_view sql, std::string_view doing) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    Error error = make_error(ErrorCode::kStorage,
+                             fmt::format("SQLite error while {}: {}", doing,
+                                         message != nullptr ? message : "unknown"));
+    sqlite3_free(message);
+    return error;
+  }
+  return {};
+}
+
+}  // namespace store_internal
+
+namespace {
+
+constexpr const char* kSelectColumns =
+    "SELECT sequence, id, title, source, url, COALESCE(published, ''), lang, lang_confidence, "
+    "byline_json, subheads_json, body, normalized_body, raw_text, origin, format, encoding, "
+    "external_id, metadata_json, ingested_at FROM articles";
+
+const char* kind_name(Removal::Kind kind) {
+  return kind == Removal::Kind::kMovedToMetadata ? "metadata" : "removed";
+}
+
+std::string byline_json(const Byline& b) {
+  if (b.empty()) return "{}";
+  return nlohmann::json{{"agencies", b.agencies}, {"outlet", b.outlet}, {"editor", b.editor},
+                        {"line", b.line}}
+      .dump();
+}
+
+Byline parse_byline_json(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  Byline b;
+  if (!j.is_object() || j.empty()) return b;
+  b.agencies = j.value("agencies", std::vector<std::string>{});
+  b.outlet = j.value("outlet", "");
+  b.editor = j.value("editor", "");
+  b.line = j.value("line", "");
+  return b;
+}
+
+StoredArticle read_row(const Statement& s) {
+  StoredArticle a;
+  a.sequence = s.integer(0);
+  a.id = s.text(1);
+  a.title = s.text(2);
+  a.source = s.text(3);
+  a.url = s.text(4);
+  a.published = s.text(5);
+  a.lang = s.text(6);
+  a.lang_confidence = s.real(7);
+  a.byline = parse_byline_json(s.text(8));
+  const auto subheads = nlohmann::json::parse(s.text(9), nullptr, false);
+  if (subheads.is_array()) a.subheads = subheads.get<std::vector<std::string>>();
+  a.body = s.text(10);
+  a.normalized_body = s.text(11);
+  a.raw_text = s.text(12);
+  a.origin = s.text(13);
+  a.format = s.text(14);
+  a.encoding = s.text(15);
+  a.external_id = s.text(16);
+  a.metadata_json = s.text(17);
+  a.ingested_at = s.text(18);
+  return a;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  sqlite3* db = nullptr;
+  std::string path;
+  Statement insert_article;
+  Statement insert_removal;
+  Statement select_removals;
+
+  ~Impl() {
+    // Statements must be finalised before the connection closes.
+    insert_article = Statement();
+    insert_removal = Statement();
+    select_removals = Statement();
+    sqlite3_close(db);
+  }
+
+  Status load_removals(StoredArticle& article) {
+    select_removals.reset();
+    select_removals.bind(1, article.id);
+    int rc;
+    while ((rc = select_removals.step()) == SQLITE_ROW) {
+      Removal r;
+      r.begin = static_cast<size_t>(select_removals.integer(0));
+      r.end = static_cast<size_t>(select_removals.integer(1));
+      r.kind = select_removals.text(2) == "metadata" ? Removal::Kind::kMovedToMetadata
+                                                     : Removal::Kind::kRemoved;
+      r.rule = select_removals.text(3);
+      r.reason = select_removals.text(4);
+      article.removals.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return sqlite_error(db, "reading removals");
+    return {};
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+Result<Store> Store::open(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK) {
+    return make_error(ErrorCode::kStorage,
+                      fmt::format("{}: cannot open database: {}", path,
+                                  impl->db != nullptr ? sqlite3_errmsg(impl->db) : "out of memory"));
+  }
+  sqlite3_busy_timeout(impl->db, 5000);
+  Status pragmas = execute(impl->db,
+                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                           "PRAGMA foreign_keys = ON;",
+                           fmt::format("opening {}", path));
+  if (!pragmas.ok()) {
+    return make_error(ErrorCode::kStorage,
+                      fmt::format("{}: not a khabar database or not writable ({})", path,
+                                  pragmas.error().message));
+  }
+  if (Status s = store_internal::migrate(impl->db, path); !s.ok()) return s;
+
+  auto prepare = [&](Statement& into, const char* sql) -> Status {
+    Result<Statement> stmt = Statement::prepare(impl->db, sql);
+    if (!stmt.ok()) return stmt.error();
+    into = std::move(stmt).value();
+    return {};
+  };
+  for (Status s : {
+           prepare(impl->insert_article,
+                   "INSERT INTO articles (id, title, source, url, published, lang, "
+                   "lang_confidence, byline_json, subheads_json, body, normalized_body, raw_text, "
+                   "origin, format, encoding, external_id, metadata_json, ingested_at) VALUES "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                   "?18) ON CONFLICT(id) DO NOTHING"),
+           prepare(impl->insert_removal,
+                   "INSERT INTO removals (article_id, seq, begin_byte, end_byte, kind, rule, "
+                   "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+           prepare(impl->select_removals,
+                   "SELECT begin_byte, end_byte, kind, rule, reason FROM removals "
+                   "WHERE article_id = ?1 ORDER BY seq"),
+       }) {
+    if (!s.ok()) return s;
+  }
+  return Store(std::move(impl));
+}
+
+Status Store::begin() { return execute(impl_->db, "BEGIN IMMEDIATE", "starting a batch"); }
+Status Store::commit() { return execute(impl_->db, "COMMIT", "committing a batch"); }
+Status Store::rollback() { return execute(impl_->db, "ROLLBACK", "rolling back a batch"); }
+
+Result<bool> Store::insert(const StoredArticle& a) {
+  Statement& s = impl_->insert_article;
+  s.reset();
+  s.bind(1, a.id).bind(2, a.title).bind(3, a.source).bind(4, a.url);
+  if (a.published.empty()) {
+    s.bind_null(5);
+  } else {
+    s.bind(5, a.published);
+  }
+  s.bind(6, a.lang).bind(7, a.lang_confidence).bind(8, byline_json(a.byline));
+  s.bind(9, nlohmann::json(a.subheads).dump());
+  s.bind(10, a.body).bind(11, a.normalized_body).bind(12, a.raw_text).bind(13, a.origin);
+  s.bind(14, a.format).bind(15, a.encoding).bind(16, a.external_id).bind(17, a.metadata_json);
+  s.bind(18, a.ingested_at);
+  if (s.step() != SQLITE_DONE) return sqlite_error(impl_->db, fmt::format("storing {}", a.id));
+  if (sqlite3_changes(impl_->db) == 0) return false;
+
+  Statement& r = impl_->insert_removal;
+  for (size_t i = 0; i < a.removals.size(); ++i) {
+    const Removal& removal = a.removals[i];
+    r.reset();
+    r.bind(1, a.id).bind(2, static_cast<int64_t>(i)).bind(3, static_cast<int64_t>(removal.begin));
+    r.bind(4, static_cast<int64_t>(removal.end)).bind(5, kind_name(removal.kind));
+    r.bind(6, removal.rule).bind(7, removal.reason);
+    if (r.step() != SQLITE_DONE) {
+      return sqlite_error(impl_->db, fmt::format("storing the audit of {}", a.id));
+    }
+  }
+  return true;
+}
+
+Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix) {
+  const bool prefix = id_or_prefix.size() < 16;
+  if (id_or_prefix.size() < 4 || id_or_prefix.size() > 16 ||
+      id_or_prefix.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("«{}» is not an article id (4 to 16 lowercase hex digits)",
+                                  id_or_prefix));
+  }
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db, fmt::format("{} WHERE {} LIMIT 2", kSelectColumns,
+                             prefix ? "id >= ?1 AND id < ?1 || 'g'" : "id = ?1"));
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, id_or_prefix);
+  std::vector<StoredArticle> found;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) found.push_back(read_row(*stmt));
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "looking up an article");
+  if (found.empty()) return std::optional<StoredArticle>();
+  if (found.size() > 1) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("«{}» matches several articles; give more digits", id_or_prefix));
+  }
+  if (Status s = impl_->load_removals(found[0]); !s.ok()) return s;
+  return std::optional<StoredArticle>(std::move(found[0]));
+}
+
+Result<std::vector<ArticleSummary>> Store::list(int64_t limit, int64_t offset) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db,
+      "SELECT id, title, source, COALESCE(published, ''), lang, length(CAST(body AS BLOB)), "
+      "sequence FROM articles ORDER BY sequence LIMIT ?1 OFFSET ?2");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, limit).bind(2, offset);
+  std::vector<ArticleSummary> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    out.push_back({stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
+                   stmt->integer(5), stmt->integer(6)});
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing articles");
+  return out;
+}
+
+Status Store::for_each(const std::function<void(const StoredArticle&)>& visit) {
+  Result<Statement> stmt =
+      Statement::prepare(impl_->db, fmt::format("{} ORDER BY sequence", kSelectColumns));
+  if (!stmt.ok()) return stmt.error();
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    StoredArticle article = read_row(*stmt);
+    if (Status s = impl_->load_removals(article); !s.ok()) return s;
+    visit(article);
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading articles");
+  return {};
+}
+
+Result<int64_t> Store::count_articles() {
+  Result<Statement> stmt = Statement::prepare(impl_->db, "SELECT count(*) FROM articles");
+  if (!stmt.ok()) return stmt.error();
+  if (stmt->step() != SQLITE_ROW) return sqlite_error(impl_->db, "counting articles");
+  return stmt->integer(0);
+}
+
+int Store::schema_version() const { return kSchemaVersion; }
+const std::string& Store::path() const { return impl_->path; }
+
+}  // namespace khabar

@@ -1,0 +1,218 @@
+#include "khabar/store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "khabar/fingerprint.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::HasSubstr;
+
+class TempDb {
+ public:
+  TempDb() {
+    char pattern[] = "/tmp/khabar-store-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  ~TempDb() { std::filesystem::remove_all(dir_); }
+  std::string path(const char* name = "test.db") const { return (dir_ / name).string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+StoredArticle make_article(int n) {
+  StoredArticle a;
+  a.body = "نص الخبر رقم " + std::to_string(n);
+  a.normalized_body = a.body;
+  a.id = article_id(a.normalized_body);
+  a.title = "عنوان " + std::to_string(n);
+  a.source = "الثورة";
+  a.lang = "ar";
+  a.lang_confidence = 0.99;
+  a.byline = {{"وكالات"}, "الثورة", "ريم صالح", "وكالات – الثورة – ريم صالح"};
+  a.subheads = {"انقلاب فاشل"};
+  a.raw_text = "عنوان\n" + a.body + "\nآخر الأخبار";
+  a.removals = {{0, 10, Removal::Kind::kMovedToMetadata, "title", "headline"},
+                {30, 52, Removal::Kind::kRemoved, "boilerplate-heading", "heads a list"}};
+  a.origin = "seeds/a.txt";
+  a.format = "text";
+  a.encoding = "utf-8";
+  a.ingested_at = "2026-11-24T08:00:00Z";
+  return a;
+}
+
+Store open_or_die(const std::string& path) {
+  Result<Store> store = Store::open(path);
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return std::move(store).value();
+}
+
+TEST(Store, RoundTripsEverythingIncludingTheAudit) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  const StoredArticle original = make_article(1);
+  ASSERT_TRUE(store.begin().ok());
+  ASSERT_TRUE(*store.insert(original));
+  ASSERT_TRUE(store.commit().ok());
+
+  auto found = store.get(original.id);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  const StoredArticle& a = **found;
+  EXPECT_EQ(a.title, original.title);
+  EXPECT_EQ(a.body, original.body);
+  EXPECT_EQ(a.raw_text, original.raw_text);
+  EXPECT_EQ(a.byline.agencies, original.byline.agencies);
+  EXPECT_EQ(a.byline.editor, "ريم صالح");
+  EXPECT_EQ(a.subheads, original.subheads);
+  EXPECT_TRUE(a.published.empty());
+  ASSERT_EQ(a.removals.size(), 2u);
+  EXPECT_EQ(a.removals[1].rule, "boilerplate-heading");
+  EXPECT_EQ(a.removals[0].kind, Removal::Kind::kMovedToMetadata);
+  EXPECT_EQ(a.removals[1].begin, 30u);
+  EXPECT_EQ(a.sequence, 1);
+}
+
+TEST(Store, SameIdIsStoredOnce) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  ASSERT_TRUE(store.begin().ok());
+  EXPECT_TRUE(*store.insert(make_article(1)));
+  EXPECT_FALSE(*store.insert(make_article(1)));
+  ASSERT_TRUE(store.commit().ok());
+  EXPECT_EQ(*store.count_articles(), 1);
+}
+
+TEST(Store, RolledBackBatchLeavesNothing) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  ASSERT_TRUE(store.begin().ok());
+  ASSERT_TRUE(*store.insert(make_article(1)));
+  ASSERT_TRUE(store.rollback().ok());
+  EXPECT_EQ(*store.count_articles(), 0);
+}
+
+TEST(Store, LooksUpByPrefixAndRejectsBadIds) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  const StoredArticle a = make_article(7);
+  ASSERT_TRUE(store.insert(a).ok());
+  auto by_prefix = store.get(a.id.substr(0, 6));
+  ASSERT_TRUE(by_prefix.ok());
+  ASSERT_TRUE(by_prefix->has_value());
+  EXPECT_EQ((*by_prefix)->id, a.id);
+  auto missing = store.get("0000000000000000");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  auto bad = store.get("not-an-id");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error().message, HasSubstr("is not an article id"));
+}
+
+TEST(Store, ListsInIngestOrder) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  for (int n : {3, 1, 2}) ASSERT_TRUE(store.insert(make_article(n)).ok());
+  auto list = store.list(10);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].title, "عنوان 3");
+  EXPECT_EQ((*list)[2].title, "عنوان 2");
+  EXPECT_EQ(store.list(1, 1)->at(0).title, "عنوان 1");
+}
+
+TEST(Store, UsesWalAndRecordsTheSchemaVersion) {
+  TempDb db;
+  { Store store = open_or_die(db.path()); }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), kSchemaVersion);
+  sqlite3_finalize(stmt);
+  sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+  Store again = open_or_die(db.path());  // re-opening an up-to-date schema changes nothing
+  EXPECT_EQ(*again.count_articles(), 0);
+}
+
+TEST(Store, RefusesADatabaseFromANewerKhabar) {
+  TempDb db;
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  Result<Store> store = Store::open(db.path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.error().message, HasSubstr("schema version 99 is newer"));
+}
+
+TEST(Store, RefusesAFileThatIsNotADatabase) {
+  TempDb db;
+  std::ofstream(db.path("notes.db")) << "this is a text file, not SQLite, and it is long enough";
+  Result<Store> store = Store::open(db.path("notes.db"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.error().message, HasSubstr("notes.db"));
+}
+
+// A child process stores batches and reports each commit on a pipe; it is killed with SIGKILL
+// in the middle of a later batch. Everything reported must be there, and the database must
+// open and accept more.
+TEST(Store, KillDuringABatchLosesNothingCommitted) {
+  TempDb db;
+  { Store create = open_or_die(db.path()); }
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(pipe_fds[0]);
+    Result<Store> store = Store::open(db.path());
+    if (!store.ok()) _exit(3);
+    for (int batch = 0;; ++batch) {
+      if (!store->begin().ok()) _exit(4);
+      for (int i = 0; i < 200; ++i) {
+        if (!store->insert(make_article(batch * 200 + i)).ok()) _exit(5);
+      }
+      if (!store->commit().ok()) _exit(6);
+      const int32_t committed = (batch + 1) * 200;
+      if (write(pipe_fds[1], &committed, sizeof committed) != sizeof committed) _exit(7);
+    }
+  }
+  close(pipe_fds[1]);
+  int32_t reported = 0;
+  for (int n = 0; n < 5; ++n) ASSERT_EQ(read(pipe_fds[0], &reported, sizeof reported), 4);
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipe_fds[0]);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  Store store = open_or_die(db.path());
+  const int64_t count = *store.count_articles();
+  EXPECT_GE(count, reported);
+  EXPECT_EQ(count % 200, 0) << "a batch is stored whole or not at all";
+  for (int n = 0; n < reported; n += 97) {
+    auto found = store.get(make_article(n).id);
+    ASSERT_TRUE(found.ok());
+    EXPECT_TRUE(found->has_value()) << "article " << n << " was reported stored";
+  }
+  EXPECT_TRUE(*store.insert(make_article(1'000'000)));
+}
+
+}  // namespace
+}  // namespace khabar
