@@ -1,0 +1,25 @@
+// khabar/article_json.h — the JSON form of a stored article, shared by `khabar show --json`,
+// `khabar export --jsonl` and the HTTP API, so that all three agree field for field.
+//
+// The export form is also valid ingest input: its "text" is the cleaned body, so re-ingesting
+// an export reproduces the same ids.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "khabar/store.h"
+
+namespace khabar {
+
+struct ArticleJsonOptions {
+  bool include_raw_text = false;      // the text as read, before cleaning
+  bool include_normalized = false;    // the matching form
+  size_t removal_excerpt_chars = 80;  // how much of each removed span to quote
+};
+
+nlohmann::json article_to_json(const StoredArticle& article, const ArticleJsonOptions& options = {});
+
+// The removed text of a removal, cut to about max_chars characters at a character boundary.
+std::string removal_excerpt(const StoredArticle& article, const Removal& removal, size_t max_chars);
+
+}  // namespace khabar

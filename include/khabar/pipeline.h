@@ -1,0 +1,78 @@
+// khabar/pipeline.h — ingest → clean → normalise → store, as one call.
+//
+//   khabar::Result<khabar::Store> store = khabar::Store::open("khabar.db");
+//   khabar::IngestObserver quiet;
+//   khabar::Result<khabar::IngestCounts> counts =
+//       khabar::ingest_paths({"../shared/seeds"}, *store, {}, quiet);
+//   // counts->stored == 2 the first time, counts->already_present == 2 the second.
+//
+// Articles are stored in batches of PipelineOptions::batch_size, each one transaction; the
+// observer hears of stored articles only after their batch is committed, so whatever it
+// reports survives the process being killed. Bad input is reported through the observer and
+// never stops the run; only a failing store does (the error is returned, and what was
+// committed before it stays).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "khabar/clean.h"
+#include "khabar/ingest.h"
+#include "khabar/normalize.h"
+#include "khabar/result.h"
+#include "khabar/store.h"
+
+namespace khabar {
+
+struct PipelineOptions {
+  ReadOptions read;
+  NormalizeOptions normalize;
+  size_t batch_size = 500;
+};
+
+// Cleans, normalises, identifies the language of and fingerprints one document. No I/O; one
+// processor can be shared by threads.
+class ArticleProcessor {
+ public:
+  explicit ArticleProcessor(NormalizeOptions options = {});
+  // kBadInput when cleaning leaves no body (the whole text was boilerplate or markup).
+  Result<StoredArticle> process(const Document& document) const;
+
+ private:
+  Cleaner cleaner_;
+  Normalizer normalizer_;
+};
+
+struct IngestCounts {
+  uint64_t read = 0;             // articles read and processed
+  uint64_t stored = 0;           // committed to the store
+  uint64_t already_present = 0;  // same id stored before (or earlier in this run)
+  uint64_t rejected = 0;         // inputs refused, each reported as a Problem
+  uint64_t warnings = 0;
+  uint64_t skipped_files = 0;    // files in directories that are not articles
+  uint64_t files = 0;
+  uint64_t bytes_in_finished_files = 0;
+};
+
+class IngestObserver {
+ public:
+  virtual ~IngestObserver() = default;
+  virtual void on_problem(const Problem& /*problem*/) {}
+  virtual void on_file(std::string_view /*path*/, uint64_t /*bytes*/,
+                       const IngestCounts& /*so_far*/) {}
+  virtual void on_commit(const IngestCounts& /*so_far*/) {}
+};
+
+Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
+                                  const PipelineOptions& options, IngestObserver& observer);
+
+// The same over bytes in memory (one source named `path`): for the HTTP API and benchmarks.
+Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
+                                   const PipelineOptions& options, IngestObserver& observer);
+
+// Current UTC time as ISO 8601, for StoredArticle::ingested_at.
+std::string utc_now_iso8601();
+
+}  // namespace khabar

@@ -1,0 +1,123 @@
+#include <fmt/format.h>
+
+#include "khabar/pipeline.h"
+
+namespace khabar {
+namespace {
+
+// Receives documents from the readers and stores them in committed batches.
+class IngestRun : public DocumentSink {
+ public:
+  IngestRun(Store& store, const PipelineOptions& options, IngestObserver& observer)
+      : store_(store), options_(options), observer_(observer), processor_(options.normalize) {}
+
+  void begin_file(std::string_view path, uint64_t bytes) override {
+    counts_.bytes_in_finished_files += current_file_bytes_;
+    current_file_bytes_ = bytes;
+    ++counts_.files;
+    observer_.on_file(path, bytes, counts_);
+  }
+
+  void document(Document doc) override {
+    if (!fatal_.ok()) return;
+    ++counts_.read;
+    Result<StoredArticle> article = processor_.process(doc);
+    if (!article.ok()) {
+      problem({Problem::Severity::kRejected, doc.origin, 0, -1, article.error().message});
+      return;
+    }
+    if (!in_batch_) {
+      if (Status s = store_.begin(); !s.ok()) {
+        fatal_ = s;
+        return;
+      }
+      in_batch_ = true;
+    }
+    Result<bool> inserted = store_.insert(*article);
+    if (!inserted.ok()) {
+      fatal_ = inserted.status();
+      return;
+    }
+    if (*inserted) {
+      ++pending_stored_;
+    } else {
+      ++pending_present_;
+    }
+    if (pending_stored_ + pending_present_ >= options_.batch_size) commit();
+  }
+
+  void problem(Problem p) override {
+    switch (p.severity) {
+      case Problem::Severity::kRejected: ++counts_.rejected; break;
+      case Problem::Severity::kWarning: ++counts_.warnings; break;
+      case Problem::Severity::kSkipped: ++counts_.skipped_files; break;
+    }
+    observer_.on_problem(p);
+  }
+
+  Result<IngestCounts> finish() {
+    commit();
+    counts_.bytes_in_finished_files += current_file_bytes_;
+    current_file_bytes_ = 0;
+    if (!fatal_.ok()) {
+      if (in_batch_) (void)store_.rollback();  // the store's error is the one to report
+      return fatal_.error();
+    }
+    return counts_;
+  }
+
+ private:
+  void commit() {
+    if (!in_batch_ || !fatal_.ok()) return;
+    if (Status s = store_.commit(); !s.ok()) {
+      fatal_ = s;
+      return;
+    }
+    in_batch_ = false;
+    counts_.stored += pending_stored_;
+    counts_.already_present += pending_present_;
+    pending_stored_ = pending_present_ = 0;
+    observer_.on_commit(counts_);
+  }
+
+  Store& store_;
+  const PipelineOptions& options_;
+  IngestObserver& observer_;
+  ArticleProcessor processor_;
+  IngestCounts counts_;
+  uint64_t pending_stored_ = 0;
+  uint64_t pending_present_ = 0;
+  uint64_t current_file_bytes_ = 0;
+  bool in_batch_ = false;
+  Status fatal_;
+};
+
+Status check_options(const PipelineOptions& options) {
+  if (options.batch_size == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "batch size must be at least 1");
+  }
+  if (options.read.max_article_bytes == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "the article size limit must be at least 1");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
+                                  const PipelineOptions& options, IngestObserver& observer) {
+  if (Status s = check_options(options); !s.ok()) return s;
+  IngestRun run(store, options, observer);
+  read_paths(paths, options.read, run);
+  return run.finish();
+}
+
+Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
+                                   const PipelineOptions& options, IngestObserver& observer) {
+  if (Status s = check_options(options); !s.ok()) return s;
+  IngestRun run(store, options, observer);
+  read_buffer(bytes, path, options.read, run);
+  return run.finish();
+}
+
+}  // namespace khabar

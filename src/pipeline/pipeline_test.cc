@@ -1,0 +1,152 @@
+#include "khabar/pipeline.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "khabar/article_json.h"
+#include "khabar/fingerprint.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::HasSubstr;
+
+class Recorder : public IngestObserver {
+ public:
+  void on_problem(const Problem& p) override { problems.push_back(p.to_string()); }
+  void on_commit(const IngestCounts& c) override { commits.push_back(c.stored); }
+  std::vector<std::string> problems;
+  std::vector<uint64_t> commits;
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/khabar-pipeline-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    Result<Store> opened = Store::open((dir_ / "k.db").string());
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::make_unique<Store>(std::move(opened).value());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ / name, std::ios::binary) << content;
+    return (dir_ / name).string();
+  }
+  IngestCounts ingest(const std::vector<std::string>& paths, Recorder& recorder,
+                      PipelineOptions options = {}) {
+    Result<IngestCounts> counts = ingest_paths(paths, *store_, options, recorder);
+    EXPECT_TRUE(counts.ok()) << counts.error().message;
+    return counts.ok() ? *counts : IngestCounts{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+const std::string kBody =
+    "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشاريع الصغيرة، وقالت إنها ستبدأ الشهر المقبل.";
+
+TEST_F(PipelineTest, SeedsAreStoredOnceAndReingestIsIdempotent) {
+  Recorder first;
+  const IngestCounts counts = ingest({KHABAR_SEEDS_DIR}, first);
+  EXPECT_EQ(counts.read, 2u);
+  EXPECT_EQ(counts.stored, 2u);
+  EXPECT_EQ(counts.rejected, 0u);
+  EXPECT_EQ(counts.skipped_files, 1u) << "EXPECTED.md is not an article";
+  Recorder second;
+  const IngestCounts again = ingest({KHABAR_SEEDS_DIR}, second);
+  EXPECT_EQ(again.stored, 0u);
+  EXPECT_EQ(again.already_present, 2u);
+  EXPECT_EQ(*store_->count_articles(), 2);
+}
+
+TEST_F(PipelineTest, SeedArticlesCarryTheirMetadata) {
+  Recorder recorder;
+  ingest({KHABAR_SEEDS_DIR}, recorder);
+  auto list = store_->list(10);
+  ASSERT_EQ(list->size(), 2u);
+  auto first = store_->get(list->at(0).id);
+  const StoredArticle& a = **first;
+  EXPECT_EQ(a.title, "موسكو: عصابات إرهابية دولية شاركت في أحداث كازاخستان");
+  EXPECT_EQ(a.source, "الثورة") << "from the byline when the source names no outlet";
+  EXPECT_TRUE(a.published.empty()) << "no date is invented";
+  EXPECT_EQ(a.lang, "ar");
+  EXPECT_GT(a.lang_confidence, 0.9);
+  EXPECT_TRUE(is_article_id(a.id));
+  EXPECT_EQ(a.id, article_id(a.normalized_body));
+  EXPECT_FALSE(a.removals.empty());
+  EXPECT_EQ(a.raw_text.size(), std::filesystem::file_size(
+                                   std::string(KHABAR_SEEDS_DIR) + "/000_c4f2777355f3312b.txt"));
+}
+
+TEST_F(PipelineTest, SameArticleFromTwoFilesIsStoredOnce) {
+  const std::string a = write("a.txt", "خطة لدعم المشاريع\n\n" + kBody);
+  const std::string b = write("b.jsonl", "{\"text\":\"" + kBody + "\",\"title\":\"خطة\"}\n");
+  Recorder recorder;
+  const IngestCounts counts = ingest({a, b}, recorder);
+  EXPECT_EQ(counts.stored, 1u);
+  EXPECT_EQ(counts.already_present, 1u);
+}
+
+TEST_F(PipelineTest, BadInputIsReportedAndTheRestGoesIn) {
+  const std::string good = write("good.txt", kBody);
+  const std::string boiler = write("boiler.txt", "[two-column]\n[/two-column]\n");
+  const std::string binary = write("bin.txt", std::string("\0\1\2", 3));
+  Recorder recorder;
+  const IngestCounts counts =
+      ingest({good, boiler, binary, (dir_ / "missing").string()}, recorder);
+  EXPECT_EQ(counts.stored, 1u);
+  EXPECT_EQ(counts.rejected, 3u);
+  ASSERT_EQ(recorder.problems.size(), 3u);
+  EXPECT_THAT(recorder.problems[0], HasSubstr("boiler.txt: nothing left after cleaning"));
+  EXPECT_THAT(recorder.problems[1], HasSubstr("bin.txt: byte 0: binary file"));
+  EXPECT_THAT(recorder.problems[2], HasSubstr("missing: no such file or directory"));
+}
+
+TEST_F(PipelineTest, CommitsInBatchesAndReportsAfterEachCommit) {
+  std::string jsonl;
+  for (int i = 0; i < 25; ++i) jsonl += "{\"text\":\"" + kBody + " رقم " + std::to_string(i) + "\"}\n";
+  PipelineOptions options;
+  options.batch_size = 10;
+  Recorder recorder;
+  const IngestCounts counts = ingest({write("f.jsonl", jsonl)}, recorder, options);
+  EXPECT_EQ(counts.stored, 25u);
+  EXPECT_EQ(recorder.commits, (std::vector<uint64_t>{10, 20, 25}));
+}
+
+TEST_F(PipelineTest, ExportReingestsToTheSameIds) {
+  Recorder recorder;
+  ingest({KHABAR_SEEDS_DIR}, recorder);
+  std::string jsonl;
+  std::vector<std::string> ids;
+  ASSERT_TRUE(store_->for_each([&](const StoredArticle& a) {
+                      jsonl += article_to_json(a).dump() + "\n";
+                      ids.push_back(a.id);
+                    }).ok());
+  Result<Store> fresh = Store::open((dir_ / "fresh.db").string());
+  ASSERT_TRUE(fresh.ok());
+  Result<IngestCounts> counts = ingest_buffer(jsonl, "export.jsonl", *fresh, {}, recorder);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->stored, 2u);
+  for (const std::string& id : ids) EXPECT_TRUE(fresh->get(id)->has_value()) << id;
+}
+
+TEST_F(PipelineTest, OptionsOutOfRangeAreRefused) {
+  PipelineOptions options;
+  options.batch_size = 0;
+  Recorder recorder;
+  Result<IngestCounts> counts = ingest_paths({}, *store_, options, recorder);
+  ASSERT_FALSE(counts.ok());
+  EXPECT_EQ(counts.error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace khabar

@@ -1,0 +1,61 @@
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "khabar/fingerprint.h"
+#include "khabar/language.h"
+#include "khabar/pipeline.h"
+#include "text/utf8.h"
+
+namespace khabar {
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+ArticleProcessor::ArticleProcessor(NormalizeOptions options) : normalizer_(options) {}
+
+Result<StoredArticle> ArticleProcessor::process(const Document& doc) const {
+  CleanArticle clean = cleaner_.clean(doc);
+  StoredArticle a;
+  a.body = clean.body();
+  a.normalized_body = normalizer_.normalize(a.body);
+  if (a.normalized_body.empty()) {
+    return make_error(ErrorCode::kBadInput,
+                      fmt::format("nothing left after cleaning: all {} removed spans were "
+                                  "boilerplate or markup",
+                                  clean.removals.size()));
+  }
+  a.id = article_id(a.normalized_body);
+  a.title = std::move(clean.title);
+  a.subheads = clean.subheads();
+  a.byline = std::move(clean.byline);
+  a.removals = std::move(clean.removals);
+  a.source = !doc.source.empty() ? doc.source : a.byline.outlet;
+  a.url = doc.url;
+  a.published = doc.published;
+  const LanguageGuess guess = identify_language(a.body);
+  if (!doc.declared_lang.empty()) {
+    a.lang = doc.declared_lang;
+    a.lang_confidence = guess.code == doc.declared_lang ? guess.confidence : 1.0;
+  } else {
+    a.lang = guess.code;
+    a.lang_confidence = guess.confidence;
+  }
+  a.raw_text = doc.text;
+  a.origin = doc.origin;
+  a.format = input_format_name(doc.format);
+  a.encoding = doc.encoding;
+  a.external_id = doc.external_id;
+  a.metadata_json = doc.metadata_json;
+  a.ingested_at = utc_now_iso8601();
+  return a;
+}
+
+}  // namespace khabar
