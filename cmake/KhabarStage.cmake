@@ -9,7 +9,7 @@ function(khabar_stage name)
   target_include_directories(khabar_${name} PUBLIC "${PROJECT_SOURCE_DIR}/include"
                                                    "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(khabar_${name} PUBLIC ${ARG_DEPS} PRIVATE khabar_warnings)
-  if(ARG_TESTS)
+  if(ARG_TESTS AND NOT KHABAR_FUZZ)
     add_executable(${name}_test ${ARG_TESTS})
     target_link_libraries(${name}_test PRIVATE khabar_${name} khabar_warnings GTest::gtest_main
                                                 GTest::gmock)

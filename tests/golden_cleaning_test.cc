@@ -35,7 +35,9 @@ const Removal* find_removal(const CleanArticle& article, const std::string& rule
 
 size_t count_of(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -134,7 +136,8 @@ TEST_F(Seed004, TheLastTwoQuestionsAreRelatedArticleLinks) {
   EXPECT_THAT(article.body(), Not(HasSubstr("خارج التغطية")));
   EXPECT_THAT(article.body(), EndsWith("متاحًا مرة أخرى."));
   size_t teasers = 0;
-  for (const Removal& r : article.removals) teasers += r.rule == "teaser";
+  for (const Removal& r : article.removals)
+    teasers += r.rule == "teaser";
   EXPECT_EQ(teasers, 2u);
 }
 
@@ -149,8 +152,9 @@ TEST(SeedAudit, EveryRemovalSaysWhatWhereAndWhy) {
       EXPECT_FALSE(r.rule.empty()) << name;
       EXPECT_FALSE(r.reason.empty()) << name;
     }
-    EXPECT_TRUE(std::is_sorted(article.removals.begin(), article.removals.end(),
-                               [](const Removal& a, const Removal& b) { return a.begin < b.begin; }));
+    EXPECT_TRUE(
+        std::is_sorted(article.removals.begin(), article.removals.end(),
+                       [](const Removal& a, const Removal& b) { return a.begin < b.begin; }));
   }
 }
 

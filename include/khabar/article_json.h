@@ -17,7 +17,8 @@ struct ArticleJsonOptions {
   size_t removal_excerpt_chars = 80;  // how much of each removed span to quote
 };
 
-nlohmann::json article_to_json(const StoredArticle& article, const ArticleJsonOptions& options = {});
+nlohmann::json article_to_json(const StoredArticle& article,
+                               const ArticleJsonOptions& options = {});
 
 // The removed text of a removal, cut to about max_chars characters at a character boundary.
 std::string removal_excerpt(const StoredArticle& article, const Removal& removal, size_t max_chars);

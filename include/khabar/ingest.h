@@ -58,16 +58,16 @@ struct SourceBlock {
   size_t begin = 0;  // byte span in Document::text
   size_t end = 0;
   Kind kind = Kind::kParagraph;
-  size_t link_bytes = 0;         // bytes of the block inside <a> elements
-  bool in_page_chrome = false;   // inside nav/footer/aside/menus/share/related containers,
-                                 // or outside the page's <article> when it has one
+  size_t link_bytes = 0;        // bytes of the block inside <a> elements
+  bool in_page_chrome = false;  // inside nav/footer/aside/menus/share/related containers,
+                                // or outside the page's <article> when it has one
 };
 
 // One article as read, before cleaning.
 struct Document {
   std::string text;  // valid UTF-8; the cleaner's removal spans are offsets into it
   std::vector<SourceBlock> blocks;
-  std::string title;      // from the source's metadata; empty when it had none
+  std::string title;  // from the source's metadata; empty when it had none
   std::string url;
   std::string source;     // the outlet, when the source names it
   std::string published;  // ISO 8601 as validated, or empty: never guessed from the text
@@ -85,8 +85,8 @@ struct Problem {
   enum class Severity { kRejected, kWarning, kSkipped };
   Severity severity = Severity::kRejected;
   std::string path;
-  size_t line = 0;                 // 1-based; 0 when the format has no lines
-  int64_t byte_offset = -1;        // in the file (or in the line, for JSONL); -1 when unknown
+  size_t line = 0;           // 1-based; 0 when the format has no lines
+  int64_t byte_offset = -1;  // in the file (or in the line, for JSONL); -1 when unknown
   std::string reason;
 
   // "seeds/a.jsonl:12: byte 40: `text` is missing" — the form every message takes.

@@ -51,7 +51,7 @@ struct IngestCounts {
   uint64_t already_present = 0;  // same id stored before (or earlier in this run)
   uint64_t rejected = 0;         // inputs refused, each reported as a Problem
   uint64_t warnings = 0;
-  uint64_t skipped_files = 0;    // files in directories that are not articles
+  uint64_t skipped_files = 0;  // files in directories that are not articles
   uint64_t files = 0;
   uint64_t bytes_in_finished_files = 0;
 };

@@ -40,7 +40,9 @@ struct Error {
   std::string message;
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return {code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return {code, std::move(message)};
+}
 
 class [[nodiscard]] Status {
  public:
@@ -61,9 +63,9 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}    // NOLINT: implicit by design
-  Result(Status status) : state_(status.error()) {}    // NOLINT: only from a failed Status
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
+  Result(Status status) : state_(status.error()) {}  // NOLINT: only from a failed Status
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   const Error& error() const {

@@ -58,7 +58,8 @@ bool parse_byline(std::string_view line, const Normalizer& normalizer, const Wor
         std::string_view rest = field;
         for (size_t n = text::count_words(marker); n > 0; --n) {
           const size_t space = rest.find(' ');
-          rest = space == std::string_view::npos ? std::string_view() : text::trim(rest.substr(space));
+          rest =
+              space == std::string_view::npos ? std::string_view() : text::trim(rest.substr(space));
         }
         parsed.editor = std::string(rest);
         editor = !rest.empty();

@@ -103,7 +103,8 @@ class Pass {
     if (doc_.blocks.empty()) {
       spans = text::split_lines(doc_.text);
     } else {
-      for (const SourceBlock& b : doc_.blocks) spans.push_back({b.begin, b.end});
+      for (const SourceBlock& b : doc_.blocks)
+        spans.push_back({b.begin, b.end});
     }
     for (size_t i = 0; i < spans.size(); ++i) {
       const text::Span trimmed = text::trim_span(spans[i].of(doc_.text));
@@ -118,7 +119,8 @@ class Pass {
         unit.in_page_chrome = block.in_page_chrome;
         unit.link_bytes = block.link_bytes;
       }
-      const std::string_view raw = std::string_view(doc_.text).substr(unit.begin, unit.end - unit.begin);
+      const std::string_view raw =
+          std::string_view(doc_.text).substr(unit.begin, unit.end - unit.begin);
       unit.text = clean_internal::strip_markup(raw, unit.begin, article_.removals);
       if (unit.text.empty()) unit.role = Unit::Role::kRemoved;  // nothing but markup
       units_.push_back(std::move(unit));
@@ -225,8 +227,9 @@ class Pass {
         remove(u, "headline-run",
                "a run-on list of headlines after the body: long, with almost no punctuation");
       } else if (clean_internal::is_teaser(u.text)) {
-        remove(u, "teaser", "a short headline or question after the body: a link to another "
-                            "article");
+        remove(u, "teaser",
+               "a short headline or question after the body: a link to another "
+               "article");
       } else {
         return;
       }
@@ -237,7 +240,8 @@ class Pass {
     for (Unit* u : active()) {
       const size_t words = text::count_words(u->text);
       const std::string key = clean_internal::comparison_key(normalizer_, u->text);
-      if (words <= kMaxSocialWords && clean_internal::starts_with_phrase(key, words_.social_phrases)) {
+      if (words <= kMaxSocialWords &&
+          clean_internal::starts_with_phrase(key, words_.social_phrases)) {
         remove(*u, "social", "share or follow line");
       } else if (words <= kMaxCopyrightWords &&
                  clean_internal::contains_phrase(key, words_.copyright_markers)) {
@@ -251,7 +255,8 @@ class Pass {
     for (size_t i = 0; i + 1 < body.size(); ++i) {
       Unit& u = *body[i];
       const bool html_heading = u.from_html && u.kind == SourceBlock::Kind::kHeading;
-      const bool between_paragraphs = i > 0 && !clean_internal::looks_like_subhead(body[i + 1]->text);
+      const bool between_paragraphs =
+          i > 0 && !clean_internal::looks_like_subhead(body[i + 1]->text);
       if (html_heading || (between_paragraphs && clean_internal::looks_like_subhead(u.text))) {
         u.role = Unit::Role::kSubhead;
       }

@@ -20,13 +20,15 @@ Document text_document(std::string text) {
 
 std::vector<std::string> rules_of(const CleanArticle& article) {
   std::vector<std::string> out;
-  for (const Removal& r : article.removals) out.push_back(r.rule);
+  for (const Removal& r : article.removals)
+    out.push_back(r.rule);
   return out;
 }
 
 std::vector<std::string> paragraph_texts(const CleanArticle& article) {
   std::vector<std::string> out;
-  for (const Paragraph& p : article.paragraphs) out.push_back(p.text);
+  for (const Paragraph& p : article.paragraphs)
+    out.push_back(p.text);
   return out;
 }
 
@@ -64,7 +66,8 @@ TEST_F(CleanerTest, MetadataTitleRepeatedInTheBodyIsTakenOut) {
 }
 
 TEST_F(CleanerTest, BylinesBecomeMetadata) {
-  auto article = cleaner.clean(text_document("عنوان الخبر هنا\nدمشق – سانا – كتب أحمد علي\n" + kSentence1));
+  auto article =
+      cleaner.clean(text_document("عنوان الخبر هنا\nدمشق – سانا – كتب أحمد علي\n" + kSentence1));
   EXPECT_THAT(article.byline.agencies, ElementsAre("سانا"));
   EXPECT_EQ(article.byline.outlet, "دمشق");
   EXPECT_EQ(article.byline.editor, "أحمد علي");
@@ -86,8 +89,8 @@ TEST_F(CleanerTest, ASentenceWithADashIsNotAByline) {
 }
 
 TEST_F(CleanerTest, HeadingPhraseStartsTheBoilerplateTail) {
-  auto article = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 +
-                                             "\nاقرأ أيضاً:\nخبر أول\nخبر ثان طويل قليلا"));
+  auto article = cleaner.clean(
+      text_document(kSentence1 + "\n" + kSentence2 + "\nاقرأ أيضاً:\nخبر أول\nخبر ثان طويل قليلا"));
   EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
   EXPECT_THAT(rules_of(article),
               ElementsAre("boilerplate-heading", "boilerplate-tail", "boilerplate-tail"));
@@ -95,7 +98,8 @@ TEST_F(CleanerTest, HeadingPhraseStartsTheBoilerplateTail) {
 
 TEST_F(CleanerTest, HeadlineRunIsFoundByStructureWithoutAnyHeading) {
   std::string run;
-  for (int i = 0; i < 12; ++i) run += "وزير الاقتصاد يلتقي وفدا تجاريا من دولة صديقة ";
+  for (int i = 0; i < 12; ++i)
+    run += "وزير الاقتصاد يلتقي وفدا تجاريا من دولة صديقة ";
   auto article = cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 + "\n" + run));
   EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
   EXPECT_THAT(rules_of(article), ElementsAre("headline-run"));
@@ -103,7 +107,8 @@ TEST_F(CleanerTest, HeadlineRunIsFoundByStructureWithoutAnyHeading) {
 
 TEST_F(CleanerTest, LongPunctuatedParagraphIsNotAHeadlineRun) {
   std::string prose;
-  for (int i = 0; i < 6; ++i) prose += kSentence1 + " ";
+  for (int i = 0; i < 6; ++i)
+    prose += kSentence1 + " ";
   auto article = cleaner.clean(text_document(kSentence2 + "\n" + prose));
   EXPECT_EQ(article.paragraphs.size(), 2u);
   EXPECT_TRUE(article.removals.empty());
@@ -123,9 +128,11 @@ TEST_F(CleanerTest, AQuestionInsideTheBodyStays) {
 }
 
 TEST_F(CleanerTest, ShortcodesAndLeakedMarkupAreRemovedAndAudited) {
-  auto article = cleaner.clean(text_document(
-      "[two-column]\n" + kSentence1 + " <b>مهم</b> &amp; عاجل\n[/two-column]\n"
-      "[caption id=\"a1\" align=\"alignleft\"]صورة الوزير[/caption]" + kSentence2));
+  auto article =
+      cleaner.clean(text_document("[two-column]\n" + kSentence1 +
+                                  " <b>مهم</b> &amp; عاجل\n[/two-column]\n"
+                                  "[caption id=\"a1\" align=\"alignleft\"]صورة الوزير[/caption]" +
+                                  kSentence2));
   EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1 + " مهم & عاجل", kSentence2));
   EXPECT_THAT(rules_of(article),
               ElementsAre("shortcode", "markup", "markup", "shortcode", "shortcode"));

@@ -10,8 +10,8 @@ namespace khabar::clean_internal {
 namespace {
 
 bool is_name_char(char c) {
-  return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-         c == '-' || c == '_';
+  return std::islower(static_cast<unsigned char>(c)) ||
+         std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_';
 }
 
 // A WordPress-style shortcode at s[i] ('['): "[name attrs]" or "[/name]". Returns its length
@@ -21,7 +21,8 @@ size_t match_shortcode(std::string_view s, size_t i, std::string_view& name, boo
   closing = j < s.size() && s[j] == '/';
   if (closing) ++j;
   const size_t name_begin = j;
-  while (j < s.size() && is_name_char(s[j])) ++j;
+  while (j < s.size() && is_name_char(s[j]))
+    ++j;
   if (j == name_begin || !std::islower(static_cast<unsigned char>(s[name_begin]))) return 0;
   name = s.substr(name_begin, j - name_begin);
   const size_t close = s.find(']', j);
@@ -53,11 +54,11 @@ size_t decode_entity(std::string_view s, size_t i, std::string& out) {
     std::string_view name;
     char32_t code_point;
   };
-  static constexpr Named kNamed[] = {{"amp", '&'},     {"lt", '<'},      {"gt", '>'},
-                                     {"quot", '"'},    {"apos", '\''},   {"nbsp", 0xA0},
-                                     {"laquo", 0xAB},  {"raquo", 0xBB},  {"ndash", 0x2013},
+  static constexpr Named kNamed[] = {{"amp", '&'},      {"lt", '<'},        {"gt", '>'},
+                                     {"quot", '"'},     {"apos", '\''},     {"nbsp", 0xA0},
+                                     {"laquo", 0xAB},   {"raquo", 0xBB},    {"ndash", 0x2013},
                                      {"mdash", 0x2014}, {"hellip", 0x2026}, {"rsquo", 0x2019},
-                                     {"lsquo", 0x2018}, {"rdquo", 0x201D}, {"ldquo", 0x201C}};
+                                     {"lsquo", 0x2018}, {"rdquo", 0x201D},  {"ldquo", 0x201C}};
   for (const Named& entity : kNamed) {
     if (entity.name == name) {
       text::append_code_point(out, entity.code_point);
@@ -68,8 +69,8 @@ size_t decode_entity(std::string_view s, size_t i, std::string& out) {
     const bool hex = name[1] == 'x' || name[1] == 'X';
     const std::string_view digits = name.substr(hex ? 2 : 1);
     uint32_t value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value,
-                                     hex ? 16 : 10);
+    auto [end, ec] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
     if (ec == std::errc() && end == digits.data() + digits.size() && value > 0 &&
         value <= 0x10FFFF && (value < 0xD800 || value > 0xDFFF)) {
       text::append_code_point(out, value);
@@ -92,8 +93,10 @@ std::string strip_markup(std::string_view text, size_t base, std::vector<Removal
       bool closing = false;
       if (const size_t length = match_shortcode(text, i, name, closing); length > 0) {
         size_t end = i + length;
-        std::string reason = fmt::format("shortcode [{}{}] left in the text by the publishing "
-                                         "system", closing ? "/" : "", name);
+        std::string reason = fmt::format(
+            "shortcode [{}{}] left in the text by the publishing "
+            "system",
+            closing ? "/" : "", name);
         if (!closing && name == "caption") {  // a caption is about an image, not the story
           const size_t close = text.find("[/caption]", end);
           if (close != std::string_view::npos) {

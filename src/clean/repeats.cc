@@ -26,8 +26,8 @@ std::string word_key(const Normalizer& normalizer, std::string_view text) {
 
 void drop(Unit& unit, std::string rule, std::string reason, std::vector<Removal>& removals) {
   unit.role = Unit::Role::kRemoved;
-  removals.push_back({unit.begin, unit.end, Removal::Kind::kRemoved, std::move(rule),
-                      std::move(reason)});
+  removals.push_back(
+      {unit.begin, unit.end, Removal::Kind::kRemoved, std::move(rule), std::move(reason)});
 }
 
 }  // namespace

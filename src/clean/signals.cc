@@ -10,7 +10,8 @@ char32_t last_code_point(std::string_view text) {
   text = text::trim(text);
   if (text.empty()) return 0;
   size_t start = text.size() - 1;
-  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+    --start;
   size_t i = start;
   const int32_t c = text::next_code_point(text, i);
   return c < 0 ? 0 : static_cast<char32_t>(c);
@@ -18,8 +19,17 @@ char32_t last_code_point(std::string_view text) {
 
 bool is_sentence_punctuation(char32_t c) {
   switch (c) {
-    case '.': case ',': case ';': case ':': case '!': case '?':
-    case 0x060C: case 0x061B: case 0x061F: case 0x2026: case 0x06D4:
+    case '.':
+    case ',':
+    case ';':
+    case ':':
+    case '!':
+    case '?':
+    case 0x060C:
+    case 0x061B:
+    case 0x061F:
+    case 0x2026:
+    case 0x06D4:
       return true;
     default:
       return false;
@@ -44,7 +54,8 @@ size_t punctuation_runs(std::string_view text) {
 
 std::string comparison_key(const Normalizer& normalizer, std::string_view text) {
   std::string key = normalizer.normalize(text);
-  while (!key.empty() && (std::ispunct(static_cast<unsigned char>(key.back())) || key.back() == ' ')) {
+  while (!key.empty() &&
+         (std::ispunct(static_cast<unsigned char>(key.back())) || key.back() == ' ')) {
     key.pop_back();
   }
   return key;
@@ -52,7 +63,14 @@ std::string comparison_key(const Normalizer& normalizer, std::string_view text) 
 
 bool ends_sentence(std::string_view text) {
   switch (last_code_point(text)) {
-    case '.': case '!': case '?': case ';': case 0x061F: case 0x061B: case 0x2026: case 0x06D4:
+    case '.':
+    case '!':
+    case '?':
+    case ';':
+    case 0x061F:
+    case 0x061B:
+    case 0x2026:
+    case 0x06D4:
       return true;
     default:
       return false;

@@ -1,12 +1,13 @@
+#include "ingest/internal/encoding.h"
+
+#include <fmt/format.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
 #include <memory>
 
-#include "ingest/internal/encoding.h"
 #include "text/utf8.h"
 
 namespace khabar::ingest_internal {
@@ -29,9 +30,8 @@ bool names_utf8(std::string_view charset) {
 bool validate_utf8(std::string_view bytes, std::string& out, InputError& error) {
   const size_t bad = text::find_invalid_utf8(bytes);
   if (bad != text::kNoInvalidByte) {
-    error = {static_cast<int64_t>(bad),
-             fmt::format("not valid UTF-8 (ill-formed byte 0x{:02X})",
-                         static_cast<unsigned char>(bytes[bad]))};
+    error = {static_cast<int64_t>(bad), fmt::format("not valid UTF-8 (ill-formed byte 0x{:02X})",
+                                                    static_cast<unsigned char>(bytes[bad]))};
     return false;
   }
   out.assign(bytes);
@@ -130,8 +130,7 @@ bool convert_from(std::string_view bytes, std::string_view charset, std::string&
     error = {-1, fmt::format("unknown encoding «{}»", charset)};
     return false;
   }
-  ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr,
-                      &status);
+  ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
   std::u16string units(bytes.size() + 2, u'\0');
   UChar* target = units.data();
   const char* source = bytes.data();
@@ -142,8 +141,7 @@ bool convert_from(std::string_view bytes, std::string_view charset, std::string&
     int8_t invalid_length = sizeof(invalid);
     UErrorCode ignored = U_ZERO_ERROR;
     ucnv_getInvalidChars(converter.get(), invalid, &invalid_length, &ignored);
-    error = {source - bytes.data() - invalid_length,
-             fmt::format("byte not valid in {}", charset)};
+    error = {source - bytes.data() - invalid_length, fmt::format("byte not valid in {}", charset)};
     return false;
   }
   units.resize(static_cast<size_t>(target - units.data()));
@@ -185,8 +183,9 @@ bool decode_to_utf8(std::string_view bytes, std::string_view requested, std::str
   if (!looks_like_damaged_utf8(bytes) && decode_legacy_arabic(bytes, out)) return true;
   validate_utf8(bytes, out.utf8, error);
   if (!looks_like_damaged_utf8(bytes)) {
-    error.reason += " and not recognisable as windows-1256 or ISO-8859-6; name the encoding "
-                    "with --encoding";
+    error.reason +=
+        " and not recognisable as windows-1256 or ISO-8859-6; name the encoding "
+        "with --encoding";
   }
   return false;
 }

@@ -1,9 +1,10 @@
+#include "ingest/internal/encoding.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unicode/unistr.h>
 
 #include "ingest/ingest_testing.h"
-#include "ingest/internal/encoding.h"
 #include "khabar/ingest.h"
 
 namespace khabar {
@@ -31,8 +32,8 @@ TEST_P(LegacyArabic, IsDetectedAndConverted) {
   for (const std::string& original : {kParagraph, kShort}) {
     testing::CollectingSink sink;
     read_buffer(encode(original, GetParam()), "legacy.txt", {}, sink);
-    ASSERT_EQ(sink.documents.size(), 1u) << GetParam() << ": "
-                                         << (sink.problems.empty() ? "" : sink.problems[0].reason);
+    ASSERT_EQ(sink.documents.size(), 1u)
+        << GetParam() << ": " << (sink.problems.empty() ? "" : sink.problems[0].reason);
     EXPECT_EQ(sink.documents[0].text, original);
     EXPECT_EQ(sink.documents[0].encoding, GetParam());
   }
@@ -41,7 +42,7 @@ TEST_P(LegacyArabic, IsDetectedAndConverted) {
 INSTANTIATE_TEST_SUITE_P(CodePages, LegacyArabic, ::testing::Values("windows-1256", "ISO-8859-6"),
                          [](const auto& test_case) {
                            return std::string(test_case.param[0] == 'w' ? "windows1256"
-                                                                         : "iso88596");
+                                                                        : "iso88596");
                          });
 
 TEST(Encoding, NamedEncodingIsUsedAsIs) {
@@ -89,9 +90,8 @@ TEST(Encoding, DamagedUtf8IsNotMistakenForALegacyCodePage) {
 TEST(Encoding, LatinOneIsNotGuessedAsArabic) {
   ingest_internal::DecodedText out;
   ingest_internal::InputError error;
-  EXPECT_FALSE(
-      ingest_internal::decode_to_utf8(encode("café crème brûlée", "ISO-8859-1"), "auto", "", out,
-                                      error));
+  EXPECT_FALSE(ingest_internal::decode_to_utf8(encode("café crème brûlée", "ISO-8859-1"), "auto",
+                                               "", out, error));
   EXPECT_THAT(error.reason, HasSubstr("--encoding"));
 }
 

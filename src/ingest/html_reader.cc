@@ -15,7 +15,9 @@ namespace khabar::ingest_internal {
 namespace {
 
 struct OutputDeleter {
-  void operator()(GumboOutput* output) const { gumbo_destroy_output(&kGumboDefaultOptions, output); }
+  void operator()(GumboOutput* output) const {
+    gumbo_destroy_output(&kGumboDefaultOptions, output);
+  }
 };
 
 const std::set<std::string, std::less<>>& chrome_words() {
@@ -61,10 +63,22 @@ bool has_chrome_class(const GumboNode* node) {
 
 bool is_skipped(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_FORM:
-    case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_INPUT:
       return true;
     default:
       return false;
@@ -78,24 +92,46 @@ bool is_chrome_tag(GumboTag tag) {
 
 bool is_block(GumboTag tag, SourceBlock::Kind& kind) {
   switch (tag) {
-    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
       kind = SourceBlock::Kind::kHeading;
       return true;
-    case GUMBO_TAG_LI: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
       kind = SourceBlock::Kind::kListItem;
       return true;
     case GUMBO_TAG_BLOCKQUOTE:
       kind = SourceBlock::Kind::kQuote;
       return true;
-    case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
       kind = SourceBlock::Kind::kCell;
       return true;
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_PRE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TR: case GUMBO_TAG_BODY: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_HR:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_HEADER:
     case GUMBO_TAG_MENU:
       kind = SourceBlock::Kind::kParagraph;
       return true;
@@ -112,7 +148,8 @@ class BlockCollector {
     flush();
     const bool has_main = std::any_of(in_main_.begin(), in_main_.end(), [](bool b) { return b; });
     if (has_main) {  // with an <article>, whatever lies outside it is chrome
-      for (size_t i = 0; i < blocks_.size(); ++i) blocks_[i].in_page_chrome |= !in_main_[i];
+      for (size_t i = 0; i < blocks_.size(); ++i)
+        blocks_[i].in_page_chrome |= !in_main_[i];
     }
   }
   std::string take_text() { return std::move(text_); }
@@ -133,8 +170,8 @@ class BlockCollector {
       return;
     }
     if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return;
-    const GumboVector* children = node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
-                                                                    : &node->v.element.children;
+    const GumboVector* children =
+        node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children : &node->v.element.children;
     SourceBlock::Kind kind = current_kind_;
     bool block = false;
     if (node->type == GUMBO_NODE_ELEMENT) {
@@ -278,32 +315,41 @@ struct PageMetadata {
   void collect_meta(const GumboNode* node) {
     const std::string key = lower(!attribute(node, "property").empty() ? attribute(node, "property")
                                   : !attribute(node, "name").empty()   ? attribute(node, "name")
-                                                                       : attribute(node, "itemprop"));
+                                                                     : attribute(node, "itemprop"));
     const std::string content(attribute(node, "content"));
     if (key.empty() || content.empty()) return;
     if (key == "og:title") og_title = text::collapse_spaces(content);
     if (key == "twitter:title") twitter_title = text::collapse_spaces(content);
     if (key == "og:site_name") site_name = text::collapse_spaces(content);
     if (key == "og:url") og_url = content;
-    static constexpr std::array<std::string_view, 13> kDateKeys = {
-        "article:published_time", "og:article:published_time", "og:published_time",
-        "datepublished",          "pubdate",                   "publishdate",
-        "publish-date",           "dc.date.issued",            "dc.date",
-        "dcterms.created",        "sailthru.date",             "parsely-pub-date",
-        "date"};
+    static constexpr std::array<std::string_view, 13> kDateKeys = {"article:published_time",
+                                                                   "og:article:published_time",
+                                                                   "og:published_time",
+                                                                   "datepublished",
+                                                                   "pubdate",
+                                                                   "publishdate",
+                                                                   "publish-date",
+                                                                   "dc.date.issued",
+                                                                   "dc.date",
+                                                                   "dcterms.created",
+                                                                   "sailthru.date",
+                                                                   "parsely-pub-date",
+                                                                   "date"};
     if (std::find(kDateKeys.begin(), kDateKeys.end(), key) != kDateKeys.end()) {
       date_candidates.emplace_back("<meta " + key + ">", content);
     }
   }
 
   void collect_json_ld(const std::string& source) {
-    const nlohmann::json parsed = nlohmann::json::parse(source, nullptr, /*allow_exceptions=*/false);
+    const nlohmann::json parsed =
+        nlohmann::json::parse(source, nullptr, /*allow_exceptions=*/false);
     find_date_published(parsed);
   }
 
   void find_date_published(const nlohmann::json& value) {
     if (value.is_array()) {
-      for (const auto& item : value) find_date_published(item);
+      for (const auto& item : value)
+        find_date_published(item);
     } else if (value.is_object()) {
       const auto date = value.find("datePublished");
       if (date != value.end() && date->is_string()) {
@@ -340,7 +386,8 @@ std::string prescan_charset(std::string_view head) {
   const size_t at = lowered.find("charset=");
   if (at == std::string::npos) return {};
   size_t begin = at + 8;
-  while (begin < lowered.size() && (lowered[begin] == '"' || lowered[begin] == '\'')) ++begin;
+  while (begin < lowered.size() && (lowered[begin] == '"' || lowered[begin] == '\''))
+    ++begin;
   size_t end = begin;
   while (end < lowered.size() && (std::isalnum(static_cast<unsigned char>(lowered[end])) ||
                                   lowered[end] == '-' || lowered[end] == '_')) {
@@ -359,16 +406,16 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
     sink.problem(reject(path, 0, error.byte_offset, error.reason));
     return;
   }
-  std::unique_ptr<GumboOutput, OutputDeleter> output(gumbo_parse_with_options(
-      &kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
+  std::unique_ptr<GumboOutput, OutputDeleter> output(
+      gumbo_parse_with_options(&kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
   PageMetadata metadata;
   metadata.collect(output->root);
   BlockCollector collector;
   collector.collect(output->document);
   if (collector.empty()) {
-    sink.problem(reject(path, 0, -1,
-                        fmt::format("no text found in the HTML ({} parse errors)",
-                                    output->errors.length)));
+    sink.problem(
+        reject(path, 0, -1,
+               fmt::format("no text found in the HTML ({} parse errors)", output->errors.length)));
     return;
   }
   Document doc;

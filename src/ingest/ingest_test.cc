@@ -1,3 +1,5 @@
+#include "khabar/ingest.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,13 +9,12 @@
 #include <fstream>
 
 #include "ingest/ingest_testing.h"
-#include "khabar/ingest.h"
 
 namespace khabar {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CollectingSink;
+using ::testing::HasSubstr;
 
 CollectingSink read(std::string_view bytes, std::string_view path, ReadOptions options = {}) {
   CollectingSink sink;
@@ -54,7 +55,8 @@ TEST(BadInput, BinaryFile) {
   const std::string png("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16);
   auto sink = read(png, "photo.txt");
   ASSERT_EQ(sink.rejections().size(), 1u);
-  EXPECT_EQ(sink.rejections()[0].to_string(), "photo.txt: byte 8: binary file (NUL byte), not text");
+  EXPECT_EQ(sink.rejections()[0].to_string(),
+            "photo.txt: byte 8: binary file (NUL byte), not text");
 }
 
 TEST(BadInput, InvalidUtf8NamesTheByte) {
@@ -77,10 +79,10 @@ TEST(BadInput, ArticleOverTheSizeLimit) {
 // --- JSONL ----------------------------------------------------------------------------------
 
 TEST(JsonlReader, ReadsFieldsAndKeepsUnknownOnesAsMetadata) {
-  auto sink = read(
-      R"({"text":"نص","title":"عنوان","url":"https://x.test/1","source":"الثورة",)"
-      R"("published":"2022-01-12T08:30:00+03:00","lang":"ar","id":"abc","section":"world"})",
-      "feed.jsonl");
+  auto sink =
+      read(R"({"text":"نص","title":"عنوان","url":"https://x.test/1","source":"الثورة",)"
+           R"("published":"2022-01-12T08:30:00+03:00","lang":"ar","id":"abc","section":"world"})",
+           "feed.jsonl");
   ASSERT_EQ(sink.documents.size(), 1u) << sink.problems.size();
   const Document& doc = sink.documents[0];
   EXPECT_EQ(doc.text, "نص");
@@ -98,14 +100,14 @@ TEST(JsonlReader, ReadsFieldsAndKeepsUnknownOnesAsMetadata) {
 TEST(JsonlReader, EachBadLineIsRejectedAndTheRestGoesIn) {
   const std::string jsonl =
       "{\"text\":\"one\"}\n"
-      "{\"text\":\"two\"\n"            // truncated
-      "{\"title\":\"no text\"}\n"      // text missing
-      "{\"text\":42}\n"                // text not a string
-      "[1,2]\n"                        // not an object
-      "\n"                             // blank lines are fine
-      "{\"text\":\"bad \xFF utf8\"}\n" // invalid UTF-8
-      "{\"text\":\"   \"}\n"           // empty text
-      "{\"text\":x}\n"               // a bad character
+      "{\"text\":\"two\"\n"             // truncated
+      "{\"title\":\"no text\"}\n"       // text missing
+      "{\"text\":42}\n"                 // text not a string
+      "[1,2]\n"                         // not an object
+      "\n"                              // blank lines are fine
+      "{\"text\":\"bad \xFF utf8\"}\n"  // invalid UTF-8
+      "{\"text\":\"   \"}\n"            // empty text
+      "{\"text\":x}\n"                  // a bad character
       "{\"text\":\"six\",\"published\":\"12/01/2022\",\"title\":7}\n";
   auto sink = read(jsonl, "mixed.jsonl");
   ASSERT_EQ(sink.documents.size(), 2u);
@@ -132,11 +134,18 @@ TEST(JsonlReader, EachBadLineIsRejectedAndTheRestGoesIn) {
   EXPECT_THAT(warnings[1].to_string(), HasSubstr("«12/01/2022» is not an ISO 8601 date"));
 }
 
+TEST(JsonlReader, NumberTooLargeIsRejectedNotThrown) {  // found by jsonl_reader_fuzzer
+  auto sink = read("{\"text\":\"a\",\"n\":5555e3917}\n{\"text\":\"b\"}", "f.jsonl");
+  ASSERT_EQ(sink.documents.size(), 1u);
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("f.jsonl:1: unreadable JSON"));
+}
+
 TEST(JsonlReader, TextOverTheLimitIsRejected) {
   ReadOptions options;
   options.max_article_bytes = 10;
-  auto sink = read("{\"text\":\"" + std::string(11, 'x') + "\"}\n{\"text\":\"short\"}", "f.jsonl",
-                   options);
+  auto sink =
+      read("{\"text\":\"" + std::string(11, 'x') + "\"}\n{\"text\":\"short\"}", "f.jsonl", options);
   ASSERT_EQ(sink.documents.size(), 1u);
   ASSERT_EQ(sink.rejections().size(), 1u);
   EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("over the limit of 10"));

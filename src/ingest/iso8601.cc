@@ -28,8 +28,7 @@ int days_in_month(int year, int month) {
 }
 
 Error bad(std::string_view s, std::string_view why) {
-  return make_error(ErrorCode::kBadInput,
-                    fmt::format("«{}» is not an ISO 8601 date: {}", s, why));
+  return make_error(ErrorCode::kBadInput, fmt::format("«{}» is not an ISO 8601 date: {}", s, why));
 }
 
 }  // namespace
@@ -60,7 +59,8 @@ Result<std::string> parse_iso8601(std::string_view s) {
   if (i < s.size() && (s[i] == '.' || s[i] == ',')) {  // fractions are kept out of the id'd date
     ++i;
     const size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i;
     if (i == start) return bad(s, "expected digits after the decimal mark");
   }
   if (i == s.size()) return out;

@@ -17,7 +17,9 @@ size_t max_line_bytes(const ReadOptions& options) {
   return options.max_article_bytes * 2 + 64 * 1024;
 }
 
-const char* json_type_name(const json& value) { return value.type_name(); }
+const char* json_type_name(const json& value) {
+  return value.type_name();
+}
 
 class LineReader {
  public:
@@ -38,6 +40,10 @@ class LineReader {
                                 : std::min(line.size(), e.byte > 0 ? e.byte - 1 : 0);
       sink_.problem(reject(path_, line_, static_cast<int64_t>(offset),
                            fmt::format("malformed JSON: {}", reason)));
+      return;
+    } catch (const json::exception& e) {  // e.g. a number too large for a double
+      sink_.problem(
+          reject(path_, line_, -1, fmt::format("unreadable JSON: {}", strip_prefix(e.what()))));
       return;
     }
     if (!object.is_object()) {
@@ -105,9 +111,9 @@ class LineReader {
       return false;
     }
     if (!it->is_string()) {
-      sink_.problem(warn(path_, line_,
-                         fmt::format("`{}` must be a string, got {}; ignored", key,
-                                     json_type_name(*it))));
+      sink_.problem(
+          warn(path_, line_,
+               fmt::format("`{}` must be a string, got {}; ignored", key, json_type_name(*it))));
       object.erase(it);
       return false;
     }
@@ -126,8 +132,8 @@ class LineReader {
 
 void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
                 DocumentSink& sink) {
-  const bool convert = options.encoding != "auto" && options.encoding != "utf-8" &&
-                       options.encoding != "UTF-8";
+  const bool convert =
+      options.encoding != "auto" && options.encoding != "utf-8" && options.encoding != "UTF-8";
   std::string line, converted;
   bool too_long = false;
   for (size_t number = 1; input.next_line(line, max_line_bytes(options), too_long); ++number) {

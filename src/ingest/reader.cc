@@ -29,10 +29,14 @@ Result<InputFormat> parse_input_format(std::string_view name) {
 
 const char* input_format_name(InputFormat format) {
   switch (format) {
-    case InputFormat::kAuto: return "auto";
-    case InputFormat::kText: return "text";
-    case InputFormat::kJsonl: return "jsonl";
-    case InputFormat::kHtml: return "html";
+    case InputFormat::kAuto:
+      return "auto";
+    case InputFormat::kText:
+      return "text";
+    case InputFormat::kJsonl:
+      return "jsonl";
+    case InputFormat::kHtml:
+      return "html";
   }
   return "auto";
 }
@@ -86,8 +90,8 @@ InputFormat format_from_content(std::string_view head) {
     std::string lowered(start);
     std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (std::string_view marker : {"<!doctype html", "<html", "<head", "<body", "<meta", "<p",
-                                    "<div", "<article", "<!--"}) {
+    for (std::string_view marker :
+         {"<!doctype html", "<html", "<head", "<body", "<meta", "<p", "<div", "<article", "<!--"}) {
       if (lowered.find(marker) != std::string::npos) return InputFormat::kHtml;
     }
   }
@@ -98,8 +102,7 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
                 DocumentSink& sink) {
   const std::string_view head = input.peek(64 * 1024);
   if (head.empty()) {
-    sink.problem(reject(path, 0, -1,
-                        input.read_failed() ? "could not be read" : "empty file"));
+    sink.problem(reject(path, 0, -1, input.read_failed() ? "could not be read" : "empty file"));
     return;
   }
   if (head.substr(0, 2) != "\xFF\xFE" && head.substr(0, 2) != "\xFE\xFF") {
@@ -237,9 +240,7 @@ uint64_t measure_paths(const std::vector<std::string>& paths) {
     const fs::path path(name);
     if (name == "-") continue;
     if (fs::is_directory(path, ec)) {
-      walk_directory(path, ignore, [&](const fs::path& file) {
-        total += fs::file_size(file, ec);
-      });
+      walk_directory(path, ignore, [&](const fs::path& file) { total += fs::file_size(file, ec); });
     } else {
       const uintmax_t size = fs::file_size(path, ec);
       if (!ec) total += size;

@@ -1,8 +1,9 @@
 #include "khabar/fingerprint.h"
-#include <algorithm>
 
 #include <fmt/format.h>
 #include <xxhash.h>
+
+#include <algorithm>
 
 namespace khabar {
 

@@ -1,11 +1,10 @@
 #include "khabar/language.h"
 
+#include <cld2/public/compact_lang_det.h>
 #include <malloc.h>
 
 #include <algorithm>
 #include <cstdio>  // compact_lang_det.h uses FILE without including it
-
-#include <cld2/public/compact_lang_det.h>
 
 #include "text/utf8.h"
 

@@ -195,7 +195,8 @@ NormalizedText Normalizer::normalize_with_offsets(std::string_view original) con
       origin.insert(origin.end(), 3, static_cast<uint32_t>(start));
     } else {
       working.append(original.substr(start, i - start));
-      for (size_t b = start; b < i; ++b) origin.push_back(static_cast<uint32_t>(b));
+      for (size_t b = start; b < i; ++b)
+        origin.push_back(static_cast<uint32_t>(b));
     }
   }
   origin.push_back(static_cast<uint32_t>(original.size()));

@@ -49,9 +49,8 @@ BENCHMARK(BM_NormalizeWithOffsets);
 
 void BM_IdentifyLanguage(benchmark::State& state) {
   tune_allocator_for_batch_work();
-  run_over_corpus(state, [&](const std::string& text) {
-    benchmark::DoNotOptimize(identify_language(text));
-  });
+  run_over_corpus(
+      state, [&](const std::string& text) { benchmark::DoNotOptimize(identify_language(text)); });
 }
 BENCHMARK(BM_IdentifyLanguage);
 

@@ -20,7 +20,9 @@ struct Case {
   std::string expected;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class NormalizeCases : public ::testing::TestWithParam<Case> {};
 
@@ -31,26 +33,24 @@ TEST_P(NormalizeCases, Folds) {
 
 INSTANTIATE_TEST_SUITE_P(
     Arabic, NormalizeCases,
-    ::testing::Values(
-        Case{"tashkeel", "قَالَ الرَّئِيسُ", "قال الرييس"},
-        Case{"tatweel", "كـــازاخستان", "كازاخستان"},
-        Case{"alef_forms", "أحمد إلى آسيا ٱلله", "احمد الي اسيا الله"},
-        Case{"alef_maksura", "مستشفى", "مستشفي"},
-        Case{"taa_marbuta", "منظمة معاهدة", "منظمه معاهده"},
-        Case{"hamza_carriers", "مسؤول رئيس", "مسوول رييس"},
-        Case{"arabic_indic_digits", "٧٩٣٩ شخصًا", "7939 شخصا"},
-        Case{"persian_digits", "۲۰۳۰", "2030"},
-        Case{"punctuation", "ماذا؟ نعم، لا؛ ٥٪", "ماذا? نعم, لا; 5%"},
-        Case{"curly_quotes", "“توكاييف” «بوتين» ‘x’", "\"توكاييف\" \"بوتين\" 'x'"},
-        Case{"dashes", "وكالات – الثورة — سانا", "وكالات - الثوره - سانا"},
-        Case{"presentation_forms", "ﻻ ﷲ", "لا الله"},
-        Case{"invisible_marks", "توكا\u200cييف\u200f", "توكاييف"},
-        Case{"latin_case", "Reuters AFP", "reuters afp"},
-        Case{"fullwidth_latin", "ＡＢＣ", "abc"},
-        Case{"spaces_collapse", "  a \t b  ", "a b"},
-        Case{"newlines_kept_as_one", "سطر\n\n  سطر\r\nسطر", "سطر\nسطر\nسطر"},
-        Case{"persian_letters", "کتاب فارسی", "كتاب فارسي"},
-        Case{"empty", "", ""}),
+    ::testing::Values(Case{"tashkeel", "قَالَ الرَّئِيسُ", "قال الرييس"},
+                      Case{"tatweel", "كـــازاخستان", "كازاخستان"},
+                      Case{"alef_forms", "أحمد إلى آسيا ٱلله", "احمد الي اسيا الله"},
+                      Case{"alef_maksura", "مستشفى", "مستشفي"},
+                      Case{"taa_marbuta", "منظمة معاهدة", "منظمه معاهده"},
+                      Case{"hamza_carriers", "مسؤول رئيس", "مسوول رييس"},
+                      Case{"arabic_indic_digits", "٧٩٣٩ شخصًا", "7939 شخصا"},
+                      Case{"persian_digits", "۲۰۳۰", "2030"},
+                      Case{"punctuation", "ماذا؟ نعم، لا؛ ٥٪", "ماذا? نعم, لا; 5%"},
+                      Case{"curly_quotes", "“توكاييف” «بوتين» ‘x’", "\"توكاييف\" \"بوتين\" 'x'"},
+                      Case{"dashes", "وكالات – الثورة — سانا", "وكالات - الثوره - سانا"},
+                      Case{"presentation_forms", "ﻻ ﷲ", "لا الله"},
+                      Case{"invisible_marks", "توكا\u200cييف\u200f", "توكاييف"},
+                      Case{"latin_case", "Reuters AFP", "reuters afp"},
+                      Case{"fullwidth_latin", "ＡＢＣ", "abc"},
+                      Case{"spaces_collapse", "  a \t b  ", "a b"},
+                      Case{"newlines_kept_as_one", "سطر\n\n  سطر\r\nسطر", "سطر\nسطر\nسطر"},
+                      Case{"persian_letters", "کتاب فارسی", "كتاب فارسي"}, Case{"empty", "", ""}),
     [](const auto& test_case) { return std::string(test_case.param.name); });
 
 TEST(Normalize, HamzaCarriersAreOptional) {
@@ -69,8 +69,12 @@ TEST(Normalize, SeedSpellingsStillDifferWhereTheyShould) {
 
 TEST(Normalize, InvalidUtf8BecomesReplacementCharacter) {
   Normalizer normalizer;
-  const std::string out = normalizer.normalize("ab\xFF" "c");
-  EXPECT_EQ(out, "ab\xEF\xBF\xBD" "c");
+  const std::string out = normalizer.normalize(
+      "ab\xFF"
+      "c");
+  EXPECT_EQ(out,
+            "ab\xEF\xBF\xBD"
+            "c");
 }
 
 // --- The data table -------------------------------------------------------------------------
@@ -128,16 +132,78 @@ TEST(NormalizeProperty, GrowthBoundHoldsForEveryCodePoint) {
 // Arabic letters and marks, tatweel between a Latin base and a combining mark, spaces of all
 // kinds, compatibility forms, invisible characters and a few ill-formed bytes.
 std::string random_text(std::mt19937& rng) {
-  static const std::vector<std::string> pieces = {
-      "ا", "أ", "إ", "آ", "ٱ", "ى", "ي", "ة", "ه", "ؤ", "ئ", "ء", "ك", "ک", "ی", "َ", "ً", "ّ", "ْ",
-      "ٓ", "ٔ", "ٰ", "ـ", "٠", "٩", "۵", "،", "؛", "؟", "«", "»", "“", "”", "‘", "’", "–", "—",
-      "e", "E", "\xCC\x81", "\xCC\x88", "A", "ß", " ", "  ", "\t", "\n", "\r\n", "\xC2\xA0",
-      "\xE2\x80\xA8", "\xE2\x80\x8C", "\xE2\x80\x8F", "\xEF\xBB\xBF", "ﻻ", "ﷺ", "ﷲ", "ﺋ", "Ａ",
-      "ﬁ", "\xFF", "\xC3", "\xE2\x80", "x", "1", ".", "\"", "'"};
+  static const std::vector<std::string> pieces = {"ا",
+                                                  "أ",
+                                                  "إ",
+                                                  "آ",
+                                                  "ٱ",
+                                                  "ى",
+                                                  "ي",
+                                                  "ة",
+                                                  "ه",
+                                                  "ؤ",
+                                                  "ئ",
+                                                  "ء",
+                                                  "ك",
+                                                  "ک",
+                                                  "ی",
+                                                  "َ",
+                                                  "ً",
+                                                  "ّ",
+                                                  "ْ",
+                                                  "ٓ",
+                                                  "ٔ",
+                                                  "ٰ",
+                                                  "ـ",
+                                                  "٠",
+                                                  "٩",
+                                                  "۵",
+                                                  "،",
+                                                  "؛",
+                                                  "؟",
+                                                  "«",
+                                                  "»",
+                                                  "“",
+                                                  "”",
+                                                  "‘",
+                                                  "’",
+                                                  "–",
+                                                  "—",
+                                                  "e",
+                                                  "E",
+                                                  "\xCC\x81",
+                                                  "\xCC\x88",
+                                                  "A",
+                                                  "ß",
+                                                  " ",
+                                                  "  ",
+                                                  "\t",
+                                                  "\n",
+                                                  "\r\n",
+                                                  "\xC2\xA0",
+                                                  "\xE2\x80\xA8",
+                                                  "\xE2\x80\x8C",
+                                                  "\xE2\x80\x8F",
+                                                  "\xEF\xBB\xBF",
+                                                  "ﻻ",
+                                                  "ﷺ",
+                                                  "ﷲ",
+                                                  "ﺋ",
+                                                  "Ａ",
+                                                  "ﬁ",
+                                                  "\xFF",
+                                                  "\xC3",
+                                                  "\xE2\x80",
+                                                  "x",
+                                                  "1",
+                                                  ".",
+                                                  "\"",
+                                                  "'"};
   std::uniform_int_distribution<size_t> length(0, 24);
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
   std::string s;
-  for (size_t n = length(rng); n > 0; --n) s += pieces[pick(rng)];
+  for (size_t n = length(rng); n > 0; --n)
+    s += pieces[pick(rng)];
   return s;
 }
 
@@ -163,7 +229,8 @@ TEST(NormalizeProperty, PlainArabicNeverGrows) {
   std::uniform_int_distribution<char32_t> arabic(0x0621, 0x065F);
   for (int n = 0; n < 5000; ++n) {
     std::string s;
-    for (int k = 0; k < 40; ++k) text::append_code_point(s, arabic(rng));
+    for (int k = 0; k < 40; ++k)
+      text::append_code_point(s, arabic(rng));
     ASSERT_LE(normalizer.normalize(s).size(), s.size());
   }
 }
@@ -177,19 +244,49 @@ std::u32string reference_fold_once(const std::u32string& in) {
     const bool arabic_block = (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0870 && c <= 0x08FF);
     if (arabic_block && u_charType(static_cast<UChar32>(c)) == U_NON_SPACING_MARK) continue;
     switch (c) {
-      case 0x0640: continue;
-      case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673:
-        out += U'ا'; continue;
-      case 0x0649: case 0x06CC: case 0x0626: out += U'ي'; continue;
-      case 0x0629: out += U'ه'; continue;
-      case 0x0624: out += U'و'; continue;
-      case 0x06A9: out += U'ك'; continue;
-      case 0x060C: case 0x066C: out += U','; continue;
-      case 0x061B: out += U';'; continue;
-      case 0x061F: out += U'?'; continue;
-      case 0x066A: out += U'%'; continue;
-      case 0x066B: case 0x06D4: out += U'.'; continue;
-      default: break;
+      case 0x0640:
+        continue;
+      case 0x0622:
+      case 0x0623:
+      case 0x0625:
+      case 0x0671:
+      case 0x0672:
+      case 0x0673:
+        out += U'ا';
+        continue;
+      case 0x0649:
+      case 0x06CC:
+      case 0x0626:
+        out += U'ي';
+        continue;
+      case 0x0629:
+        out += U'ه';
+        continue;
+      case 0x0624:
+        out += U'و';
+        continue;
+      case 0x06A9:
+        out += U'ك';
+        continue;
+      case 0x060C:
+      case 0x066C:
+        out += U',';
+        continue;
+      case 0x061B:
+        out += U';';
+        continue;
+      case 0x061F:
+        out += U'?';
+        continue;
+      case 0x066A:
+        out += U'%';
+        continue;
+      case 0x066B:
+      case 0x06D4:
+        out += U'.';
+        continue;
+      default:
+        break;
     }
     if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9)) {
       out += static_cast<char32_t>(U'0' + u_charDigitValue(static_cast<UChar32>(c)));

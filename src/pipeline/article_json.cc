@@ -7,8 +7,8 @@ namespace khabar {
 std::string removal_excerpt(const StoredArticle& article, const Removal& removal,
                             size_t max_chars) {
   if (removal.begin >= article.raw_text.size() || removal.end <= removal.begin) return {};
-  const std::string_view span = std::string_view(article.raw_text)
-                                    .substr(removal.begin, removal.end - removal.begin);
+  const std::string_view span =
+      std::string_view(article.raw_text).substr(removal.begin, removal.end - removal.begin);
   size_t i = 0, chars = 0;
   while (i < span.size() && chars < max_chars) {
     text::next_code_point(span, i);
@@ -22,12 +22,13 @@ std::string removal_excerpt(const StoredArticle& article, const Removal& removal
 nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions& options) {
   nlohmann::json removals = nlohmann::json::array();
   for (const Removal& r : a.removals) {
-    removals.push_back({{"begin", r.begin},
-                        {"end", r.end},
-                        {"kind", r.kind == Removal::Kind::kMovedToMetadata ? "metadata" : "removed"},
-                        {"rule", r.rule},
-                        {"reason", r.reason},
-                        {"excerpt", removal_excerpt(a, r, options.removal_excerpt_chars)}});
+    removals.push_back(
+        {{"begin", r.begin},
+         {"end", r.end},
+         {"kind", r.kind == Removal::Kind::kMovedToMetadata ? "metadata" : "removed"},
+         {"rule", r.rule},
+         {"reason", r.reason},
+         {"excerpt", removal_excerpt(a, r, options.removal_excerpt_chars)}});
   }
   nlohmann::json byline = nlohmann::json::object();
   if (!a.byline.empty()) {

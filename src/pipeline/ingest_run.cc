@@ -48,9 +48,15 @@ class IngestRun : public DocumentSink {
 
   void problem(Problem p) override {
     switch (p.severity) {
-      case Problem::Severity::kRejected: ++counts_.rejected; break;
-      case Problem::Severity::kWarning: ++counts_.warnings; break;
-      case Problem::Severity::kSkipped: ++counts_.skipped_files; break;
+      case Problem::Severity::kRejected:
+        ++counts_.rejected;
+        break;
+      case Problem::Severity::kWarning:
+        ++counts_.warnings;
+        break;
+      case Problem::Severity::kSkipped:
+        ++counts_.skipped_files;
+        break;
     }
     observer_.on_problem(p);
   }

@@ -83,8 +83,8 @@ TEST_F(PipelineTest, SeedArticlesCarryTheirMetadata) {
   EXPECT_TRUE(is_article_id(a.id));
   EXPECT_EQ(a.id, article_id(a.normalized_body));
   EXPECT_FALSE(a.removals.empty());
-  EXPECT_EQ(a.raw_text.size(), std::filesystem::file_size(
-                                   std::string(KHABAR_SEEDS_DIR) + "/000_c4f2777355f3312b.txt"));
+  EXPECT_EQ(a.raw_text.size(), std::filesystem::file_size(std::string(KHABAR_SEEDS_DIR) +
+                                                          "/000_c4f2777355f3312b.txt"));
 }
 
 TEST_F(PipelineTest, SameArticleFromTwoFilesIsStoredOnce) {
@@ -101,8 +101,7 @@ TEST_F(PipelineTest, BadInputIsReportedAndTheRestGoesIn) {
   const std::string boiler = write("boiler.txt", "[two-column]\n[/two-column]\n");
   const std::string binary = write("bin.txt", std::string("\0\1\2", 3));
   Recorder recorder;
-  const IngestCounts counts =
-      ingest({good, boiler, binary, (dir_ / "missing").string()}, recorder);
+  const IngestCounts counts = ingest({good, boiler, binary, (dir_ / "missing").string()}, recorder);
   EXPECT_EQ(counts.stored, 1u);
   EXPECT_EQ(counts.rejected, 3u);
   ASSERT_EQ(recorder.problems.size(), 3u);
@@ -113,7 +112,8 @@ TEST_F(PipelineTest, BadInputIsReportedAndTheRestGoesIn) {
 
 TEST_F(PipelineTest, CommitsInBatchesAndReportsAfterEachCommit) {
   std::string jsonl;
-  for (int i = 0; i < 25; ++i) jsonl += "{\"text\":\"" + kBody + " رقم " + std::to_string(i) + "\"}\n";
+  for (int i = 0; i < 25; ++i)
+    jsonl += "{\"text\":\"" + kBody + " رقم " + std::to_string(i) + "\"}\n";
   PipelineOptions options;
   options.batch_size = 10;
   Recorder recorder;
@@ -127,16 +127,19 @@ TEST_F(PipelineTest, ExportReingestsToTheSameIds) {
   ingest({KHABAR_SEEDS_DIR}, recorder);
   std::string jsonl;
   std::vector<std::string> ids;
-  ASSERT_TRUE(store_->for_each([&](const StoredArticle& a) {
-                      jsonl += article_to_json(a).dump() + "\n";
-                      ids.push_back(a.id);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->for_each([&](const StoredArticle& a) {
+                    jsonl += article_to_json(a).dump() + "\n";
+                    ids.push_back(a.id);
+                  })
+                  .ok());
   Result<Store> fresh = Store::open((dir_ / "fresh.db").string());
   ASSERT_TRUE(fresh.ok());
   Result<IngestCounts> counts = ingest_buffer(jsonl, "export.jsonl", *fresh, {}, recorder);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->stored, 2u);
-  for (const std::string& id : ids) EXPECT_TRUE(fresh->get(id)->has_value()) << id;
+  for (const std::string& id : ids)
+    EXPECT_TRUE(fresh->get(id)->has_value()) << id;
 }
 
 TEST_F(PipelineTest, OptionsOutOfRangeAreRefused) {

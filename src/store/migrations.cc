@@ -71,10 +71,10 @@ Status migrate(sqlite3* db, const std::string& path) {
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= *current) continue;
-    const std::string sql = fmt::format("BEGIN IMMEDIATE;\n{}\nPRAGMA user_version = {};\nCOMMIT;",
-                                        m.sql, m.version);
-    Status status = execute(db, sql, fmt::format("migrating to schema {} ({})", m.version,
-                                                 m.description));
+    const std::string sql =
+        fmt::format("BEGIN IMMEDIATE;\n{}\nPRAGMA user_version = {};\nCOMMIT;", m.sql, m.version);
+    Status status =
+        execute(db, sql, fmt::format("migrating to schema {} ({})", m.version, m.description));
     if (!status.ok()) {
       (void)execute(db, "ROLLBACK", "rolling back a failed migration");  // the first error matters
       return status;

@@ -31,9 +31,9 @@ Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
 Status execute(sqlite3* db, std::string_view sql, std::string_view doing) {
   char* message = nullptr;
   if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    Error error = make_error(ErrorCode::kStorage,
-                             fmt::format("SQLite error while {}: {}", doing,
-                                         message != nullptr ? message : "unknown"));
+    Error error = make_error(
+        ErrorCode::kStorage,
+        fmt::format("SQLite error while {}: {}", doing, message != nullptr ? message : "unknown"));
     sqlite3_free(message);
     return error;
   }
@@ -55,8 +55,8 @@ const char* kind_name(Removal::Kind kind) {
 
 std::string byline_json(const Byline& b) {
   if (b.empty()) return "{}";
-  return nlohmann::json{{"agencies", b.agencies}, {"outlet", b.outlet}, {"editor", b.editor},
-                        {"line", b.line}}
+  return nlohmann::json{
+      {"agencies", b.agencies}, {"outlet", b.outlet}, {"editor", b.editor}, {"line", b.line}}
       .dump();
 }
 
@@ -142,9 +142,10 @@ Result<Store> Store::open(const std::string& path) {
   impl->path = path;
   if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       nullptr) != SQLITE_OK) {
-    return make_error(ErrorCode::kStorage,
-                      fmt::format("{}: cannot open database: {}", path,
-                                  impl->db != nullptr ? sqlite3_errmsg(impl->db) : "out of memory"));
+    return make_error(
+        ErrorCode::kStorage,
+        fmt::format("{}: cannot open database: {}", path,
+                    impl->db != nullptr ? sqlite3_errmsg(impl->db) : "out of memory"));
   }
   sqlite3_busy_timeout(impl->db, 5000);
   Status pragmas = execute(impl->db,
@@ -183,9 +184,15 @@ Result<Store> Store::open(const std::string& path) {
   return Store(std::move(impl));
 }
 
-Status Store::begin() { return execute(impl_->db, "BEGIN IMMEDIATE", "starting a batch"); }
-Status Store::commit() { return execute(impl_->db, "COMMIT", "committing a batch"); }
-Status Store::rollback() { return execute(impl_->db, "ROLLBACK", "rolling back a batch"); }
+Status Store::begin() {
+  return execute(impl_->db, "BEGIN IMMEDIATE", "starting a batch");
+}
+Status Store::commit() {
+  return execute(impl_->db, "COMMIT", "committing a batch");
+}
+Status Store::rollback() {
+  return execute(impl_->db, "ROLLBACK", "rolling back a batch");
+}
 
 Result<bool> Store::insert(const StoredArticle& a) {
   Statement& s = impl_->insert_article;
@@ -222,9 +229,9 @@ Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix)
   const bool prefix = id_or_prefix.size() < 16;
   if (id_or_prefix.size() < 4 || id_or_prefix.size() > 16 ||
       id_or_prefix.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("«{}» is not an article id (4 to 16 lowercase hex digits)",
-                                  id_or_prefix));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("«{}» is not an article id (4 to 16 lowercase hex digits)", id_or_prefix));
   }
   Result<Statement> stmt = Statement::prepare(
       impl_->db, fmt::format("{} WHERE {} LIMIT 2", kSelectColumns,
@@ -233,7 +240,8 @@ Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix)
   stmt->bind(1, id_or_prefix);
   std::vector<StoredArticle> found;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) found.push_back(read_row(*stmt));
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    found.push_back(read_row(*stmt));
   if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "looking up an article");
   if (found.empty()) return std::optional<StoredArticle>();
   if (found.size() > 1) {
@@ -282,7 +290,11 @@ Result<int64_t> Store::count_articles() {
   return stmt->integer(0);
 }
 
-int Store::schema_version() const { return kSchemaVersion; }
-const std::string& Store::path() const { return impl_->path; }
+int Store::schema_version() const {
+  return kSchemaVersion;
+}
+const std::string& Store::path() const {
+  return impl_->path;
+}
 
 }  // namespace khabar

@@ -122,7 +122,8 @@ TEST(Store, LooksUpByPrefixAndRejectsBadIds) {
 TEST(Store, ListsInIngestOrder) {
   TempDb db;
   Store store = open_or_die(db.path());
-  for (int n : {3, 1, 2}) ASSERT_TRUE(store.insert(make_article(n)).ok());
+  for (int n : {3, 1, 2})
+    ASSERT_TRUE(store.insert(make_article(n)).ok());
   auto list = store.list(10);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 3u);
@@ -195,7 +196,8 @@ TEST(Store, KillDuringABatchLosesNothingCommitted) {
   }
   close(pipe_fds[1]);
   int32_t reported = 0;
-  for (int n = 0; n < 5; ++n) ASSERT_EQ(read(pipe_fds[0], &reported, sizeof reported), 4);
+  for (int n = 0; n < 5; ++n)
+    ASSERT_EQ(read(pipe_fds[0], &reported, sizeof reported), 4);
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);

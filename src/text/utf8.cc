@@ -53,7 +53,8 @@ std::string to_valid_utf8(std::string_view s) {
 size_t utf8_prefix_length(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return s.size();
   size_t n = max_bytes;
-  while (n > 0 && U8_IS_TRAIL(static_cast<uint8_t>(s[n]))) --n;
+  while (n > 0 && U8_IS_TRAIL(static_cast<uint8_t>(s[n])))
+    --n;
   return n;
 }
 
@@ -92,7 +93,8 @@ Span trim_span(std::string_view s) {
   size_t end = s.size();
   while (end > begin) {
     size_t start = end - 1;
-    while (start > begin && U8_IS_TRAIL(static_cast<uint8_t>(s[start]))) --start;
+    while (start > begin && U8_IS_TRAIL(static_cast<uint8_t>(s[start])))
+      --start;
     size_t probe = start;
     const int32_t c = next_code_point(s, probe);
     if (c < 0 || !is_space(static_cast<char32_t>(c))) break;
@@ -101,7 +103,9 @@ Span trim_span(std::string_view s) {
   return {begin, end};
 }
 
-std::string_view trim(std::string_view s) { return trim_span(s).of(s); }
+std::string_view trim(std::string_view s) {
+  return trim_span(s).of(s);
+}
 
 namespace {
 template <typename OnWord>

@@ -7,14 +7,17 @@ namespace {
 
 TEST(Utf8, FindsFirstInvalidByte) {
   EXPECT_EQ(find_invalid_utf8("كازاخستان abc"), kNoInvalidByte);
-  EXPECT_EQ(find_invalid_utf8("ab\xC3"), 2u);             // truncated sequence at the end
-  EXPECT_EQ(find_invalid_utf8("كا\xFFز"), 4u);            // stray byte after two letters
-  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);       // encoded surrogate
-  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);           // overlong slash
+  EXPECT_EQ(find_invalid_utf8("ab\xC3"), 2u);        // truncated sequence at the end
+  EXPECT_EQ(find_invalid_utf8("كا\xFFز"), 4u);       // stray byte after two letters
+  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);  // encoded surrogate
+  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);      // overlong slash
 }
 
 TEST(Utf8, ReplacesInvalidSequences) {
-  EXPECT_EQ(to_valid_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(to_valid_utf8("a\xFF"
+                          "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(to_valid_utf8("سلام"), "سلام");
 }
 
