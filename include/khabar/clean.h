@@ -50,7 +50,8 @@ struct Byline {
 
 struct Paragraph {
   std::string text;
-  size_t begin = 0;  // span of the source text it came from, in Document::text
+  std::string normalized;  // khabar/normalize.h form of text, computed while cleaning
+  size_t begin = 0;        // span of the source text it came from, in Document::text
   size_t end = 0;
   bool is_subhead = false;
 };
@@ -63,6 +64,8 @@ struct CleanArticle {
 
   // The body as displayed: paragraphs and subheads, one per line.
   std::string body() const;
+  // Normalizer::normalize(body()), assembled from the paragraphs without normalising again.
+  std::string normalized_body() const;
   std::vector<std::string> subheads() const;
 };
 

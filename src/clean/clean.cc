@@ -24,6 +24,7 @@ constexpr size_t kBylineWindow = 3;
 constexpr double kMaxLinkDensity = 0.5;
 constexpr size_t kMaxSocialWords = 12;
 constexpr size_t kMaxCopyrightWords = 25;
+constexpr size_t kMaxSubheadWords = 8;  // as in looks_like_subhead
 
 std::vector<std::string> load_list(std::string_view data, const Normalizer& normalizer) {
   std::vector<std::string> out;
@@ -68,6 +69,18 @@ std::string CleanArticle::body() const {
   return out;
 }
 
+std::string CleanArticle::normalized_body() const {
+  // Paragraphs are separated by a newline, which normalisation keeps as one newline and across
+  // which nothing composes; an empty normalised paragraph would leave two.
+  std::string out;
+  for (const Paragraph& p : paragraphs) {
+    if (p.normalized.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += p.normalized;
+  }
+  return out;
+}
+
 std::vector<std::string> CleanArticle::subheads() const {
   std::vector<std::string> out;
   for (const Paragraph& p : paragraphs) {
@@ -93,7 +106,7 @@ class Pass {
     remove_trailing_teasers();
     remove_share_and_copyright_lines();
     mark_subheads();
-    clean_internal::remove_repeats(units_, normalizer_, article_.removals);
+    clean_internal::remove_repeats(units_, article_.removals);
     emit();
   }
 
@@ -122,6 +135,9 @@ class Pass {
       const std::string_view raw =
           std::string_view(doc_.text).substr(unit.begin, unit.end - unit.begin);
       unit.text = clean_internal::strip_markup(raw, unit.begin, article_.removals);
+      unit.normalized = normalizer_.normalize(unit.text);
+      unit.key = clean_internal::without_trailing_punctuation(unit.normalized);
+      unit.words = text::count_words(unit.text);
       if (unit.text.empty()) unit.role = Unit::Role::kRemoved;  // nothing but markup
       units_.push_back(std::move(unit));
     }
@@ -172,8 +188,7 @@ class Pass {
     Unit& first = *body.front();
     if (!doc_.title.empty()) {
       article_.title = doc_.title;
-      if (clean_internal::comparison_key(normalizer_, first.text) ==
-          clean_internal::comparison_key(normalizer_, doc_.title)) {
+      if (first.key == clean_internal::comparison_key(normalizer_, doc_.title)) {
         move_to_metadata(first, Unit::Role::kTitle, "title",
                          "the headline, repeated at the top of the body");
       }
@@ -204,9 +219,8 @@ class Pass {
   void remove_tail_after_heading() {
     std::vector<Unit*> body = active();
     for (size_t i = 1; i < body.size(); ++i) {
-      if (text::count_words(body[i]->text) > 6) continue;
-      const std::string key = clean_internal::comparison_key(normalizer_, body[i]->text);
-      if (!clean_internal::equals_phrase(key, words_.boilerplate_headings)) continue;
+      if (body[i]->words > 6) continue;
+      if (!clean_internal::equals_phrase(body[i]->key, words_.boilerplate_headings)) continue;
       remove(*body[i], "boilerplate-heading",
              fmt::format("«{}» heads a list of other articles; it and all after it are not "
                          "the article",
@@ -255,8 +269,9 @@ class Pass {
     for (size_t i = 0; i + 1 < body.size(); ++i) {
       Unit& u = *body[i];
       const bool html_heading = u.from_html && u.kind == SourceBlock::Kind::kHeading;
-      const bool between_paragraphs =
-          i > 0 && !clean_internal::looks_like_subhead(body[i + 1]->text);
+      if (!html_heading && (i == 0 || u.words > kMaxSubheadWords)) continue;
+      const bool between_paragraphs = body[i + 1]->words > kMaxSubheadWords ||
+                                      !clean_internal::looks_like_subhead(body[i + 1]->text);
       if (html_heading || (between_paragraphs && clean_internal::looks_like_subhead(u.text))) {
         u.role = Unit::Role::kSubhead;
       }
@@ -266,7 +281,8 @@ class Pass {
   void emit() {
     for (const Unit& u : units_) {
       if (u.active()) {
-        article_.paragraphs.push_back({u.text, u.begin, u.end, u.role == Unit::Role::kSubhead});
+        article_.paragraphs.push_back(
+            {u.text, u.normalized, u.begin, u.end, u.role == Unit::Role::kSubhead});
       }
     }
     std::stable_sort(article_.removals.begin(), article_.removals.end(),

@@ -202,6 +202,16 @@ TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {
   EXPECT_EQ(doc.text.substr(heading.begin, heading.end - heading.begin), "آخر الأخبار");
 }
 
+TEST_F(CleanerTest, NormalizedBodyEqualsNormalisingTheBody) {
+  const Normalizer normalizer;
+  for (const std::string& text :
+       {kSentence1 + "\nقروض للشباب\n" + kSentence2, std::string("ـــ\n") + kSentence1 + "\nـ",
+        "عنوان\n\nَ" + kSentence2 + "  \t\n«اقتباس»", std::string("Title\nÉCOLE ﷺ\nx")}) {
+    const CleanArticle article = cleaner.clean(text_document(text));
+    EXPECT_EQ(article.normalized_body(), normalizer.normalize(article.body())) << text;
+  }
+}
+
 TEST_F(CleanerTest, EmptyAndMarkupOnlyDocumentsGiveNoBody) {
   EXPECT_TRUE(cleaner.clean(text_document("")).paragraphs.empty());
   EXPECT_TRUE(cleaner.clean(text_document("[two-column]\n[/two-column]")).paragraphs.empty());

@@ -14,10 +14,10 @@ constexpr size_t kMinRepeatWords = 6;
 // Containment is quadratic in paragraphs; beyond this many only exact repeats are looked for.
 constexpr size_t kMaxContainmentParagraphs = 1000;
 
-// Words of the normalised text, punctuation dropped, padded with spaces so that a substring
-// search finds whole words only.
-std::string word_key(const Normalizer& normalizer, std::string_view text) {
-  std::string normalized = normalizer.normalize(text);
+// Words of the unit's normalised key, punctuation dropped, padded with spaces so that a
+// substring search finds whole words only.
+std::string word_key(const Unit& unit) {
+  std::string normalized = unit.key;
   for (char& c : normalized) {
     if (std::ispunct(static_cast<unsigned char>(c)) || c == '\n') c = ' ';
   }
@@ -32,16 +32,15 @@ void drop(Unit& unit, std::string rule, std::string reason, std::vector<Removal>
 
 }  // namespace
 
-void remove_repeats(std::vector<Unit>& units, const Normalizer& normalizer,
-                    std::vector<Removal>& removals) {
+void remove_repeats(std::vector<Unit>& units, std::vector<Removal>& removals) {
   struct Candidate {
     Unit* unit;
     std::string key;
   };
   std::vector<Candidate> candidates;
   for (Unit& unit : units) {
-    if (unit.role == Unit::Role::kBody && text::count_words(unit.text) >= kMinRepeatWords) {
-      candidates.push_back({&unit, word_key(normalizer, unit.text)});
+    if (unit.role == Unit::Role::kBody && unit.words >= kMinRepeatWords) {
+      candidates.push_back({&unit, word_key(unit)});
     }
   }
   std::unordered_map<std::string_view, const Unit*> first_seen;

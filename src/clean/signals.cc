@@ -53,7 +53,10 @@ size_t punctuation_runs(std::string_view text) {
 }  // namespace
 
 std::string comparison_key(const Normalizer& normalizer, std::string_view text) {
-  std::string key = normalizer.normalize(text);
+  return without_trailing_punctuation(normalizer.normalize(text));
+}
+
+std::string without_trailing_punctuation(std::string key) {
   while (!key.empty() &&
          (std::ispunct(static_cast<unsigned char>(key.back())) || key.back() == ' ')) {
     key.pop_back();

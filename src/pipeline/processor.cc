@@ -25,7 +25,7 @@ Result<StoredArticle> ArticleProcessor::process(const Document& doc) const {
   CleanArticle clean = cleaner_.clean(doc);
   StoredArticle a;
   a.body = clean.body();
-  a.normalized_body = normalizer_.normalize(a.body);
+  a.normalized_body = clean.normalized_body();
   if (a.normalized_body.empty()) {
     return make_error(ErrorCode::kBadInput,
                       fmt::format("nothing left after cleaning: all {} removed spans were "

@@ -5,15 +5,6 @@
 
 namespace khabar::text {
 
-int32_t next_code_point(std::string_view s, size_t& i) {
-  auto length = static_cast<int64_t>(s.size());
-  auto index = static_cast<int64_t>(i);
-  UChar32 c;
-  U8_NEXT(s.data(), index, length, c);
-  i = static_cast<size_t>(index);
-  return c;
-}
-
 size_t find_invalid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -58,8 +49,7 @@ size_t utf8_prefix_length(std::string_view s, size_t max_bytes) {
   return n;
 }
 
-bool is_space(char32_t c) {
-  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+bool is_unicode_space(char32_t c) {
   return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == 0x200B || c == 0xFEFF;
 }
 

@@ -4,6 +4,8 @@
 // as such.
 #pragma once
 
+#include <unicode/utf8.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,16 +24,30 @@ size_t find_invalid_utf8(std::string_view s);
 std::string to_valid_utf8(std::string_view s);
 
 // Decodes the code point at s[i] and advances i past it; an ill-formed sequence yields a
-// negative value and i moves past the bad bytes.
-int32_t next_code_point(std::string_view s, size_t& i);
+// negative value and i moves past the bad bytes. Inline: it is on every hot loop.
+inline int32_t next_code_point(std::string_view s, size_t& i) {
+  auto length = static_cast<int64_t>(s.size());
+  auto index = static_cast<int64_t>(i);
+  UChar32 c;
+  U8_NEXT(s.data(), index, length, c);
+  i = static_cast<size_t>(index);
+  return c;
+}
 
 void append_code_point(std::string& out, char32_t c);
 
 // Length of the longest prefix of s of at most max_bytes that ends on a code point boundary.
 size_t utf8_prefix_length(std::string_view s, size_t max_bytes);
 
+bool is_unicode_space(char32_t c);  // ICU's White_Space, plus U+200B and U+FEFF
+
 // Unicode White_Space, plus the zero-width space that some outlets paste between words.
-bool is_space(char32_t c);
+// Below U+2000 only a few code points are spaces, so letters skip the ICU property lookup.
+inline bool is_space(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+  if (c < 0x2000 && c != 0x85 && c != 0xA0 && c != 0x1680) return false;
+  return is_unicode_space(c);
+}
 bool is_line_break(char32_t c);
 
 struct Span {

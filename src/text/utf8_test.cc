@@ -55,3 +55,17 @@ TEST(Utf8, CountsAndCollapsesWords) {
 
 }  // namespace
 }  // namespace khabar::text
+
+namespace khabar::text {
+namespace {
+
+TEST(Utf8, FastSpaceCheckAgreesWithIcuForEveryCodePoint) {
+  for (char32_t c = 0; c <= 0x10FFFF; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const bool expected = c < 0x80 ? (c == ' ' || (c >= '\t' && c <= '\r')) : is_unicode_space(c);
+    ASSERT_EQ(is_space(c), expected) << std::hex << static_cast<uint32_t>(c);
+  }
+}
+
+}  // namespace
+}  // namespace khabar::text

@@ -14,7 +14,10 @@ struct Unit {
   enum class Role { kBody, kSubhead, kTitle, kByline, kRemoved };
   size_t begin = 0;  // trimmed span in Document::text
   size_t end = 0;
-  std::string text;  // after leaked markup is taken out
+  std::string text;        // after leaked markup is taken out
+  std::string normalized;  // Normalizer::normalize(text)
+  std::string key;         // normalized without trailing punctuation, for comparisons
+  size_t words = 0;
   SourceBlock::Kind kind = SourceBlock::Kind::kParagraph;
   bool from_html = false;
   bool in_page_chrome = false;
@@ -35,6 +38,7 @@ struct WordLists {
 
 // The normalised form used for every comparison, without trailing punctuation.
 std::string comparison_key(const Normalizer& normalizer, std::string_view text);
+std::string without_trailing_punctuation(std::string normalized);
 
 // Takes shortcodes ([two-column], [caption]...[/caption]), leaked tags and entities out of
 // one unit's text; `base` is the unit's offset, for the removal spans.
@@ -58,7 +62,6 @@ bool equals_phrase(const std::string& key, const std::vector<std::string>& phras
 
 // Marks repeated paragraphs and pull-quotes (a paragraph repeated word for word inside
 // another) as removed, keeping the fuller or earlier one.
-void remove_repeats(std::vector<Unit>& units, const Normalizer& normalizer,
-                    std::vector<Removal>& removals);
+void remove_repeats(std::vector<Unit>& units, std::vector<Removal>& removals);
 
 }  // namespace khabar::clean_internal
