@@ -1,0 +1,202 @@
+// End-to-end: the khabar binary as a user runs it.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bench/corpus.h"
+#include "khabar/store.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/khabar-cli-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    db_ = (dir_ / "k.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CommandResult run(const std::vector<std::string>& args, const std::string& input = "") {
+    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
+    std::ofstream(in, std::ios::binary) << input;
+    std::string command = std::string(KHABAR_BINARY) + " --db '" + db_ + "'";
+    for (const std::string& a : args)
+      command += " '" + a + "'";
+    command += " <'" + in.string() + "' >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+
+  std::string write(const std::string& name, const std::string& content) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name, std::ios::binary) << content;
+    return (dir_ / name).string();
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, IngestsTheSeedsOnceAndShowsThem) {
+  CommandResult first = run({"ingest", KHABAR_SEEDS_DIR});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("2 articles read: 2 stored, 0 already present, 0 rejected"));
+  EXPECT_THAT(first.err, HasSubstr("skipped: ")) << "EXPECTED.md is named, not silently dropped";
+
+  CommandResult again = run({"ingest", KHABAR_SEEDS_DIR});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_THAT(again.out, HasSubstr("0 stored, 2 already present"));
+
+  CommandResult list = run({"list", "--json"});
+  ASSERT_EQ(list.exit_code, 0);
+  std::vector<nlohmann::json> rows;
+  std::istringstream lines(list.out);
+  for (std::string line; std::getline(lines, line);)
+    rows.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(rows.size(), 2u);
+  const std::string id = rows[0]["id"];
+
+  CommandResult show = run({"show", id.substr(0, 6)});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("موسكو: عصابات إرهابية دولية شاركت في أحداث كازاخستان"));
+  EXPECT_THAT(show.out, HasSubstr("editor   ريم صالح"));
+  EXPECT_THAT(show.out, HasSubstr("boilerplate-heading"));
+  EXPECT_THAT(show.out, HasSubstr("«آخر الأخبار»"));
+
+  CommandResult json = run({"show", "--json", id});
+  const auto article = nlohmann::json::parse(json.out);
+  EXPECT_EQ(article["id"], id);
+  EXPECT_TRUE(article["published"].is_null());
+  EXPECT_EQ(article["byline"]["outlet"], "الثورة");
+}
+
+TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
+  ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
+  const std::string exported = (dir_ / "export.jsonl").string();
+  CommandResult exp = run({"export", "--jsonl", "-o", exported});
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  db_ = (dir_ / "second.db").string();
+  CommandResult reingest = run({"ingest", exported});
+  EXPECT_EQ(reingest.exit_code, 0) << reingest.err;
+  EXPECT_THAT(reingest.out, HasSubstr("2 stored"));
+  Result<Store> first = Store::open((dir_ / "k.db").string());
+  Result<Store> second = Store::open(db_);
+  const Result<std::vector<ArticleSummary>> originals = first->list(10);
+  ASSERT_TRUE(originals.ok());
+  ASSERT_EQ(originals->size(), 2u);
+  for (const ArticleSummary& a : *originals)
+    EXPECT_TRUE(second->get(a.id)->has_value());
+}
+
+TEST_F(CliTest, BadInputIsNamedAndTheRestGoesIn) {
+  const std::string good = write("in/good.txt", "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشاريع.");
+  write("in/empty.txt", "");
+  write("in/binary.txt", std::string("GIF89a\0\0\0", 9));
+  write("in/latin1.txt",
+        "caf\xE9 cr\xE8me br\xFBl\xE9"
+        "e");
+  write("in/feed.jsonl",
+        "{\"text\":\"خبر أول في الملف\"}\n{\"text\":\"مبتور\"\n{\"title\":\"x\"}\n");
+  CommandResult r = run({"ingest", (dir_ / "in").string(), (dir_ / "nowhere").string()});
+  EXPECT_EQ(r.exit_code, 1) << "something was rejected";
+  EXPECT_THAT(r.out, HasSubstr("2 stored"));
+  EXPECT_THAT(r.out, HasSubstr("6 rejected"));
+  EXPECT_THAT(r.err, HasSubstr("in/empty.txt: empty file"));
+  EXPECT_THAT(r.err, HasSubstr("in/binary.txt: byte 6: binary file"));
+  EXPECT_THAT(r.err, HasSubstr("in/latin1.txt: byte 3: not valid UTF-8"));
+  EXPECT_THAT(r.err, HasSubstr("in/feed.jsonl:2: byte 20: malformed JSON"));
+  EXPECT_THAT(r.err, HasSubstr("in/feed.jsonl:3: `text` is missing"));
+  EXPECT_THAT(r.err, HasSubstr("nowhere: no such file or directory"));
+}
+
+TEST_F(CliTest, ReadsStandardInputAndRefusesBadOptions) {
+  CommandResult r = run({"ingest", "-"}, "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشاريع الصغيرة.");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("1 stored"));
+  EXPECT_EQ(run({"ingest", "--format", "xml", "-"}).exit_code, 2);
+  EXPECT_THAT(run({"ingest", "--format", "xml", "-"}).err, HasSubstr("unknown format «xml»"));
+  EXPECT_EQ(run({"ingest", "--batch", "0", "-"}).exit_code, 2);
+  EXPECT_EQ(run({"show", "zz"}).exit_code, 2);
+  CommandResult missing = run({"show", "0123456789abcdef"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("no article 0123456789abcdef"));
+}
+
+// kill -9 while ingesting: every batch reported on the progress lines is in the database, and
+// the next run opens it and completes the job without doubling anything.
+TEST_F(CliTest, KilledIngestLosesNothingReportedAndResumes) {
+  const auto corpus = bench::generate_corpus(
+      {.articles = 6000, .seed = 9, .exact_duplicate_share = 0, .near_duplicate_share = 0});
+  const std::string feed = write("big.jsonl", bench::to_jsonl(corpus));
+
+  int err_pipe[2];
+  ASSERT_EQ(pipe(err_pipe), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    dup2(err_pipe[1], STDERR_FILENO);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    close(err_pipe[0]);
+    execl(KHABAR_BINARY, KHABAR_BINARY, "--db", db_.c_str(), "ingest", "--progress", "--batch",
+          "100", feed.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(err_pipe[1]);
+  FILE* err = fdopen(err_pipe[0], "r");
+  uint64_t reported = 0;
+  char line[512];
+  int progress_lines = 0;
+  while (progress_lines < 3 && std::fgets(line, sizeof line, err) != nullptr) {
+    unsigned long long read = 0, stored = 0;
+    if (std::sscanf(line, "progress: read=%llu stored=%llu", &read, &stored) == 2) {
+      reported = stored;
+      ++progress_lines;
+    }
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  std::fclose(err);
+  ASSERT_EQ(progress_lines, 3) << "ingest finished before it could be killed";
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  {
+    Result<Store> store = Store::open(db_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_GE(*store->count_articles(), static_cast<int64_t>(reported));
+  }
+  CommandResult resumed = run({"ingest", feed});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  Result<Store> store = Store::open(db_);
+  EXPECT_EQ(*store->count_articles(), 6000);
+}
+
+}  // namespace
+}  // namespace khabar

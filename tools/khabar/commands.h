@@ -1,0 +1,30 @@
+// The khabar command line: one file per command, each a thin layer over the library.
+// Exit status: 0 done, 1 done but some input was rejected, 2 could not run (usage, database).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "khabar/result.h"
+
+namespace khabar::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRejected = 1;
+inline constexpr int kExitFailed = 2;
+
+struct GlobalOptions {
+  std::string db = "khabar.db";
+};
+
+// Each adds its subcommand; the callback stores its exit status in `exit_code`.
+void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
+
+// Prints "khabar: <message>" on standard error and returns kExitFailed.
+int fail(const Error& error);
+
+}  // namespace khabar::cli

@@ -1,0 +1,53 @@
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "khabar/article_json.h"
+#include "khabar/store.h"
+
+namespace khabar::cli {
+
+void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto jsonl = std::make_shared<bool>(false);
+  auto output = std::make_shared<std::string>("-");
+  auto raw = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand(
+      "export", "Write every stored article as JSON lines (re-ingestable: same ids)");
+  cmd->add_flag("--jsonl", *jsonl, "JSON lines (the only format for now)")->required();
+  cmd->add_option("--output,-o", *output, "File to write, or - for standard output")
+      ->capture_default_str();
+  cmd->add_flag("--raw", *raw, "Include the text as read and its normal form");
+  cmd->callback([=, &global, &exit_code] {
+    Result<Store> store = Store::open(global.db);
+    if (!store.ok()) {
+      exit_code = fail(store.error());
+      return;
+    }
+    std::ofstream file;
+    if (*output != "-") {
+      file.open(*output, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        exit_code = fail(make_error(ErrorCode::kIo, fmt::format("{}: cannot write", *output)));
+        return;
+      }
+    }
+    std::ostream& out = *output == "-" ? std::cout : file;
+    const ArticleJsonOptions options{.include_raw_text = *raw, .include_normalized = *raw};
+    Status status = store->for_each(
+        [&](const StoredArticle& a) { out << article_to_json(a, options).dump() << '\n'; });
+    out.flush();
+    if (!status.ok()) {
+      exit_code = fail(status.error());
+      return;
+    }
+    if (!out) {
+      exit_code = fail(make_error(ErrorCode::kIo, fmt::format("{}: write failed", *output)));
+      return;
+    }
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace khabar::cli

@@ -1,0 +1,80 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "khabar/pipeline.h"
+#include "progress.h"
+
+namespace khabar::cli {
+namespace {
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  std::string format = "auto";
+  std::string encoding = "auto";
+  size_t max_article_bytes = kDefaultMaxArticleBytes;
+  size_t batch = 500;
+  bool progress_lines = false;
+  bool quiet = false;
+  bool keep_hamza = false;
+};
+
+int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
+  Result<InputFormat> format = parse_input_format(args.format);
+  if (!format.ok()) return fail(format.error());
+  PipelineOptions options;
+  options.read.format = *format;
+  options.read.encoding = args.encoding;
+  options.read.max_article_bytes = args.max_article_bytes;
+  options.batch_size = args.batch;
+  options.normalize.fold_hamza_carriers = !args.keep_hamza;
+
+  Result<Store> store = Store::open(global.db);
+  if (!store.ok()) return fail(store.error());
+  IngestProgress progress(std::cerr, measure_paths(args.paths), isatty(STDERR_FILENO) != 0,
+                          args.progress_lines, args.quiet);
+  Result<IngestCounts> counts = ingest_paths(args.paths, *store, options, progress);
+  progress.finish();
+  if (!counts.ok()) return fail(counts.error());
+
+  std::cout << fmt::format("{} article{} read: {} stored, {} already present, {} rejected",
+                           counts->read, counts->read == 1 ? "" : "s", counts->stored,
+                           counts->already_present, counts->rejected);
+  if (counts->skipped_files > 0) {
+    std::cout << fmt::format(", {} file{} skipped", counts->skipped_files,
+                             counts->skipped_files == 1 ? "" : "s");
+  }
+  if (counts->warnings > 0) std::cout << fmt::format(", {} warnings", counts->warnings);
+  std::cout << fmt::format(" (database {})\n", global.db);
+  return counts->rejected > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace
+
+void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto args = std::make_shared<IngestArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "ingest", "Read articles from files, directories (recursively) or - (standard input)");
+  cmd->add_option("paths", args->paths, "Files, directories, or - for standard input")->required();
+  cmd->add_option("--format", args->format, "auto, text, jsonl or html")->capture_default_str();
+  cmd->add_option("--encoding", args->encoding,
+                  "auto, or a charset such as utf-8, windows-1256, iso-8859-6")
+      ->capture_default_str();
+  cmd->add_option("--max-article-bytes", args->max_article_bytes,
+                  "Reject articles longer than this")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--batch", args->batch, "Articles per transaction")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--progress", args->progress_lines,
+                "Print a line after each committed batch (for logs and scripts)");
+  cmd->add_flag("--quiet,-q", args->quiet, "Print only rejections and the summary");
+  cmd->add_flag("--keep-hamza", args->keep_hamza,
+                "Do not fold hamza carriers (ؤ→و, ئ→ي) when matching; changes ids");
+  cmd->callback([args, &global, &exit_code] { exit_code = run_ingest(*args, global); });
+}
+
+}  // namespace khabar::cli

@@ -1,0 +1,56 @@
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "khabar/store.h"
+
+namespace khabar::cli {
+
+void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto limit = std::make_shared<int64_t>(50);
+  auto offset = std::make_shared<int64_t>(0);
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("list", "List stored articles in ingest order");
+  cmd->add_option("--limit", *limit, "How many")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--offset", *offset, "How many to skip")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--json", *json, "One JSON object a line");
+  cmd->callback([=, &global, &exit_code] {
+    Result<Store> store = Store::open(global.db);
+    if (!store.ok()) {
+      exit_code = fail(store.error());
+      return;
+    }
+    Result<std::vector<ArticleSummary>> articles = store->list(*limit, *offset);
+    if (!articles.ok()) {
+      exit_code = fail(articles.error());
+      return;
+    }
+    for (const ArticleSummary& a : *articles) {
+      if (*json) {
+        std::cout << nlohmann::json{{"id", a.id},         {"title", a.title},
+                                    {"source", a.source}, {"published", a.published},
+                                    {"lang", a.lang},     {"body_bytes", a.body_bytes}}
+                         .dump()
+                  << "\n";
+      } else {
+        std::cout << fmt::format("{}  {:<10}  {:<3}  {:<12}  {}\n", a.id,
+                                 a.published.empty() ? "—" : a.published.substr(0, 10), a.lang,
+                                 a.source.empty() ? "—" : a.source,
+                                 a.title.empty() ? "(no title)" : a.title);
+      }
+    }
+    if (!*json) {
+      Result<int64_t> total = store->count_articles();
+      if (total.ok()) {
+        std::cout << fmt::format("{} of {} articles\n", articles->size(), *total);
+      }
+    }
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace khabar::cli
