@@ -8,29 +8,36 @@
 
 namespace khabar::cli {
 
+// CLI11 writes into these while parsing, so they live as long as the callback that reads them.
+struct ListArgs {
+  int64_t limit = 50;
+  int64_t offset = 0;
+  bool json = false;
+};
+
 void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
-  auto limit = std::make_shared<int64_t>(50);
-  auto offset = std::make_shared<int64_t>(0);
-  auto json = std::make_shared<bool>(false);
+  auto args = std::make_shared<ListArgs>();
   CLI::App* cmd = app.add_subcommand("list", "List stored articles in ingest order");
-  cmd->add_option("--limit", *limit, "How many")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--offset", *offset, "How many to skip")
+  cmd->add_option("--limit", args->limit, "How many")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--offset", args->offset, "How many to skip")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--json", *json, "One JSON object a line");
-  cmd->callback([=, &global, &exit_code] {
+  cmd->add_flag("--json", args->json, "One JSON object a line");
+  cmd->callback([args, &global, &exit_code] {
     Result<Store> store = Store::open(global.db);
     if (!store.ok()) {
       exit_code = fail(store.error());
       return;
     }
-    Result<std::vector<ArticleSummary>> articles = store->list(*limit, *offset);
+    Result<std::vector<ArticleSummary>> articles = store->list(args->limit, args->offset);
     if (!articles.ok()) {
       exit_code = fail(articles.error());
       return;
     }
     for (const ArticleSummary& a : *articles) {
-      if (*json) {
+      if (args->json) {
         std::cout << nlohmann::json{{"id", a.id},         {"title", a.title},
                                     {"source", a.source}, {"published", a.published},
                                     {"lang", a.lang},     {"body_bytes", a.body_bytes}}
@@ -43,7 +50,7 @@ void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code
                                  a.title.empty() ? "(no title)" : a.title);
       }
     }
-    if (!*json) {
+    if (!args->json) {
       Result<int64_t> total = store->count_articles();
       if (total.ok()) {
         std::cout << fmt::format("{} of {} articles\n", articles->size(), *total);

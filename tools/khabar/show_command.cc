@@ -43,32 +43,39 @@ void print_article(const StoredArticle& a) {
 
 }  // namespace
 
+// CLI11 writes into these while parsing, so they live as long as the callback that reads them.
+struct ShowArgs {
+  std::string id;
+  bool json = false;
+  bool raw = false;
+};
+
 void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
-  auto id = std::make_shared<std::string>();
-  auto json = std::make_shared<bool>(false);
-  auto raw = std::make_shared<bool>(false);
+  auto args = std::make_shared<ShowArgs>();
   CLI::App* cmd = app.add_subcommand("show", "Show one article as stored, with its cleaning audit");
-  cmd->add_option("id", *id, "Article id, or a unique prefix of at least 4 hex digits")->required();
-  cmd->add_flag("--json", *json, "Print JSON instead of text");
-  cmd->add_flag("--raw", *raw, "With --json, include the text as read and its normal form");
-  cmd->callback([=, &global, &exit_code] {
+  cmd->add_option("id", args->id, "Article id, or a unique prefix of at least 4 hex digits")
+      ->required();
+  cmd->add_flag("--json", args->json, "Print JSON instead of text");
+  cmd->add_flag("--raw", args->raw, "With --json, include the text as read and its normal form");
+  cmd->callback([args, &global, &exit_code] {
     Result<Store> store = Store::open(global.db);
     if (!store.ok()) {
       exit_code = fail(store.error());
       return;
     }
-    Result<std::optional<StoredArticle>> found = store->get(*id);
+    Result<std::optional<StoredArticle>> found = store->get(args->id);
     if (!found.ok()) {
       exit_code = fail(found.error());
       return;
     }
     if (!found->has_value()) {
-      exit_code = fail(
-          make_error(ErrorCode::kNotFound, fmt::format("no article {} in {}", *id, global.db)));
+      exit_code = fail(make_error(ErrorCode::kNotFound,
+                                  fmt::format("no article {} in {}", args->id, global.db)));
       return;
     }
-    if (*json) {
-      std::cout << article_to_json(**found, {.include_raw_text = *raw, .include_normalized = *raw})
+    if (args->json) {
+      std::cout << article_to_json(**found,
+                                   {.include_raw_text = args->raw, .include_normalized = args->raw})
                        .dump(2)
                 << "\n";
     } else {
