@@ -41,14 +41,20 @@ size_t count_of(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
-class Seed000 : public ::testing::Test {
+// A seed as read and as cleaned.
+class CleanedSeed : public ::testing::Test {
  protected:
-  void SetUp() override {
-    doc = read_seed("000_c4f2777355f3312b.txt");
+  void load(const std::string& name) {
+    doc = read_seed(name);
     article = Cleaner().clean(doc);
   }
   Document doc;
   CleanArticle article;
+};
+
+class Seed000 : public CleanedSeed {
+ protected:
+  void SetUp() override { load("000_c4f2777355f3312b.txt"); }
 };
 
 TEST_F(Seed000, TitleIsTheFirstLine) {
@@ -88,14 +94,9 @@ TEST_F(Seed000, BodyKeepsEveryParagraphOfTheReport) {
   EXPECT_TRUE(article.subheads().empty());
 }
 
-class Seed004 : public ::testing::Test {
+class Seed004 : public CleanedSeed {
  protected:
-  void SetUp() override {
-    doc = read_seed("004_f6197f5c1fb7e277.txt");
-    article = Cleaner().clean(doc);
-  }
-  Document doc;
-  CleanArticle article;
+  void SetUp() override { load("004_f6197f5c1fb7e277.txt"); }
 };
 
 TEST_F(Seed004, HasNoTitleLine) {
