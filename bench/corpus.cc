@@ -8,23 +8,21 @@
 
 #include "khabar_data/vocabulary_ar_txt.h"
 #include "khabar_data/vocabulary_en_txt.h"
+#include "text/utf8.h"
 
 namespace khabar::bench {
 namespace {
 
 std::vector<std::string> words_of(std::string_view data) {
   std::vector<std::string> words;
-  size_t i = 0;
-  while (i < data.size()) {
-    if (data[i] == '#') {  // comment to the end of the line
-      i = data.find('\n', i);
-      if (i == std::string_view::npos) break;
-      continue;
+  for (const text::DataLine& line : text::data_lines(data)) {
+    std::string_view rest = line.text;
+    while (!rest.empty()) {
+      const size_t space = rest.find(' ');
+      if (space != 0) words.emplace_back(rest.substr(0, space));
+      if (space == std::string_view::npos) break;
+      rest.remove_prefix(space + 1);
     }
-    const size_t end = data.find_first_of(" \n", i);
-    const size_t stop = end == std::string_view::npos ? data.size() : end;
-    if (stop > i) words.emplace_back(data.substr(i, stop - i));
-    i = stop + 1;
   }
   return words;
 }

@@ -28,10 +28,8 @@ constexpr size_t kMaxSubheadWords = 8;  // as in looks_like_subhead
 
 std::vector<std::string> load_list(std::string_view data, const Normalizer& normalizer) {
   std::vector<std::string> out;
-  for (const text::Span& line : text::split_lines(data)) {
-    const std::string_view entry = text::trim(line.of(data));
-    if (entry.empty() || entry.front() == '#') continue;
-    out.push_back(clean_internal::comparison_key(normalizer, entry));
+  for (const text::DataLine& line : text::data_lines(data)) {
+    out.push_back(clean_internal::comparison_key(normalizer, line.text));
   }
   return out;
 }

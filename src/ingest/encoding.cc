@@ -20,13 +20,6 @@ struct DetectorCloser {
   void operator()(UCharsetDetector* d) const { ucsdet_close(d); }
 };
 
-bool names_utf8(std::string_view charset) {
-  std::string lower(charset);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower == "utf-8" || lower == "utf8";
-}
-
 bool validate_utf8(std::string_view bytes, std::string& out, InputError& error) {
   const size_t bad = text::find_invalid_utf8(bytes);
   if (bad != text::kNoInvalidByte) {
@@ -114,6 +107,11 @@ bool looks_like_damaged_utf8(std::string_view bytes) {
 }
 
 }  // namespace
+
+bool names_utf8(std::string_view charset) {
+  const std::string lower = text::ascii_lower(charset);
+  return lower == "utf-8" || lower == "utf8";
+}
 
 int64_t find_nul_byte(std::string_view bytes, size_t window) {
   const size_t n = std::min(bytes.size(), window);

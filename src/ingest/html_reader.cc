@@ -23,9 +23,8 @@ struct OutputDeleter {
 const std::set<std::string, std::less<>>& chrome_words() {
   static const std::set<std::string, std::less<>> words = [] {
     std::set<std::string, std::less<>> out;
-    for (const text::Span& line : text::split_lines(data::html_chrome_words_txt)) {
-      const std::string_view word = text::trim(line.of(data::html_chrome_words_txt));
-      if (!word.empty() && word.front() != '#') out.emplace(word);
+    for (const text::DataLine& line : text::data_lines(data::html_chrome_words_txt)) {
+      out.emplace(line.text);
     }
     return out;
   }();
@@ -37,16 +36,9 @@ std::string_view attribute(const GumboNode* node, const char* name) {
   return attr == nullptr ? std::string_view() : std::string_view(attr->value);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool has_chrome_class(const GumboNode* node) {
   for (const char* name : {"class", "id", "role"}) {
-    const std::string value = lower(attribute(node, name));
+    const std::string value = text::ascii_lower(attribute(node, name));
     size_t begin = 0;
     for (size_t i = 0; i <= value.size(); ++i) {
       const bool separator = i == value.size() || value[i] == ' ' || value[i] == '-' ||
@@ -290,7 +282,8 @@ struct PageMetadata {
         collect_meta(node);
         break;
       case GUMBO_TAG_LINK:
-        if (lower(attribute(node, "rel")) == "canonical") canonical = attribute(node, "href");
+        if (text::ascii_lower(attribute(node, "rel")) == "canonical")
+          canonical = attribute(node, "href");
         break;
       case GUMBO_TAG_TIME:
         if (gumbo_get_attribute(&node->v.element.attributes, "pubdate") != nullptr ||
@@ -299,7 +292,7 @@ struct PageMetadata {
         }
         break;
       case GUMBO_TAG_SCRIPT:
-        if (lower(attribute(node, "type")) == "application/ld+json") {
+        if (text::ascii_lower(attribute(node, "type")) == "application/ld+json") {
           collect_json_ld(node_text(node));
         }
         return;
@@ -313,9 +306,10 @@ struct PageMetadata {
   }
 
   void collect_meta(const GumboNode* node) {
-    const std::string key = lower(!attribute(node, "property").empty() ? attribute(node, "property")
-                                  : !attribute(node, "name").empty()   ? attribute(node, "name")
-                                                                     : attribute(node, "itemprop"));
+    const std::string key =
+        text::ascii_lower(!attribute(node, "property").empty() ? attribute(node, "property")
+                          : !attribute(node, "name").empty()   ? attribute(node, "name")
+                                                               : attribute(node, "itemprop"));
     const std::string content(attribute(node, "content"));
     if (key.empty() || content.empty()) return;
     if (key == "og:title") og_title = text::collapse_spaces(content);
@@ -382,7 +376,7 @@ struct PageMetadata {
 // The charset a page declares in its first bytes (<meta charset> or http-equiv), before the
 // bytes can be decoded: the HTML standard's prescan, simplified to what outlets write.
 std::string prescan_charset(std::string_view head) {
-  const std::string lowered = lower(head.substr(0, 4096));
+  const std::string lowered = text::ascii_lower(head.substr(0, 4096));
   const size_t at = lowered.find("charset=");
   if (at == std::string::npos) return {};
   size_t begin = at + 8;

@@ -132,8 +132,7 @@ class LineReader {
 
 void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
                 DocumentSink& sink) {
-  const bool convert =
-      options.encoding != "auto" && options.encoding != "utf-8" && options.encoding != "UTF-8";
+  const bool convert = options.encoding != "auto" && !names_utf8(options.encoding);
   std::string line, converted;
   bool too_long = false;
   for (size_t number = 1; input.next_line(line, max_line_bytes(options), too_long); ++number) {

@@ -65,15 +65,8 @@ Problem warn(std::string_view path, size_t line, std::string reason) {
 
 namespace {
 
-std::string lower_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
-
 InputFormat format_from_extension(std::string_view path) {
-  const std::string ext = lower_extension(fs::path(path));
+  const std::string ext = text::ascii_lower(fs::path(path).extension().string());
   if (ext == ".txt" || ext == ".text") return InputFormat::kText;
   if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return InputFormat::kJsonl;
   if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return InputFormat::kHtml;
@@ -87,9 +80,7 @@ InputFormat format_from_content(std::string_view head) {
   if (start.empty()) return InputFormat::kText;
   if (start.front() == '{') return InputFormat::kJsonl;
   if (start.front() == '<') {
-    std::string lowered(start);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lowered = text::ascii_lower(start);
     for (std::string_view marker :
          {"<!doctype html", "<html", "<head", "<body", "<meta", "<p", "<div", "<article", "<!--"}) {
       if (lowered.find(marker) != std::string::npos) return InputFormat::kHtml;

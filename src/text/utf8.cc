@@ -123,6 +123,24 @@ size_t count_words(std::string_view s) {
   return n;
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::vector<DataLine> data_lines(std::string_view data) {
+  std::vector<DataLine> out;
+  const std::vector<Span> lines = split_lines(data);
+  for (size_t n = 0; n < lines.size(); ++n) {
+    const std::string_view line = trim(lines[n].of(data));
+    if (!line.empty() && line.front() != '#') out.push_back({n + 1, line});
+  }
+  return out;
+}
+
 std::string collapse_spaces(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -68,6 +68,17 @@ std::string_view trim(std::string_view s);
 // Whitespace-separated words.
 size_t count_words(std::string_view s);
 
+// ASCII letters lowered, everything else as it is: for tag names, charsets and extensions.
+std::string ascii_lower(std::string_view s);
+
+// A line of a data file (data/): trimmed, with its 1-based number for error messages.
+struct DataLine {
+  size_t number = 0;
+  std::string_view text;
+};
+// The lines of a data file, without blank lines and lines starting with #.
+std::vector<DataLine> data_lines(std::string_view data);
+
 // Collapses every whitespace run to one ASCII space and trims.
 std::string collapse_spaces(std::string_view s);
 

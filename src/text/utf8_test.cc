@@ -69,3 +69,22 @@ TEST(Utf8, FastSpaceCheckAgreesWithIcuForEveryCodePoint) {
 
 }  // namespace
 }  // namespace khabar::text
+
+namespace khabar::text {
+namespace {
+
+TEST(Utf8, LowersAsciiOnly) {
+  EXPECT_EQ(ascii_lower("UTF-8 .HTML Ä ع"), "utf-8 .html Ä ع");
+}
+
+TEST(Utf8, DataLinesSkipBlanksAndCommentsAndKeepLineNumbers) {
+  const auto lines = data_lines("# header\n\n  first  \n#x\nsecond\n");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].number, 3u);
+  EXPECT_EQ(lines[0].text, "first");
+  EXPECT_EQ(lines[1].number, 5u);
+  EXPECT_EQ(lines[1].text, "second");
+}
+
+}  // namespace
+}  // namespace khabar::text

@@ -17,6 +17,9 @@ struct DecodedText {
   std::string encoding;  // what it was converted from: "utf-8", "windows-1256", ...
 };
 
+// "utf-8", "UTF8", ...: the charset names that mean no conversion.
+bool names_utf8(std::string_view charset);
+
 // Offset of the first NUL byte in the first `window` bytes, or -1. Text never holds NUL.
 int64_t find_nul_byte(std::string_view bytes, size_t window = 64 * 1024);
 

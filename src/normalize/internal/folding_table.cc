@@ -67,13 +67,11 @@ std::vector<char32_t> FoldingTable::sources() const {
 
 Result<FoldingTable> FoldingTable::parse(std::string_view tsv) {
   FoldingTable table;
-  const auto lines = text::split_lines(tsv);
-  for (size_t n = 0; n < lines.size(); ++n) {
-    const std::string_view line = lines[n].of(tsv);
-    if (text::trim(line).empty() || line.front() == '#') continue;
+  for (const text::DataLine& data_line : text::data_lines(tsv)) {
+    const std::string_view line = data_line.text;
     auto fail = [&](std::string_view why) {
-      return make_error(ErrorCode::kInternal,
-                        fmt::format("arabic_folding.tsv line {}: {}: «{}»", n + 1, why, line));
+      return make_error(ErrorCode::kInternal, fmt::format("arabic_folding.tsv line {}: {}: «{}»",
+                                                          data_line.number, why, line));
     };
     const auto fields = split_tabs(line);
     if (fields.size() < 3) return fail("expected from<TAB>to<TAB>class");
