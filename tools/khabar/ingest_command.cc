@@ -33,8 +33,10 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
 
   Result<Store> store = Store::open(global.db);
   if (!store.ok()) return fail(store.error());
-  IngestProgress progress(std::cerr, measure_paths(args.paths), isatty(STDERR_FILENO) != 0,
-                          args.progress_lines, args.quiet);
+  // Sizing the bar walks the inputs once more, so only when there is a bar to draw.
+  const bool bar = isatty(STDERR_FILENO) != 0;
+  IngestProgress progress(std::cerr, bar ? measure_paths(args.paths) : 0, bar, args.progress_lines,
+                          args.quiet);
   Result<IngestCounts> counts = ingest_paths(args.paths, *store, options, progress);
   progress.finish();
   if (!counts.ok()) return fail(counts.error());
