@@ -250,13 +250,11 @@ class Pass {
 
   void remove_share_and_copyright_lines() {
     for (Unit* u : active()) {
-      const size_t words = text::count_words(u->text);
-      const std::string key = clean_internal::comparison_key(normalizer_, u->text);
-      if (words <= kMaxSocialWords &&
-          clean_internal::starts_with_phrase(key, words_.social_phrases)) {
+      if (u->words <= kMaxSocialWords &&
+          clean_internal::starts_with_phrase(u->key, words_.social_phrases)) {
         remove(*u, "social", "share or follow line");
-      } else if (words <= kMaxCopyrightWords &&
-                 clean_internal::contains_phrase(key, words_.copyright_markers)) {
+      } else if (u->words <= kMaxCopyrightWords &&
+                 clean_internal::contains_phrase(u->key, words_.copyright_markers)) {
         remove(*u, "copyright", "copyright notice");
       }
     }

@@ -80,6 +80,10 @@ size_t decode_entity(std::string_view s, size_t i, std::string& out) {
   return 0;
 }
 
+bool may_open_markup(char c) {
+  return c == '[' || c == '<' || c == '&';
+}
+
 }  // namespace
 
 std::string strip_markup(std::string_view text, size_t base, std::vector<Removal>& removals) {
@@ -87,6 +91,13 @@ std::string strip_markup(std::string_view text, size_t base, std::vector<Removal
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
+    // Plain text is copied in runs up to the next character that may open markup.
+    size_t plain_end = i;
+    while (plain_end < text.size() && !may_open_markup(text[plain_end]))
+      ++plain_end;
+    out.append(text.substr(i, plain_end - i));
+    i = plain_end;
+    if (i == text.size()) break;
     const char c = text[i];
     if (c == '[') {
       std::string_view name;

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include <cctype>
+#include <array>
 #include <unordered_map>
 
 #include "clean/internal/clean_internal.h"
@@ -15,13 +15,42 @@ constexpr size_t kMinRepeatWords = 6;
 constexpr size_t kMaxContainmentParagraphs = 1000;
 
 // Words of the unit's normalised key, punctuation dropped, padded with spaces so that a
-// substring search finds whole words only.
-std::string word_key(const Unit& unit) {
-  std::string normalized = unit.key;
-  for (char& c : normalized) {
-    if (std::ispunct(static_cast<unsigned char>(c)) || c == '\n') c = ' ';
+// substring search finds whole words only. The key is normalised, so its only spaces are ASCII.
+// ASCII punctuation and whitespace (ispunct, isspace); the key is normalised, so Arabic punctuation
+// is ASCII too.
+constexpr std::array<bool, 256> kSeparators = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x80; ++c) {
+    const bool letter_or_digit =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool space = c == ' ' || (c >= '\t' && c <= '\r');
+    const bool punctuation = c > ' ' && c < 0x7F && !letter_or_digit;
+    table[static_cast<size_t>(c)] = space || punctuation;
   }
-  return " " + text::collapse_spaces(normalized) + " ";
+  return table;
+}();
+
+bool is_separator(char c) {
+  return kSeparators[static_cast<unsigned char>(c)];
+}
+
+std::string word_key(const Unit& unit) {
+  const std::string_view key = unit.key;
+  std::string out;
+  out.reserve(key.size() + 2);
+  out += ' ';
+  size_t i = 0;
+  while (i < key.size()) {
+    size_t word_end = i;
+    while (word_end < key.size() && !is_separator(key[word_end]))
+      ++word_end;
+    if (word_end > i) {
+      out.append(key.substr(i, word_end - i));
+      out += ' ';
+    }
+    i = word_end + 1;
+  }
+  return out;
 }
 
 void drop(Unit& unit, std::string rule, std::string reason, std::vector<Removal>& removals) {

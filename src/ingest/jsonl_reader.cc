@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -21,13 +22,74 @@ const char* json_type_name(const json& value) {
   return value.type_name();
 }
 
+// The fields khabar reads from a line; the rest is kept as metadata.
+struct Fields {
+  std::string text, title, url, source, lang, id, published;
+  json metadata = json::object();
+};
+
+std::string* known_field(Fields& fields, std::string_view key) {
+  if (key == "title") return &fields.title;
+  if (key == "url") return &fields.url;
+  if (key == "source") return &fields.source;
+  if (key == "lang") return &fields.lang;
+  if (key == "id") return &fields.id;
+  if (key == "published") return &fields.published;
+  return nullptr;
+}
+
+// simdjson reads a well-formed line about ten times faster than nlohmann. It only takes lines
+// where every field is as expected; anything else (malformed JSON, a missing `text`, a field
+// of the wrong type, a number out of range) goes to the nlohmann reader, whose messages name
+// the byte and the reason, so there is one place that words each complaint.
+bool read_fields_fast(simdjson::dom::parser& parser, std::string_view line, Fields& fields) {
+  simdjson::dom::object object;
+  if (parser.parse(line.data(), line.size()).get_object().get(object) != simdjson::SUCCESS) {
+    return false;
+  }
+  bool has_text = false;
+  for (const auto [key, value] : object) {
+    std::string_view string;
+    const bool is_string = value.get_string().get(string) == simdjson::SUCCESS;
+    if (key == "text") {
+      if (!is_string) return false;
+      fields.text.assign(string);
+      has_text = true;
+    } else if (std::string* known = known_field(fields, key)) {
+      if (!is_string) return false;  // null or a wrong type: the slow reader says which
+      known->assign(string);
+    } else {
+      // Re-read through nlohmann so that stored metadata is byte for byte what it would be.
+      fields.metadata[std::string(key)] = json::parse(simdjson::minify(value));
+    }
+  }
+  return has_text;
+}
+
 class LineReader {
  public:
   LineReader(std::string_view path, size_t line_number, const ReadOptions& options,
              DocumentSink& sink)
       : path_(path), line_(line_number), options_(options), sink_(sink) {}
 
-  void read(std::string_view line) {
+  void read(std::string_view line, simdjson::dom::parser& parser) {
+    Fields fields;
+    bool ok = false;
+    try {
+      ok = read_fields_fast(parser, line, fields);
+    } catch (const json::exception&) {  // metadata simdjson took and nlohmann did not
+      ok = false;
+    }
+    if (!ok) {
+      fields = Fields{};
+      if (!read_fields_slow(line, fields)) return;
+    }
+    emit(std::move(fields));
+  }
+
+ private:
+  // Reports why a line cannot be read, or fills `fields`.
+  bool read_fields_slow(std::string_view line, Fields& fields) {
     json object;
     try {
       object = json::parse(line);
@@ -40,63 +102,70 @@ class LineReader {
                                 : std::min(line.size(), e.byte > 0 ? e.byte - 1 : 0);
       sink_.problem(reject(path_, line_, static_cast<int64_t>(offset),
                            fmt::format("malformed JSON: {}", reason)));
-      return;
+      return false;
     } catch (const json::exception& e) {  // e.g. a number too large for a double
       sink_.problem(
           reject(path_, line_, -1, fmt::format("unreadable JSON: {}", strip_prefix(e.what()))));
-      return;
+      return false;
     }
     if (!object.is_object()) {
       sink_.problem(reject(path_, line_, 0,
                            fmt::format("expected a JSON object, got {}", json_type_name(object))));
-      return;
+      return false;
     }
     const auto text = object.find("text");
     if (text == object.end()) {
       sink_.problem(reject(path_, line_, -1, "`text` is missing"));
-      return;
+      return false;
     }
     if (!text->is_string()) {
       sink_.problem(reject(path_, line_, -1,
                            fmt::format("`text` must be a string, got {}", json_type_name(*text))));
-      return;
+      return false;
     }
-    Document doc;
-    doc.text = text->get<std::string>();
-    if (doc.text.size() > options_.max_article_bytes) {
+    fields.text = text->get<std::string>();
+    object.erase("text");
+    for (const char* key : {"title", "url", "source", "lang", "id", "published"}) {
+      take_string(object, key, *known_field(fields, key));
+    }
+    fields.metadata = std::move(object);
+    return true;
+  }
+
+  void emit(Fields fields) {
+    if (fields.text.size() > options_.max_article_bytes) {
       sink_.problem(reject(path_, line_, -1,
                            fmt::format("`text` is {} bytes, over the limit of {} "
                                        "(--max-article-bytes)",
-                                       doc.text.size(), options_.max_article_bytes)));
+                                       fields.text.size(), options_.max_article_bytes)));
       return;
     }
-    if (text::trim(doc.text).empty()) {
+    if (text::trim(fields.text).empty()) {
       sink_.problem(reject(path_, line_, -1, "`text` is empty"));
       return;
     }
-    object.erase("text");
-    take_string(object, "title", doc.title);
-    take_string(object, "url", doc.url);
-    take_string(object, "source", doc.source);
-    take_string(object, "lang", doc.declared_lang);
-    take_string(object, "id", doc.external_id);
-    std::string published;
-    if (take_string(object, "published", published) && !published.empty()) {
-      Result<std::string> date = parse_iso8601(published);
+    Document doc;
+    doc.text = std::move(fields.text);
+    doc.title = std::move(fields.title);
+    doc.url = std::move(fields.url);
+    doc.source = std::move(fields.source);
+    doc.declared_lang = std::move(fields.lang);
+    doc.external_id = std::move(fields.id);
+    if (!fields.published.empty()) {
+      Result<std::string> date = parse_iso8601(fields.published);
       if (date.ok()) {
         doc.published = *date;
       } else {
         sink_.problem(warn(path_, line_, date.error().message + "; `published` ignored"));
       }
     }
-    doc.metadata_json = object.empty() ? "" : object.dump();
+    doc.metadata_json = fields.metadata.empty() ? "" : fields.metadata.dump();
     doc.origin = fmt::format("{}:{}", path_, line_);
     doc.format = InputFormat::kJsonl;
     doc.encoding = options_.encoding == "auto" ? "utf-8" : options_.encoding;
     sink_.document(std::move(doc));
   }
 
- private:
   static std::string strip_prefix(std::string_view what) {
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
     const size_t colon = what.find(": ");
@@ -104,22 +173,17 @@ class LineReader {
   }
 
   // Moves a string field out of the object; a field of another type is reported and dropped.
-  bool take_string(json& object, const char* key, std::string& out) {
+  void take_string(json& object, const char* key, std::string& out) {
     const auto it = object.find(key);
-    if (it == object.end() || it->is_null()) {
-      if (it != object.end()) object.erase(it);
-      return false;
-    }
-    if (!it->is_string()) {
+    if (it == object.end()) return;
+    if (!it->is_null() && !it->is_string()) {
       sink_.problem(
           warn(path_, line_,
                fmt::format("`{}` must be a string, got {}; ignored", key, json_type_name(*it))));
-      object.erase(it);
-      return false;
+    } else if (it->is_string()) {
+      out = it->get<std::string>();
     }
-    out = it->get<std::string>();
     object.erase(it);
-    return true;
   }
 
   std::string_view path_;
@@ -135,6 +199,7 @@ void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
   const bool convert = options.encoding != "auto" && !names_utf8(options.encoding);
   std::string line, converted;
   bool too_long = false;
+  simdjson::dom::parser parser;  // reused: it keeps its buffers between lines
   for (size_t number = 1; input.next_line(line, max_line_bytes(options), too_long); ++number) {
     if (number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.erase(0, 3);
     if (too_long) {
@@ -158,7 +223,7 @@ void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
                                       static_cast<unsigned char>(line[bad]))));
       continue;
     }
-    LineReader(path, number, options, sink).read(utf8);
+    LineReader(path, number, options, sink).read(utf8, parser);
   }
   if (input.read_failed()) sink.problem(reject(path, 0, -1, "read error before the end"));
 }

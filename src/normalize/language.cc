@@ -11,8 +11,13 @@
 namespace khabar {
 
 LanguageGuess identify_language(std::string_view utf8_text) {
-  const std::string sample = text::to_valid_utf8(
-      utf8_text.substr(0, text::utf8_prefix_length(utf8_text, kLanguageSampleBytes)));
+  std::string_view sample =
+      utf8_text.substr(0, text::utf8_prefix_length(utf8_text, kLanguageSampleBytes));
+  std::string repaired;
+  if (text::find_invalid_utf8(sample) != text::kNoInvalidByte) {
+    repaired = text::to_valid_utf8(sample);
+    sample = repaired;
+  }
   LanguageGuess guess;
   if (text::trim(sample).empty()) return guess;
   CLD2::Language top3[3];

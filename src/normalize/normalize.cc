@@ -8,31 +8,24 @@
 #include <iostream>
 
 #include "normalize/internal/folding_table.h"
+#include "normalize/internal/quick_casefold.h"
 #include "text/utf8.h"
 
 namespace khabar {
 namespace {
 
 using normalize_internal::FoldingTable;
+using normalize_internal::QuickCasefold;
 
 const icu::Normalizer2& nfkc_casefold() {
-  static const icu::Normalizer2* instance = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
-    if (U_FAILURE(status)) {
-      // Only a broken ICU installation gets here; nothing sensible can run without it.
-      std::cerr << "khabar: ICU NFKC_Casefold data unavailable: " << u_errorName(status) << "\n";
-      std::abort();
-    }
-    return n;
-  }();
-  return *instance;
+  return QuickCasefold::instance().icu();
 }
 
 // Offset bookkeeping is a template policy so that the plain path (ids, matching) pays nothing
 // for the map that only highlighting needs.
 struct NoOffsets {
   void emit(size_t /*source_byte*/, size_t /*count*/) {}
+  void emit_unchanged(std::string_view /*source*/, size_t /*begin*/, size_t /*end*/) {}
   void finish(size_t /*source_size*/) {}
 };
 
@@ -42,6 +35,15 @@ class Offsets {
   // `count` output bytes came from the source character that starts at `source_byte`.
   void emit(size_t source_byte, size_t count) {
     out_.insert(out_.end(), count, previous_[source_byte]);
+  }
+  // Source bytes [begin, end) copied as they are: each output byte maps where the first byte
+  // of its character maps, as emit() does for a single character.
+  void emit_unchanged(std::string_view source, size_t begin, size_t end) {
+    uint32_t mapped = previous_[begin];
+    for (size_t b = begin; b < end; ++b) {
+      if (!U8_IS_TRAIL(static_cast<uint8_t>(source[b]))) mapped = previous_[b];
+      out_.push_back(mapped);
+    }
   }
   void finish(size_t source_size) { out_.push_back(previous_[source_size]); }
   std::vector<uint32_t> take() { return std::move(out_); }
@@ -108,6 +110,20 @@ std::string fold(std::string_view in, uint32_t enabled_classes, bool& deleted,
     }
   };
 
+  // Characters without a rule are copied in runs: most of a text is unchanged letters.
+  size_t run_begin = std::string_view::npos;
+  auto extend_run = [&](size_t start) {
+    if (run_begin != std::string_view::npos) return;
+    flush_space();
+    run_begin = start;
+  };
+  auto end_run = [&](size_t end) {
+    if (run_begin == std::string_view::npos) return;
+    out.append(in.substr(run_begin, end - run_begin));
+    offsets.emit_unchanged(in, run_begin, end);
+    run_begin = std::string_view::npos;
+  };
+
   size_t i = 0;
   while (i < in.size()) {
     const size_t start = i;
@@ -115,11 +131,10 @@ std::string fold(std::string_view in, uint32_t enabled_classes, bool& deleted,
     if (byte < 0x80) {
       ++i;
       if (text::is_space(byte)) {
+        end_run(start);
         note_space(byte, start);
       } else {
-        flush_space();
-        out.push_back(static_cast<char>(byte));
-        offsets.emit(start, 1);
+        extend_run(start);
       }
       continue;
     }
@@ -127,6 +142,7 @@ std::string fold(std::string_view in, uint32_t enabled_classes, bool& deleted,
     const char32_t c = decoded < 0 ? text::kReplacementCharacter : static_cast<char32_t>(decoded);
     const normalize_internal::FoldingRule* rule = table.find(c);
     if (rule != nullptr && (enabled_classes & (1u << rule->rule_class)) != 0) {
+      end_run(start);
       if (rule->replacement.empty()) {
         deleted = true;
         continue;
@@ -135,22 +151,26 @@ std::string fold(std::string_view in, uint32_t enabled_classes, bool& deleted,
       out.append(rule->replacement);
       offsets.emit(start, rule->replacement.size());
     } else if (text::is_space(c)) {
+      end_run(start);
       note_space(c, start);
     } else {
-      flush_space();
-      out.append(in.substr(start, i - start));
-      offsets.emit(start, i - start);
+      extend_run(start);
     }
   }
+  end_run(in.size());
   offsets.finish(in.size());
   return out;
 }
 
 bool is_nfkc_casefolded(std::string_view s) {
-  UErrorCode status = U_ZERO_ERROR;
-  const bool normalized = nfkc_casefold().isNormalizedUTF8(
-      icu::StringPiece(s.data(), static_cast<int32_t>(s.size())), status);
-  return U_SUCCESS(status) && normalized;
+  return QuickCasefold::instance().is_normalized(s);
+}
+
+// NFKC_Casefold of text that is known to be valid UTF-8.
+std::string quick_nfkc_casefold(std::string_view valid) {
+  std::string out;
+  if (!QuickCasefold::instance().append(valid, out)) std::abort();  // a bug in this file
+  return out;
 }
 
 // A deletion can only expose a combining sequence once per layer of deleted characters, so
@@ -166,18 +186,17 @@ Normalizer::Normalizer(NormalizeOptions options) : options_(options) {
 }
 
 std::string Normalizer::normalize(std::string_view input) const {
-  std::string valid;
-  if (text::find_invalid_utf8(input) != text::kNoInvalidByte) {
-    valid = text::to_valid_utf8(input);
-    input = valid;
+  std::string current;
+  if (!QuickCasefold::instance().append(input, current)) {
+    current.clear();
+    current = quick_nfkc_casefold(text::to_valid_utf8(input));
   }
-  std::string current = apply_nfkc_casefold(input, nullptr);
   NoOffsets no_offsets;
   for (int round = 0;; ++round) {
     bool deleted = false;
     std::string folded = fold(current, enabled_classes_, deleted, no_offsets);
     if (!deleted || round + 1 == kMaxRounds || is_nfkc_casefolded(folded)) return folded;
-    current = apply_nfkc_casefold(folded, nullptr);
+    current = quick_nfkc_casefold(folded);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "khabar/normalize.h"
 
 #include <gtest/gtest.h>
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -9,6 +10,7 @@
 
 #include "khabar/fingerprint.h"
 #include "normalize/internal/folding_table.h"
+#include "normalize/internal/quick_casefold.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -360,6 +362,53 @@ TEST(NormalizeReference, EveryArabicBlockCodePointMatchesTheReference) {
     s += "ب";
     ASSERT_EQ(normalizer.normalize(s), reference_normalize(s))
         << "U+" << std::hex << static_cast<uint32_t>(c);
+  }
+}
+
+// --- The quick NFKC_Casefold path against ICU on the whole text ------------------------------
+
+std::string icu_nfkc_casefold(std::string_view in) {
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out);
+  UErrorCode status = U_ZERO_ERROR;
+  normalize_internal::QuickCasefold::instance().icu().normalizeUTF8(
+      0, icu::StringPiece(in.data(), static_cast<int32_t>(in.size())), sink, nullptr, status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  return out;
+}
+
+std::string quick_nfkc_casefold(std::string_view in) {
+  std::string out;
+  EXPECT_TRUE(normalize_internal::QuickCasefold::instance().append(in, out));
+  return out;
+}
+
+TEST(QuickCasefold, MatchesIcuForEveryBmpCodePointInContext) {
+  // Contexts that compose or reorder: a base that takes marks, a combining mark, a Hangul
+  // leading consonant, an upper-case letter, plain Arabic.
+  const std::vector<std::string> before = {"\u0627", "\u0301", "\u1100", "A", "\u0628"};
+  const std::vector<std::string> after = {"\u0654", "\u0301", "\u1161", "\u0628"};
+  for (char32_t c = 1; c < 0x10000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    std::string middle;
+    text::append_code_point(middle, c);
+    for (const std::string& left : before) {
+      for (const std::string& right : after) {
+        const std::string s = left + middle + right + middle;
+        ASSERT_EQ(quick_nfkc_casefold(s), icu_nfkc_casefold(s))
+            << "U+" << std::hex << static_cast<uint32_t>(c) << " after «" << left << "»";
+        ASSERT_EQ(normalize_internal::QuickCasefold::instance().is_normalized(s),
+                  icu_nfkc_casefold(s) == s);
+      }
+    }
+  }
+}
+
+TEST(QuickCasefold, MatchesIcuOnRandomMixedText) {
+  std::mt19937 rng(11);
+  for (int n = 0; n < 20000; ++n) {
+    const std::string input = text::to_valid_utf8(random_text(rng));
+    ASSERT_EQ(quick_nfkc_casefold(input), icu_nfkc_casefold(input)) << "input «" << input << "»";
   }
 }
 

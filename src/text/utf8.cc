@@ -1,17 +1,30 @@
 #include "text/utf8.h"
 
+#include <simdjson.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+
 namespace khabar::text {
 
+int32_t next_code_point_slow(std::string_view s, size_t& i) {
+  auto length = static_cast<int64_t>(s.size());
+  auto index = static_cast<int64_t>(i);
+  UChar32 c;
+  U8_NEXT(s.data(), index, length, c);
+  i = static_cast<size_t>(index);
+  return c;
+}
+
 size_t find_invalid_utf8(std::string_view s) {
+  // simdjson's SIMD validator answers yes or no at several GB/s; nearly all text is valid, so
+  // the offset of the first bad byte is looked for only when there is one.
+  if (simdjson::validate_utf8(s.data(), s.size())) return kNoInvalidByte;
   size_t i = 0;
   while (i < s.size()) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
     const size_t start = i;
     if (next_code_point(s, i) < 0) return start;
   }
@@ -61,12 +74,15 @@ bool is_line_break(char32_t c) {
 std::vector<Span> split_lines(std::string_view s) {
   std::vector<Span> lines;
   size_t begin = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n' || s[i] == '\r') {
-      lines.push_back({begin, i});
-      if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
-      begin = i + 1;
-    }
+  // memchr for each terminator, remembering the next \r: it is rare, and looking for it again
+  // from every line would be quadratic.
+  size_t cr = s.find('\r');
+  while (begin < s.size()) {
+    if (cr != std::string_view::npos && cr < begin) cr = s.find('\r', begin);
+    const size_t end = std::min(s.find('\n', begin), cr);
+    if (end == std::string_view::npos) break;
+    lines.push_back({begin, end});
+    begin = end + (s[end] == '\r' && end + 1 < s.size() && s[end + 1] == '\n' ? 2 : 1);
   }
   if (begin < s.size()) lines.push_back({begin, s.size()});
   return lines;
@@ -98,29 +114,72 @@ std::string_view trim(std::string_view s) {
 }
 
 namespace {
+// Bytes of the whitespace character at s[i], or 0. Only ASCII and the lead bytes C2, E1, E2,
+// E3 and EF can start a space, so words are walked byte by byte without decoding them; a
+// broken sequence is part of its word, and a space after it is still seen.
+inline size_t space_length(std::string_view s, size_t i) {
+  const auto lead = static_cast<uint8_t>(s[i]);
+  if (lead < 0x80) return is_space(lead) ? 1 : 0;
+  if (lead != 0xC2 && lead != 0xE1 && lead != 0xE2 && lead != 0xE3 && lead != 0xEF) return 0;
+  size_t next = i;
+  const int32_t c = next_code_point(s, next);
+  return c >= 0 && is_space(static_cast<char32_t>(c)) ? next - i : 0;
+}
+
 template <typename OnWord>
 void for_each_word(std::string_view s, OnWord on_word) {
   size_t i = 0;
   size_t word_begin = std::string_view::npos;
   while (i < s.size()) {
-    const size_t start = i;
-    const int32_t c = next_code_point(s, i);
-    const bool space = c >= 0 && is_space(static_cast<char32_t>(c));
-    if (space && word_begin != std::string_view::npos) {
-      on_word(s.substr(word_begin, start - word_begin));
-      word_begin = std::string_view::npos;
-    } else if (!space && word_begin == std::string_view::npos) {
-      word_begin = start;
+    const size_t space = space_length(s, i);
+    if (space == 0) {
+      if (word_begin == std::string_view::npos) word_begin = i;
+      ++i;
+      continue;
     }
+    if (word_begin != std::string_view::npos) {
+      on_word(s.substr(word_begin, i - word_begin));
+      word_begin = std::string_view::npos;
+    }
+    i += space;
   }
   if (word_begin != std::string_view::npos) on_word(s.substr(word_begin));
 }
 }  // namespace
 
+namespace {
+// What a byte can be at the start of a character: part of a word, an ASCII space, or the lead
+// byte of one of the few multi-byte spaces (U+0085, U+00A0, U+1680, U+2000.., U+3000, U+FEFF).
+enum ByteClass : uint8_t { kWordByte, kAsciiSpace, kMaybeSpace };
+constexpr std::array<uint8_t, 256> kByteClasses = [] {
+  std::array<uint8_t, 256> classes{};
+  for (const char c : {' ', '\t', '\n', '\v', '\f', '\r'})
+    classes[static_cast<uint8_t>(c)] = kAsciiSpace;
+  for (const uint8_t lead : {0xC2, 0xE1, 0xE2, 0xE3, 0xEF})
+    classes[lead] = kMaybeSpace;
+  return classes;
+}();
+}  // namespace
+
 size_t count_words(std::string_view s) {
-  size_t n = 0;
-  for_each_word(s, [&](std::string_view) { ++n; });
-  return n;
+  size_t words = 0;
+  bool in_word = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    const uint8_t byte_class = kByteClasses[static_cast<uint8_t>(s[i])];
+    const size_t space = byte_class == kWordByte     ? 0
+                         : byte_class == kAsciiSpace ? 1
+                                                     : space_length(s, i);
+    if (space == 0) {
+      words += in_word ? 0 : 1;
+      in_word = true;
+      ++i;
+    } else {
+      in_word = false;
+      i += space;
+    }
+  }
+  return words;
 }
 
 std::string ascii_lower(std::string_view s) {

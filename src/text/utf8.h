@@ -24,14 +24,24 @@ size_t find_invalid_utf8(std::string_view s);
 std::string to_valid_utf8(std::string_view s);
 
 // Decodes the code point at s[i] and advances i past it; an ill-formed sequence yields a
-// negative value and i moves past the bad bytes. Inline: it is on every hot loop.
-inline int32_t next_code_point(std::string_view s, size_t& i) {
-  auto length = static_cast<int64_t>(s.size());
-  auto index = static_cast<int64_t>(i);
-  UChar32 c;
-  U8_NEXT(s.data(), index, length, c);
-  i = static_cast<size_t>(index);
-  return c;
+// negative value and i moves past the bad bytes. Inline: it is on every hot loop. i < s.size().
+int32_t next_code_point_slow(std::string_view s, size_t& i);
+
+[[gnu::always_inline]] inline int32_t next_code_point(std::string_view s, size_t& i) {
+  // ASCII and two-byte sequences (Arabic, Latin-1) inline: they are nearly all news text.
+  const auto lead = static_cast<uint8_t>(s[i]);
+  if (lead < 0x80) {
+    ++i;
+    return lead;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF && i + 1 < s.size()) {
+    const auto trail = static_cast<uint8_t>(s[i + 1]);
+    if ((trail & 0xC0) == 0x80) {
+      i += 2;
+      return ((lead & 0x1F) << 6) | (trail & 0x3F);
+    }
+  }
+  return next_code_point_slow(s, i);
 }
 
 void append_code_point(std::string& out, char32_t c);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace khabar::text {
 namespace {
 
@@ -11,6 +13,32 @@ TEST(Utf8, FindsFirstInvalidByte) {
   EXPECT_EQ(find_invalid_utf8("كا\xFFز"), 4u);       // stray byte after two letters
   EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);  // encoded surrogate
   EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);      // overlong slash
+}
+
+// The fast validator and ICU's decoder must agree on every input, or a text could pass the
+// check and then decode to something else.
+TEST(Utf8, FastValidatorAgreesWithIcuDecoder) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> length(0, 24);
+  // Bytes weighted towards lead and trail bytes, where the edge cases are.
+  const std::vector<uint8_t> alphabet = {'a',  ' ',  0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC0,
+                                         0xC1, 0xC2, 0xD8, 0xDF, 0xE0, 0xE1, 0xED, 0xEF,
+                                         0xF0, 0xF4, 0xF5, 0xFF, 0x90, 0xB0, 0x00, 0x7F};
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  for (int n = 0; n < 200000; ++n) {
+    std::string s;
+    for (int k = length(rng); k > 0; --k)
+      s.push_back(static_cast<char>(alphabet[pick(rng)]));
+    size_t expected = kNoInvalidByte;
+    for (size_t i = 0; i < s.size();) {
+      const size_t start = i;
+      if (next_code_point_slow(s, i) < 0) {
+        expected = start;
+        break;
+      }
+    }
+    ASSERT_EQ(find_invalid_utf8(s), expected);
+  }
 }
 
 TEST(Utf8, ReplacesInvalidSequences) {
