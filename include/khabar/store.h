@@ -41,8 +41,7 @@ struct StoredArticle {
   double lang_confidence = 0.0;
   Byline byline;
   std::vector<std::string> subheads;
-  std::string body;
-  std::string normalized_body;
+  std::string body;      // normalize(body) is the matching form; the id hashes it
   std::string raw_text;  // what cleaning started from; removal spans point into it
   std::vector<Removal> removals;
   std::string origin;  // "path" or "path:line"
@@ -64,7 +63,7 @@ struct ArticleSummary {
   int64_t sequence = 0;
 };
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 class Store {
  public:

@@ -1,5 +1,6 @@
 #include "khabar/article_json.h"
 
+#include "khabar/normalize.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -59,7 +60,7 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
     out["metadata"] = nlohmann::json::parse(a.metadata_json, nullptr, false);
   }
   if (options.include_raw_text) out["raw_text"] = a.raw_text;
-  if (options.include_normalized) out["normalized_text"] = a.normalized_body;
+  if (options.include_normalized) out["normalized_text"] = Normalizer().normalize(a.body);
   return out;
 }
 

@@ -25,14 +25,14 @@ Result<StoredArticle> ArticleProcessor::process(const Document& doc) const {
   CleanArticle clean = cleaner_.clean(doc);
   StoredArticle a;
   a.body = clean.body();
-  a.normalized_body = clean.normalized_body();
-  if (a.normalized_body.empty()) {
+  const std::string normalized_body = clean.normalized_body();
+  if (normalized_body.empty()) {
     return make_error(ErrorCode::kBadInput,
                       fmt::format("nothing left after cleaning: all {} removed spans were "
                                   "boilerplate or markup",
                                   clean.removals.size()));
   }
-  a.id = article_id(a.normalized_body);
+  a.id = article_id(normalized_body);
   a.title = std::move(clean.title);
   a.subheads = clean.subheads();
   a.byline = std::move(clean.byline);

@@ -46,8 +46,8 @@ namespace {
 
 constexpr const char* kSelectColumns =
     "SELECT sequence, id, title, source, url, COALESCE(published, ''), lang, lang_confidence, "
-    "byline_json, subheads_json, body, normalized_body, raw_text, origin, format, encoding, "
-    "external_id, metadata_json, ingested_at FROM articles";
+    "byline_json, subheads_json, body, raw_text, origin, format, encoding, external_id, "
+    "metadata_json, ingested_at FROM articles";
 
 const char* kind_name(Removal::Kind kind) {
   return kind == Removal::Kind::kMovedToMetadata ? "metadata" : "removed";
@@ -85,14 +85,13 @@ StoredArticle read_row(const Statement& s) {
   const auto subheads = nlohmann::json::parse(s.text(9), nullptr, false);
   if (subheads.is_array()) a.subheads = subheads.get<std::vector<std::string>>();
   a.body = s.text(10);
-  a.normalized_body = s.text(11);
-  a.raw_text = s.text(12);
-  a.origin = s.text(13);
-  a.format = s.text(14);
-  a.encoding = s.text(15);
-  a.external_id = s.text(16);
-  a.metadata_json = s.text(17);
-  a.ingested_at = s.text(18);
+  a.raw_text = s.text(11);
+  a.origin = s.text(12);
+  a.format = s.text(13);
+  a.encoding = s.text(14);
+  a.external_id = s.text(15);
+  a.metadata_json = s.text(16);
+  a.ingested_at = s.text(17);
   return a;
 }
 
@@ -168,10 +167,10 @@ Result<Store> Store::open(const std::string& path) {
   for (Status s : {
            prepare(impl->insert_article,
                    "INSERT INTO articles (id, title, source, url, published, lang, "
-                   "lang_confidence, byline_json, subheads_json, body, normalized_body, raw_text, "
-                   "origin, format, encoding, external_id, metadata_json, ingested_at) VALUES "
-                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                   "?18) ON CONFLICT(id) DO NOTHING"),
+                   "lang_confidence, byline_json, subheads_json, body, raw_text, origin, format, "
+                   "encoding, external_id, metadata_json, ingested_at) VALUES "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+                   "ON CONFLICT(id) DO NOTHING"),
            prepare(impl->insert_removal,
                    "INSERT INTO removals (article_id, seq, begin_byte, end_byte, kind, rule, "
                    "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
@@ -205,9 +204,10 @@ Result<bool> Store::insert(const StoredArticle& a) {
   }
   s.bind(6, a.lang).bind(7, a.lang_confidence).bind(8, byline_json(a.byline));
   s.bind(9, nlohmann::json(a.subheads).dump());
-  s.bind(10, a.body).bind(11, a.normalized_body).bind(12, a.raw_text).bind(13, a.origin);
-  s.bind(14, a.format).bind(15, a.encoding).bind(16, a.external_id).bind(17, a.metadata_json);
-  s.bind(18, a.ingested_at);
+  // The two large texts are bound without a copy: `a` outlives the step below.
+  s.bind_unowned(10, a.body).bind_unowned(11, a.raw_text).bind(12, a.origin);
+  s.bind(13, a.format).bind(14, a.encoding).bind(15, a.external_id).bind(16, a.metadata_json);
+  s.bind(17, a.ingested_at);
   if (s.step() != SQLITE_DONE) return sqlite_error(impl_->db, fmt::format("storing {}", a.id));
   if (sqlite3_changes(impl_->db) == 0) return false;
 

@@ -33,8 +33,7 @@ class TempDb {
 StoredArticle make_article(int n) {
   StoredArticle a;
   a.body = "نص الخبر رقم " + std::to_string(n);
-  a.normalized_body = a.body;
-  a.id = article_id(a.normalized_body);
+  a.id = article_id(a.body);
   a.title = "عنوان " + std::to_string(n);
   a.source = "الثورة";
   a.lang = "ar";
@@ -149,6 +148,41 @@ TEST(Store, UsesWalAndRecordsTheSchemaVersion) {
   sqlite3_close(raw);
   Store again = open_or_die(db.path());  // re-opening an up-to-date schema changes nothing
   EXPECT_EQ(*again.count_articles(), 0);
+}
+
+// A database written by the first release (schema 1, with articles.normalized_body) opens,
+// migrates, and keeps its articles.
+TEST(Store, MigratesASchemaOneDatabase) {
+  TempDb db;
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  const char* schema_one = R"sql(
+    CREATE TABLE articles (sequence INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+      title TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '',
+      published TEXT, lang TEXT NOT NULL DEFAULT 'und', lang_confidence REAL NOT NULL DEFAULT 0,
+      byline_json TEXT NOT NULL DEFAULT '{}', subheads_json TEXT NOT NULL DEFAULT '[]',
+      body TEXT NOT NULL, normalized_body TEXT NOT NULL, raw_text TEXT NOT NULL,
+      origin TEXT NOT NULL, format TEXT NOT NULL, encoding TEXT NOT NULL,
+      external_id TEXT NOT NULL DEFAULT '', metadata_json TEXT NOT NULL DEFAULT '',
+      ingested_at TEXT NOT NULL);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_source ON articles(source);
+    CREATE TABLE removals (article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL, begin_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL,
+      kind TEXT NOT NULL, rule TEXT NOT NULL, reason TEXT NOT NULL,
+      PRIMARY KEY (article_id, seq)) WITHOUT ROWID;
+    INSERT INTO articles (id, title, body, normalized_body, raw_text, origin, format, encoding,
+      ingested_at) VALUES ('0123456789abcdef', 'عنوان', 'نص', 'نص', 'نص', 'a.txt', 'text',
+      'utf-8', '2026-01-01T00:00:00Z');
+    PRAGMA user_version = 1;)sql";
+  ASSERT_EQ(sqlite3_exec(raw, schema_one, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+
+  Store store = open_or_die(db.path());
+  Result<std::optional<StoredArticle>> a = store.get("0123456789abcdef");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->title, "عنوان");
+  EXPECT_EQ((*a)->body, "نص");
 }
 
 TEST(Store, RefusesADatabaseFromANewerKhabar) {

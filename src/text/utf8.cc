@@ -161,23 +161,28 @@ constexpr std::array<uint8_t, 256> kByteClasses = [] {
 }();
 }  // namespace
 
+// Bytes of the whitespace at s[i] (0 if none), the byte's class known.
+size_t space_length(std::string_view s, size_t i, uint8_t byte_class) {
+  if (byte_class == kWordByte) return 0;
+  return byte_class == kAsciiSpace ? 1 : space_length(s, i);
+}
+
 size_t count_words(std::string_view s) {
   size_t words = 0;
-  bool in_word = false;
   size_t i = 0;
   while (i < s.size()) {
-    const uint8_t byte_class = kByteClasses[static_cast<uint8_t>(s[i])];
-    const size_t space = byte_class == kWordByte     ? 0
-                         : byte_class == kAsciiSpace ? 1
-                                                     : space_length(s, i);
-    if (space == 0) {
-      words += in_word ? 0 : 1;
-      in_word = true;
-      ++i;
-    } else {
-      in_word = false;
+    const size_t space = space_length(s, i, kByteClasses[static_cast<uint8_t>(s[i])]);
+    if (space > 0) {
       i += space;
+      continue;
     }
+    ++words;
+    // The rest of the word, in a tight loop over the bytes that cannot start a space.
+    do {
+      ++i;
+      while (i < s.size() && kByteClasses[static_cast<uint8_t>(s[i])] == kWordByte)
+        ++i;
+    } while (i < s.size() && space_length(s, i, kByteClasses[static_cast<uint8_t>(s[i])]) == 0);
   }
   return words;
 }

@@ -32,6 +32,11 @@ class Statement {
     sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // For large values that outlive the next step(): SQLite reads them in place.
+  Statement& bind_unowned(int index, std::string_view value) {
+    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    return *this;
+  }
   Statement& bind(int index, int64_t value) {
     sqlite3_bind_int64(stmt_, index, value);
     return *this;
