@@ -63,7 +63,7 @@ struct ArticleSummary {
   int64_t sequence = 0;
 };
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class Store {
  public:

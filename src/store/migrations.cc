@@ -56,6 +56,25 @@ CREATE TABLE removals (
     {2, "drop articles.normalized_body, derivable from body", R"sql(
 ALTER TABLE articles DROP COLUMN normalized_body;
 )sql"},
+    // Keyed by the article's hash id, every batch of inserts landed on pages all over the
+    // table, and WAL mode writes each touched page again: keyed by ingest order, they append.
+    {3, "key removals by article sequence, so that inserts append", R"sql(
+CREATE TABLE removals_by_sequence (
+  article_sequence INTEGER NOT NULL REFERENCES articles(sequence) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  begin_byte INTEGER NOT NULL,                  -- span in articles.raw_text
+  end_byte   INTEGER NOT NULL,
+  kind       TEXT NOT NULL,                     -- 'removed' or 'metadata'
+  rule       TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  PRIMARY KEY (article_sequence, seq)
+) WITHOUT ROWID;
+INSERT INTO removals_by_sequence
+  SELECT a.sequence, r.seq, r.begin_byte, r.end_byte, r.kind, r.rule, r.reason
+  FROM removals r JOIN articles a ON a.id = r.article_id;
+DROP TABLE removals;
+ALTER TABLE removals_by_sequence RENAME TO removals;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

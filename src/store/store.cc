@@ -114,7 +114,7 @@ struct Store::Impl {
 
   Status load_removals(StoredArticle& article) {
     select_removals.reset();
-    select_removals.bind(1, article.id);
+    select_removals.bind(1, article.sequence);
     int rc;
     while ((rc = select_removals.step()) == SQLITE_ROW) {
       Removal r;
@@ -147,10 +147,11 @@ Result<Store> Store::open(const std::string& path) {
                     impl->db != nullptr ? sqlite3_errmsg(impl->db) : "out of memory"));
   }
   sqlite3_busy_timeout(impl->db, 5000);
-  Status pragmas = execute(impl->db,
-                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                           "PRAGMA foreign_keys = ON;",
-                           fmt::format("opening {}", path));
+  Status pragmas =
+      execute(impl->db,
+              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
+              "PRAGMA foreign_keys = ON;",
+              fmt::format("opening {}", path));
   if (!pragmas.ok()) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("{}: not a khabar database or not writable ({})", path,
@@ -172,11 +173,11 @@ Result<Store> Store::open(const std::string& path) {
                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
                    "ON CONFLICT(id) DO NOTHING"),
            prepare(impl->insert_removal,
-                   "INSERT INTO removals (article_id, seq, begin_byte, end_byte, kind, rule, "
+                   "INSERT INTO removals (article_sequence, seq, begin_byte, end_byte, kind, rule, "
                    "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
            prepare(impl->select_removals,
                    "SELECT begin_byte, end_byte, kind, rule, reason FROM removals "
-                   "WHERE article_id = ?1 ORDER BY seq"),
+                   "WHERE article_sequence = ?1 ORDER BY seq"),
        }) {
     if (!s.ok()) return s;
   }
@@ -210,12 +211,14 @@ Result<bool> Store::insert(const StoredArticle& a) {
   s.bind(17, a.ingested_at);
   if (s.step() != SQLITE_DONE) return sqlite_error(impl_->db, fmt::format("storing {}", a.id));
   if (sqlite3_changes(impl_->db) == 0) return false;
+  const int64_t sequence = sqlite3_last_insert_rowid(impl_->db);
 
   Statement& r = impl_->insert_removal;
   for (size_t i = 0; i < a.removals.size(); ++i) {
     const Removal& removal = a.removals[i];
     r.reset();
-    r.bind(1, a.id).bind(2, static_cast<int64_t>(i)).bind(3, static_cast<int64_t>(removal.begin));
+    r.bind(1, sequence).bind(2, static_cast<int64_t>(i));
+    r.bind(3, static_cast<int64_t>(removal.begin));
     r.bind(4, static_cast<int64_t>(removal.end)).bind(5, kind_name(removal.kind));
     r.bind(6, removal.rule).bind(7, removal.reason);
     if (r.step() != SQLITE_DONE) {

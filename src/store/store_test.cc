@@ -150,8 +150,8 @@ TEST(Store, UsesWalAndRecordsTheSchemaVersion) {
   EXPECT_EQ(*again.count_articles(), 0);
 }
 
-// A database written by the first release (schema 1, with articles.normalized_body) opens,
-// migrates, and keeps its articles.
+// A database written by the first release (schema 1: articles.normalized_body, removals keyed
+// by article id) opens, migrates, and keeps its articles and their audits.
 TEST(Store, MigratesASchemaOneDatabase) {
   TempDb db;
   sqlite3* raw = nullptr;
@@ -174,6 +174,7 @@ TEST(Store, MigratesASchemaOneDatabase) {
     INSERT INTO articles (id, title, body, normalized_body, raw_text, origin, format, encoding,
       ingested_at) VALUES ('0123456789abcdef', 'عنوان', 'نص', 'نص', 'نص', 'a.txt', 'text',
       'utf-8', '2026-01-01T00:00:00Z');
+    INSERT INTO removals VALUES ('0123456789abcdef', 0, 0, 2, 'removed', 'teaser', 'a tease');
     PRAGMA user_version = 1;)sql";
   ASSERT_EQ(sqlite3_exec(raw, schema_one, nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(raw);
@@ -183,6 +184,9 @@ TEST(Store, MigratesASchemaOneDatabase) {
   ASSERT_TRUE(a.ok() && a->has_value());
   EXPECT_EQ((*a)->title, "عنوان");
   EXPECT_EQ((*a)->body, "نص");
+  ASSERT_EQ((*a)->removals.size(), 1u);
+  EXPECT_EQ((*a)->removals[0].rule, "teaser");
+  EXPECT_EQ((*a)->removals[0].end, 2u);
 }
 
 TEST(Store, RefusesADatabaseFromANewerKhabar) {
