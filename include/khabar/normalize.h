@@ -62,8 +62,11 @@ class Normalizer {
   const NormalizeOptions& options() const { return options_; }
 
  private:
+  std::string normalize_in_rounds(std::string_view text) const;
+
   NormalizeOptions options_;
   uint32_t enabled_classes_ = 0;
+  bool single_pass_ = false;  // normalize_internal::single_pass_supports
 };
 
 }  // namespace khabar

@@ -9,6 +9,7 @@
 
 #include "normalize/internal/folding_table.h"
 #include "normalize/internal/quick_casefold.h"
+#include "normalize/internal/single_pass.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -183,9 +184,18 @@ Normalizer::Normalizer(NormalizeOptions options) : options_(options) {
   const FoldingTable& table = FoldingTable::embedded();
   enabled_classes_ = ~0u;
   if (!options_.fold_hamza_carriers) enabled_classes_ &= ~table.class_bit("hamza_carrier");
+  single_pass_ = normalize_internal::single_pass_supports(enabled_classes_);
 }
 
 std::string Normalizer::normalize(std::string_view input) const {
+  std::string out;
+  if (single_pass_ && normalize_internal::normalize_single_pass(input, enabled_classes_, out)) {
+    return out;
+  }
+  return normalize_in_rounds(input);
+}
+
+std::string Normalizer::normalize_in_rounds(std::string_view input) const {
   std::string current;
   if (!QuickCasefold::instance().append(input, current)) {
     current.clear();

@@ -15,8 +15,6 @@ namespace {
 // every few bytes would otherwise cost a call each.
 constexpr size_t kMergeGapBytes = 48;
 
-constexpr char32_t kBmpSize = 0x10000;
-
 const icu::Normalizer2& nfkc_casefold_data() {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);

@@ -29,14 +29,26 @@ class QuickCasefold {
   // True when NFKC_Casefold(in) == in, decided from the table when it can be.
   bool is_normalized(std::string_view in) const;
 
+  // ICU on the whole of `segment`, appended to out.
+  void append_with_icu(std::string_view segment, std::string& out) const;
+
+  // Nothing before c combines with it, so text may be cut before c.
+  bool has_boundary_before(char32_t c) const {
+    return c < kBmpSize && (flags_[c] & kBoundaryBefore) != 0;
+  }
+  // c has no mapping and a boundary before it: alone between boundaries, ICU leaves it as is.
+  bool is_inert(char32_t c) const {
+    return c < kBmpSize && flags_[c] == (kUnchanged | kBoundaryBefore);
+  }
+
   const icu::Normalizer2& icu() const { return icu_; }
 
  private:
   explicit QuickCasefold(const icu::Normalizer2& icu);
-  void append_with_icu(std::string_view segment, std::string& out) const;
 
   // Per BMP code point: kUnchanged (no mapping) and kBoundaryBefore (nothing before it
   // combines with it). Code points outside the BMP always take the ICU path.
+  static constexpr char32_t kBmpSize = 0x10000;
   static constexpr uint8_t kUnchanged = 1;
   static constexpr uint8_t kBoundaryBefore = 2;
   const icu::Normalizer2& icu_;
