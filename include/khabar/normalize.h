@@ -52,6 +52,10 @@ struct NormalizedText {
 // normalize_test checks this bound over every code point.
 inline constexpr size_t kMaxNormalizedGrowth = 11;
 
+// Words in a normalised text: it has no leading or trailing whitespace and one space or newline
+// between words, so counting separators is enough.
+size_t count_normalized_words(std::string_view normalized);
+
 class Normalizer {
  public:
   explicit Normalizer(NormalizeOptions options = {});

@@ -135,7 +135,7 @@ class Pass {
       unit.text = clean_internal::strip_markup(raw, unit.begin, article_.removals);
       unit.normalized = normalizer_.normalize(unit.text);
       unit.key = clean_internal::without_trailing_punctuation(unit.normalized);
-      unit.words = text::count_words(unit.text);
+      unit.words = count_normalized_words(unit.normalized);
       if (unit.text.empty()) unit.role = Unit::Role::kRemoved;  // nothing but markup
       units_.push_back(std::move(unit));
     }

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -80,21 +82,40 @@ size_t decode_entity(std::string_view s, size_t i, std::string& out) {
   return 0;
 }
 
-bool may_open_markup(char c) {
-  return c == '[' || c == '<' || c == '&';
-}
+// Where the next '[', '<' or '&' is: memchr for each, remembered until passed, because most
+// paragraphs hold none and the rest only a few.
+class MarkupOpeners {
+ public:
+  explicit MarkupOpeners(std::string_view text) : text_(text) {}
+  size_t next(size_t from) {
+    size_t nearest = std::string_view::npos;
+    for (size_t k = 0; k < kOpeners.size(); ++k) {
+      if (found_[k] != std::string_view::npos && found_[k] < from) {
+        found_[k] = text_.find(kOpeners[k], from);
+      }
+      nearest = std::min(nearest, found_[k]);
+    }
+    return nearest;
+  }
+
+ private:
+  static constexpr std::array<char, 3> kOpeners = {'[', '<', '&'};
+  std::string_view text_;
+  // The next occurrence of each at or after the last `from`, npos when there is none.
+  std::array<size_t, 3> found_ = {text_.find('['), text_.find('<'), text_.find('&')};
+};
 
 }  // namespace
 
 std::string strip_markup(std::string_view text, size_t base, std::vector<Removal>& removals) {
+  MarkupOpeners openers(text);
+  if (openers.next(0) == std::string_view::npos) return std::string(text::trim(text));
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
     // Plain text is copied in runs up to the next character that may open markup.
-    size_t plain_end = i;
-    while (plain_end < text.size() && !may_open_markup(text[plain_end]))
-      ++plain_end;
+    const size_t plain_end = std::min(openers.next(i), text.size());
     out.append(text.substr(i, plain_end - i));
     i = plain_end;
     if (i == text.size()) break;

@@ -16,10 +16,8 @@ constexpr size_t kMinRepeatWords = 6;
 // Containment is quadratic in paragraphs; beyond this many only exact repeats are looked for.
 constexpr size_t kMaxContainmentParagraphs = 1000;
 
-// Words of the unit's normalised key, punctuation dropped, padded with spaces so that a
-// substring search finds whole words only. The key is normalised, so its only spaces are ASCII.
-// ASCII punctuation and whitespace (ispunct, isspace); the key is normalised, so Arabic punctuation
-// is ASCII too.
+// ASCII punctuation and whitespace (ispunct, isspace); the key is normalised, so Arabic
+// punctuation is ASCII too.
 constexpr std::array<bool, 256> kSeparators = [] {
   std::array<bool, 256> table{};
   for (int c = 0; c < 0x80; ++c) {
@@ -36,42 +34,39 @@ bool is_separator(char c) {
   return kSeparators[static_cast<unsigned char>(c)];
 }
 
-std::string word_key(const Unit& unit) {
+// A 256-bit set of a paragraph's words. A paragraph can only lie inside another if its words
+// are a subset of the other's, and with a few dozen words per paragraph the sets rule out
+// nearly every pair before the substring search, which is the quadratic part.
+using WordSet = std::array<uint64_t, 4>;
+
+struct WordKey {
+  // The words of the unit's normalised key, punctuation dropped, padded with spaces so that a
+  // substring search finds whole words only.
+  std::string text;
+  WordSet words{};
+};
+
+WordKey word_key(const Unit& unit) {
   const std::string_view key = unit.key;
-  std::string out;
-  out.reserve(key.size() + 2);
-  out += ' ';
+  WordKey out;
+  out.text.reserve(key.size() + 2);
+  out.text += ' ';
   size_t i = 0;
   while (i < key.size()) {
+    uint32_t hash = 2166136261u;  // FNV-1a: words are short, a call per word would cost more
     size_t word_end = i;
-    while (word_end < key.size() && !is_separator(key[word_end]))
-      ++word_end;
+    for (; word_end < key.size() && !is_separator(key[word_end]); ++word_end) {
+      hash = (hash ^ static_cast<uint8_t>(key[word_end])) * 16777619u;
+    }
     if (word_end > i) {
-      out.append(key.substr(i, word_end - i));
-      out += ' ';
+      out.text.append(key.substr(i, word_end - i));
+      out.text += ' ';
+      const uint32_t bit = hash % 256;
+      out.words[bit / 64] |= uint64_t{1} << (bit % 64);
     }
     i = word_end + 1;
   }
   return out;
-}
-
-// A 256-bit set of the key's words. A paragraph can only lie inside another if its words are a
-// subset of the other's, and with a few dozen words per paragraph the sets rule out nearly
-// every pair before the substring search, which is the quadratic part.
-using WordSet = std::array<uint64_t, 4>;
-
-WordSet word_set(std::string_view key) {
-  WordSet set{};
-  size_t i = 0;
-  while (i < key.size()) {
-    const size_t end = std::min(key.find(' ', i), key.size());
-    if (end > i) {
-      const size_t bit = XXH3_64bits(key.data() + i, end - i) % 256;
-      set[bit / 64] |= uint64_t{1} << (bit % 64);
-    }
-    i = end + 1;
-  }
-  return set;
 }
 
 struct KeyHash {
@@ -102,9 +97,8 @@ void remove_repeats(std::vector<Unit>& units, std::vector<Removal>& removals) {
   std::vector<Candidate> candidates;
   for (Unit& unit : units) {
     if (unit.role == Unit::Role::kBody && unit.words >= kMinRepeatWords) {
-      std::string key = word_key(unit);
-      const WordSet words = word_set(key);
-      candidates.push_back({&unit, std::move(key), words});
+      WordKey key = word_key(unit);
+      candidates.push_back({&unit, std::move(key.text), key.words});
     }
   }
   std::unordered_map<std::string_view, const Unit*, KeyHash> first_seen;

@@ -10,9 +10,10 @@
 
 namespace khabar {
 
-LanguageGuess identify_language(std::string_view utf8_text) {
-  std::string_view sample =
-      utf8_text.substr(0, text::utf8_prefix_length(utf8_text, kLanguageSampleBytes));
+namespace {
+
+LanguageGuess identify_prefix(std::string_view utf8_text, size_t max_bytes) {
+  std::string_view sample = utf8_text.substr(0, text::utf8_prefix_length(utf8_text, max_bytes));
   std::string repaired;
   if (text::find_invalid_utf8(sample) != text::kNoInvalidByte) {
     repaired = text::to_valid_utf8(sample);
@@ -32,6 +33,14 @@ LanguageGuess identify_language(std::string_view utf8_text) {
   guess.confidence = std::clamp(percent3[0], 0, 100) / 100.0;
   guess.reliable = reliable;
   return guess;
+}
+
+}  // namespace
+
+LanguageGuess identify_language(std::string_view utf8_text) {
+  LanguageGuess guess = identify_prefix(utf8_text, kLanguageSampleBytes);
+  if (guess.reliable || utf8_text.size() <= kLanguageSampleBytes) return guess;
+  return identify_prefix(utf8_text, kLanguageLongSampleBytes);
 }
 
 void tune_allocator_for_batch_work() {

@@ -20,6 +20,20 @@ TEST(Language, TellsArabicFromEnglish) {
   EXPECT_TRUE(en.reliable);
 }
 
+// When the short sample is all numbers and names, CLD2 is asked again with more of the text.
+TEST(Language, AnUnreliableShortSampleIsReadAgainLonger) {
+  std::string text;
+  while (text.size() < kLanguageSampleBytes)
+    text += "2022-01-10 12:00 GMT 7939 / 164 ";
+  text +=
+      "Kazakhstan's president said the country had survived an attempted coup organised by a "
+      "single group, calling it the worst unrest the country has seen in years. Officials said "
+      "thousands of people had been detained across the country since the protests began.";
+  const LanguageGuess guess = identify_language(text);
+  EXPECT_EQ(guess.code, "en");
+  EXPECT_TRUE(guess.reliable);
+}
+
 TEST(Language, EmptyOrSymbolsIsUndetermined) {
   EXPECT_EQ(identify_language("").code, "und");
   EXPECT_EQ(identify_language("   \n ").code, "und");

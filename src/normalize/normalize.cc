@@ -5,6 +5,7 @@
 #include <unicode/normalizer2.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "normalize/internal/folding_table.h"
@@ -179,6 +180,39 @@ std::string quick_nfkc_casefold(std::string_view valid) {
 constexpr int kMaxRounds = 4;
 
 }  // namespace
+
+namespace {
+// Bytes of `word` equal to `target`, all eight at once: a byte is zero after the XOR exactly
+// when adding 0x7F to its low seven bits leaves its high bit clear and it had none.
+int count_in_word(uint64_t word, uint64_t target_in_every_byte) {
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t x = word ^ target_in_every_byte;
+  const uint64_t nonzero = ((x & kLow7) + kLow7) | x;
+  // One bit per matching byte, at the bottom of its byte; the multiply sums the bytes into the
+  // top one (portable: no popcount instruction on baseline x86-64).
+  const uint64_t ones = (~nonzero & kHigh) >> 7;
+  return static_cast<int>((ones * 0x0101010101010101ull) >> 56);
+}
+}  // namespace
+
+size_t count_normalized_words(std::string_view normalized) {
+  if (normalized.empty()) return 0;
+  constexpr uint64_t kSpaces = 0x2020202020202020ull;
+  constexpr uint64_t kNewlines = 0x0A0A0A0A0A0A0A0Aull;
+  size_t separators = 0;
+  size_t i = 0;
+  for (; i + 8 <= normalized.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, normalized.data() + i, sizeof word);
+    separators +=
+        static_cast<size_t>(count_in_word(word, kSpaces) + count_in_word(word, kNewlines));
+  }
+  for (; i < normalized.size(); ++i) {
+    separators += normalized[i] == ' ' || normalized[i] == '\n' ? 1 : 0;
+  }
+  return separators + 1;
+}
 
 Normalizer::Normalizer(NormalizeOptions options) : options_(options) {
   const FoldingTable& table = FoldingTable::embedded();

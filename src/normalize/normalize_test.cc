@@ -433,6 +433,17 @@ TEST(NormalizeSinglePass, AgreesWithTheRoundsOnWordyText) {
   }
 }
 
+TEST(NormalizeProperty, NormalisedWordsCountBySeparators) {
+  EXPECT_EQ(count_normalized_words(""), 0u);
+  EXPECT_EQ(count_normalized_words("قال\nالرييس توكاييف"), 3u);
+  Normalizer normalizer;
+  std::mt19937 rng(9);
+  for (int n = 0; n < 5000; ++n) {
+    const std::string normalized = normalizer.normalize(random_text(rng));
+    ASSERT_EQ(count_normalized_words(normalized), text::count_words(normalized)) << normalized;
+  }
+}
+
 // --- Offsets --------------------------------------------------------------------------------
 
 TEST(NormalizeOffsets, TextMatchesThePlainPathAndMapsBack) {

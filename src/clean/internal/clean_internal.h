@@ -17,7 +17,7 @@ struct Unit {
   std::string text;        // after leaked markup is taken out
   std::string normalized;  // Normalizer::normalize(text)
   std::string key;         // normalized without trailing punctuation, for comparisons
-  size_t words = 0;
+  size_t words = 0;        // in `normalized`, where marks and invisible characters are gone
   SourceBlock::Kind kind = SourceBlock::Kind::kParagraph;
   bool from_html = false;
   bool in_page_chrome = false;
