@@ -134,7 +134,7 @@ class Pass {
           std::string_view(doc_.text).substr(unit.begin, unit.end - unit.begin);
       unit.text = clean_internal::strip_markup(raw, unit.begin, article_.removals);
       unit.normalized = normalizer_.normalize(unit.text);
-      unit.key = clean_internal::without_trailing_punctuation(unit.normalized);
+      unit.key_size = clean_internal::key_length(unit.normalized);
       unit.words = count_normalized_words(unit.normalized);
       if (unit.text.empty()) unit.role = Unit::Role::kRemoved;  // nothing but markup
       units_.push_back(std::move(unit));
@@ -186,7 +186,7 @@ class Pass {
     Unit& first = *body.front();
     if (!doc_.title.empty()) {
       article_.title = doc_.title;
-      if (first.key == clean_internal::comparison_key(normalizer_, doc_.title)) {
+      if (first.key() == clean_internal::comparison_key(normalizer_, doc_.title)) {
         move_to_metadata(first, Unit::Role::kTitle, "title",
                          "the headline, repeated at the top of the body");
       }
@@ -218,7 +218,7 @@ class Pass {
     std::vector<Unit*> body = active();
     for (size_t i = 1; i < body.size(); ++i) {
       if (body[i]->words > 6) continue;
-      if (!clean_internal::equals_phrase(body[i]->key, words_.boilerplate_headings)) continue;
+      if (!clean_internal::equals_phrase(body[i]->key(), words_.boilerplate_headings)) continue;
       remove(*body[i], "boilerplate-heading",
              fmt::format("«{}» heads a list of other articles; it and all after it are not "
                          "the article",
@@ -251,10 +251,10 @@ class Pass {
   void remove_share_and_copyright_lines() {
     for (Unit* u : active()) {
       if (u->words <= kMaxSocialWords &&
-          clean_internal::starts_with_phrase(u->key, words_.social_phrases)) {
+          clean_internal::starts_with_phrase(u->key(), words_.social_phrases)) {
         remove(*u, "social", "share or follow line");
       } else if (u->words <= kMaxCopyrightWords &&
-                 clean_internal::contains_phrase(u->key, words_.copyright_markers)) {
+                 clean_internal::contains_phrase(u->key(), words_.copyright_markers)) {
         remove(*u, "copyright", "copyright notice");
       }
     }

@@ -47,7 +47,7 @@ struct WordKey {
 };
 
 WordKey word_key(const Unit& unit) {
-  const std::string_view key = unit.key;
+  const std::string_view key = unit.key();
   WordKey out;
   out.text.reserve(key.size() + 2);
   out.text += ' ';

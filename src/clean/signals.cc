@@ -56,11 +56,17 @@ std::string comparison_key(const Normalizer& normalizer, std::string_view text) 
   return without_trailing_punctuation(normalizer.normalize(text));
 }
 
-std::string without_trailing_punctuation(std::string key) {
-  while (!key.empty() &&
-         (std::ispunct(static_cast<unsigned char>(key.back())) || key.back() == ' ')) {
-    key.pop_back();
+size_t key_length(std::string_view normalized) {
+  size_t length = normalized.size();
+  while (length > 0 && (std::ispunct(static_cast<unsigned char>(normalized[length - 1])) ||
+                        normalized[length - 1] == ' ')) {
+    --length;
   }
+  return length;
+}
+
+std::string without_trailing_punctuation(std::string key) {
+  key.resize(key_length(key));
   return key;
 }
 
@@ -116,7 +122,7 @@ bool is_teaser(std::string_view text) {
   return words <= 15 && text.find("..") != std::string_view::npos && !ends_sentence(text);
 }
 
-bool starts_with_phrase(const std::string& key, const std::vector<std::string>& phrases) {
+bool starts_with_phrase(std::string_view key, const std::vector<std::string>& phrases) {
   return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& phrase) {
     return key.size() >= phrase.size() && key.compare(0, phrase.size(), phrase) == 0 &&
            (key.size() == phrase.size() || key[phrase.size()] == ' ' ||
@@ -124,13 +130,13 @@ bool starts_with_phrase(const std::string& key, const std::vector<std::string>& 
   });
 }
 
-bool contains_phrase(const std::string& key, const std::vector<std::string>& phrases) {
+bool contains_phrase(std::string_view key, const std::vector<std::string>& phrases) {
   return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& phrase) {
     return key.find(phrase) != std::string::npos;
   });
 }
 
-bool equals_phrase(const std::string& key, const std::vector<std::string>& phrases) {
+bool equals_phrase(std::string_view key, const std::vector<std::string>& phrases) {
   return std::find(phrases.begin(), phrases.end(), key) != phrases.end();
 }
 

@@ -16,7 +16,7 @@ struct Unit {
   size_t end = 0;
   std::string text;        // after leaked markup is taken out
   std::string normalized;  // Normalizer::normalize(text)
-  std::string key;         // normalized without trailing punctuation, for comparisons
+  size_t key_size = 0;     // normalized without trailing punctuation: key()
   size_t words = 0;        // in `normalized`, where marks and invisible characters are gone
   SourceBlock::Kind kind = SourceBlock::Kind::kParagraph;
   bool from_html = false;
@@ -25,6 +25,8 @@ struct Unit {
   Role role = Role::kBody;
 
   bool active() const { return role == Role::kBody || role == Role::kSubhead; }
+  // What comparisons use: the normalised text without trailing punctuation.
+  std::string_view key() const { return std::string_view(normalized).substr(0, key_size); }
 };
 
 // Word lists from data/clean/, each entry normalised once.
@@ -39,6 +41,8 @@ struct WordLists {
 // The normalised form used for every comparison, without trailing punctuation.
 std::string comparison_key(const Normalizer& normalizer, std::string_view text);
 std::string without_trailing_punctuation(std::string normalized);
+// The length of `normalized` without its trailing punctuation and spaces.
+size_t key_length(std::string_view normalized);
 
 // Takes shortcodes ([two-column], [caption]...[/caption]), leaked tags and entities out of
 // one unit's text; `base` is the unit's offset, for the removal spans.
@@ -56,9 +60,9 @@ bool looks_like_subhead(std::string_view text);
 bool is_headline_run(std::string_view text);
 // A short question or "Headline.. tease" line: a link to another article.
 bool is_teaser(std::string_view text);
-bool starts_with_phrase(const std::string& key, const std::vector<std::string>& phrases);
-bool contains_phrase(const std::string& key, const std::vector<std::string>& phrases);
-bool equals_phrase(const std::string& key, const std::vector<std::string>& phrases);
+bool starts_with_phrase(std::string_view key, const std::vector<std::string>& phrases);
+bool contains_phrase(std::string_view key, const std::vector<std::string>& phrases);
+bool equals_phrase(std::string_view key, const std::vector<std::string>& phrases);
 
 // Marks repeated paragraphs and pull-quotes (a paragraph repeated word for word inside
 // another) as removed, keeping the fuller or earlier one.
