@@ -101,6 +101,10 @@ class DuplicateIndex {
   // indexed nor compared: its result is empty and too_short(number) is true.
   std::vector<DuplicateLink> add(std::string_view normalized_body, const TextOf& text_of);
 
+  // Numbers and indexes an article without looking for its copies: for rebuilding the index
+  // from articles whose links are already known.
+  void add_without_links(std::string_view normalized_body);
+
   size_t size() const;
   bool too_short(uint32_t article) const;
   // Heap bytes held by the index, for the benchmark's bytes-per-article figure.
@@ -108,6 +112,9 @@ class DuplicateIndex {
 
  private:
   struct Impl;
+  struct Prepared;
+  Prepared prepare(std::string_view normalized_body) const;
+  void index(const Prepared& prepared);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "khabar/clean.h"
+#include "khabar/dedup.h"
 #include "khabar/ingest.h"
 #include "khabar/normalize.h"
 #include "khabar/result.h"
@@ -30,6 +31,10 @@ struct PipelineOptions {
   ReadOptions read;
   NormalizeOptions normalize;
   size_t batch_size = 500;
+  // Link each new article to the earlier ones it copies (khabar/dedup.h) and keep duplicate
+  // families in the store. Off only to measure the rest without it.
+  bool find_duplicates = true;
+  DedupOptions dedup;
 };
 
 // Cleans, normalises, identifies the language of and fingerprints one document. No I/O; one
@@ -38,7 +43,9 @@ class ArticleProcessor {
  public:
   explicit ArticleProcessor(NormalizeOptions options = {});
   // kBadInput when cleaning leaves no body (the whole text was boilerplate or markup).
-  Result<StoredArticle> process(const Document& document) const;
+  // `normalized_body`, when given, receives the body's matching form (the id hashes it).
+  Result<StoredArticle> process(const Document& document,
+                                std::string* normalized_body = nullptr) const;
 
  private:
   Cleaner cleaner_;

@@ -63,7 +63,34 @@ struct ArticleSummary {
   int64_t sequence = 0;
 };
 
-inline constexpr int kSchemaVersion = 3;
+struct DuplicateLinkRecord {
+  int64_t other_sequence = 0;
+  std::string kind;  // duplicate_kind_name: near-duplicate, contained-in, contains
+  double score = 0;
+};
+
+struct ArticleRank {
+  int64_t sequence = 0;
+  std::string published;  // empty when unknown: ranks after every dated article
+  int64_t family = 0;     // the family's earliest member; the article itself when alone
+};
+
+struct FamilyMember {
+  ArticleSummary article;
+  // Its best link to a member ingested before it; "" for the first one ingested.
+  std::string kind;
+  double score = 0;
+  int64_t linked_to = 0;  // that member's sequence
+};
+
+struct DuplicateFamily {
+  int64_t representative = 0;         // the earliest member's sequence
+  std::vector<FamilyMember> members;  // earliest first
+  std::vector<std::string> outlets;   // distinct sources of members and sightings
+  int64_t sightings = 0;              // exact copies that arrived again
+};
+
+inline constexpr int kSchemaVersion = 4;
 
 class Store {
  public:
@@ -77,14 +104,37 @@ class Store {
   Status commit();
   Status rollback();
 
-  // Inserts the article unless one with the same id is stored; true when it was inserted.
-  Result<bool> insert(const StoredArticle& article);
+  struct InsertOutcome {
+    bool inserted = false;  // false: an article with the same id was stored before
+    int64_t sequence = 0;   // the stored article's, new or old
+  };
+  // Inserts the article unless one with the same id is stored.
+  Result<InsertOutcome> insert(const StoredArticle& article);
   // By full id, or by a unique prefix of at least 4 hex digits.
   Result<std::optional<StoredArticle>> get(const std::string& id_or_prefix);
   // In ingest order.
   Result<std::vector<ArticleSummary>> list(int64_t limit, int64_t offset = 0);
   Status for_each(const std::function<void(const StoredArticle&)>& visit);
   Result<int64_t> count_articles();
+
+  // --- Duplicates (src/store/duplicates.cc) ---
+  // Records that `copy`, an exact duplicate of the stored article, arrived from elsewhere. A
+  // copy from the article's own origin (the same file read again) is not a sighting.
+  Status add_sighting(int64_t sequence, const StoredArticle& copy);
+  // Verified links from `sequence` to earlier articles.
+  Status add_duplicate_links(int64_t sequence, const std::vector<DuplicateLinkRecord>& links);
+  // What a family merge needs to know of an article: its publication date and its family.
+  Result<ArticleRank> rank_of(int64_t sequence);
+  // Makes `representative` the family of every article in `families` (their members too).
+  Status set_family(const std::vector<int64_t>& families, int64_t representative);
+  // The body of an article by sequence, for verifying a duplicate candidate.
+  Result<std::string> body_of(int64_t sequence);
+  // Every article's sequence and body, in ingest order: for rebuilding the duplicate index.
+  Status for_each_body(const std::function<void(int64_t sequence, const std::string& body)>& visit);
+  // Families with more than one member (or with sightings), largest first.
+  Result<std::vector<DuplicateFamily>> duplicate_families(int64_t limit);
+  // An article's family: its members with their links, earliest first.
+  Result<DuplicateFamily> family_of(int64_t sequence);
 
   int schema_version() const;
   const std::string& path() const;

@@ -221,40 +221,62 @@ DuplicateIndex::~DuplicateIndex() = default;
 DuplicateIndex::DuplicateIndex(DuplicateIndex&&) noexcept = default;
 DuplicateIndex& DuplicateIndex::operator=(DuplicateIndex&&) noexcept = default;
 
-std::vector<DuplicateLink> DuplicateIndex::add(std::string_view normalized_body,
-                                               const TextOf& text_of) {
+struct DuplicateIndex::Prepared {
+  std::vector<std::string_view> words;
+  std::vector<uint64_t> band_keys;
+  std::vector<uint64_t> sentences;
+  bool too_short = false;
+};
+
+DuplicateIndex::Prepared DuplicateIndex::prepare(std::string_view normalized_body) const {
+  const Impl& d = *impl_;
+  Prepared p;
+  p.words = match_words(normalized_body);
+  if (p.words.size() < d.options.min_words) {
+    p.too_short = true;
+    return p;
+  }
+  p.band_keys = d.band_keys(dedup_internal::minhash_signature(
+      dedup_internal::shingle_hashes(p.words, d.options.shingle_words), d.options.permutations));
+  p.sentences = dedup_internal::sentence_hashes(normalized_body, kMinSentenceWords);
+  return p;
+}
+
+void DuplicateIndex::index(const Prepared& p) {
   Impl& d = *impl_;
   const auto number = static_cast<uint32_t>(d.short_articles.size());
-  const std::vector<std::string_view> words = match_words(normalized_body);
-  if (words.size() < d.options.min_words) {
-    d.short_articles.push_back(true);
-    d.sentence_counts.push_back(0);
-    return {};
-  }
-  const std::vector<uint64_t> keys = d.band_keys(dedup_internal::minhash_signature(
-      dedup_internal::shingle_hashes(words, d.options.shingle_words), d.options.permutations));
-  const std::vector<uint64_t> sentence_set =
-      dedup_internal::sentence_hashes(normalized_body, kMinSentenceWords);
-
-  std::vector<DuplicateLink> links;
-  std::vector<uint64_t> shingles;  // the exact set, made only when there is a candidate
-  for (const Impl::Candidate& c : d.candidates(keys, sentence_set)) {
-    if (shingles.empty()) shingles = dedup_internal::shingle_set(words, d.options.shingle_words);
-    if (std::optional<DuplicateLink> link = d.verify(shingles, c.article, text_of(c.article))) {
-      links.push_back(*link);
-    }
-  }
-  std::sort(links.begin(), links.end(), [](const DuplicateLink& a, const DuplicateLink& b) {
-    return a.score != b.score ? a.score > b.score : a.other < b.other;
-  });
-
-  for (const uint64_t key : keys)
+  d.short_articles.push_back(p.too_short);
+  d.sentence_counts.push_back(static_cast<uint16_t>(std::min<size_t>(p.sentences.size(), 65535)));
+  for (const uint64_t key : p.band_keys)
     d.bands.insert(key, number);
-  for (const uint64_t key : sentence_set)
+  for (const uint64_t key : p.sentences)
     d.sentences.insert(key, number);
-  d.short_articles.push_back(false);
-  d.sentence_counts.push_back(static_cast<uint16_t>(std::min<size_t>(sentence_set.size(), 65535)));
+}
+
+std::vector<DuplicateLink> DuplicateIndex::add(std::string_view normalized_body,
+                                               const TextOf& text_of) {
+  const Impl& d = *impl_;
+  const Prepared p = prepare(normalized_body);
+  std::vector<DuplicateLink> links;
+  if (!p.too_short) {
+    std::vector<uint64_t> shingles;  // the exact set, made only when there is a candidate
+    for (const Impl::Candidate& c : d.candidates(p.band_keys, p.sentences)) {
+      if (shingles.empty())
+        shingles = dedup_internal::shingle_set(p.words, d.options.shingle_words);
+      if (std::optional<DuplicateLink> link = d.verify(shingles, c.article, text_of(c.article))) {
+        links.push_back(*link);
+      }
+    }
+    std::sort(links.begin(), links.end(), [](const DuplicateLink& a, const DuplicateLink& b) {
+      return a.score != b.score ? a.score > b.score : a.other < b.other;
+    });
+  }
+  index(p);
   return links;
+}
+
+void DuplicateIndex::add_without_links(std::string_view normalized_body) {
+  index(prepare(normalized_body));
 }
 
 size_t DuplicateIndex::size() const {

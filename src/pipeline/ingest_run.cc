@@ -1,6 +1,9 @@
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "khabar/pipeline.h"
+#include "pipeline/duplicate_tracker.h"
 
 namespace khabar {
 namespace {
@@ -9,7 +12,18 @@ namespace {
 class IngestRun : public DocumentSink {
  public:
   IngestRun(Store& store, const PipelineOptions& options, IngestObserver& observer)
-      : store_(store), options_(options), observer_(observer), processor_(options.normalize) {}
+      : store_(store),
+        options_(options),
+        observer_(observer),
+        processor_(options.normalize),
+        normalizer_(options.normalize) {}
+
+  // Indexes what the store holds already, so that new articles are compared with it.
+  Status start() {
+    if (!options_.find_duplicates) return {};
+    duplicates_.emplace(store_, options_.dedup, normalizer_);
+    return duplicates_->load_stored();
+  }
 
   void begin_file(std::string_view path, uint64_t bytes) override {
     counts_.bytes_in_finished_files += current_file_bytes_;
@@ -21,7 +35,8 @@ class IngestRun : public DocumentSink {
   void document(Document doc) override {
     if (!fatal_.ok()) return;
     ++counts_.read;
-    Result<StoredArticle> article = processor_.process(doc);
+    std::string normalized_body;
+    Result<StoredArticle> article = processor_.process(doc, &normalized_body);
     if (!article.ok()) {
       problem({Problem::Severity::kRejected, doc.origin, 0, -1, article.error().message});
       return;
@@ -33,16 +48,21 @@ class IngestRun : public DocumentSink {
       }
       in_batch_ = true;
     }
-    Result<bool> inserted = store_.insert(*article);
+    Result<Store::InsertOutcome> inserted = store_.insert(*article);
     if (!inserted.ok()) {
       fatal_ = inserted.status();
       return;
     }
-    if (*inserted) {
+    if (inserted->inserted) {
       ++pending_stored_;
+      if (duplicates_) {
+        fatal_ = duplicates_->add(inserted->sequence, normalized_body, article->published);
+      }
     } else {
       ++pending_present_;
+      fatal_ = store_.add_sighting(inserted->sequence, *article);
     }
+    if (!fatal_.ok()) return;
     if (pending_stored_ + pending_present_ >= options_.batch_size) commit();
   }
 
@@ -90,6 +110,8 @@ class IngestRun : public DocumentSink {
   const PipelineOptions& options_;
   IngestObserver& observer_;
   ArticleProcessor processor_;
+  Normalizer normalizer_;
+  std::optional<pipeline_internal::DuplicateTracker> duplicates_;
   IngestCounts counts_;
   uint64_t pending_stored_ = 0;
   uint64_t pending_present_ = 0;
@@ -105,7 +127,7 @@ Status check_options(const PipelineOptions& options) {
   if (options.read.max_article_bytes == 0) {
     return make_error(ErrorCode::kInvalidArgument, "the article size limit must be at least 1");
   }
-  return {};
+  return options.dedup.validate();
 }
 
 }  // namespace
@@ -114,6 +136,7 @@ Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& 
                                   const PipelineOptions& options, IngestObserver& observer) {
   if (Status s = check_options(options); !s.ok()) return s;
   IngestRun run(store, options, observer);
+  if (Status s = run.start(); !s.ok()) return s;
   read_paths(paths, options.read, run);
   return run.finish();
 }
@@ -122,6 +145,7 @@ Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path
                                    const PipelineOptions& options, IngestObserver& observer) {
   if (Status s = check_options(options); !s.ok()) return s;
   IngestRun run(store, options, observer);
+  if (Status s = run.start(); !s.ok()) return s;
   read_buffer(bytes, path, options.read, run);
   return run.finish();
 }

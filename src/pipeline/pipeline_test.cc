@@ -1,11 +1,13 @@
 #include "khabar/pipeline.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "khabar/article_json.h"
 #include "khabar/fingerprint.h"
@@ -150,6 +152,85 @@ TEST_F(PipelineTest, OptionsOutOfRangeAreRefused) {
   Result<IngestCounts> counts = ingest_paths({}, *store_, options, recorder);
   ASSERT_FALSE(counts.ok());
   EXPECT_EQ(counts.error().code, ErrorCode::kInvalidArgument);
+}
+
+// --- Duplicate families ----------------------------------------------------------------------
+
+std::string jsonl_line(const std::string& text, const std::string& source,
+                       const std::string& published) {
+  nlohmann::json line = {{"text", text}, {"source", source}};
+  if (!published.empty()) line["published"] = published;
+  return line.dump() + "\n";
+}
+
+// Forty sentences of distinct prose, so that copies are told apart from chance overlap.
+std::string wire_text(int topic) {
+  std::string out;
+  for (int s = 0; s < 40; ++s) {
+    out += fmt::format(
+        "قالت المصادر في الخبر {} إن الجملة رقم {} تذكر تفاصيل جديدة عن الحدث {} "
+        "في المدينة {}. ",
+        topic, s, topic * 100 + s, s % 7);
+  }
+  return out;
+}
+
+TEST_F(PipelineTest, CopiesFormOneFamilyUnderTheEarliestMember) {
+  const std::string wire = wire_text(1);
+  std::string edited = wire;
+  edited.replace(edited.find("الجملة رقم 5"), 12, "العبارة رقم 5");
+  const std::string jsonl =
+      jsonl_line(wire, "سانا", "2022-01-10") +            // 1: the wire
+      jsonl_line(wire_text(2), "رويترز", "2022-01-10") +  // 2: unrelated
+      jsonl_line(edited, "الثورة", "2022-01-09") +        // 3: edited, dated earlier
+      jsonl_line(wire, "الوطن", "2022-01-11") +           // exact copy of 1
+      jsonl_line(wire_text(4) + wire, "تشرين", "");       // 4: a longer report that quotes 1
+  Recorder recorder;
+  const IngestCounts counts = ingest({write("feed.jsonl", jsonl)}, recorder);
+  EXPECT_EQ(counts.stored, 4u);
+  EXPECT_EQ(counts.already_present, 1u);
+
+  Result<std::vector<DuplicateFamily>> families = store_->duplicate_families(10);
+  ASSERT_TRUE(families.ok()) << families.error().message;
+  ASSERT_EQ(families->size(), 1u);
+  const DuplicateFamily& family = families->front();
+  EXPECT_EQ(family.representative, 3);  // published first, though ingested third
+  ASSERT_EQ(family.members.size(), 3u);
+  // Links point from each article to one ingested before it.
+  EXPECT_EQ(family.members[0].article.sequence, 3);
+  EXPECT_EQ(family.members[0].kind, "near-duplicate");
+  EXPECT_EQ(family.members[0].linked_to, 1);
+  EXPECT_GT(family.members[0].score, 0.9);
+  EXPECT_EQ(family.members[1].article.sequence, 1);
+  EXPECT_EQ(family.members[1].kind, "");
+  EXPECT_EQ(family.members[2].article.sequence, 4);  // undated: after every dated member
+  EXPECT_EQ(family.members[2].kind, "contains");
+  EXPECT_EQ(family.sightings, 1);
+  EXPECT_THAT(family.outlets, ::testing::UnorderedElementsAre("سانا", "الثورة", "الوطن", "تشرين"));
+
+  Result<DuplicateFamily> alone = store_->family_of(2);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_EQ(alone->members.size(), 1u);
+}
+
+TEST_F(PipelineTest, DuplicatesAreFoundAgainstArticlesStoredByAnEarlierRun) {
+  Recorder recorder;
+  ingest({write("a.jsonl", jsonl_line(wire_text(3), "سانا", "2022-01-10"))}, recorder);
+  std::string edited = wire_text(3);
+  edited.replace(edited.find("الجملة رقم 9"), 12, "العبارة رقم 9");
+  ingest({write("b.jsonl", jsonl_line(edited, "الثورة", "2022-01-10"))}, recorder);
+  Result<DuplicateFamily> family = store_->family_of(2);
+  ASSERT_TRUE(family.ok());
+  ASSERT_EQ(family->members.size(), 2u);
+  EXPECT_EQ(family->representative, 1);
+}
+
+TEST_F(PipelineTest, TheTwoSeedsAreNotDuplicatesOfEachOther) {  // EXPECTED.md
+  Recorder recorder;
+  ingest({KHABAR_SEEDS_DIR}, recorder);
+  Result<std::vector<DuplicateFamily>> families = store_->duplicate_families(10);
+  ASSERT_TRUE(families.ok());
+  EXPECT_TRUE(families->empty());
 }
 
 }  // namespace

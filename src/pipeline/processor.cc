@@ -21,11 +21,12 @@ std::string utc_now_iso8601() {
 
 ArticleProcessor::ArticleProcessor(NormalizeOptions options) : normalizer_(options) {}
 
-Result<StoredArticle> ArticleProcessor::process(const Document& doc) const {
+Result<StoredArticle> ArticleProcessor::process(const Document& doc,
+                                                std::string* normalized_out) const {
   CleanArticle clean = cleaner_.clean(doc);
   StoredArticle a;
   a.body = clean.body();
-  const std::string normalized_body = clean.normalized_body();
+  std::string normalized_body = clean.normalized_body();
   if (normalized_body.empty()) {
     return make_error(ErrorCode::kBadInput,
                       fmt::format("nothing left after cleaning: all {} removed spans were "
@@ -33,6 +34,7 @@ Result<StoredArticle> ArticleProcessor::process(const Document& doc) const {
                                   clean.removals.size()));
   }
   a.id = article_id(normalized_body);
+  if (normalized_out != nullptr) *normalized_out = std::move(normalized_body);
   a.title = std::move(clean.title);
   a.subheads = clean.subheads();
   a.byline = std::move(clean.byline);

@@ -75,6 +75,29 @@ INSERT INTO removals_by_sequence
 DROP TABLE removals;
 ALTER TABLE removals_by_sequence RENAME TO removals;
 )sql"},
+    {4, "duplicate families, links and sightings", R"sql(
+-- The earliest member (by publication date, then ingest order) of the article's family of
+-- near-duplicates and contained copies; NULL while the article has no such copy.
+ALTER TABLE articles ADD COLUMN family_sequence INTEGER;
+CREATE INDEX articles_family ON articles(family_sequence) WHERE family_sequence IS NOT NULL;
+-- Verified links from an article to earlier ones.
+CREATE TABLE duplicate_links (
+  article_sequence INTEGER NOT NULL REFERENCES articles(sequence) ON DELETE CASCADE,
+  other_sequence   INTEGER NOT NULL REFERENCES articles(sequence) ON DELETE CASCADE,
+  kind             TEXT NOT NULL,               -- near-duplicate, contained-in, contains
+  score            REAL NOT NULL,               -- Jaccard, or containment of the shorter
+  PRIMARY KEY (article_sequence, other_sequence)
+) WITHOUT ROWID;
+-- Every other time an article's exact text arrived (another outlet, another file).
+CREATE TABLE sightings (
+  article_sequence INTEGER NOT NULL REFERENCES articles(sequence) ON DELETE CASCADE,
+  origin           TEXT NOT NULL,
+  source           TEXT NOT NULL DEFAULT '',
+  published        TEXT,
+  seen_at          TEXT NOT NULL,
+  PRIMARY KEY (article_sequence, origin)
+) WITHOUT ROWID;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal/statement.h"
+#include "store/internal/store_impl.h"
 
 namespace khabar {
 
@@ -97,40 +98,6 @@ StoredArticle read_row(const Statement& s) {
 
 }  // namespace
 
-struct Store::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
-  Statement insert_article;
-  Statement insert_removal;
-  Statement select_removals;
-
-  ~Impl() {
-    // Statements must be finalised before the connection closes.
-    insert_article = Statement();
-    insert_removal = Statement();
-    select_removals = Statement();
-    sqlite3_close(db);
-  }
-
-  Status load_removals(StoredArticle& article) {
-    select_removals.reset();
-    select_removals.bind(1, article.sequence);
-    int rc;
-    while ((rc = select_removals.step()) == SQLITE_ROW) {
-      Removal r;
-      r.begin = static_cast<size_t>(select_removals.integer(0));
-      r.end = static_cast<size_t>(select_removals.integer(1));
-      r.kind = select_removals.text(2) == "metadata" ? Removal::Kind::kMovedToMetadata
-                                                     : Removal::Kind::kRemoved;
-      r.rule = select_removals.text(3);
-      r.reason = select_removals.text(4);
-      article.removals.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return sqlite_error(db, "reading removals");
-    return {};
-  }
-};
-
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
@@ -194,7 +161,7 @@ Status Store::rollback() {
   return execute(impl_->db, "ROLLBACK", "rolling back a batch");
 }
 
-Result<bool> Store::insert(const StoredArticle& a) {
+Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
   Statement& s = impl_->insert_article;
   s.reset();
   s.bind(1, a.id).bind(2, a.title).bind(3, a.source).bind(4, a.url);
@@ -210,7 +177,16 @@ Result<bool> Store::insert(const StoredArticle& a) {
   s.bind(13, a.format).bind(14, a.encoding).bind(15, a.external_id).bind(16, a.metadata_json);
   s.bind(17, a.ingested_at);
   if (s.step() != SQLITE_DONE) return sqlite_error(impl_->db, fmt::format("storing {}", a.id));
-  if (sqlite3_changes(impl_->db) == 0) return false;
+  if (sqlite3_changes(impl_->db) == 0) {
+    Result<Statement> existing =
+        Statement::prepare(impl_->db, "SELECT sequence FROM articles WHERE id = ?1");
+    if (!existing.ok()) return existing.error();
+    existing->bind(1, a.id);
+    if (existing->step() != SQLITE_ROW) {
+      return sqlite_error(impl_->db, fmt::format("finding the stored copy of {}", a.id));
+    }
+    return InsertOutcome{false, existing->integer(0)};
+  }
   const int64_t sequence = sqlite3_last_insert_rowid(impl_->db);
 
   Statement& r = impl_->insert_removal;
@@ -225,7 +201,7 @@ Result<bool> Store::insert(const StoredArticle& a) {
       return sqlite_error(impl_->db, fmt::format("storing the audit of {}", a.id));
     }
   }
-  return true;
+  return InsertOutcome{true, sequence};
 }
 
 Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix) {

@@ -61,7 +61,7 @@ TEST(Store, RoundTripsEverythingIncludingTheAudit) {
   Store store = open_or_die(db.path());
   const StoredArticle original = make_article(1);
   ASSERT_TRUE(store.begin().ok());
-  ASSERT_TRUE(*store.insert(original));
+  ASSERT_TRUE(store.insert(original)->inserted);
   ASSERT_TRUE(store.commit().ok());
 
   auto found = store.get(original.id);
@@ -86,8 +86,8 @@ TEST(Store, SameIdIsStoredOnce) {
   TempDb db;
   Store store = open_or_die(db.path());
   ASSERT_TRUE(store.begin().ok());
-  EXPECT_TRUE(*store.insert(make_article(1)));
-  EXPECT_FALSE(*store.insert(make_article(1)));
+  EXPECT_TRUE(store.insert(make_article(1))->inserted);
+  EXPECT_FALSE(store.insert(make_article(1))->inserted);
   ASSERT_TRUE(store.commit().ok());
   EXPECT_EQ(*store.count_articles(), 1);
 }
@@ -96,7 +96,7 @@ TEST(Store, RolledBackBatchLeavesNothing) {
   TempDb db;
   Store store = open_or_die(db.path());
   ASSERT_TRUE(store.begin().ok());
-  ASSERT_TRUE(*store.insert(make_article(1)));
+  ASSERT_TRUE(store.insert(make_article(1))->inserted);
   ASSERT_TRUE(store.rollback().ok());
   EXPECT_EQ(*store.count_articles(), 0);
 }
@@ -251,7 +251,7 @@ TEST(Store, KillDuringABatchLosesNothingCommitted) {
     ASSERT_TRUE(found.ok());
     EXPECT_TRUE(found->has_value()) << "article " << n << " was reported stored";
   }
-  EXPECT_TRUE(*store.insert(make_article(1'000'000)));
+  EXPECT_TRUE(store.insert(make_article(1'000'000))->inserted);
 }
 
 }  // namespace

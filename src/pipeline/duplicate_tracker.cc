@@ -1,0 +1,72 @@
+#include "pipeline/duplicate_tracker.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+namespace khabar::pipeline_internal {
+namespace {
+
+// Earlier publication first; an undated article after every dated one; then ingest order.
+auto earliness(const ArticleRank& rank) {
+  return std::make_tuple(rank.published.empty(), rank.published, rank.sequence);
+}
+
+}  // namespace
+
+DuplicateTracker::DuplicateTracker(Store& store, const DedupOptions& options,
+                                   const Normalizer& normalizer)
+    : store_(store), normalizer_(normalizer), index_(options) {}
+
+Status DuplicateTracker::load_stored() {
+  return store_.for_each_body([&](int64_t sequence, const std::string& body) {
+    index_.add_without_links(normalizer_.normalize(body));
+    sequences_.push_back(sequence);
+  });
+}
+
+Status DuplicateTracker::add(int64_t sequence, const std::string& normalized_body,
+                             const std::string& published) {
+  Status failure;
+  const std::vector<DuplicateLink> links =
+      index_.add(normalized_body, [&](uint32_t number) -> std::string {
+        Result<std::string> body = store_.body_of(sequences_.at(number));
+        if (!body.ok()) {
+          failure = body.status();
+          return {};
+        }
+        return normalizer_.normalize(*body);
+      });
+  sequences_.push_back(sequence);
+  if (!failure.ok()) return failure;
+  if (links.empty()) return {};
+
+  std::vector<DuplicateLinkRecord> records;
+  for (const DuplicateLink& link : links) {
+    records.push_back({sequences_.at(link.other), duplicate_kind_name(link.kind), link.score});
+  }
+  if (Status s = store_.add_duplicate_links(sequence, records); !s.ok()) return s;
+  return merge_families(sequence, published, links);
+}
+
+Status DuplicateTracker::merge_families(int64_t sequence, const std::string& published,
+                                        const std::vector<DuplicateLink>& links) {
+  std::set<int64_t> families = {sequence};
+  for (const DuplicateLink& link : links) {
+    Result<ArticleRank> rank = store_.rank_of(sequences_.at(link.other));
+    if (!rank.ok()) return rank.status();
+    families.insert(rank->family);
+  }
+  // Each family's representative is its earliest member, so the merged family's earliest
+  // member is the earliest of the representatives and the new article.
+  ArticleRank earliest{sequence, published, sequence};
+  for (const int64_t family : families) {
+    if (family == sequence) continue;
+    Result<ArticleRank> rank = store_.rank_of(family);
+    if (!rank.ok()) return rank.status();
+    if (earliness(*rank) < earliness(earliest)) earliest = *rank;
+  }
+  return store_.set_family({families.begin(), families.end()}, earliest.sequence);
+}
+
+}  // namespace khabar::pipeline_internal

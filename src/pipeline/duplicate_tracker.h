@@ -1,0 +1,36 @@
+// Keeps the store's duplicate links and families up to date as articles arrive.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "khabar/dedup.h"
+#include "khabar/normalize.h"
+#include "khabar/result.h"
+#include "khabar/store.h"
+
+namespace khabar::pipeline_internal {
+
+class DuplicateTracker {
+ public:
+  DuplicateTracker(Store& store, const DedupOptions& options, const Normalizer& normalizer);
+
+  // Indexes the articles stored before this run; their links are in the store already.
+  Status load_stored();
+
+  // A newly stored article: links it to the earlier articles it copies or is copied in, and
+  // merges their families under the earliest member.
+  Status add(int64_t sequence, const std::string& normalized_body, const std::string& published);
+
+ private:
+  Status merge_families(int64_t sequence, const std::string& published,
+                        const std::vector<DuplicateLink>& links);
+
+  Store& store_;
+  const Normalizer& normalizer_;
+  DuplicateIndex index_;
+  std::vector<int64_t> sequences_;  // index number → store sequence
+};
+
+}  // namespace khabar::pipeline_internal
