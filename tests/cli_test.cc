@@ -96,6 +96,36 @@ TEST_F(CliTest, IngestsTheSeedsOnceAndShowsThem) {
   EXPECT_EQ(article["byline"]["outlet"], "الثورة");
 }
 
+TEST_F(CliTest, DupsListsFamiliesWithTheirOutletsAndBadDedupOptionsAreRefused) {
+  auto wire = [](int topic) {
+    std::string out;
+    for (int s = 0; s < 40; ++s) {
+      out += "قالت المصادر في الخبر " + std::to_string(topic) + " إن الجملة رقم " +
+             std::to_string(s) + " تذكر تفاصيل الحدث " + std::to_string(topic * 100 + s) + ". ";
+    }
+    return out;
+  };
+  auto line = [](const std::string& text, const std::string& source) {
+    return nlohmann::json{{"text", text}, {"source", source}}.dump() + "\n";
+  };
+  const std::string feed =
+      write("feed.jsonl", line(wire(1), "سانا") + line(wire(2), "رويترز") +
+                              line(wire(3) + wire(1), "تشرين") + line(wire(1), "الوطن"));
+  CommandResult ingest = run({"ingest", feed});
+  EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("3 stored, 1 already present, 0 rejected, 1 linked"));
+
+  CommandResult dups = run({"dups"});
+  EXPECT_EQ(dups.exit_code, 0) << dups.err;
+  EXPECT_THAT(dups.out, HasSubstr("2 articles, 3 outlets: الوطن, تشرين, سانا"));
+  EXPECT_THAT(dups.out, HasSubstr("contains 1.00 of"));
+  EXPECT_THAT(dups.out, HasSubstr("1 family with copies"));
+
+  CommandResult bad = run({"ingest", "--minhash-permutations", "4", feed});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("4 MinHash permutations is out of range: 16 to 1024"));
+}
+
 TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
   ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
   const std::string exported = (dir_ / "export.jsonl").string();

@@ -53,10 +53,11 @@ class ArticleProcessor {
 };
 
 struct IngestCounts {
-  uint64_t read = 0;             // articles read and processed
-  uint64_t stored = 0;           // committed to the store
-  uint64_t already_present = 0;  // same id stored before (or earlier in this run)
-  uint64_t rejected = 0;         // inputs refused, each reported as a Problem
+  uint64_t read = 0;              // articles read and processed
+  uint64_t stored = 0;            // committed to the store
+  uint64_t already_present = 0;   // same id stored before (or earlier in this run)
+  uint64_t linked_to_copies = 0;  // stored, and a near-duplicate, container or part of another
+  uint64_t rejected = 0;          // inputs refused, each reported as a Problem
   uint64_t warnings = 0;
   uint64_t skipped_files = 0;  // files in directories that are not articles
   uint64_t files = 0;

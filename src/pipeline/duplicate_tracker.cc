@@ -25,8 +25,8 @@ Status DuplicateTracker::load_stored() {
   });
 }
 
-Status DuplicateTracker::add(int64_t sequence, const std::string& normalized_body,
-                             const std::string& published) {
+Result<bool> DuplicateTracker::add(int64_t sequence, const std::string& normalized_body,
+                                   const std::string& published) {
   Status failure;
   const std::vector<DuplicateLink> links =
       index_.add(normalized_body, [&](uint32_t number) -> std::string {
@@ -38,15 +38,16 @@ Status DuplicateTracker::add(int64_t sequence, const std::string& normalized_bod
         return normalizer_.normalize(*body);
       });
   sequences_.push_back(sequence);
-  if (!failure.ok()) return failure;
-  if (links.empty()) return {};
+  if (!failure.ok()) return failure.error();
+  if (links.empty()) return false;
 
   std::vector<DuplicateLinkRecord> records;
   for (const DuplicateLink& link : links) {
     records.push_back({sequences_.at(link.other), duplicate_kind_name(link.kind), link.score});
   }
-  if (Status s = store_.add_duplicate_links(sequence, records); !s.ok()) return s;
-  return merge_families(sequence, published, links);
+  if (Status s = store_.add_duplicate_links(sequence, records); !s.ok()) return s.error();
+  if (Status s = merge_families(sequence, published, links); !s.ok()) return s.error();
+  return true;
 }
 
 Status DuplicateTracker::merge_families(int64_t sequence, const std::string& published,

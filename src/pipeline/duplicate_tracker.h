@@ -20,8 +20,9 @@ class DuplicateTracker {
   Status load_stored();
 
   // A newly stored article: links it to the earlier articles it copies or is copied in, and
-  // merges their families under the earliest member.
-  Status add(int64_t sequence, const std::string& normalized_body, const std::string& published);
+  // merges their families under the earliest member. True when it was linked.
+  Result<bool> add(int64_t sequence, const std::string& normalized_body,
+                   const std::string& published);
 
  private:
   Status merge_families(int64_t sequence, const std::string& published,

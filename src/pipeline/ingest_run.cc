@@ -56,7 +56,13 @@ class IngestRun : public DocumentSink {
     if (inserted->inserted) {
       ++pending_stored_;
       if (duplicates_) {
-        fatal_ = duplicates_->add(inserted->sequence, normalized_body, article->published);
+        Result<bool> linked =
+            duplicates_->add(inserted->sequence, normalized_body, article->published);
+        if (!linked.ok()) {
+          fatal_ = linked.status();
+          return;
+        }
+        pending_linked_ += *linked ? 1 : 0;
       }
     } else {
       ++pending_present_;
@@ -102,7 +108,8 @@ class IngestRun : public DocumentSink {
     in_batch_ = false;
     counts_.stored += pending_stored_;
     counts_.already_present += pending_present_;
-    pending_stored_ = pending_present_ = 0;
+    counts_.linked_to_copies += pending_linked_;
+    pending_stored_ = pending_present_ = pending_linked_ = 0;
     observer_.on_commit(counts_);
   }
 
@@ -115,6 +122,7 @@ class IngestRun : public DocumentSink {
   IngestCounts counts_;
   uint64_t pending_stored_ = 0;
   uint64_t pending_present_ = 0;
+  uint64_t pending_linked_ = 0;
   uint64_t current_file_bytes_ = 0;
   bool in_batch_ = false;
   Status fatal_;

@@ -8,6 +8,7 @@
 
 #include "bench/corpus.h"
 #include "commands.h"
+#include "khabar/dedup.h"
 #include "khabar/pipeline.h"
 
 namespace khabar::cli {
@@ -27,19 +28,23 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-// Reads and processes every article without storing it.
+// Reads and processes every article without storing it; keeps the normalised bodies for the
+// duplicate-index phase.
 class ProcessOnly : public DocumentSink {
  public:
   void document(Document doc) override {
-    Result<StoredArticle> article = processor_.process(doc);
+    std::string normalized;
+    Result<StoredArticle> article = processor_.process(doc, &normalized);
     if (article.ok()) {
       ++processed;
+      normalized_bodies.push_back(std::move(normalized));
     } else {
       ++rejected;
     }
   }
   void problem(Problem) override { ++rejected; }
   uint64_t processed = 0, rejected = 0;
+  std::vector<std::string> normalized_bodies;
 
  private:
   ArticleProcessor processor_;
@@ -58,6 +63,59 @@ double timed(Work work) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The duplicate index alone, over bodies in memory: the cost of MinHash, LSH and verification
+// without the store, and the index's own memory per article.
+void bench_duplicate_index(const std::vector<std::string>& bodies) {
+  DuplicateIndex index{DedupOptions{}};
+  size_t linked = 0;
+  const double seconds = timed([&] {
+    for (const std::string& body : bodies) {
+      linked += index.add(body, [&](uint32_t k) { return bodies[k]; }).empty() ? 0 : 1;
+    }
+  });
+  report("duplicate index (MinHash + LSH + verification)", bodies.size(), 0, seconds);
+  std::cout << fmt::format(
+      "  {} articles linked to an earlier copy; index {:.0f} bytes an article\n", linked,
+      static_cast<double>(index.memory_bytes()) /
+          static_cast<double>(std::max<size_t>(1, bodies.size())));
+}
+
+int bench_store(const BenchArgs& args, const std::string& jsonl, bool duplicates) {
+  const std::string path =
+      !args.db.empty()
+          ? args.db
+          : (std::filesystem::temp_directory_path() / fmt::format("khabar-bench-{}.db", getpid()))
+                .string();
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(path + suffix, ec);
+  Result<Store> store = Store::open(path);
+  if (!store.ok()) return fail(store.error());
+  PipelineOptions options;
+  options.batch_size = args.batch;
+  options.find_duplicates = duplicates;
+  IngestObserver silent;
+  Result<IngestCounts> counts = IngestCounts{};
+  const double storing =
+      timed([&] { counts = ingest_buffer(jsonl, "bench.jsonl", *store, options, silent); });
+  if (!counts.ok()) return fail(counts.error());
+  report(duplicates ? "  + duplicates (links, families, sightings)"
+                    : "ingest + clean + normalise + SQLite store",
+         counts->read, jsonl.size(), storing);
+  std::cout << fmt::format("  {} stored, {} already present (the corpus's exact duplicates)",
+                           counts->stored, counts->already_present);
+  if (duplicates) std::cout << fmt::format(", {} linked to copies", counts->linked_to_copies);
+  std::cout << fmt::format("\n  database {:.1f} MB{}\n",
+                           static_cast<double>(std::filesystem::file_size(path, ec)) / 1e6,
+                           args.db.empty() ? " (temporary, removed)" : fmt::format(" at {}", path));
+  if (args.db.empty()) {
+    store = make_error(ErrorCode::kInternal, "closed");  // close before removing
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path + suffix, ec);
+  }
+  return kExitOk;
+}
+
 int run_bench(const BenchArgs& args) {
   std::cout << fmt::format("generating {} articles (seed {})...\n", args.articles, args.seed);
   std::string jsonl;
@@ -73,34 +131,12 @@ int run_bench(const BenchArgs& args) {
   const double processing = timed([&] { read_buffer(jsonl, "bench.jsonl", {}, sink); });
   report("ingest + clean + normalise (no store)", sink.processed, jsonl.size(), processing);
   if (sink.rejected > 0) std::cout << fmt::format("  ({} rejected)\n", sink.rejected);
+  bench_duplicate_index(sink.normalized_bodies);
+  sink.normalized_bodies = {};
 
   if (!args.no_store) {
-    const std::string path =
-        !args.db.empty()
-            ? args.db
-            : (std::filesystem::temp_directory_path() / fmt::format("khabar-bench-{}.db", getpid()))
-                  .string();
-    if (args.db.empty()) std::filesystem::remove(path);
-    Result<Store> store = Store::open(path);
-    if (!store.ok()) return fail(store.error());
-    PipelineOptions options;
-    options.batch_size = args.batch;
-    IngestObserver silent;
-    Result<IngestCounts> counts = IngestCounts{};
-    const double storing =
-        timed([&] { counts = ingest_buffer(jsonl, "bench.jsonl", *store, options, silent); });
-    if (!counts.ok()) return fail(counts.error());
-    report("ingest + clean + normalise + SQLite store", counts->read, jsonl.size(), storing);
-    std::cout << fmt::format("  {} stored, {} already present (the corpus's exact duplicates)\n",
-                             counts->stored, counts->already_present);
-    std::error_code ec;
-    std::cout << fmt::format(
-        "  database {:.1f} MB{}\n", static_cast<double>(std::filesystem::file_size(path, ec)) / 1e6,
-        args.db.empty() ? " (temporary, removed)" : fmt::format(" at {}", path));
-    if (args.db.empty()) {
-      store = make_error(ErrorCode::kInternal, "closed");  // close before removing
-      for (const char* suffix : {"", "-wal", "-shm"})
-        std::filesystem::remove(path + suffix, ec);
+    for (const bool duplicates : {false, true}) {
+      if (int code = bench_store(args, jsonl, duplicates); code != kExitOk) return code;
     }
   }
   std::cout << fmt::format("\npeak memory (RSS) {:.0f} MiB, corpus held in memory included\n",

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "khabar/result.h"
+#include "khabar/store.h"
 
 namespace khabar::cli {
 
@@ -22,9 +23,19 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
 void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_dups_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 
 // Prints "khabar: <message>" on standard error and returns kExitFailed.
 int fail(const Error& error);
+
+// Opens the database named by --db and returns work(store); a database that cannot be opened
+// is reported and gives kExitFailed.
+template <typename Work>
+int with_store(const GlobalOptions& global, Work work) {
+  Result<Store> store = Store::open(global.db);
+  if (!store.ok()) return fail(store.error());
+  return work(*store);
+}
 
 }  // namespace khabar::cli

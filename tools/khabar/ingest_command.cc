@@ -19,6 +19,8 @@ struct IngestArgs {
   bool progress_lines = false;
   bool quiet = false;
   bool keep_hamza = false;
+  bool no_dedup = false;
+  DedupOptions dedup;
 };
 
 int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
@@ -30,6 +32,9 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.read.max_article_bytes = args.max_article_bytes;
   options.batch_size = args.batch;
   options.normalize.fold_hamza_carriers = !args.keep_hamza;
+  options.find_duplicates = !args.no_dedup;
+  options.dedup = args.dedup;
+  if (Status s = options.dedup.validate(); !s.ok()) return fail(s.error());
 
   Result<Store> store = Store::open(global.db);
   if (!store.ok()) return fail(store.error());
@@ -44,6 +49,10 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   std::cout << fmt::format("{} article{} read: {} stored, {} already present, {} rejected",
                            counts->read, counts->read == 1 ? "" : "s", counts->stored,
                            counts->already_present, counts->rejected);
+  if (counts->linked_to_copies > 0) {
+    std::cout << fmt::format(", {} linked to copies stored earlier (khabar dups)",
+                             counts->linked_to_copies);
+  }
   if (counts->skipped_files > 0) {
     std::cout << fmt::format(", {} file{} skipped", counts->skipped_files,
                              counts->skipped_files == 1 ? "" : "s");
@@ -76,6 +85,25 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_flag("--quiet,-q", args->quiet, "Print only rejections and the summary");
   cmd->add_flag("--keep-hamza", args->keep_hamza,
                 "Do not fold hamza carriers (ؤ→و, ئ→ي) when matching; changes ids");
+  cmd->add_flag("--no-dedup", args->no_dedup, "Do not look for near-duplicates and copies");
+  cmd->add_option("--shingle-words", args->dedup.shingle_words, "Words per shingle (1-16)")
+      ->capture_default_str()
+      ->group("Duplicates");
+  cmd->add_option("--minhash-permutations", args->dedup.permutations,
+                  "MinHash values per article (16-1024)")
+      ->capture_default_str()
+      ->group("Duplicates");
+  cmd->add_option("--lsh-bands", args->dedup.bands, "LSH bands; 0 picks them from the threshold")
+      ->capture_default_str()
+      ->group("Duplicates");
+  cmd->add_option("--jaccard-threshold", args->dedup.jaccard_threshold,
+                  "Shingle Jaccard for near-duplicates (0-1]")
+      ->capture_default_str()
+      ->group("Duplicates");
+  cmd->add_option("--containment-threshold", args->dedup.containment_threshold,
+                  "Share of the shorter article found in the longer one (0-1]")
+      ->capture_default_str()
+      ->group("Duplicates");
   cmd->callback([args, &global, &exit_code] { exit_code = run_ingest(*args, global); });
 }
 

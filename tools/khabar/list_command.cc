@@ -7,6 +7,7 @@
 #include "khabar/store.h"
 
 namespace khabar::cli {
+namespace {
 
 // CLI11 writes into these while parsing, so they live as long as the callback that reads them.
 struct ListArgs {
@@ -14,6 +15,32 @@ struct ListArgs {
   int64_t offset = 0;
   bool json = false;
 };
+
+int print_list(Store& store, const ListArgs& args) {
+  Result<std::vector<ArticleSummary>> articles = store.list(args.limit, args.offset);
+  if (!articles.ok()) return fail(articles.error());
+  for (const ArticleSummary& a : *articles) {
+    if (args.json) {
+      std::cout << nlohmann::json{{"id", a.id},         {"title", a.title},
+                                  {"source", a.source}, {"published", a.published},
+                                  {"lang", a.lang},     {"body_bytes", a.body_bytes}}
+                       .dump()
+                << "\n";
+    } else {
+      std::cout << fmt::format("{}  {:<10}  {:<3}  {:<12}  {}\n", a.id,
+                               a.published.empty() ? "—" : a.published.substr(0, 10), a.lang,
+                               a.source.empty() ? "—" : a.source,
+                               a.title.empty() ? "(no title)" : a.title);
+    }
+  }
+  if (!args.json) {
+    Result<int64_t> total = store.count_articles();
+    if (total.ok()) std::cout << fmt::format("{} of {} articles\n", articles->size(), *total);
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<ListArgs>();
@@ -26,37 +53,7 @@ void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", args->json, "One JSON object a line");
   cmd->callback([args, &global, &exit_code] {
-    Result<Store> store = Store::open(global.db);
-    if (!store.ok()) {
-      exit_code = fail(store.error());
-      return;
-    }
-    Result<std::vector<ArticleSummary>> articles = store->list(args->limit, args->offset);
-    if (!articles.ok()) {
-      exit_code = fail(articles.error());
-      return;
-    }
-    for (const ArticleSummary& a : *articles) {
-      if (args->json) {
-        std::cout << nlohmann::json{{"id", a.id},         {"title", a.title},
-                                    {"source", a.source}, {"published", a.published},
-                                    {"lang", a.lang},     {"body_bytes", a.body_bytes}}
-                         .dump()
-                  << "\n";
-      } else {
-        std::cout << fmt::format("{}  {:<10}  {:<3}  {:<12}  {}\n", a.id,
-                                 a.published.empty() ? "—" : a.published.substr(0, 10), a.lang,
-                                 a.source.empty() ? "—" : a.source,
-                                 a.title.empty() ? "(no title)" : a.title);
-      }
-    }
-    if (!args->json) {
-      Result<int64_t> total = store->count_articles();
-      if (total.ok()) {
-        std::cout << fmt::format("{} of {} articles\n", articles->size(), *total);
-      }
-    }
-    exit_code = kExitOk;
+    exit_code = with_store(global, [&](Store& store) { return print_list(store, *args); });
   });
 }
 
