@@ -19,3 +19,10 @@ find_library(CLD2_LIBRARY cld2 REQUIRED)
 add_library(khabar_cld2 INTERFACE)
 target_include_directories(khabar_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
 target_link_libraries(khabar_cld2 INTERFACE ${CLD2_LIBRARY})
+
+# Nor does libstemmer (Snowball).
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+add_library(khabar_stemmer INTERFACE)
+target_include_directories(khabar_stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
+target_link_libraries(khabar_stemmer INTERFACE ${STEMMER_LIBRARY})

@@ -1,0 +1,108 @@
+#include "khabar/analyzer.h"
+
+#include <libstemmer.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <unordered_set>
+
+#include "khabar/dedup.h"
+#include "khabar/normalize.h"
+#include "khabar_data/stopwords_ar_txt.h"
+#include "khabar_data/stopwords_en_txt.h"
+#include "text/utf8.h"
+
+namespace khabar {
+namespace {
+
+// Words shorter than this (in bytes) carry no topic once stemmed: one Arabic letter is 2 bytes.
+constexpr size_t kMinTermBytes = 3;
+
+struct StemmerDeleter {
+  void operator()(sb_stemmer* s) const { sb_stemmer_delete(s); }
+};
+using Stemmer = std::unique_ptr<sb_stemmer, StemmerDeleter>;
+
+Stemmer make_stemmer(const char* language) {
+  Stemmer stemmer(sb_stemmer_new(language, "UTF_8"));
+  if (!stemmer) {
+    // libstemmer ships both; only a broken installation gets here.
+    std::cerr << "khabar: libstemmer has no " << language << " stemmer\n";
+    std::abort();
+  }
+  return stemmer;
+}
+
+std::unordered_set<std::string> load_stop_words(std::string_view data) {
+  const Normalizer normalizer;
+  std::unordered_set<std::string> words;
+  for (const text::DataLine& line : text::data_lines(data)) {
+    words.insert(normalizer.normalize(line.text));
+  }
+  return words;
+}
+
+bool is_arabic_letter_lead(unsigned char byte) {
+  return byte == 0xD8 || byte == 0xD9 || byte == 0xDA || byte == 0xDB;  // U+0600..U+06FF
+}
+
+bool is_number(std::string_view word) {
+  for (const char c : word) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !word.empty();
+}
+
+// و or ف glued to an article-prefixed word: والرئيس, فالحكومة. Snowball strips either alone
+// but not the pair.
+std::string_view without_conjunction(std::string_view word) {
+  static constexpr std::string_view kWaw = "و", kFa = "ف", kAl = "ال";
+  for (const std::string_view conjunction : {kWaw, kFa}) {
+    if (word.size() > conjunction.size() + kAl.size() + 4 && word.starts_with(conjunction) &&
+        word.substr(conjunction.size()).starts_with(kAl)) {
+      return word.substr(conjunction.size());
+    }
+  }
+  return word;
+}
+
+}  // namespace
+
+struct Analyzer::Impl {
+  Stemmer arabic = make_stemmer("arabic");
+  Stemmer english = make_stemmer("english");
+  std::unordered_set<std::string> arabic_stop_words = load_stop_words(data::stopwords_ar_txt);
+  std::unordered_set<std::string> english_stop_words = load_stop_words(data::stopwords_en_txt);
+
+  std::string stem(sb_stemmer* stemmer, std::string_view word) const {
+    const sb_symbol* stemmed = sb_stemmer_stem(
+        stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+    if (stemmed == nullptr) return std::string(word);  // out of memory: the word as it is
+    return std::string(reinterpret_cast<const char*>(stemmed),
+                       static_cast<size_t>(sb_stemmer_length(stemmer)));
+  }
+};
+
+Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+std::vector<std::string> Analyzer::terms(std::string_view normalized) const {
+  std::vector<std::string> out;
+  for (const std::string_view word : match_words(normalized)) {
+    if (is_number(word)) {
+      if (word.size() >= 2) out.emplace_back(word);
+      continue;
+    }
+    const bool arabic = is_arabic_letter_lead(static_cast<unsigned char>(word.front()));
+    const auto& stop_words = arabic ? impl_->arabic_stop_words : impl_->english_stop_words;
+    if (stop_words.contains(std::string(word))) continue;
+    std::string term = arabic ? impl_->stem(impl_->arabic.get(), without_conjunction(word))
+                              : impl_->stem(impl_->english.get(), word);
+    if (term.size() >= kMinTermBytes) out.push_back(std::move(term));
+  }
+  return out;
+}
+
+}  // namespace khabar
