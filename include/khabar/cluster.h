@@ -78,6 +78,9 @@ class StoryClusterer {
   StoryClusterer& operator=(StoryClusterer&&) noexcept;
 
   StoryAssignment add(const ClusterInput& article);
+  // Rebuilding from a store: the article joins `story` as it did before, or starts it when
+  // story == story_count(). Document frequencies and centroids come out as they were.
+  void replay(const ClusterInput& article, uint32_t story);
 
   size_t story_count() const;
   size_t article_count() const;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "khabar/clean.h"
+#include "khabar/cluster.h"
 #include "khabar/dedup.h"
 #include "khabar/ingest.h"
 #include "khabar/normalize.h"
@@ -35,6 +36,9 @@ struct PipelineOptions {
   // families in the store. Off only to measure the rest without it.
   bool find_duplicates = true;
   DedupOptions dedup;
+  // Place each new article in a story (khabar/cluster.h).
+  bool cluster_stories = true;
+  ClusterOptions cluster;
 };
 
 // Cleans, normalises, identifies the language of and fingerprints one document. No I/O; one
@@ -53,11 +57,12 @@ class ArticleProcessor {
 };
 
 struct IngestCounts {
-  uint64_t read = 0;              // articles read and processed
-  uint64_t stored = 0;            // committed to the store
-  uint64_t already_present = 0;   // same id stored before (or earlier in this run)
-  uint64_t linked_to_copies = 0;  // stored, and a near-duplicate, container or part of another
-  uint64_t rejected = 0;          // inputs refused, each reported as a Problem
+  uint64_t read = 0;                  // articles read and processed
+  uint64_t stored = 0;                // committed to the store
+  uint64_t already_present = 0;       // same id stored before (or earlier in this run)
+  uint64_t linked_to_copies = 0;      // stored, and a near-duplicate, container or part of another
+  uint64_t too_short_to_cluster = 0;  // stored, but in no story: too few words to compare
+  uint64_t rejected = 0;              // inputs refused, each reported as a Problem
   uint64_t warnings = 0;
   uint64_t skipped_files = 0;  // files in directories that are not articles
   uint64_t files = 0;

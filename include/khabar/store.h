@@ -90,7 +90,30 @@ struct DuplicateFamily {
   int64_t sightings = 0;              // exact copies that arrived again
 };
 
-inline constexpr int kSchemaVersion = 4;
+struct ClusteredArticle {
+  int64_t sequence = 0;
+  int64_t story = 0;
+  std::string title;
+  std::string body;
+  std::string published;
+};
+
+struct StorySummary {
+  int64_t story = 0;
+  std::string title;                 // its first member's, or the first member title there is
+  std::vector<std::string> outlets;  // distinct sources of its members
+  int64_t article_count = 0;
+  std::string first_time;  // earliest and latest member dates; empty when none is dated
+  std::string last_time;
+};
+
+struct StoryMember {
+  ArticleSummary article;
+  double similarity = 0;  // when it joined; 0 for the first member
+  int64_t family = 0;     // its duplicate family (the earliest member's sequence)
+};
+
+inline constexpr int kSchemaVersion = 5;
 
 class Store {
  public:
@@ -135,6 +158,21 @@ class Store {
   Result<std::vector<DuplicateFamily>> duplicate_families(int64_t limit);
   // An article's family: its members with their links, earliest first.
   Result<DuplicateFamily> family_of(int64_t sequence);
+
+  // --- Stories (src/store/stories.cc) ---
+  // A new story holding the article; returns the story's sequence (its id).
+  Result<int64_t> start_story(int64_t article_sequence, const std::string& published);
+  // Puts the article in an existing story.
+  Status join_story(int64_t story, int64_t article_sequence, double similarity,
+                    const std::string& published);
+  // Every clustered article's story, with what clustering needs, in ingest order: for
+  // rebuilding the clusterer from the store.
+  Status for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit);
+  // Stories, the most recently active first.
+  Result<std::vector<StorySummary>> stories(int64_t limit, int64_t offset = 0);
+  Result<std::optional<StorySummary>> story(int64_t story);
+  // A story's members, earliest first.
+  Result<std::vector<StoryMember>> story_members(int64_t story);
 
   int schema_version() const;
   const std::string& path() const;

@@ -243,6 +243,14 @@ StoryAssignment StoryClusterer::add(const ClusterInput& article) {
   return out;
 }
 
+void StoryClusterer::replay(const ClusterInput& article, uint32_t story) {
+  Impl& d = *impl_;
+  const TermVector v = d.vectorize(article);
+  while (d.stories.size() <= story)
+    d.stories.emplace_back();
+  d.add_to_story(story, v, article.time);
+}
+
 size_t StoryClusterer::story_count() const {
   return impl_->stories.size();
 }

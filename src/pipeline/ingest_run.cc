@@ -4,6 +4,7 @@
 
 #include "khabar/pipeline.h"
 #include "pipeline/duplicate_tracker.h"
+#include "pipeline/story_tracker.h"
 
 namespace khabar {
 namespace {
@@ -20,9 +21,15 @@ class IngestRun : public DocumentSink {
 
   // Indexes what the store holds already, so that new articles are compared with it.
   Status start() {
-    if (!options_.find_duplicates) return {};
-    duplicates_.emplace(store_, options_.dedup, normalizer_);
-    return duplicates_->load_stored();
+    if (options_.find_duplicates) {
+      duplicates_.emplace(store_, options_.dedup, normalizer_);
+      if (Status s = duplicates_->load_stored(); !s.ok()) return s;
+    }
+    if (options_.cluster_stories) {
+      stories_.emplace(store_, options_.cluster, normalizer_);
+      if (Status s = stories_->load_stored(); !s.ok()) return s;
+    }
+    return {};
   }
 
   void begin_file(std::string_view path, uint64_t bytes) override {
@@ -63,6 +70,15 @@ class IngestRun : public DocumentSink {
           return;
         }
         pending_linked_ += *linked ? 1 : 0;
+      }
+      if (stories_) {
+        Result<bool> clustered =
+            stories_->add(inserted->sequence, normalized_body, article->title, article->published);
+        if (!clustered.ok()) {
+          fatal_ = clustered.status();
+          return;
+        }
+        pending_too_short_ += *clustered ? 0 : 1;
       }
     } else {
       ++pending_present_;
@@ -109,7 +125,8 @@ class IngestRun : public DocumentSink {
     counts_.stored += pending_stored_;
     counts_.already_present += pending_present_;
     counts_.linked_to_copies += pending_linked_;
-    pending_stored_ = pending_present_ = pending_linked_ = 0;
+    counts_.too_short_to_cluster += pending_too_short_;
+    pending_stored_ = pending_present_ = pending_linked_ = pending_too_short_ = 0;
     observer_.on_commit(counts_);
   }
 
@@ -119,10 +136,12 @@ class IngestRun : public DocumentSink {
   ArticleProcessor processor_;
   Normalizer normalizer_;
   std::optional<pipeline_internal::DuplicateTracker> duplicates_;
+  std::optional<pipeline_internal::StoryTracker> stories_;
   IngestCounts counts_;
   uint64_t pending_stored_ = 0;
   uint64_t pending_present_ = 0;
   uint64_t pending_linked_ = 0;
+  uint64_t pending_too_short_ = 0;
   uint64_t current_file_bytes_ = 0;
   bool in_batch_ = false;
   Status fatal_;
@@ -135,7 +154,8 @@ Status check_options(const PipelineOptions& options) {
   if (options.read.max_article_bytes == 0) {
     return make_error(ErrorCode::kInvalidArgument, "the article size limit must be at least 1");
   }
-  return options.dedup.validate();
+  if (Status s = options.dedup.validate(); !s.ok()) return s;
+  return options.cluster.validate();
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "khabar/article_json.h"
 #include "khabar/fingerprint.h"
@@ -163,14 +165,22 @@ std::string jsonl_line(const std::string& text, const std::string& source,
   return line.dump() + "\n";
 }
 
-// Forty sentences of distinct prose, so that copies are told apart from chance overlap.
+// Forty sentences about one topic: each topic draws its own words (made from letters picked by
+// the topic number), so that texts of different topics share little but the frame.
 std::string wire_text(int topic) {
+  static const std::vector<std::string> letters = {"ب", "ت", "ج", "ح", "خ", "د", "ر", "ز",
+                                                   "س", "ش", "ص", "ط", "ع", "غ", "ف", "ق",
+                                                   "ك", "ل", "م", "ن", "ه", "و", "ي"};
+  auto word = [&](int k) {
+    const auto n = static_cast<int>(letters.size());
+    return letters[(topic * 7 + k * 3) % n] + letters[(topic * 11 + k * 5 + 1) % n] +
+           letters[(topic * 13 + k + 2) % n] + "ان";
+  };
   std::string out;
   for (int s = 0; s < 40; ++s) {
-    out += fmt::format(
-        "قالت المصادر في الخبر {} إن الجملة رقم {} تذكر تفاصيل جديدة عن الحدث {} "
-        "في المدينة {}. ",
-        topic, s, topic * 100 + s, s % 7);
+    out += fmt::format("قالت المصادر إن {} {} {} في {} بعد {} رقم {}. ", word(s % 12),
+                       word((s + 5) % 12), word((s + 7) % 12), word((s + 3) % 12),
+                       word((s + 9) % 12), topic * 100 + s);
   }
   return out;
 }
@@ -178,7 +188,7 @@ std::string wire_text(int topic) {
 TEST_F(PipelineTest, CopiesFormOneFamilyUnderTheEarliestMember) {
   const std::string wire = wire_text(1);
   std::string edited = wire;
-  edited.replace(edited.find("الجملة رقم 5"), 12, "العبارة رقم 5");
+  edited.replace(edited.find("رقم 105"), 7, "رقم 999");
   const std::string jsonl =
       jsonl_line(wire, "سانا", "2022-01-10") +            // 1: the wire
       jsonl_line(wire_text(2), "رويترز", "2022-01-10") +  // 2: unrelated
@@ -217,7 +227,7 @@ TEST_F(PipelineTest, DuplicatesAreFoundAgainstArticlesStoredByAnEarlierRun) {
   Recorder recorder;
   ingest({write("a.jsonl", jsonl_line(wire_text(3), "سانا", "2022-01-10"))}, recorder);
   std::string edited = wire_text(3);
-  edited.replace(edited.find("الجملة رقم 9"), 12, "العبارة رقم 9");
+  edited.replace(edited.find("رقم 309"), 7, "رقم 999");
   ingest({write("b.jsonl", jsonl_line(edited, "الثورة", "2022-01-10"))}, recorder);
   Result<DuplicateFamily> family = store_->family_of(2);
   ASSERT_TRUE(family.ok());
@@ -231,6 +241,86 @@ TEST_F(PipelineTest, TheTwoSeedsAreNotDuplicatesOfEachOther) {  // EXPECTED.md
   Result<std::vector<DuplicateFamily>> families = store_->duplicate_families(10);
   ASSERT_TRUE(families.ok());
   EXPECT_TRUE(families->empty());
+}
+
+// --- Stories ---------------------------------------------------------------------------------
+
+const std::string kFootball =
+    "فاز فريق الأهلي على الزمالك بهدفين مقابل هدف في مباراة القمة بالدوري المصري الممتاز لكرة "
+    "القدم، وسجل المهاجم هدف الفوز في الدقيقة الأخيرة من المباراة أمام جماهير غفيرة في الاستاد.";
+
+TEST_F(PipelineTest, TheSeedsAreOneStoryAndAFootballReportIsNot) {  // EXPECTED.md
+  Recorder recorder;
+  ingest({KHABAR_SEEDS_DIR}, recorder);
+  ingest({write("football.jsonl", jsonl_line(kFootball, "الأهرام", "2022-01-10"))}, recorder);
+  Result<std::vector<StorySummary>> stories = store_->stories(10);
+  ASSERT_TRUE(stories.ok()) << stories.error().message;
+  ASSERT_EQ(stories->size(), 2u);
+  std::vector<int64_t> sizes;
+  for (const StorySummary& s : *stories)
+    sizes.push_back(s.article_count);
+  EXPECT_THAT(sizes, ::testing::UnorderedElementsAre(2, 1));
+  for (const StorySummary& s : *stories) {
+    if (s.article_count == 2) {
+      EXPECT_THAT(s.title, HasSubstr("كازاخستان"));
+      Result<std::vector<StoryMember>> members = store_->story_members(s.story);
+      ASSERT_TRUE(members.ok());
+      EXPECT_EQ(members->size(), 2u);
+    }
+  }
+}
+
+TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
+  std::vector<std::string> lines;
+  for (int topic = 1; topic <= 3; ++topic) {
+    lines.push_back(jsonl_line(wire_text(topic), "سانا", "2022-01-10"));
+    std::string retold = wire_text(topic);
+    retold.replace(retold.find("قالت المصادر"), std::string("قالت المصادر").size(), "ذكرت الوكالة");
+    lines.push_back(jsonl_line(wire_text(topic + 10) + retold, "الثورة", "2022-01-11"));
+  }
+  lines.push_back(jsonl_line(kFootball, "الأهرام", "2022-01-11"));
+  std::string all;
+  for (const std::string& l : lines)
+    all += l;
+
+  Recorder recorder;
+  ingest({write("all.jsonl", all)}, recorder);
+  // Which story each article is in, as the index of the story among the stories in order of
+  // their first article: story sequences may differ, the grouping may not.
+  auto grouping = [](Store& store) {
+    std::map<int64_t, int64_t> story_of;  // article sequence → story
+    Result<std::vector<StorySummary>> stories = store.stories(100);
+    EXPECT_TRUE(stories.ok());
+    for (const StorySummary& s : *stories) {
+      Result<std::vector<StoryMember>> members = store.story_members(s.story);
+      EXPECT_TRUE(members.ok());
+      for (const StoryMember& m : *members)
+        story_of[m.article.sequence] = s.story;
+    }
+    std::vector<int64_t> out;
+    std::map<int64_t, int64_t> renumbered;
+    for (const auto& [article, story] : story_of) {
+      out.push_back(renumbered.emplace(story, renumbered.size()).first->second);
+    }
+    return out;
+  };
+  const std::vector<int64_t> in_one_run = grouping(*store_);
+  ASSERT_EQ(in_one_run.size(), 7u);
+  EXPECT_EQ(std::set<int64_t>(in_one_run.begin(), in_one_run.end()).size(), 4u);
+
+  // The same input in three runs: the later runs rebuild the clusterer from the store.
+  Result<Store> other = Store::open((dir_ / "other.db").string());
+  ASSERT_TRUE(other.ok());
+  const size_t cuts[] = {0, 3, 5, 7};
+  for (size_t part = 0; part + 1 < std::size(cuts); ++part) {
+    std::string text;
+    for (size_t i = cuts[part]; i < cuts[part + 1]; ++i)
+      text += lines[i];
+    Result<IngestCounts> counts =
+        ingest_paths({write(fmt::format("part{}.jsonl", part), text)}, *other, {}, recorder);
+    ASSERT_TRUE(counts.ok());
+  }
+  EXPECT_EQ(grouping(*other), in_one_run);
 }
 
 }  // namespace

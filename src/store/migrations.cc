@@ -98,6 +98,19 @@ CREATE TABLE sightings (
   PRIMARY KEY (article_sequence, origin)
 ) WITHOUT ROWID;
 )sql"},
+    {5, "stories", R"sql(
+CREATE TABLE stories (
+  sequence      INTEGER PRIMARY KEY,            -- creation order: the story's id
+  article_count INTEGER NOT NULL DEFAULT 0,
+  first_time    TEXT,                           -- earliest and latest member dates, ISO 8601
+  last_time     TEXT
+);
+-- NULL: too short to cluster, or stored before stories existed.
+ALTER TABLE articles ADD COLUMN story_sequence INTEGER REFERENCES stories(sequence);
+-- Cosine similarity to the story when the article joined it; NULL for the story's first.
+ALTER TABLE articles ADD COLUMN story_similarity REAL;
+CREATE INDEX articles_story ON articles(story_sequence) WHERE story_sequence IS NOT NULL;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

@@ -1,0 +1,44 @@
+// Places each new article in a story, and keeps the store's stories up to date.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "khabar/analyzer.h"
+#include "khabar/cluster.h"
+#include "khabar/normalize.h"
+#include "khabar/result.h"
+#include "khabar/store.h"
+
+namespace khabar::pipeline_internal {
+
+// Seconds since the epoch of an ISO 8601 date or date-time (UTC); nullopt when unreadable.
+std::optional<int64_t> unix_seconds(const std::string& iso8601);
+
+class StoryTracker {
+ public:
+  StoryTracker(Store& store, const ClusterOptions& options, const Normalizer& normalizer);
+
+  // Replays the stories of the articles stored before this run.
+  Status load_stored();
+
+  // A newly stored article joins a story or starts one. False when it is too short to
+  // cluster: it is then in no story.
+  Result<bool> add(int64_t sequence, const std::string& normalized_body, const std::string& title,
+                   const std::string& published);
+
+ private:
+  ClusterInput input(const std::string& normalized_body, const std::string& title,
+                     const std::string& published);
+
+  Store& store_;
+  const Normalizer& normalizer_;
+  Analyzer analyzer_;
+  StoryClusterer clusterer_;
+  std::vector<int64_t> store_story_;  // clusterer's story number → store's story; −1: none
+  int64_t last_time_ = 0;             // the time an undated article takes
+};
+
+}  // namespace khabar::pipeline_internal

@@ -1,0 +1,163 @@
+// Store's stories: which story each article is in, and the stories' summaries.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "khabar/store.h"
+#include "store/internal/statement.h"
+#include "store/internal/store_impl.h"
+
+namespace khabar {
+
+using store_internal::sqlite_error;
+using store_internal::Statement;
+
+namespace {
+
+Status step_done(sqlite3* db, Result<Statement>& stmt, std::string_view doing) {
+  if (!stmt.ok()) return stmt.error();
+  if (stmt->step() != SQLITE_DONE) return sqlite_error(db, doing);
+  return {};
+}
+
+// Widens the story's time span to a member's date and counts the member.
+Status count_member(sqlite3* db, int64_t story, const std::string& published) {
+  Result<Statement> stmt = Statement::prepare(
+      db,
+      "UPDATE stories SET article_count = article_count + 1, "
+      "first_time = CASE WHEN ?2 = '' THEN first_time "
+      "  WHEN first_time IS NULL OR ?2 < first_time THEN ?2 ELSE first_time END, "
+      "last_time = CASE WHEN ?2 = '' THEN last_time "
+      "  WHEN last_time IS NULL OR ?2 > last_time THEN ?2 ELSE last_time END "
+      "WHERE sequence = ?1");
+  if (stmt.ok()) stmt->bind(1, story).bind(2, published);
+  return step_done(db, stmt, "updating a story");
+}
+
+Status set_story(sqlite3* db, int64_t article, int64_t story, std::optional<double> similarity) {
+  Result<Statement> stmt = Statement::prepare(
+      db, "UPDATE articles SET story_sequence = ?2, story_similarity = ?3 WHERE sequence = ?1");
+  if (stmt.ok()) {
+    stmt->bind(1, article).bind(2, story);
+    if (similarity) {
+      stmt->bind(3, *similarity);
+    } else {
+      stmt->bind_null(3);
+    }
+  }
+  return step_done(db, stmt, "placing an article in its story");
+}
+
+}  // namespace
+
+Result<int64_t> Store::start_story(int64_t article_sequence, const std::string& published) {
+  Result<Statement> insert = Statement::prepare(impl_->db, "INSERT INTO stories DEFAULT VALUES");
+  if (Status s = step_done(impl_->db, insert, "starting a story"); !s.ok()) return s.error();
+  const int64_t story = sqlite3_last_insert_rowid(impl_->db);
+  if (Status s = set_story(impl_->db, article_sequence, story, std::nullopt); !s.ok()) {
+    return s.error();
+  }
+  if (Status s = count_member(impl_->db, story, published); !s.ok()) return s.error();
+  return story;
+}
+
+Status Store::join_story(int64_t story, int64_t article_sequence, double similarity,
+                         const std::string& published) {
+  if (Status s = set_story(impl_->db, article_sequence, story, similarity); !s.ok()) return s;
+  return count_member(impl_->db, story, published);
+}
+
+Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db,
+      "SELECT sequence, story_sequence, title, body, COALESCE(published, '') FROM articles "
+      "WHERE story_sequence IS NOT NULL ORDER BY sequence");
+  if (!stmt.ok()) return stmt.error();
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    visit({stmt->integer(0), stmt->integer(1), stmt->text(2), stmt->text(3), stmt->text(4)});
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading clustered articles");
+  return {};
+}
+
+namespace {
+
+Result<StorySummary> summarise(sqlite3* db, int64_t story, int64_t count, std::string first,
+                               std::string last) {
+  StorySummary out{story, "", {}, count, std::move(first), std::move(last)};
+  Result<Statement> members =
+      Statement::prepare(db,
+                         "SELECT title, source FROM articles WHERE story_sequence = ?1 "
+                         "ORDER BY story_similarity IS NOT NULL, sequence");
+  if (!members.ok()) return members.error();
+  members->bind(1, story);
+  std::set<std::string> outlets;
+  int rc;
+  while ((rc = members->step()) == SQLITE_ROW) {
+    if (out.title.empty()) out.title = members->text(0);
+    if (!members->text(1).empty()) outlets.insert(members->text(1));
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(db, "reading a story's members");
+  out.outlets.assign(outlets.begin(), outlets.end());
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<StorySummary>> Store::stories(int64_t limit, int64_t offset) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db,
+      "SELECT sequence, article_count, COALESCE(first_time, ''), COALESCE(last_time, '') "
+      "FROM stories ORDER BY last_time IS NULL, last_time DESC, article_count DESC, sequence "
+      "LIMIT ?1 OFFSET ?2");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, limit).bind(2, offset);
+  std::vector<StorySummary> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    Result<StorySummary> summary =
+        summarise(impl_->db, stmt->integer(0), stmt->integer(1), stmt->text(2), stmt->text(3));
+    if (!summary.ok()) return summary.error();
+    out.push_back(std::move(*summary));
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing stories");
+  return out;
+}
+
+Result<std::optional<StorySummary>> Store::story(int64_t story) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db,
+      "SELECT article_count, COALESCE(first_time, ''), COALESCE(last_time, '') FROM stories "
+      "WHERE sequence = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, story);
+  if (stmt->step() != SQLITE_ROW) return std::optional<StorySummary>();
+  Result<StorySummary> summary =
+      summarise(impl_->db, story, stmt->integer(0), stmt->text(1), stmt->text(2));
+  if (!summary.ok()) return summary.error();
+  return std::optional<StorySummary>(std::move(*summary));
+}
+
+Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db,
+      "SELECT a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
+      "length(CAST(a.body AS BLOB)), a.sequence, COALESCE(a.story_similarity, 0), "
+      "COALESCE(a.family_sequence, a.sequence) FROM articles a WHERE a.story_sequence = ?1 "
+      "ORDER BY a.published IS NULL, a.published, a.sequence");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, story);
+  std::vector<StoryMember> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    out.push_back({{stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
+                    stmt->integer(5), stmt->integer(6)},
+                   stmt->real(7),
+                   stmt->integer(8)});
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading a story");
+  return out;
+}
+
+}  // namespace khabar
