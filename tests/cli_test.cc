@@ -126,6 +126,26 @@ TEST_F(CliTest, DupsListsFamiliesWithTheirOutletsAndBadDedupOptionsAreRefused) {
   EXPECT_THAT(bad.err, HasSubstr("4 MinHash permutations is out of range: 16 to 1024"));
 }
 
+TEST_F(CliTest, TheSeedsAreOneStory) {
+  ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
+  CommandResult stories = run({"stories"});
+  EXPECT_EQ(stories.exit_code, 0) << stories.err;
+  EXPECT_THAT(stories.out, HasSubstr("2 articles"));
+  EXPECT_THAT(stories.out, HasSubstr("1 story"));
+
+  CommandResult story = run({"story", "--json", "1"});
+  EXPECT_EQ(story.exit_code, 0) << story.err;
+  const auto json = nlohmann::json::parse(story.out);
+  EXPECT_EQ(json["members"].size(), 2u);
+
+  CommandResult missing = run({"story", "99"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("no story 99"));
+  CommandResult bad = run({"story", "abc"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("«abc» is not a story id"));
+}
+
 TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
   ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
   const std::string exported = (dir_ / "export.jsonl").string();

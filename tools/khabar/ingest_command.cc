@@ -49,6 +49,9 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   std::cout << fmt::format("{} article{} read: {} stored, {} already present, {} rejected",
                            counts->read, counts->read == 1 ? "" : "s", counts->stored,
                            counts->already_present, counts->rejected);
+  if (counts->too_short_to_cluster > 0) {
+    std::cout << fmt::format(", {} too short to cluster", counts->too_short_to_cluster);
+  }
   if (counts->linked_to_copies > 0) {
     std::cout << fmt::format(", {} linked to copies stored earlier (khabar dups)",
                              counts->linked_to_copies);
