@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string_view>
@@ -43,6 +45,7 @@ class Generator {
 
   std::vector<GeneratedArticle> run() {
     std::vector<GeneratedArticle> out;
+    day_step_ = 365.0 / static_cast<double>(std::max<size_t>(1, options_.articles));
     out.reserve(options_.articles);
     for (size_t n = 0; n < options_.articles; ++n) {
       const double roll = uniform();
@@ -52,10 +55,46 @@ class Generator {
                  roll < options_.exact_duplicate_share + options_.near_duplicate_share) {
         out.push_back(near_copy(out[pick(out.size())]));
       } else {
-        out.push_back(article(uniform() < options_.arabic_share));
+        choose_story(n);
+        out.push_back(article(stories_[story_].arabic));
       }
     }
     return out;
+  }
+
+  // A story: its language, its own names and places, and the day it happens.
+  struct Story {
+    bool arabic = true;
+    std::vector<std::string> names;
+    size_t day = 0;
+  };
+
+  std::string made_up_name(bool arabic) {
+    static const std::vector<std::string> ar = {"كا", "زا", "خس", "تان", "مو", "رو", "بي", "لا",
+                                                "سا", "نو", "دي", "ما",  "را", "جو", "تو", "في"};
+    static const std::vector<std::string> en = {"ka", "zo",  "mir",  "tan", "vel", "dor", "sen",
+                                                "lu", "bra", "quin", "ost", "rek", "ami", "pol"};
+    const auto& syllables = arabic ? ar : en;
+    std::string name;
+    for (size_t i = between(2, 4); i > 0; --i)
+      name += syllables[pick(syllables.size())];
+    return name;
+  }
+
+  void choose_story(size_t n) {
+    constexpr size_t kRecentStories = 50;
+    if (stories_.empty() || uniform() < options_.new_story_share) {
+      Story s;
+      s.arabic = uniform() < options_.arabic_share;
+      for (int i = 0; i < 8; ++i)
+        s.names.push_back(made_up_name(s.arabic));
+      s.day = static_cast<size_t>(static_cast<double>(n) * day_step_);
+      stories_.push_back(std::move(s));
+      story_ = stories_.size() - 1;
+      return;
+    }
+    const size_t recent = std::min(stories_.size(), kRecentStories);
+    story_ = stories_.size() - 1 - pick(recent);
   }
 
  private:
@@ -67,7 +106,10 @@ class Generator {
 
   std::string word(bool arabic) {
     const auto& pool = arabic ? arabic_ : english_;
-    std::string w = pool[pick(pool.size())];
+    // A quarter of the words are the story's own names, which tell stories apart.
+    const bool named = !stories_.empty() && stories_[story_].arabic == arabic && uniform() < 0.25;
+    std::string w = named ? stories_[story_].names[pick(stories_[story_].names.size())]
+                          : pool[pick(pool.size())];
     if (arabic && uniform() < 0.03) w += "َ";  // a little tashkeel, as some outlets print it
     return w;
   }
@@ -134,7 +176,13 @@ class Generator {
     GeneratedArticle a;
     a.lang = arabic ? "ar" : "en";
     a.source = kOutlets[pick(kOutlets.size())];
-    a.published = fmt::format("2022-{:02}-{:02}", between(1, 12), between(1, 28));
+    a.story = story_;
+    // Within a day or two of the story's day, in 2022.
+    const size_t day_of_year = std::min<size_t>(364, stories_[story_].day + between(0, 2));
+    const std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::year{2022} / 1 / 1) +
+                                           std::chrono::days(static_cast<int>(day_of_year))};
+    a.published = fmt::format("2022-{:02}-{:02}", static_cast<unsigned>(date.month()),
+                              static_cast<unsigned>(date.day()));
     a.title = words(arabic, between(6, 10));
     std::vector<std::string> lines;
     if (uniform() < 0.3) {
@@ -170,6 +218,9 @@ class Generator {
   }
 
   CorpusOptions options_;
+  std::vector<Story> stories_;
+  size_t story_ = 0;
+  double day_step_ = 0;
   std::mt19937_64 rng_;
   std::vector<std::string> arabic_;
   std::vector<std::string> english_;

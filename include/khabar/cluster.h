@@ -84,6 +84,8 @@ class StoryClusterer {
 
   size_t story_count() const;
   size_t article_count() const;
+  // Heap bytes held, roughly (hash tables counted at their nodes), for the benchmark.
+  size_t memory_bytes() const;
 
  private:
   struct Impl;

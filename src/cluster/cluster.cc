@@ -258,4 +258,23 @@ size_t StoryClusterer::article_count() const {
   return impl_->articles;
 }
 
+size_t StoryClusterer::memory_bytes() const {
+  const Impl& d = *impl_;
+  // A node of an unordered_map: the pair, a next pointer and a cached hash; a bucket pointer.
+  constexpr size_t kNodeOverhead = 3 * sizeof(void*);
+  size_t bytes =
+      d.document_frequency.capacity() * sizeof(uint32_t) + d.stories.capacity() * sizeof(Story);
+  for (const auto& [term, id] : d.term_ids) {
+    bytes += kNodeOverhead + sizeof(std::string) + sizeof(uint32_t) + term.capacity();
+  }
+  for (const Story& s : d.stories) {
+    bytes += s.centroid.capacity() * sizeof(s.centroid[0]) +
+             s.indexed_terms.capacity() * sizeof(uint32_t);
+  }
+  for (const auto& [term, list] : d.postings) {
+    bytes += kNodeOverhead + sizeof(uint32_t) + sizeof(list) + list.capacity() * sizeof(uint32_t);
+  }
+  return bytes;
+}
+
 }  // namespace khabar

@@ -8,8 +8,11 @@
 
 #include "bench/corpus.h"
 #include "commands.h"
+#include "khabar/analyzer.h"
+#include "khabar/cluster.h"
 #include "khabar/dedup.h"
 #include "khabar/pipeline.h"
+#include "pipeline/story_tracker.h"
 
 namespace khabar::cli {
 namespace {
@@ -38,6 +41,7 @@ class ProcessOnly : public DocumentSink {
     if (article.ok()) {
       ++processed;
       normalized_bodies.push_back(std::move(normalized));
+      published.push_back(article->published);
     } else {
       ++rejected;
     }
@@ -45,6 +49,7 @@ class ProcessOnly : public DocumentSink {
   void problem(Problem) override { ++rejected; }
   uint64_t processed = 0, rejected = 0;
   std::vector<std::string> normalized_bodies;
+  std::vector<std::string> published;
 
  private:
   ArticleProcessor processor_;
@@ -80,6 +85,26 @@ void bench_duplicate_index(const std::vector<std::string>& bodies) {
           static_cast<double>(std::max<size_t>(1, bodies.size())));
 }
 
+// The analyzer and the story clusterer alone, over bodies in memory.
+void bench_clusterer(const std::vector<std::string>& bodies,
+                     const std::vector<std::string>& published) {
+  Analyzer analyzer;
+  StoryClusterer clusterer{ClusterOptions{}};
+  size_t joined = 0;
+  const double seconds = timed([&] {
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      const int64_t time = pipeline_internal::unix_seconds(published[i]).value_or(0);
+      joined += clusterer.add({.terms = analyzer.terms(bodies[i]), .time = time}).new_story ? 0 : 1;
+    }
+  });
+  report("stories (analyzer + TF-IDF + online clustering)", bodies.size(), 0, seconds);
+  std::cout << fmt::format(
+      "  {} stories, {} articles joined one; clusterer {:.0f} bytes an article\n",
+      clusterer.story_count(), joined,
+      static_cast<double>(clusterer.memory_bytes()) /
+          static_cast<double>(std::max<size_t>(1, bodies.size())));
+}
+
 int bench_store(const BenchArgs& args, const std::string& jsonl, bool duplicates) {
   const std::string path =
       !args.db.empty()
@@ -94,13 +119,13 @@ int bench_store(const BenchArgs& args, const std::string& jsonl, bool duplicates
   PipelineOptions options;
   options.batch_size = args.batch;
   options.find_duplicates = duplicates;
+  options.cluster_stories = duplicates;
   IngestObserver silent;
   Result<IngestCounts> counts = IngestCounts{};
   const double storing =
       timed([&] { counts = ingest_buffer(jsonl, "bench.jsonl", *store, options, silent); });
   if (!counts.ok()) return fail(counts.error());
-  report(duplicates ? "  + duplicates (links, families, sightings)"
-                    : "ingest + clean + normalise + SQLite store",
+  report(duplicates ? "  + duplicates and stories" : "ingest + clean + normalise + SQLite store",
          counts->read, jsonl.size(), storing);
   std::cout << fmt::format("  {} stored, {} already present (the corpus's exact duplicates)",
                            counts->stored, counts->already_present);
@@ -132,6 +157,7 @@ int run_bench(const BenchArgs& args) {
   report("ingest + clean + normalise (no store)", sink.processed, jsonl.size(), processing);
   if (sink.rejected > 0) std::cout << fmt::format("  ({} rejected)\n", sink.rejected);
   bench_duplicate_index(sink.normalized_bodies);
+  bench_clusterer(sink.normalized_bodies, sink.published);
   sink.normalized_bodies = {};
 
   if (!args.no_store) {
