@@ -1,6 +1,7 @@
 #include "khabar/cluster.h"
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +11,10 @@ namespace khabar {
 namespace {
 
 using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by term id
+
+constexpr uint64_t kTextSeed = 0;
+constexpr uint64_t kEntitySeed = 0x656e7469'74790001ull;
+constexpr uint64_t kNumberSeed = 0x6e756d62'65720001ull;
 
 double dot(const TermVector& a, const TermVector& b) {
   double sum = 0;
@@ -82,39 +87,46 @@ Status ClusterOptions::validate() const {
 
 struct StoryClusterer::Impl {
   ClusterOptions options;
-  std::unordered_map<std::string, uint32_t> term_ids;
+  // Terms by their 64-bit hash: no string is kept or compared, and a collision between two
+  // terms (odds of 1 in 10^7 for a million terms) only merges their counts.
+  std::unordered_map<uint64_t, uint32_t> term_ids;
   std::vector<uint32_t> document_frequency;
   uint64_t articles = 0;
   std::vector<Story> stories;
   std::unordered_map<uint32_t, std::vector<uint32_t>> postings;  // term → stories
+  std::vector<uint64_t> seen_in_search;  // per story: the last search that met it
+  uint64_t search = 0;
 
-  uint32_t term_id(const std::string& term) {
-    const auto [it, inserted] = term_ids.emplace(term, static_cast<uint32_t>(term_ids.size()));
+  uint32_t term_id(std::string_view term, uint64_t field_seed) {
+    const uint64_t hash = XXH3_64bits_withSeed(term.data(), term.size(), field_seed);
+    const auto [it, inserted] = term_ids.emplace(hash, static_cast<uint32_t>(term_ids.size()));
     if (inserted) document_frequency.push_back(0);
     return it->second;
   }
 
   // Unit TF-IDF vector of the article's terms, heaviest `article_terms` kept.
   TermVector vectorize(const ClusterInput& in) {
-    std::unordered_map<uint32_t, double> field_tf;
-    auto count = [&](const std::vector<std::string>& terms, std::string_view prefix,
-                     double weight) {
-      for (const std::string& t : terms) {
-        field_tf[term_id(prefix.empty() ? t : std::string(prefix) + t)] += weight;
-      }
+    std::vector<std::pair<uint32_t, double>> occurrences;
+    auto count = [&](const std::vector<std::string>& terms, uint64_t field_seed, double weight) {
+      for (const std::string& t : terms)
+        occurrences.emplace_back(term_id(t, field_seed), weight);
     };
-    // Hooked fields live in terms of their own, so a name never matches a common word.
-    count(in.terms, "", 1.0);
-    count(in.title_terms, "", options.title_weight);
-    count(in.entities,
-          "\x01"
-          "e:",
-          options.entity_weight);
-    count(in.numbers,
-          "\x01"
-          "n:",
-          options.number_weight);
+    // Hooked fields hash with seeds of their own, so a name never matches a common word.
+    count(in.terms, kTextSeed, 1.0);
+    count(in.title_terms, kTextSeed, options.title_weight);
+    count(in.entities, kEntitySeed, options.entity_weight);
+    count(in.numbers, kNumberSeed, options.number_weight);
 
+    // Sorted by term, equal terms summed: the weighted term frequencies.
+    std::sort(occurrences.begin(), occurrences.end());
+    std::vector<std::pair<uint32_t, double>> field_tf;
+    for (const auto& [term, weight] : occurrences) {
+      if (!field_tf.empty() && field_tf.back().first == term) {
+        field_tf.back().second += weight;
+      } else {
+        field_tf.emplace_back(term, weight);
+      }
+    }
     ++articles;
     for (const auto& [term, tf] : field_tf)
       ++document_frequency[term];
@@ -139,6 +151,8 @@ struct StoryClusterer::Impl {
 
   // Stories that share a top term with the article and are still active, scored exactly.
   std::pair<int64_t, double> best_story(const TermVector& v, int64_t time) {
+    ++search;
+    seen_in_search.resize(stories.size(), 0);
     std::vector<uint32_t> candidates;
     for (const auto& [term, weight] : v) {
       auto it = postings.find(term);
@@ -152,10 +166,14 @@ struct StoryClusterer::Impl {
         }
         return false;
       });
-      candidates.insert(candidates.end(), list.begin(), list.end());
+      for (const uint32_t story : list) {
+        // A story under several of the article's terms is a candidate once.
+        if (seen_in_search[story] == search) continue;
+        seen_in_search[story] = search;
+        candidates.push_back(story);
+      }
     }
     std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     int64_t best = -1;
     double best_similarity = 0;
     for (const uint32_t s : candidates) {  // ascending ids: ties go to the older story
@@ -264,9 +282,7 @@ size_t StoryClusterer::memory_bytes() const {
   constexpr size_t kNodeOverhead = 3 * sizeof(void*);
   size_t bytes =
       d.document_frequency.capacity() * sizeof(uint32_t) + d.stories.capacity() * sizeof(Story);
-  for (const auto& [term, id] : d.term_ids) {
-    bytes += kNodeOverhead + sizeof(std::string) + sizeof(uint32_t) + term.capacity();
-  }
+  bytes += d.term_ids.size() * (kNodeOverhead + sizeof(uint64_t) + sizeof(uint32_t));
   for (const Story& s : d.stories) {
     bytes += s.centroid.capacity() * sizeof(s.centroid[0]) +
              s.indexed_terms.capacity() * sizeof(uint32_t);
