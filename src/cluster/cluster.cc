@@ -15,6 +15,8 @@ using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by term i
 constexpr uint64_t kTextSeed = 0;
 constexpr uint64_t kEntitySeed = 0x656e7469'74790001ull;
 constexpr uint64_t kNumberSeed = 0x6e756d62'65720001ull;
+// Centroid terms under which a story is found (it stays under those it had before).
+constexpr size_t kIndexedTerms = 32;
 
 double dot(const TermVector& a, const TermVector& b) {
   double sum = 0;
@@ -217,9 +219,13 @@ struct StoryClusterer::Impl {
     index_story(id);
   }
 
+  // A story is found under its heaviest centroid terms only: its names and places, not the
+  // common words every centroid holds, which would make every active story a candidate.
   void index_story(uint32_t id) {
     Story& s = stories[id];
-    for (const auto& [term, weight] : s.centroid) {
+    TermVector heaviest = s.centroid;
+    keep_heaviest(heaviest, kIndexedTerms);
+    for (const auto& [term, weight] : heaviest) {
       if (std::binary_search(s.indexed_terms.begin(), s.indexed_terms.end(), term)) continue;
       postings[term].push_back(id);
       s.indexed_terms.insert(std::upper_bound(s.indexed_terms.begin(), s.indexed_terms.end(), term),

@@ -11,7 +11,7 @@ namespace khabar::dedup_internal {
 class FlatMultimap {
  public:
   void insert(uint64_t key, uint32_t value) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 10 > slots_.size() * 7) grow();
     place(key, value);
     ++size_;
   }
@@ -58,7 +58,7 @@ class FlatMultimap {
     }
   }
 
-  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::vector<Slot> slots_;  // a power of two, at most 70% full
   size_t size_ = 0;
 };
 
