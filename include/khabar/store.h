@@ -173,6 +173,9 @@ class Store {
   Result<std::optional<StorySummary>> story(int64_t story);
   // A story's members, earliest first.
   Result<std::vector<StoryMember>> story_members(int64_t story);
+  // Every clustered article's id and story, in ingest order: for scoring against gold labels.
+  Status for_each_assignment(
+      const std::function<void(const std::string& id, int64_t story)>& visit);
 
   int schema_version() const;
   const std::string& path() const;

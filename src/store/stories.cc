@@ -139,6 +139,19 @@ Result<std::optional<StorySummary>> Store::story(int64_t story) {
   return std::optional<StorySummary>(std::move(*summary));
 }
 
+Status Store::for_each_assignment(
+    const std::function<void(const std::string& id, int64_t story)>& visit) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db,
+      "SELECT id, story_sequence FROM articles WHERE story_sequence IS NOT NULL ORDER BY sequence");
+  if (!stmt.ok()) return stmt.error();
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    visit(stmt->text(0), stmt->integer(1));
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading story assignments");
+  return {};
+}
+
 Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
   Result<Statement> stmt = Statement::prepare(
       impl_->db,

@@ -16,6 +16,7 @@ struct StoriesArgs {
   int64_t limit = 30;
   int64_t offset = 0;
   bool json = false;
+  bool assignments = false;
 };
 
 struct StoryArgs {
@@ -35,7 +36,15 @@ nlohmann::json summary_json(const StorySummary& s) {
           {"first", s.first_time}, {"last", s.last_time}};
 }
 
+int print_assignments(Store& store) {
+  Status s = store.for_each_assignment([](const std::string& id, int64_t story) {
+    std::cout << nlohmann::json{{"id", id}, {"story", story}}.dump() << "\n";
+  });
+  return s.ok() ? kExitOk : fail(s.error());
+}
+
 int list_stories(Store& store, const StoriesArgs& args) {
+  if (args.assignments) return print_assignments(store);
   Result<std::vector<StorySummary>> stories = store.stories(args.limit, args.offset);
   if (!stories.ok()) return fail(stories.error());
   for (const StorySummary& s : *stories) {
@@ -117,6 +126,9 @@ void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   stories->add_flag("--json", list->json, "One JSON object a line");
+  stories->add_flag("--assignments", list->assignments,
+                    "Every clustered article as {\"id\", \"story\"}, one a line, for "
+                    "eval/score_clusters.py");
   stories->callback([list, &global, &exit_code] {
     exit_code = with_store(global, [&](Store& store) { return list_stories(store, *list); });
   });
