@@ -85,14 +85,18 @@ Status Store::set_family(const std::vector<int64_t>& families, int64_t represent
 }
 
 Result<std::string> Store::body_of(int64_t sequence) {
-  Result<Statement> stmt =
-      Statement::prepare(impl_->db, "SELECT body FROM articles WHERE sequence = ?1");
+  static constexpr const char* kBodyOf = "SELECT body FROM articles WHERE sequence = ?1";
+  Result<Statement*> stmt = impl_->statement(kBodyOf);  // once per duplicate candidate
   if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, sequence);
-  if (stmt->step() != SQLITE_ROW) {
+  Statement& select = **stmt;
+  select.bind(1, sequence);
+  const bool found = select.step() == SQLITE_ROW;
+  std::string body = found ? select.text(0) : std::string();
+  select.reset();  // a statement left on a row would hold its read snapshot open
+  if (!found) {
     return make_error(ErrorCode::kNotFound, fmt::format("no article with sequence {}", sequence));
   }
-  return stmt->text(0);
+  return body;
 }
 
 Status Store::for_each_body(

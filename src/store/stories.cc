@@ -14,57 +14,55 @@ using store_internal::Statement;
 
 namespace {
 
-Status step_done(sqlite3* db, Result<Statement>& stmt, std::string_view doing) {
+// Run once an article: kept prepared by Store::Impl::statement, which keys them by address.
+constexpr const char* kInsertStory = "INSERT INTO stories DEFAULT VALUES";
+constexpr const char* kSetStory =
+    "UPDATE articles SET story_sequence = ?2, story_similarity = ?3 WHERE sequence = ?1";
+// Counts a member and widens the story's time span to its date.
+constexpr const char* kCountMember =
+    "UPDATE stories SET article_count = article_count + 1, "
+    "first_time = CASE WHEN ?2 = '' THEN first_time "
+    "  WHEN first_time IS NULL OR ?2 < first_time THEN ?2 ELSE first_time END, "
+    "last_time = CASE WHEN ?2 = '' THEN last_time "
+    "  WHEN last_time IS NULL OR ?2 > last_time THEN ?2 ELSE last_time END "
+    "WHERE sequence = ?1";
+
+template <typename Bind>
+Status run(sqlite3* db, Result<Statement*> stmt, std::string_view doing, Bind bind) {
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != SQLITE_DONE) return sqlite_error(db, doing);
+  bind(**stmt);
+  if ((*stmt)->step() != SQLITE_DONE) return sqlite_error(db, doing);
   return {};
-}
-
-// Widens the story's time span to a member's date and counts the member.
-Status count_member(sqlite3* db, int64_t story, const std::string& published) {
-  Result<Statement> stmt = Statement::prepare(
-      db,
-      "UPDATE stories SET article_count = article_count + 1, "
-      "first_time = CASE WHEN ?2 = '' THEN first_time "
-      "  WHEN first_time IS NULL OR ?2 < first_time THEN ?2 ELSE first_time END, "
-      "last_time = CASE WHEN ?2 = '' THEN last_time "
-      "  WHEN last_time IS NULL OR ?2 > last_time THEN ?2 ELSE last_time END "
-      "WHERE sequence = ?1");
-  if (stmt.ok()) stmt->bind(1, story).bind(2, published);
-  return step_done(db, stmt, "updating a story");
-}
-
-Status set_story(sqlite3* db, int64_t article, int64_t story, std::optional<double> similarity) {
-  Result<Statement> stmt = Statement::prepare(
-      db, "UPDATE articles SET story_sequence = ?2, story_similarity = ?3 WHERE sequence = ?1");
-  if (stmt.ok()) {
-    stmt->bind(1, article).bind(2, story);
-    if (similarity) {
-      stmt->bind(3, *similarity);
-    } else {
-      stmt->bind_null(3);
-    }
-  }
-  return step_done(db, stmt, "placing an article in its story");
 }
 
 }  // namespace
 
 Result<int64_t> Store::start_story(int64_t article_sequence, const std::string& published) {
-  Result<Statement> insert = Statement::prepare(impl_->db, "INSERT INTO stories DEFAULT VALUES");
-  if (Status s = step_done(impl_->db, insert, "starting a story"); !s.ok()) return s.error();
-  const int64_t story = sqlite3_last_insert_rowid(impl_->db);
-  if (Status s = set_story(impl_->db, article_sequence, story, std::nullopt); !s.ok()) {
+  sqlite3* db = impl_->db;
+  if (Status s = run(db, impl_->statement(kInsertStory), "starting a story", [](Statement&) {});
+      !s.ok()) {
     return s.error();
   }
-  if (Status s = count_member(impl_->db, story, published); !s.ok()) return s.error();
+  const int64_t story = sqlite3_last_insert_rowid(db);
+  Status placed =
+      run(db, impl_->statement(kSetStory), "placing an article in its story",
+          [&](Statement& st) { st.bind(1, article_sequence).bind(2, story).bind_null(3); });
+  if (!placed.ok()) return placed.error();
+  Status counted = run(db, impl_->statement(kCountMember), "updating a story",
+                       [&](Statement& st) { st.bind(1, story).bind(2, published); });
+  if (!counted.ok()) return counted.error();
   return story;
 }
 
 Status Store::join_story(int64_t story, int64_t article_sequence, double similarity,
                          const std::string& published) {
-  if (Status s = set_story(impl_->db, article_sequence, story, similarity); !s.ok()) return s;
-  return count_member(impl_->db, story, published);
+  sqlite3* db = impl_->db;
+  Status placed =
+      run(db, impl_->statement(kSetStory), "placing an article in its story",
+          [&](Statement& st) { st.bind(1, article_sequence).bind(2, story).bind(3, similarity); });
+  if (!placed.ok()) return placed;
+  return run(db, impl_->statement(kCountMember), "updating a story",
+             [&](Statement& st) { st.bind(1, story).bind(2, published); });
 }
 
 Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit) {

@@ -1,7 +1,9 @@
-// Store's private state, shared by the files that implement it (store.cc, duplicates.cc).
+// Store's private state, shared by the files that implement it (store.cc, duplicates.cc,
+// stories.cc).
 #pragma once
 
 #include <string>
+#include <unordered_map>
 
 #include "khabar/store.h"
 #include "store/internal/statement.h"
@@ -14,13 +16,29 @@ struct Store::Impl {
   store_internal::Statement insert_article;
   store_internal::Statement insert_removal;
   store_internal::Statement select_removals;
+  // Statements run once an article, prepared on first use and kept: preparing one costs as much
+  // as running it. Keyed by the SQL text's address, so the SQL must be a constant.
+  std::unordered_map<const char*, store_internal::Statement> prepared;
 
   ~Impl() {
     // Statements must be finalised before the connection closes.
     insert_article = store_internal::Statement();
     insert_removal = store_internal::Statement();
     select_removals = store_internal::Statement();
+    prepared.clear();
     sqlite3_close(db);
+  }
+
+  // The statement for `sql`, reset and ready to bind; an error if it does not prepare.
+  Result<store_internal::Statement*> statement(const char* sql) {
+    auto it = prepared.find(sql);
+    if (it == prepared.end()) {
+      Result<store_internal::Statement> made = store_internal::Statement::prepare(db, sql);
+      if (!made.ok()) return made.error();
+      it = prepared.emplace(sql, std::move(made).value()).first;
+    }
+    it->second.reset();
+    return &it->second;
   }
 
   Status load_removals(StoredArticle& article) {
