@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Scores a clustering of articles into stories against gold labels.
 
-    eval/score_clusters.py GOLD.jsonl PREDICTED.jsonl [--json]
+    eval/score_clusters.py GOLD.jsonl PREDICTED.jsonl [--key FIELD] [--json]
 
 Each file holds one JSON object a line, {"id": ..., "story": ...}; ids are matched between the
-files, story labels need not be. Prints B-cubed precision, recall and F1 (Bagga and Baldwin
+files, story labels need not be. `--key external_id` matches the gold ids with that field of
+the predictions instead (what `khabar stories --assignments` prints for an input's own ids).
+A story of null is a story of its own (an article too short to cluster). Prints B-cubed precision, recall and F1 (Bagga and Baldwin
 1998, averaged over articles) and pairwise precision, recall and F1 (over pairs of articles put
 in one story). An article in the gold file but not in the predictions is an error: a clusterer
 must place every article, a singleton story included. Articles only in the predictions are
@@ -17,7 +19,8 @@ import sys
 from collections import Counter
 
 
-def read_labels(path):
+def read_labels(path, key="id"):
+    """Maps each row's `key` to its story; rows without the key are left out."""
     labels = {}
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
@@ -25,9 +28,12 @@ def read_labels(path):
                 continue
             try:
                 row = json.loads(line)
-                labels[str(row["id"])] = str(row["story"])
+                story = row["story"]
+                if key not in row or row[key] in (None, ""):
+                    continue
+                labels[str(row[key])] = f"alone:{number}" if story is None else str(story)
             except (ValueError, KeyError, TypeError) as e:
-                raise SystemExit(f"{path}:{number}: expected {{\"id\": ..., \"story\": ...}}: {e}")
+                raise SystemExit(f"{path}:{number}: expected {{\"{key}\": ..., \"story\": ...}}: {e}")
     return labels
 
 
@@ -72,10 +78,12 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold")
     parser.add_argument("predicted")
+    parser.add_argument("--key", default="id",
+                        help="the predictions' field that holds the gold file's ids")
     parser.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     args = parser.parse_args(argv)
     gold = read_labels(args.gold)
-    predicted = read_labels(args.predicted)
+    predicted = read_labels(args.predicted, args.key)
     if not gold:
         raise SystemExit(f"{args.gold}: no labelled articles")
     missing = [i for i in gold if i not in predicted]

@@ -1,8 +1,11 @@
 """Tests for score_clusters.py, with values worked out by hand."""
 
+import json
+import tempfile
 import unittest
+from pathlib import Path
 
-from score_clusters import score
+from score_clusters import read_labels, score
 
 
 class ScoreTest(unittest.TestCase):
@@ -47,6 +50,23 @@ class ScoreTest(unittest.TestCase):
         # Predicted pairs: ab, cd, ce, de = 4; gold pairs: ab, ac, bc, de = 4; shared: ab, de.
         self.assertAlmostEqual(result["pairwise_precision"], 0.5)
         self.assertAlmostEqual(result["pairwise_recall"], 0.5)
+
+
+class ReadLabelsTest(unittest.TestCase):
+    def test_null_story_is_a_story_of_its_own_and_key_picks_the_field(self):
+        rows = [{"id": "x1", "external_id": "a", "story": 3},
+                {"id": "x2", "external_id": "b", "story": None},
+                {"id": "x3", "external_id": "c", "story": None},
+                {"id": "x4", "story": 3}]  # no external id: not in a --key external_id reading
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "predicted.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+            labels = read_labels(path, "external_id")
+        self.assertEqual(set(labels), {"a", "b", "c"})
+        self.assertEqual(labels["a"], "3")
+        self.assertNotEqual(labels["b"], labels["c"])
+        result = score({"a": "1", "b": "1", "c": "2"}, labels)
+        self.assertAlmostEqual(result["bcubed_precision"], 1.0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -144,6 +145,43 @@ TEST_F(CliTest, TheSeedsAreOneStory) {
   CommandResult bad = run({"story", "abc"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("«abc» is not a story id"));
+}
+
+// What eval/score_clusters.py reads: every arrival under the input's own id, exact copies
+// (sightings) in their text's story, articles too short to cluster in none.
+TEST_F(CliTest, AssignmentsNameEveryArrivalByItsOwnIdAndStoryOptionsAreChecked) {
+  auto line = [](const std::string& id, const std::string& text, const std::string& source) {
+    return nlohmann::json{{"id", id}, {"text", text}, {"source", source}}.dump() + "\n";
+  };
+  const std::string seed = slurp(fs::path(KHABAR_SEEDS_DIR) / "004_f6197f5c1fb7e277.txt");
+  const std::string feed =
+      write("feed.jsonl", line("first", seed, "البوابة") + line("copy", seed, "الوطن") +
+                              line("short", "خبر قصير جدا", "سانا"));
+  CommandResult ingest = run({"ingest", feed});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("1 too short to cluster"));
+
+  CommandResult assignments = run({"stories", "--assignments"});
+  ASSERT_EQ(assignments.exit_code, 0) << assignments.err;
+  std::map<std::string, nlohmann::json> by_external_id;
+  std::istringstream lines(assignments.out);
+  for (std::string l; std::getline(lines, l);) {
+    const auto row = nlohmann::json::parse(l);
+    by_external_id[row.value("external_id", "")] = row;
+  }
+  ASSERT_EQ(by_external_id.size(), 3u) << assignments.out;
+  EXPECT_EQ(by_external_id["copy"]["id"], by_external_id["first"]["id"]);
+  EXPECT_EQ(by_external_id["copy"]["story"], by_external_id["first"]["story"]);
+  EXPECT_TRUE(by_external_id["copy"].value("sighting", false));
+  EXPECT_TRUE(by_external_id["first"]["story"].is_number());
+  EXPECT_TRUE(by_external_id["short"]["story"].is_null());
+
+  CommandResult zero = run({"ingest", "--story-threshold", "0", feed});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_THAT(zero.err, HasSubstr("similarity threshold 0 is out of range"));
+  CommandResult window = run({"ingest", "--story-window-hours", "-1", feed});
+  EXPECT_EQ(window.exit_code, 2);
+  EXPECT_THAT(window.err, HasSubstr("--story-window-hours"));
 }
 
 TEST_F(CliTest, ExportReingestsIntoTheSameIds) {

@@ -29,6 +29,7 @@ class Analyzer {
   Analyzer(Analyzer&&) noexcept;
   Analyzer& operator=(Analyzer&&) noexcept;
 
+  // Remembers each word's term (a bounded cache), which changes no result.
   std::vector<std::string> terms(std::string_view normalized) const;
 
  private:

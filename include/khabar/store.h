@@ -98,6 +98,15 @@ struct ClusteredArticle {
   std::string published;
 };
 
+// One line of `khabar stories --assignments`: a stored article, or another arrival of its
+// exact text (a sighting), with the story the text is in.
+struct StoryAssignmentRow {
+  std::string id;           // the stored article's
+  std::string external_id;  // the input's own id for this arrival, if it gave one
+  int64_t story = 0;        // 0: in no story (too short to cluster, or stored before stories)
+  bool sighting = false;    // another arrival of an exact copy
+};
+
 struct StorySummary {
   int64_t story = 0;
   std::string title;                 // its first member's, or the first member title there is
@@ -113,7 +122,7 @@ struct StoryMember {
   int64_t family = 0;     // its duplicate family (the earliest member's sequence)
 };
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 class Store {
  public:
@@ -173,9 +182,9 @@ class Store {
   Result<std::optional<StorySummary>> story(int64_t story);
   // A story's members, earliest first.
   Result<std::vector<StoryMember>> story_members(int64_t story);
-  // Every clustered article's id and story, in ingest order: for scoring against gold labels.
-  Status for_each_assignment(
-      const std::function<void(const std::string& id, int64_t story)>& visit);
+  // Every stored article's story, in ingest order, then every sighting's: for scoring against
+  // gold labels, which name each arrival.
+  Status for_each_assignment(const std::function<void(const StoryAssignmentRow&)>& visit);
 
   int schema_version() const;
   const std::string& path() const;

@@ -18,24 +18,6 @@ constexpr uint64_t kNumberSeed = 0x6e756d62'65720001ull;
 // Centroid terms under which a story is found (it stays under those it had before).
 constexpr size_t kIndexedTerms = 32;
 
-double dot(const TermVector& a, const TermVector& b) {
-  double sum = 0;
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    if (i->first < j->first) {
-      ++i;
-    } else if (j->first < i->first) {
-      ++j;
-    } else {
-      sum += static_cast<double>(i->second) * static_cast<double>(j->second);
-      ++i;
-      ++j;
-    }
-  }
-  return sum;
-}
-
 double norm(const TermVector& v) {
   double sum = 0;
   for (const auto& [term, weight] : v)
@@ -98,6 +80,10 @@ struct StoryClusterer::Impl {
   std::unordered_map<uint32_t, std::vector<uint32_t>> postings;  // term → stories
   std::vector<uint64_t> seen_in_search;  // per story: the last search that met it
   uint64_t search = 0;
+  // The article being placed, dense by term id (zero elsewhere, and between searches): each
+  // candidate's cosine is then one pass over its centroid with no comparisons, summing the
+  // same products in the same order as a sorted merge would.
+  std::vector<float> article_weight;
 
   uint32_t term_id(std::string_view term, uint64_t field_seed) {
     const uint64_t hash = XXH3_64bits_withSeed(term.data(), term.size(), field_seed);
@@ -176,16 +162,24 @@ struct StoryClusterer::Impl {
       }
     }
     std::sort(candidates.begin(), candidates.end());
+    article_weight.resize(document_frequency.size(), 0.0F);
+    for (const auto& [term, weight] : v)
+      article_weight[term] = weight;
     int64_t best = -1;
     double best_similarity = 0;
     for (const uint32_t s : candidates) {  // ascending ids: ties go to the older story
       if (!active(stories[s], time)) continue;
-      const double similarity = dot(v, stories[s].centroid) / stories[s].centroid_norm;
+      double product = 0;
+      for (const auto& [term, weight] : stories[s].centroid)
+        product += static_cast<double>(article_weight[term]) * static_cast<double>(weight);
+      const double similarity = product / stories[s].centroid_norm;
       if (similarity > best_similarity) {
         best = s;
         best_similarity = similarity;
       }
     }
+    for (const auto& entry : v)
+      article_weight[entry.first] = 0.0F;
     return {best, best_similarity};
   }
 
@@ -286,8 +280,8 @@ size_t StoryClusterer::memory_bytes() const {
   const Impl& d = *impl_;
   // A node of an unordered_map: the pair, a next pointer and a cached hash; a bucket pointer.
   constexpr size_t kNodeOverhead = 3 * sizeof(void*);
-  size_t bytes =
-      d.document_frequency.capacity() * sizeof(uint32_t) + d.stories.capacity() * sizeof(Story);
+  size_t bytes = d.document_frequency.capacity() * sizeof(uint32_t) +
+                 d.stories.capacity() * sizeof(Story) + d.article_weight.capacity() * sizeof(float);
   bytes += d.term_ids.size() * (kNodeOverhead + sizeof(uint64_t) + sizeof(uint32_t));
   for (const Story& s : d.stories) {
     bytes += s.centroid.capacity() * sizeof(s.centroid[0]) +

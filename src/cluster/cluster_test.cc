@@ -38,6 +38,20 @@ TEST(Analyzer, ClitcsStopWordsAndNumbers) {
   EXPECT_THAT(terms("the protesters said"), ::testing::ElementsAre("protest"));
 }
 
+// The analyzer remembers each word's term and starts again past a bound; neither may change
+// what a text gives. A fresh analyzer is the reference.
+TEST(Analyzer, RememberingTermsChangesNothingEvenPastItsBound) {
+  const std::string text = "وقال المتظاهرون في ألماتي إن 7939 شخصا اعتقلوا and the protesters said";
+  const std::vector<std::string> fresh = Analyzed()(text);
+  const Analyzed terms;
+  EXPECT_EQ(terms(text), fresh);
+  std::string many_words;
+  for (int i = 0; i < 300'000; ++i)
+    many_words += "كلمة" + std::to_string(i) + "س ";  // distinct words, past the 2^18 bound
+  EXPECT_EQ(terms(many_words).size(), 300'000u);
+  EXPECT_EQ(terms(text), fresh);
+}
+
 // Three events, each told by several outlets in different words around the same names; one
 // football report; each article a few sentences.
 struct Article {

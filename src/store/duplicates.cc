@@ -36,12 +36,12 @@ Status run(sqlite3* db, Result<Statement> stmt, std::string_view doing) {
 Status Store::add_sighting(int64_t sequence, const StoredArticle& copy) {
   Result<Statement> stmt = Statement::prepare(
       impl_->db,
-      "INSERT OR IGNORE INTO sightings (article_sequence, origin, source, published, seen_at) "
-      "SELECT ?1, ?2, ?3, NULLIF(?4, ''), ?5 WHERE NOT EXISTS "
+      "INSERT OR IGNORE INTO sightings (article_sequence, origin, source, published, seen_at, "
+      "external_id) SELECT ?1, ?2, ?3, NULLIF(?4, ''), ?5, ?6 WHERE NOT EXISTS "
       "(SELECT 1 FROM articles WHERE sequence = ?1 AND origin = ?2)");
   if (stmt.ok()) {
     stmt->bind(1, sequence).bind(2, copy.origin).bind(3, copy.source);
-    stmt->bind(4, copy.published).bind(5, copy.ingested_at);
+    stmt->bind(4, copy.published).bind(5, copy.ingested_at).bind(6, copy.external_id);
   }
   return run(impl_->db, std::move(stmt), "recording a sighting");
 }

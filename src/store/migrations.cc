@@ -111,6 +111,10 @@ ALTER TABLE articles ADD COLUMN story_sequence INTEGER REFERENCES stories(sequen
 ALTER TABLE articles ADD COLUMN story_similarity REAL;
 CREATE INDEX articles_story ON articles(story_sequence) WHERE story_sequence IS NOT NULL;
 )sql"},
+    {6, "the input's id of each sighting", R"sql(
+-- A gold label or a feed names each arrival by its own id, so a sighting keeps it too.
+ALTER TABLE sightings ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

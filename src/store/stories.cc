@@ -137,15 +137,18 @@ Result<std::optional<StorySummary>> Store::story(int64_t story) {
   return std::optional<StorySummary>(std::move(*summary));
 }
 
-Status Store::for_each_assignment(
-    const std::function<void(const std::string& id, int64_t story)>& visit) {
+Status Store::for_each_assignment(const std::function<void(const StoryAssignmentRow&)>& visit) {
   Result<Statement> stmt = Statement::prepare(
       impl_->db,
-      "SELECT id, story_sequence FROM articles WHERE story_sequence IS NOT NULL ORDER BY sequence");
+      "SELECT id, external_id, COALESCE(story_sequence, 0), 0, sequence FROM articles "
+      "UNION ALL SELECT a.id, s.external_id, COALESCE(a.story_sequence, 0), 1, a.sequence "
+      "FROM sightings s JOIN articles a ON a.sequence = s.article_sequence "
+      "ORDER BY 4, 5");
   if (!stmt.ok()) return stmt.error();
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
-    visit(stmt->text(0), stmt->integer(1));
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    visit({stmt->text(0), stmt->text(1), stmt->integer(2), stmt->integer(3) != 0});
+  }
   if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading story assignments");
   return {};
 }

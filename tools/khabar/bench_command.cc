@@ -2,8 +2,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "bench/corpus.h"
@@ -23,6 +26,7 @@ struct BenchArgs {
   bool no_store = false;
   std::string db;  // empty: a temporary file, removed afterwards
   size_t batch = 1000;
+  std::string write_corpus;  // write the corpus here and measure nothing
 };
 
 double peak_rss_mib() {
@@ -151,6 +155,17 @@ int run_bench(const BenchArgs& args) {
       "corpus: {:.1f} MB of JSONL, {:.0f} bytes an article, made in {:.1f} s\n\n",
       static_cast<double>(jsonl.size()) / 1e6,
       static_cast<double>(jsonl.size()) / static_cast<double>(args.articles), generation);
+  if (!args.write_corpus.empty()) {
+    std::ofstream out(args.write_corpus, std::ios::binary);
+    out << jsonl;
+    out.close();
+    if (!out) {
+      return fail(make_error(ErrorCode::kIo, fmt::format("{}: could not write the corpus: {}",
+                                                         args.write_corpus, std::strerror(errno))));
+    }
+    std::cout << fmt::format("wrote {}\n", args.write_corpus);
+    return kExitOk;
+  }
 
   ProcessOnly sink;
   const double processing = timed([&] { read_buffer(jsonl, "bench.jsonl", {}, sink); });
@@ -183,6 +198,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-store", args->no_store, "Skip the SQLite phase");
   cmd->add_option("--bench-db", args->db, "Keep the benchmark database at this path");
+  cmd->add_option("--write-corpus", args->write_corpus,
+                  "Write the generated corpus (JSONL) to this file and measure nothing");
   cmd->add_option("--batch", args->batch, "Articles per transaction")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

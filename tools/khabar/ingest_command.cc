@@ -21,6 +21,9 @@ struct IngestArgs {
   bool keep_hamza = false;
   bool no_dedup = false;
   DedupOptions dedup;
+  bool no_stories = false;
+  ClusterOptions cluster;
+  double story_window_hours = 72;
 };
 
 int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
@@ -35,6 +38,10 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.find_duplicates = !args.no_dedup;
   options.dedup = args.dedup;
   if (Status s = options.dedup.validate(); !s.ok()) return fail(s.error());
+  options.cluster_stories = !args.no_stories;
+  options.cluster = args.cluster;
+  options.cluster.active_window_seconds = static_cast<int64_t>(args.story_window_hours * 3600);
+  if (Status s = options.cluster.validate(); !s.ok()) return fail(s.error());
 
   Result<Store> store = Store::open(global.db);
   if (!store.ok()) return fail(store.error());
@@ -107,6 +114,17 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                   "Share of the shorter article found in the longer one (0-1]")
       ->capture_default_str()
       ->group("Duplicates");
+  cmd->add_flag("--no-stories", args->no_stories, "Do not place articles in stories")
+      ->group("Stories");
+  cmd->add_option("--story-threshold", args->cluster.similarity_threshold,
+                  "Cosine similarity to a story's centroid for an article to join it (0-1]")
+      ->capture_default_str()
+      ->group("Stories");
+  cmd->add_option("--story-window-hours", args->story_window_hours,
+                  "A story takes no articles this long after its last one")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 24.0 * 366 * 10))
+      ->group("Stories");
   cmd->callback([args, &global, &exit_code] { exit_code = run_ingest(*args, global); });
 }
 

@@ -37,8 +37,12 @@ nlohmann::json summary_json(const StorySummary& s) {
 }
 
 int print_assignments(Store& store) {
-  Status s = store.for_each_assignment([](const std::string& id, int64_t story) {
-    std::cout << nlohmann::json{{"id", id}, {"story", story}}.dump() << "\n";
+  Status s = store.for_each_assignment([](const StoryAssignmentRow& row) {
+    nlohmann::json line{{"id", row.id}};
+    if (!row.external_id.empty()) line["external_id"] = row.external_id;
+    line["story"] = row.story > 0 ? nlohmann::json(row.story) : nlohmann::json(nullptr);
+    if (row.sighting) line["sighting"] = true;
+    std::cout << line.dump() << "\n";
   });
   return s.ok() ? kExitOk : fail(s.error());
 }
