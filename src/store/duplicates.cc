@@ -11,19 +11,12 @@
 
 namespace khabar {
 
+using store_internal::kSummaryColumns;
+using store_internal::read_summary;
 using store_internal::sqlite_error;
 using store_internal::Statement;
 
 namespace {
-
-constexpr const char* kSummaryColumns =
-    "a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, length(CAST(a.body AS BLOB)), "
-    "a.sequence";
-
-ArticleSummary read_summary(const Statement& s, int first) {
-  return {s.text(first),     s.text(first + 1),    s.text(first + 2),   s.text(first + 3),
-          s.text(first + 4), s.integer(first + 5), s.integer(first + 6)};
-}
 
 Status run(sqlite3* db, Result<Statement> stmt, std::string_view doing) {
   if (!stmt.ok()) return stmt.error();

@@ -233,17 +233,14 @@ Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix)
 
 Result<std::vector<ArticleSummary>> Store::list(int64_t limit, int64_t offset) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
-      "SELECT id, title, source, COALESCE(published, ''), lang, length(CAST(body AS BLOB)), "
-      "sequence FROM articles ORDER BY sequence LIMIT ?1 OFFSET ?2");
+      impl_->db, fmt::format("SELECT {} FROM articles a ORDER BY a.sequence LIMIT ?1 OFFSET ?2",
+                             store_internal::kSummaryColumns));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, limit).bind(2, offset);
   std::vector<ArticleSummary> out;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
-    out.push_back({stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
-                   stmt->integer(5), stmt->integer(6)});
-  }
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    out.push_back(store_internal::read_summary(*stmt, 0));
   if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing articles");
   return out;
 }

@@ -155,21 +155,17 @@ Status Store::for_each_assignment(const std::function<void(const StoryAssignment
 
 Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
-      "SELECT a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
-      "length(CAST(a.body AS BLOB)), a.sequence, COALESCE(a.story_similarity, 0), "
-      "COALESCE(a.family_sequence, a.sequence) FROM articles a WHERE a.story_sequence = ?1 "
-      "ORDER BY a.published IS NULL, a.published, a.sequence");
+      impl_->db, fmt::format("SELECT {}, COALESCE(a.story_similarity, 0), "
+                             "COALESCE(a.family_sequence, a.sequence) FROM articles a "
+                             "WHERE a.story_sequence = ?1 "
+                             "ORDER BY a.published IS NULL, a.published, a.sequence",
+                             store_internal::kSummaryColumns));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, story);
   std::vector<StoryMember> out;
   int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
-    out.push_back({{stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
-                    stmt->integer(5), stmt->integer(6)},
-                   stmt->real(7),
-                   stmt->integer(8)});
-  }
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    out.push_back({store_internal::read_summary(*stmt, 0), stmt->real(7), stmt->integer(8)});
   if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading a story");
   return out;
 }

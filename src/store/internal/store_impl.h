@@ -9,6 +9,19 @@
 #include "store/internal/statement.h"
 
 namespace khabar {
+namespace store_internal {
+
+// The columns of an ArticleSummary, from `articles a`, in the order read_summary takes them.
+inline constexpr const char* kSummaryColumns =
+    "a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, length(CAST(a.body AS BLOB)), "
+    "a.sequence";
+
+inline ArticleSummary read_summary(const Statement& s, int first) {
+  return {s.text(first),     s.text(first + 1),    s.text(first + 2),   s.text(first + 3),
+          s.text(first + 4), s.integer(first + 5), s.integer(first + 6)};
+}
+
+}  // namespace store_internal
 
 struct Store::Impl {
   sqlite3* db = nullptr;
