@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,5 +117,9 @@ void read_buffer(std::string_view bytes, std::string_view path, const ReadOption
 // Validates an ISO 8601 date or date-time and returns it in the form YYYY-MM-DD or
 // YYYY-MM-DDTHH:MM:SS with its zone as given (Z, ±HH:MM); an error says what is wrong.
 Result<std::string> parse_iso8601(std::string_view s);
+
+// Seconds since the epoch of an ISO 8601 date or date-time (midnight for a date), its zone
+// offset applied; a time without a zone is taken as UTC. nullopt when it is not ISO 8601.
+std::optional<int64_t> iso8601_unix_seconds(std::string_view s);
 
 }  // namespace khabar

@@ -252,6 +252,18 @@ TEST(Iso8601, AcceptsDatesAndDateTimes) {
   EXPECT_EQ(*parse_iso8601("2024-02-29T00:00:00-05:00"), "2024-02-29T00:00:00-05:00");
 }
 
+// Story clustering measures time between articles from different zones: the offset counts.
+TEST(Iso8601, GivesSecondsSinceTheEpochWithTheZoneApplied) {
+  EXPECT_EQ(iso8601_unix_seconds("1970-01-02"), 86400);
+  EXPECT_EQ(iso8601_unix_seconds("2022-01-10"), 1641772800);
+  EXPECT_EQ(iso8601_unix_seconds("2022-01-10T10:00:00Z"), 1641808800);
+  EXPECT_EQ(iso8601_unix_seconds("2022-01-10T10:00:00"), 1641808800);  // no zone: UTC
+  EXPECT_EQ(iso8601_unix_seconds("2022-01-10T13:00:00+03:00"), 1641808800);
+  EXPECT_EQ(iso8601_unix_seconds("2022-01-10T05:30:00-04:30"), 1641808800);
+  EXPECT_EQ(iso8601_unix_seconds("not a date"), std::nullopt);
+  EXPECT_EQ(iso8601_unix_seconds(""), std::nullopt);
+}
+
 TEST(Iso8601, RejectsWithAReason) {
   for (const char* bad : {"", "12/01/2022", "2022-13-01", "2023-02-29", "2022-01-12T25:00",
                           "2022-01-12T10:00+3", "2022-01-12junk", "2022-1-2"}) {

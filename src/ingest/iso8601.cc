@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 
 #include "khabar/ingest.h"
 
@@ -31,31 +32,36 @@ Error bad(std::string_view s, std::string_view why) {
   return make_error(ErrorCode::kBadInput, fmt::format("«{}» is not an ISO 8601 date: {}", s, why));
 }
 
-}  // namespace
-
-Result<std::string> parse_iso8601(std::string_view s) {
-  size_t i = 0;
+// What an ISO 8601 date or date-time says; fractions of a second are read and dropped.
+struct Iso8601 {
   int year = 0, month = 0, day = 0;
-  if (!read_digits(s, i, 4, year) || !expect(s, i, '-') || !read_digits(s, i, 2, month) ||
-      !expect(s, i, '-') || !read_digits(s, i, 2, day)) {
+  bool has_time = false;
+  int hour = 0, minute = 0, second = 0;
+  char zone = 0;  // 0: none given; 'Z'; '+' or '-' before zone_hour:zone_minute
+  int zone_hour = 0, zone_minute = 0;
+};
+
+Result<Iso8601> read_iso8601(std::string_view s) {
+  Iso8601 t;
+  size_t i = 0;
+  if (!read_digits(s, i, 4, t.year) || !expect(s, i, '-') || !read_digits(s, i, 2, t.month) ||
+      !expect(s, i, '-') || !read_digits(s, i, 2, t.day)) {
     return bad(s, "expected YYYY-MM-DD");
   }
-  if (month < 1 || month > 12) return bad(s, "month out of range");
-  if (day < 1 || day > days_in_month(year, month)) return bad(s, "day out of range");
-  std::string out = fmt::format("{:04}-{:02}-{:02}", year, month, day);
-  if (i == s.size()) return out;
+  if (t.month < 1 || t.month > 12) return bad(s, "month out of range");
+  if (t.day < 1 || t.day > days_in_month(t.year, t.month)) return bad(s, "day out of range");
+  if (i == s.size()) return t;
 
   if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad(s, "expected T after the date");
   ++i;
-  int hour = 0, minute = 0, second = 0;
-  if (!read_digits(s, i, 2, hour) || !expect(s, i, ':') || !read_digits(s, i, 2, minute)) {
+  t.has_time = true;
+  if (!read_digits(s, i, 2, t.hour) || !expect(s, i, ':') || !read_digits(s, i, 2, t.minute)) {
     return bad(s, "expected HH:MM after T");
   }
-  if (i < s.size() && s[i] == ':' && !(++i, read_digits(s, i, 2, second))) {
+  if (i < s.size() && s[i] == ':' && !(++i, read_digits(s, i, 2, t.second))) {
     return bad(s, "expected seconds after HH:MM:");
   }
-  if (hour > 23 || minute > 59 || second > 60) return bad(s, "time out of range");
-  out += fmt::format("T{:02}:{:02}:{:02}", hour, minute, second);
+  if (t.hour > 23 || t.minute > 59 || t.second > 60) return bad(s, "time out of range");
   if (i < s.size() && (s[i] == '.' || s[i] == ',')) {  // fractions are kept out of the id'd date
     ++i;
     const size_t start = i;
@@ -63,23 +69,53 @@ Result<std::string> parse_iso8601(std::string_view s) {
       ++i;
     if (i == start) return bad(s, "expected digits after the decimal mark");
   }
-  if (i == s.size()) return out;
+  if (i == s.size()) return t;
   if (s[i] == 'Z' || s[i] == 'z') {
     ++i;
-    out += 'Z';
+    t.zone = 'Z';
   } else if (s[i] == '+' || s[i] == '-') {
-    const char sign = s[i++];
-    int zone_hour = 0, zone_minute = 0;
-    if (!read_digits(s, i, 2, zone_hour)) return bad(s, "expected a zone offset ±HH:MM");
+    t.zone = s[i++];
+    if (!read_digits(s, i, 2, t.zone_hour)) return bad(s, "expected a zone offset ±HH:MM");
     if (i < s.size() && s[i] == ':') ++i;
-    if (i < s.size() && !read_digits(s, i, 2, zone_minute)) {
+    if (i < s.size() && !read_digits(s, i, 2, t.zone_minute)) {
       return bad(s, "expected a zone offset ±HH:MM");
     }
-    if (zone_hour > 14 || zone_minute > 59) return bad(s, "zone offset out of range");
-    out += fmt::format("{}{:02}:{:02}", sign, zone_hour, zone_minute);
+    if (t.zone_hour > 14 || t.zone_minute > 59) return bad(s, "zone offset out of range");
   }
   if (i != s.size()) return bad(s, "unexpected characters after the time");
+  return t;
+}
+
+}  // namespace
+
+Result<std::string> parse_iso8601(std::string_view s) {
+  Result<Iso8601> read = read_iso8601(s);
+  if (!read.ok()) return read.error();
+  const Iso8601& t = *read;
+  std::string out = fmt::format("{:04}-{:02}-{:02}", t.year, t.month, t.day);
+  if (!t.has_time) return out;
+  out += fmt::format("T{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+  if (t.zone == 'Z') {
+    out += 'Z';
+  } else if (t.zone != 0) {
+    out += fmt::format("{}{:02}:{:02}", t.zone, t.zone_hour, t.zone_minute);
+  }
   return out;
+}
+
+std::optional<int64_t> iso8601_unix_seconds(std::string_view s) {
+  Result<Iso8601> read = read_iso8601(s);
+  if (!read.ok()) return std::nullopt;
+  const Iso8601& t = *read;
+  const std::chrono::year_month_day date{std::chrono::year{t.year},
+                                         std::chrono::month{static_cast<unsigned>(t.month)},
+                                         std::chrono::day{static_cast<unsigned>(t.day)}};
+  int64_t seconds = std::chrono::sys_days(date).time_since_epoch().count() * int64_t{86400} +
+                    t.hour * 3600 + t.minute * 60 + t.second;
+  const int offset = t.zone_hour * 3600 + t.zone_minute * 60;
+  if (t.zone == '+') seconds -= offset;  // 10:00+03:00 is 07:00 UTC
+  if (t.zone == '-') seconds += offset;
+  return seconds;
 }
 
 }  // namespace khabar

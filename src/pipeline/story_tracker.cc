@@ -1,40 +1,6 @@
 #include "pipeline/story_tracker.h"
 
-#include <charconv>
-#include <chrono>
-
 namespace khabar::pipeline_internal {
-namespace {
-
-template <typename Int>
-bool read_int(std::string_view s, Int& out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-}  // namespace
-
-std::optional<int64_t> unix_seconds(const std::string& iso8601) {
-  // parse_iso8601 (khabar/ingest.h) stores "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ".
-  int year = 0;
-  unsigned month = 0, day = 0;
-  if (iso8601.size() < 10 || !read_int(std::string_view(iso8601).substr(0, 4), year) ||
-      !read_int(std::string_view(iso8601).substr(5, 2), month) ||
-      !read_int(std::string_view(iso8601).substr(8, 2), day)) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
-                                         std::chrono::day{day}};
-  if (!date.ok()) return std::nullopt;
-  int64_t seconds = std::chrono::sys_days(date).time_since_epoch().count() * 86400;
-  int hour = 0, minute = 0, second = 0;
-  if (iso8601.size() >= 19 && read_int(std::string_view(iso8601).substr(11, 2), hour) &&
-      read_int(std::string_view(iso8601).substr(14, 2), minute) &&
-      read_int(std::string_view(iso8601).substr(17, 2), second)) {
-    seconds += hour * 3600 + minute * 60 + second;
-  }
-  return seconds;
-}
 
 StoryTracker::StoryTracker(Store& store, const ClusterOptions& options,
                            const Normalizer& normalizer)
@@ -43,7 +9,7 @@ StoryTracker::StoryTracker(Store& store, const ClusterOptions& options,
 ClusterInput StoryTracker::input(const std::string& normalized_body, const std::string& title,
                                  const std::string& published) {
   // An undated article takes the time of the one before it: it clusters by ingest order.
-  if (const std::optional<int64_t> time = unix_seconds(published)) last_time_ = *time;
+  if (const std::optional<int64_t> time = iso8601_unix_seconds(published)) last_time_ = *time;
   return {.terms = analyzer_.terms(normalized_body),
           .title_terms = analyzer_.terms(normalizer_.normalize(title)),
           .time = last_time_};

@@ -8,14 +8,12 @@
 
 #include "khabar/analyzer.h"
 #include "khabar/cluster.h"
+#include "khabar/ingest.h"
 #include "khabar/normalize.h"
 #include "khabar/result.h"
 #include "khabar/store.h"
 
 namespace khabar::pipeline_internal {
-
-// Seconds since the epoch of an ISO 8601 date or date-time (UTC); nullopt when unreadable.
-std::optional<int64_t> unix_seconds(const std::string& iso8601);
 
 class StoryTracker {
  public:

@@ -15,7 +15,6 @@
 #include "khabar/cluster.h"
 #include "khabar/dedup.h"
 #include "khabar/pipeline.h"
-#include "pipeline/story_tracker.h"
 
 namespace khabar::cli {
 namespace {
@@ -97,7 +96,7 @@ void bench_clusterer(const std::vector<std::string>& bodies,
   size_t joined = 0;
   const double seconds = timed([&] {
     for (size_t i = 0; i < bodies.size(); ++i) {
-      const int64_t time = pipeline_internal::unix_seconds(published[i]).value_or(0);
+      const int64_t time = iso8601_unix_seconds(published[i]).value_or(0);
       joined += clusterer.add({.terms = analyzer.terms(bodies[i]), .time = time}).new_story ? 0 : 1;
     }
   });
