@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "khabar/result.h"
@@ -29,6 +30,21 @@ void add_bench_command(CLI::App& app, int& exit_code);
 
 // Prints "khabar: <message>" on standard error and returns kExitFailed.
 int fail(const Error& error);
+
+// How listings show an article's missing fields, the same in every command.
+inline std::string or_dash(const std::string& s) {
+  return s.empty() ? "—" : s;
+}
+inline std::string day_or_dash(const std::string& published) {
+  return published.empty() ? "—" : published.substr(0, 10);
+}
+inline std::string title_or_placeholder(const std::string& title) {
+  return title.empty() ? "(no title)" : title;
+}
+// What every listing's JSON says of an article.
+inline nlohmann::json article_summary_json(const ArticleSummary& a) {
+  return {{"id", a.id}, {"title", a.title}, {"source", a.source}, {"published", a.published}};
+}
 
 // Opens the database named by --db and returns work(store); a database that cannot be opened
 // is reported and gives kExitFailed.

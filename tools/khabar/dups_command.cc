@@ -25,10 +25,7 @@ std::string id_of(const DuplicateFamily& family, int64_t sequence) {
 nlohmann::json family_json(const DuplicateFamily& family) {
   nlohmann::json members = nlohmann::json::array();
   for (const FamilyMember& m : family.members) {
-    nlohmann::json member = {{"id", m.article.id},
-                             {"title", m.article.title},
-                             {"source", m.article.source},
-                             {"published", m.article.published}};
+    nlohmann::json member = article_summary_json(m.article);
     if (!m.kind.empty()) {
       member["link"] = {{"kind", m.kind}, {"score", m.score}, {"to", id_of(family, m.linked_to)}};
     }
@@ -54,9 +51,8 @@ void print_family(const DuplicateFamily& family) {
                                                     id_of(family, m.linked_to));
     if (i == 0) link = link.empty() ? "earliest" : "earliest; " + link;
     std::cout << fmt::format("  {}  {:<10}  {:<12}  {:<32}  {}\n", m.article.id,
-                             m.article.published.empty() ? "—" : m.article.published.substr(0, 10),
-                             m.article.source.empty() ? "—" : m.article.source, link,
-                             m.article.title.empty() ? "(no title)" : m.article.title);
+                             day_or_dash(m.article.published), or_dash(m.article.source), link,
+                             title_or_placeholder(m.article.title));
   }
 }
 

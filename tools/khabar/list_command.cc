@@ -21,16 +21,13 @@ int print_list(Store& store, const ListArgs& args) {
   if (!articles.ok()) return fail(articles.error());
   for (const ArticleSummary& a : *articles) {
     if (args.json) {
-      std::cout << nlohmann::json{{"id", a.id},         {"title", a.title},
-                                  {"source", a.source}, {"published", a.published},
-                                  {"lang", a.lang},     {"body_bytes", a.body_bytes}}
-                       .dump()
-                << "\n";
+      nlohmann::json line = article_summary_json(a);
+      line["lang"] = a.lang;
+      line["body_bytes"] = a.body_bytes;
+      std::cout << line.dump() << "\n";
     } else {
-      std::cout << fmt::format("{}  {:<10}  {:<3}  {:<12}  {}\n", a.id,
-                               a.published.empty() ? "—" : a.published.substr(0, 10), a.lang,
-                               a.source.empty() ? "—" : a.source,
-                               a.title.empty() ? "(no title)" : a.title);
+      std::cout << fmt::format("{}  {:<10}  {:<3}  {:<12}  {}\n", a.id, day_or_dash(a.published),
+                               a.lang, or_dash(a.source), title_or_placeholder(a.title));
     }
   }
   if (!args.json) {

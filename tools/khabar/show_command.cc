@@ -9,10 +9,6 @@
 namespace khabar::cli {
 namespace {
 
-std::string or_dash(const std::string& s) {
-  return s.empty() ? "—" : s;
-}
-
 void print_article(const StoredArticle& a) {
   std::cout << fmt::format("id         {}\n", a.id);
   std::cout << fmt::format("title      {}\n", or_dash(a.title));

@@ -58,7 +58,7 @@ int list_stories(Store& store, const StoriesArgs& args) {
     }
     std::cout << fmt::format("{:>6}  {:>3} article{}  {:<25}  {}\n        {}\n", s.story,
                              s.article_count, s.article_count == 1 ? " " : "s", time_span(s),
-                             s.title.empty() ? "(no title)" : s.title, fmt::join(s.outlets, ", "));
+                             title_or_placeholder(s.title), fmt::join(s.outlets, ", "));
   }
   if (!args.json)
     std::cout << fmt::format("{} stor{}\n", stories->size(), stories->size() == 1 ? "y" : "ies");
@@ -91,29 +91,24 @@ int show_story(Store& store, const StoryArgs& args, const std::string& db) {
     nlohmann::json out = summary_json(s);
     out["members"] = nlohmann::json::array();
     for (const StoryMember& m : *members) {
-      nlohmann::json member = {{"id", m.article.id},
-                               {"title", m.article.title},
-                               {"source", m.article.source},
-                               {"published", m.article.published},
-                               {"similarity", m.similarity}};
+      nlohmann::json member = article_summary_json(m.article);
+      member["similarity"] = m.similarity;
       if (family_size[m.family] > 1) member["duplicate_family"] = m.family;
       out["members"].push_back(std::move(member));
     }
     std::cout << out.dump() << "\n";
     return kExitOk;
   }
-  std::cout << fmt::format("story {}: {}\n{} article{}, {}; outlets: {}\n\n", s.story,
-                           s.title.empty() ? "(no title)" : s.title, s.article_count,
-                           s.article_count == 1 ? "" : "s", time_span(s),
-                           fmt::join(s.outlets, ", "));
+  std::cout << fmt::format(
+      "story {}: {}\n{} article{}, {}; outlets: {}\n\n", s.story, title_or_placeholder(s.title),
+      s.article_count, s.article_count == 1 ? "" : "s", time_span(s), fmt::join(s.outlets, ", "));
   for (const StoryMember& m : *members) {
     const std::string family =
         family_size[m.family] > 1 ? fmt::format("  [copies: family {}]", m.family) : "";
     std::cout << fmt::format("  {}  {:<10}  {:<12}  {:>4}  {}{}\n", m.article.id,
-                             m.article.published.empty() ? "—" : m.article.published.substr(0, 10),
-                             m.article.source.empty() ? "—" : m.article.source,
+                             day_or_dash(m.article.published), or_dash(m.article.source),
                              m.similarity > 0 ? fmt::format("{:.2f}", m.similarity) : "first",
-                             m.article.title.empty() ? "(no title)" : m.article.title, family);
+                             title_or_placeholder(m.article.title), family);
   }
   return kExitOk;
 }
@@ -131,7 +126,8 @@ void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_
       ->check(CLI::NonNegativeNumber);
   stories->add_flag("--json", list->json, "One JSON object a line");
   stories->add_flag("--assignments", list->assignments,
-                    "Every clustered article as {\"id\", \"story\"}, one a line, for "
+                    "One JSON line per arrival (stored article or exact copy): its id, the "
+                    "input's own id as external_id, its story (null: too short), for "
                     "eval/score_clusters.py");
   stories->callback([list, &global, &exit_code] {
     exit_code = with_store(global, [&](Store& store) { return list_stories(store, *list); });
