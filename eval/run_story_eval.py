@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from make_story_corpus import write_jsonl
 from score_clusters import read_labels, score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +38,6 @@ BASELINE_THRESHOLDS = [round(0.40 + 0.05 * i, 2) for i in range(11)]  # cosine d
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def write_jsonl(path, rows):
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def folds_of(facts):
