@@ -147,6 +147,61 @@ TEST_F(CliTest, TheSeedsAreOneStory) {
   EXPECT_THAT(bad.err, HasSubstr("«abc» is not a story id"));
 }
 
+// The cross-outlet view through the store: dates resolve against each member's stored
+// publication date.
+TEST_F(CliTest, StoryFactsFromTheStore) {
+  const std::string feed = write(
+      "seeds.jsonl",
+      nlohmann::json{{"id", "000"},
+                     {"published", "2022-01-12"},
+                     {"text", slurp(fs::path(KHABAR_SEEDS_DIR) / "000_c4f2777355f3312b.txt")}}
+              .dump() +
+          "\n" +
+          nlohmann::json{{"id", "004"},
+                         {"source", "outlet-004"},
+                         {"published", "2022-01-10"},
+                         {"text", slurp(fs::path(KHABAR_SEEDS_DIR) / "004_f6197f5c1fb7e277.txt")}}
+              .dump() +
+          "\n");
+  ASSERT_EQ(run({"ingest", feed}).exit_code, 0);
+  CommandResult facts = run({"story", "--facts", "--json", "1"});
+  ASSERT_EQ(facts.exit_code, 0) << facts.err;
+  const auto json = nlohmann::json::parse(facts.out);
+  bool tokayev = false;
+  for (const auto& e : json["entities"]) {
+    if (e["name"] == "قاسم جومارت توكايف") tokayev = e["outlets"].size() == 2;
+  }
+  EXPECT_TRUE(tokayev) << json["entities"].dump();
+  bool arrested = false;
+  for (const auto& c : json["counts"]) {
+    if (c["event"] == "arrested") {
+      arrested = c["reports"][0]["value"] == 7939 && c["reports"][0]["date"] == "2022-01-10" &&
+                 c["single_source"] == true;
+    }
+  }
+  EXPECT_TRUE(arrested) << json["counts"].dump();
+
+  CommandResult text = run({"story", "--facts", "1"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out,
+              HasSubstr("arrested · person: 7939 (outlet-004, 2022-01-10)  single source"));
+  EXPECT_THAT(text.out, HasSubstr("source chain: الثورة ← روسيا اليوم ← نوفوستي"));
+  EXPECT_EQ(run({"story", "--facts", "7"}).exit_code, 2);
+}
+
+TEST_F(CliTest, ExtractPrintsOneLinePerArticleAndChecksItsDate) {
+  const std::string sentences =
+      write("s.txt", "قال الرئيس الروسي فلاديمير بوتين أمس إن الوضع مستقر.\n");
+  CommandResult r = run({"extract", "--raw", "--published", "2022-01-10", sentences});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["mentions"][0]["text"], "فلاديمير بوتين");
+  EXPECT_EQ(json["dates"][0]["value"], "2022-01-09");
+  CommandResult bad = run({"extract", "--published", "yesterday", sentences});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--published"));
+}
+
 // What eval/score_clusters.py reads: every arrival under the input's own id, exact copies
 // (sightings) in their text's story, articles too short to cluster in none.
 TEST_F(CliTest, AssignmentsNameEveryArrivalByItsOwnIdAndStoryOptionsAreChecked) {

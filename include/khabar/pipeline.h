@@ -21,10 +21,12 @@
 #include "khabar/clean.h"
 #include "khabar/cluster.h"
 #include "khabar/dedup.h"
+#include "khabar/extract.h"
 #include "khabar/ingest.h"
 #include "khabar/normalize.h"
 #include "khabar/result.h"
 #include "khabar/store.h"
+#include "khabar/story_facts.h"
 
 namespace khabar {
 
@@ -84,6 +86,10 @@ Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& 
 // The same over bytes in memory (one source named `path`): for the HTTP API and benchmarks.
 Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
                                    const PipelineOptions& options, IngestObserver& observer);
+
+// The cross-outlet facts of a stored story: each member's body extracted (with its
+// publication date, so that «اليوم الاثنين» resolves), then merged. kNotFound for no story.
+Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor);
 
 // Current UTC time as ISO 8601, for StoredArticle::ingested_at.
 std::string utc_now_iso8601();

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "facts_view.h"
+#include "khabar/facts_json.h"
+#include "khabar/pipeline.h"
 #include "khabar/store.h"
 
 namespace khabar::cli {
@@ -22,6 +25,7 @@ struct StoriesArgs {
 struct StoryArgs {
   std::string id;
   bool json = false;
+  bool facts = false;
 };
 
 std::string time_span(const StorySummary& s) {
@@ -73,6 +77,17 @@ int show_story(Store& store, const StoryArgs& args, const std::string& db) {
                            fmt::format("«{}» is not a story id (a positive number, as `khabar "
                                        "stories` shows)",
                                        args.id)));
+  }
+  if (args.facts) {
+    const Extractor extractor;
+    Result<StoryFacts> facts = read_story_facts(store, id, extractor);
+    if (!facts.ok()) return fail(facts.error());
+    if (args.json) {
+      std::cout << story_facts_to_json(*facts).dump() << "\n";
+    } else {
+      print_story_facts(*facts, std::cout);
+    }
+    return kExitOk;
   }
   Result<std::optional<StorySummary>> story = store.story(id);
   if (!story.ok()) return fail(story.error());
@@ -138,6 +153,9 @@ void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_
       "story", "One story: its articles with outlet, date and similarity, and the copies in it");
   story->add_option("id", one->id, "Story id, as `khabar stories` shows it")->required();
   story->add_flag("--json", one->json, "Print JSON instead of text");
+  story->add_flag("--facts", one->facts,
+                  "What each outlet reports: merged entities, counts with conflicts, framings, "
+                  "quotes and a timeline");
   story->callback([one, &global, &exit_code] {
     exit_code =
         with_store(global, [&](Store& store) { return show_story(store, *one, global.db); });

@@ -1,0 +1,504 @@
+// Dates in the text, resolved against the publication date when there is one and left partial
+// when there is not: «العاشر من يناير» is 2022-01-10 in an article of 2022-01-10 and --01-10 in
+// an undated one; «اليوم الاثنين» is the publication day, or just "a Monday".
+#include <unicode/calendar.h>
+#include <unicode/gregocal.h>
+#include <unicode/locid.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "extract/internal/passes.h"
+#include "text/utf8.h"
+
+namespace khabar::extract_internal {
+namespace {
+
+using std::chrono::day;
+using std::chrono::days;
+using std::chrono::month;
+using std::chrono::sys_days;
+using std::chrono::weekday;
+using std::chrono::year;
+using std::chrono::year_month_day;
+
+std::string iso(const year_month_day& date) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buffer;
+}
+
+std::string iso_month(int y, int m) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d", y, m);
+  return buffer;
+}
+
+std::string partial_day(int m, int d) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "--%02d-%02d", m, d);
+  return buffer;
+}
+
+// A day and month without a year take the publication's year, or the one before when that
+// would put them more than two months after publication (a January article's «28 ديسمبر»).
+year_month_day with_inferred_year(const year_month_day& published, int m, int d) {
+  year_month_day date{published.year(), month(static_cast<unsigned>(m)),
+                      day(static_cast<unsigned>(d))};
+  if (sys_days(date) > sys_days(published) + days(62)) {
+    date = year_month_day{published.year() - std::chrono::years(1), date.month(), date.day()};
+  } else if (sys_days(date) < sys_days(published) - days(304)) {
+    date = year_month_day{published.year() + std::chrono::years(1), date.month(), date.day()};
+  }
+  return date;
+}
+
+int last_day_of(int y, int m) {
+  return static_cast<int>(static_cast<unsigned>(std::chrono::year_month_day_last{
+      year(y), std::chrono::month_day_last{
+                   month(static_cast<unsigned>(m))}}.day()));
+}
+
+// Hijri to Gregorian through ICU's Umm al-Qura calendar (Saudi Arabia's official one, and the
+// usual reckoning in Gulf news).
+std::optional<year_month_day> from_hijri(int hijri_year, int hijri_month, int hijri_day) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Calendar> hijri(
+      icu::Calendar::createInstance(icu::Locale("ar@calendar=islamic-umalqura"), status));
+  if (U_FAILURE(status)) return std::nullopt;
+  hijri->clear();
+  hijri->set(hijri_year, hijri_month - 1, hijri_day);
+  const UDate time = hijri->getTime(status);
+  icu::GregorianCalendar gregorian(icu::TimeZone::getGMT()->clone(), status);
+  gregorian.setTime(time, status);
+  if (U_FAILURE(status)) return std::nullopt;
+  return year_month_day{year(gregorian.get(UCAL_YEAR, status)),
+                        month(static_cast<unsigned>(gregorian.get(UCAL_MONTH, status) + 1)),
+                        day(static_cast<unsigned>(gregorian.get(UCAL_DATE, status)))};
+}
+
+std::optional<int> hijri_year_of(const year_month_day& date) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Calendar> hijri(icu::Calendar::createInstance(
+      icu::TimeZone::getGMT()->clone(), icu::Locale("ar@calendar=islamic-umalqura"), status));
+  if (U_FAILURE(status)) return std::nullopt;
+  const auto seconds = sys_days(date).time_since_epoch() / std::chrono::seconds(1);
+  hijri->setTime(static_cast<UDate>(seconds) * 1000.0, status);
+  const int y = hijri->get(UCAL_YEAR, status);
+  if (U_FAILURE(status)) return std::nullopt;
+  return y;
+}
+
+std::optional<int> small_number(const Token& token, int low, int high) {
+  if (token.kind != Token::Kind::kNumber || token.text.size() > 4) return std::nullopt;
+  int value = 0;
+  for (const char c : token.text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value < low || value > high) return std::nullopt;
+  return value;
+}
+
+class DateReader {
+ public:
+  DateReader(const Context& context, const FoundMentions& found)
+      : context_(context), found_(found), text_(context.text) {}
+
+  std::vector<DateFact> read(std::vector<std::pair<size_t, size_t>>& ranges) {
+    for (size_t i = 0; i < text_.size();) {
+      const size_t end = read_at(i);
+      if (end > i) {
+        ranges.emplace_back(i, end);
+        dates_.back().span = text_.span(i, end);
+        dates_.back().surface = std::string(text_.original_of(dates_.back().span));
+        i = end;
+      } else {
+        ++i;
+      }
+    }
+    return std::move(dates_);
+  }
+
+ private:
+  bool word_at(size_t i, std::string_view word) const {
+    return i < text_.size() && text_.token(i).is_word() && text_.token(i).text == word;
+  }
+  const LexMatch* match(size_t i, Category category) const {
+    if (i >= text_.size() || found_.at_token[i] >= 0) return nullptr;
+    const LexMatch* m = context_.matches.longest(i, category);
+    // A clitic is a preposition or conjunction here: «وفي العاشر»، «بيناير» are rare; allow و.
+    if (m != nullptr && m->clitic_bytes > 0 && !text_.token(i).text.starts_with("و"))
+      return nullptr;
+    return m;
+  }
+  std::optional<int> year_at(size_t i) const {
+    if (i >= text_.size()) return std::nullopt;
+    return small_number(text_.token(i), 1000, 2999);
+  }
+
+  size_t read_at(size_t i) {
+    if (size_t end = day_month(i)) return end;
+    if (size_t end = numeric_date(i)) return end;
+    if (size_t end = part_of_month_or_year(i)) return end;
+    if (size_t end = weekday_at(i)) return end;
+    if (size_t end = month_year(i)) return end;
+    if (size_t end = period_at(i)) return end;
+    if (size_t end = relative_day(i)) return end;
+    return i;
+  }
+
+  void add_day(int m, int d, std::optional<int> y, bool hijri) {
+    DateFact date;
+    date.precision = DatePrecision::kDay;
+    if (hijri) {
+      date.basis = "hijri";
+      if (!y && context_.published) y = hijri_year_of(*context_.published);
+      std::optional<year_month_day> gregorian;
+      if (y) gregorian = from_hijri(*y, m, d);
+      if (gregorian) {
+        date.value = iso(*gregorian);
+      } else {
+        char buffer[24];
+        std::snprintf(buffer, sizeof buffer, "hijri:--%02d-%02d", m, d);
+        date.value = buffer;
+      }
+    } else if (y) {
+      date.basis = "explicit";
+      const year_month_day ymd{year(*y), month(static_cast<unsigned>(m)),
+                               day(static_cast<unsigned>(d))};
+      date.value = ymd.ok() ? iso(ymd) : std::string();
+    } else if (context_.published) {
+      date.basis = "publication date";
+      const year_month_day ymd = with_inferred_year(*context_.published, m, d);
+      date.value = ymd.ok() ? iso(ymd) : std::string();
+    } else {
+      date.basis = "no year";
+      date.value = partial_day(m, d);
+    }
+    dates_.push_back(std::move(date));
+  }
+
+  // «10 يناير 2022»، «العاشر من يناير»، «الأول من كانون الثاني»، «15 رمضان 1443 هـ».
+  size_t day_month(size_t i) {
+    std::optional<int> d;
+    size_t j = i;
+    if (i < text_.size()) d = small_number(text_.token(i), 1, 31);
+    if (d) {
+      j = i + 1;
+    } else if (const LexMatch* ordinal = match(i, Category::kOrdinalDay)) {
+      d = context_.lexicon.ordinal_days[ordinal->index];
+      j = i + ordinal->tokens;
+      if (word_at(j, "من")) ++j;
+    } else {
+      return 0;
+    }
+    if (word_at(j, "شهر")) ++j;
+    const LexMatch* month_match = match(j, Category::kMonth);
+    if (month_match == nullptr) return 0;
+    const Month m = context_.lexicon.months[month_match->index];
+    j += month_match->tokens;
+    std::optional<int> y = year_at(j);
+    if (y) {
+      ++j;
+      if (word_at(j, "ه") || word_at(j, "م")) ++j;  // هـ (Hijri) and م (Gregorian) after a year
+    }
+    add_day(m.number, *d, y, m.hijri);
+    return j;
+  }
+
+  // «24/11/2024», day first as Arabic news writes it; «2022-01-10».
+  size_t numeric_date(size_t i) {
+    if (i + 4 >= text_.size()) return 0;
+    const Token& a = text_.token(i);
+    const Token& s1 = text_.token(i + 1);
+    const Token& c = text_.token(i + 4);
+    const Token& s2 = text_.token(i + 3);
+    const char32_t separator = s1.punct;
+    if (s1.kind != Token::Kind::kPunct || (separator != '/' && separator != '-') ||
+        !s2.is_punct(separator)) {
+      return 0;
+    }
+    std::optional<int> first = small_number(a, 1, 2999),
+                       middle = small_number(text_.token(i + 2), 1, 12),
+                       last = small_number(c, 1, 2999);
+    if (!first || !middle || !last) return 0;
+    int y = 0, d = 0;
+    if (*first >= 1000 && *last <= 31) {
+      y = *first;
+      d = *last;
+    } else if (*last >= 1000 && *first <= 31) {
+      y = *last;
+      d = *first;
+    } else {
+      return 0;
+    }
+    add_day(*middle, d, y, false);
+    return i + 5;
+  }
+
+  // «أوائل كانون الثاني»، «منتصف شهر مارس 2021»، «مطلع العام الجاري»، «أواخر 2021».
+  size_t part_of_month_or_year(size_t i) {
+    const LexMatch* part_match = match(i, Category::kDatePart);
+    if (part_match == nullptr) return 0;
+    const DatePart part = context_.lexicon.date_parts[part_match->index];
+    size_t j = i + part_match->tokens;
+    if (word_at(j, "شهر")) ++j;
+    if (const LexMatch* month_match = match(j, Category::kMonth)) {
+      const Month m = context_.lexicon.months[month_match->index];
+      if (m.hijri) return 0;
+      j += month_match->tokens;
+      std::optional<int> y = year_at(j);
+      if (y) ++j;
+      add_part_of_month(part, m.number, y);
+      return j;
+    }
+    std::optional<int> y;
+    if (word_at(j, "عام") || word_at(j, "العام") || word_at(j, "سنه")) {
+      if ((y = year_at(j + 1))) {
+        j += 2;
+      }
+    } else if ((y = year_at(j))) {
+      ++j;
+    }
+    if (!y) {
+      const LexMatch* period = match(j, Category::kDatePeriod);
+      if (period == nullptr) return 0;
+      const std::string& name = context_.lexicon.periods[period->index];
+      if (!name.ends_with("-year")) return 0;
+      j += period->tokens;
+      if (context_.published) {
+        y = static_cast<int>(context_.published->year()) + (name == "last-year"   ? -1
+                                                            : name == "next-year" ? 1
+                                                                                  : 0);
+      }
+      add_part_of_year(part, y, "relative");
+      return j;
+    }
+    add_part_of_year(part, y, "explicit");
+    return j;
+  }
+
+  void add_part_of_month(DatePart part, int m, std::optional<int> y) {
+    DateFact date;
+    date.precision = DatePrecision::kPartOfMonth;
+    const int first_day = part == DatePart::kEarly ? 1 : part == DatePart::kMid ? 11 : 21;
+    if (!y && context_.published) {
+      y = static_cast<int>(with_inferred_year(*context_.published, m, first_day).year());
+      date.basis = "publication date";
+    } else {
+      date.basis = y ? "explicit" : "no year";
+    }
+    const int last_day = part == DatePart::kEarly ? 10
+                         : part == DatePart::kMid ? 20
+                         : y                      ? last_day_of(*y, m)
+                                                  : 31;
+    if (y) {
+      date.value = iso_month(*y, m);
+      date.range_begin = iso(year_month_day{year(*y), month(static_cast<unsigned>(m)),
+                                            day(static_cast<unsigned>(first_day))});
+      date.range_end = iso(year_month_day{year(*y), month(static_cast<unsigned>(m)),
+                                          day(static_cast<unsigned>(last_day))});
+    } else {
+      char buffer[16];
+      std::snprintf(buffer, sizeof buffer, "--%02d", m);
+      date.value = buffer;
+      date.range_begin = partial_day(m, first_day);
+      date.range_end = partial_day(m, last_day);
+    }
+    dates_.push_back(std::move(date));
+  }
+
+  void add_part_of_year(DatePart part, std::optional<int> y, std::string basis) {
+    DateFact date;
+    date.precision = DatePrecision::kPartOfYear;
+    date.basis = std::move(basis);
+    const int first_month = part == DatePart::kEarly ? 1 : part == DatePart::kMid ? 5 : 9;
+    if (y) {
+      date.value = std::to_string(*y);
+      date.range_begin = iso_month(*y, first_month) + "-01";
+      date.range_end =
+          iso_month(*y, first_month + 3) + "-" + std::to_string(last_day_of(*y, first_month + 3));
+    } else {
+      date.value = "";
+      date.basis = "no year";
+    }
+    dates_.push_back(std::move(date));
+  }
+
+  // «اليوم الاثنين»، «يوم الأربعاء الماضي»، «الخميس المقبل».
+  size_t weekday_at(size_t i) {
+    size_t j = i;
+    bool today = false, anchored = false;
+    if (word_at(j, "اليوم")) {
+      today = true;
+      anchored = true;
+      ++j;
+    } else if (word_at(j, "يوم") || word_at(j, "مساء") || word_at(j, "صباح") ||
+               word_at(j, "ليله") || word_at(j, "فجر") || word_at(j, "ظهر")) {
+      anchored = true;
+      ++j;
+    }
+    const LexMatch* weekday_match = match(j, Category::kWeekday);
+    if (weekday_match == nullptr) return 0;
+    const int iso_weekday = context_.lexicon.weekdays[weekday_match->index];
+    j += weekday_match->tokens;
+    int direction = 0;  // -1 last, +1 next, 0 the latest on or before publication
+    if (word_at(j, "الماضي") || word_at(j, "المنصرم") || word_at(j, "الفايت")) {
+      direction = -1;
+      ++j;
+    } else if (word_at(j, "المقبل") || word_at(j, "القادم")) {
+      direction = 1;
+      ++j;
+    } else if (!anchored) {
+      // «الاثنين» alone is also "the two": take it only after a preposition or comma.
+      const bool after_preposition =
+          i > 0 && (text_.token(i - 1).is_punct(',') || word_at(i - 1, "في") ||
+                    word_at(i - 1, "منذ") || word_at(i - 1, "حتي") || word_at(i - 1, "وفي"));
+      if (!after_preposition) return 0;
+    }
+    DateFact date;
+    date.precision = DatePrecision::kDay;
+    if (!context_.published) {
+      date.precision = DatePrecision::kWeekday;
+      date.basis = "no publication date";
+      date.value = "weekday:" + std::to_string(iso_weekday);
+    } else {
+      const sys_days published = sys_days(*context_.published);
+      const int published_weekday = static_cast<int>(weekday(published).iso_encoding());
+      int offset = iso_weekday - published_weekday;  // in (-7, 7)
+      if (direction > 0) {
+        if (offset <= 0) offset += 7;
+      } else if (direction < 0 || !today) {
+        if (direction < 0 ? offset >= 0 : offset > 0) offset -= 7;
+      } else if (offset > 0) {
+        offset -= 7;  // «اليوم الاثنين» in a Tuesday paper: yesterday's Monday
+      }
+      date.basis = "publication date";
+      date.value = iso(year_month_day(published + days(offset)));
+    }
+    dates_.push_back(std::move(date));
+    return j;
+  }
+
+  // «يناير 2022»; «في يناير» and «شهر مارس» without a year.
+  size_t month_year(size_t i) {
+    size_t j = i;
+    const bool after_month_word = word_at(j, "شهر");
+    if (after_month_word) ++j;
+    const LexMatch* month_match = match(j, Category::kMonth);
+    if (month_match == nullptr) return 0;
+    const Month m = context_.lexicon.months[month_match->index];
+    if (m.hijri) return 0;
+    j += month_match->tokens;
+    std::optional<int> y = year_at(j);
+    const bool after_preposition = i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "منذ") ||
+                                             word_at(i - 1, "حتي") || word_at(i - 1, "خلال"));
+    if (!y && !after_month_word && !after_preposition) return 0;
+    DateFact date;
+    date.precision = DatePrecision::kMonth;
+    if (y) {
+      ++j;
+      date.basis = "explicit";
+    } else if (context_.published) {
+      y = static_cast<int>(with_inferred_year(*context_.published, m.number, 1).year());
+      date.basis = "publication date";
+    } else {
+      date.basis = "no year";
+    }
+    if (y) {
+      date.value = iso_month(*y, m.number);
+      date.range_begin = date.value + "-01";
+      date.range_end = date.value + "-" + std::to_string(last_day_of(*y, m.number));
+    } else {
+      char buffer[16];
+      std::snprintf(buffer, sizeof buffer, "--%02d", m.number);
+      date.value = buffer;
+    }
+    dates_.push_back(std::move(date));
+    return j;
+  }
+
+  // «الأسبوع الماضي»، «الشهر الجاري»، «العام الماضي».
+  size_t period_at(size_t i) {
+    const LexMatch* period = match(i, Category::kDatePeriod);
+    if (period == nullptr) return 0;
+    const std::string& name = context_.lexicon.periods[period->index];
+    DateFact date;
+    date.basis = "relative";
+    if (!context_.published) {
+      date.basis = "no publication date";
+      date.precision = name.ends_with("week")    ? DatePrecision::kWeek
+                       : name.ends_with("month") ? DatePrecision::kMonth
+                                                 : DatePrecision::kYear;
+      date.value = "";
+      dates_.push_back(std::move(date));
+      return i + period->tokens;
+    }
+    const sys_days published = sys_days(*context_.published);
+    const int shift = name.starts_with("last") ? -1 : name.starts_with("next") ? 1 : 0;
+    if (name.ends_with("week")) {
+      // Weeks as the Arab world counts them, Saturday to Friday.
+      const int since_saturday =
+          static_cast<int>((weekday(published) - std::chrono::Saturday).count());
+      const sys_days start = published - days(since_saturday) + days(7 * shift);
+      date.precision = DatePrecision::kWeek;
+      date.range_begin = iso(year_month_day(start));
+      date.range_end = iso(year_month_day(start + days(6)));
+      date.value = date.range_begin;
+    } else if (name.ends_with("month")) {
+      const auto ym =
+          std::chrono::year_month(context_.published->year(), context_.published->month()) +
+          std::chrono::months(shift);
+      const int y = static_cast<int>(ym.year()),
+                m = static_cast<int>(static_cast<unsigned>(ym.month()));
+      date.precision = DatePrecision::kMonth;
+      date.value = iso_month(y, m);
+      date.range_begin = date.value + "-01";
+      date.range_end = date.value + "-" + std::to_string(last_day_of(y, m));
+    } else {
+      const int y = static_cast<int>(context_.published->year()) + shift;
+      date.precision = DatePrecision::kYear;
+      date.value = std::to_string(y);
+      date.range_begin = date.value + "-01-01";
+      date.range_end = date.value + "-12-31";
+    }
+    dates_.push_back(std::move(date));
+    return i + period->tokens;
+  }
+
+  // «أمس»، «غدا»، «اليوم» (not inside a name: «روسيا اليوم» is an outlet).
+  size_t relative_day(size_t i) {
+    const LexMatch* relative = match(i, Category::kDateRelative);
+    if (relative == nullptr) return 0;
+    const int offset = context_.lexicon.relative_days[relative->index];
+    DateFact date;
+    date.precision = DatePrecision::kDay;
+    if (context_.published) {
+      date.basis = "relative";
+      date.value = iso(year_month_day(sys_days(*context_.published) + days(offset)));
+    } else {
+      date.basis = "no publication date";
+      date.value = "";
+    }
+    dates_.push_back(std::move(date));
+    return i + relative->tokens;
+  }
+
+  const Context& context_;
+  const FoundMentions& found_;
+  const TextView& text_;
+  std::vector<DateFact> dates_;
+};
+
+}  // namespace
+
+std::vector<DateFact> find_dates(const Context& context, const FoundMentions& found,
+                                 std::vector<std::pair<size_t, size_t>>& token_ranges) {
+  return DateReader(context, found).read(token_ranges);
+}
+
+}  // namespace khabar::extract_internal

@@ -1,0 +1,458 @@
+// People, places and organisations in one article.
+//
+// In order: gazetteer phrases (places, organisations, known people); names after a title
+// («الرئيس الكازاخستاني قاسم جومارت توكايف»); names after a speech verb («وأضاف سيرومولوتوف أن»,
+// «أكد “جومارت توكاييف”»); a title in apposition after a name («توكاييف، رئيس كازاخستان»)
+// as that person's role; later bare uses of a found name; and misspelt place names, one edit
+// from a gazetteer spelling (كازخستان).
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "extract/internal/names.h"
+#include "extract/internal/passes.h"
+#include "text/utf8.h"
+
+namespace khabar::extract_internal {
+namespace {
+
+constexpr size_t kMaxNameTokens = 4;
+constexpr size_t kMaxTitleComplementTokens = 6;
+// A place spelling must be this long (in letters) to match one edit away: short names sit one
+// edit from common words.
+constexpr size_t kMinFuzzyLetters = 6;
+
+struct Builder {
+  const Context& context;
+  FoundMentions found;
+
+  explicit Builder(const Context& c) : context(c) { found.at_token.assign(c.text.size(), -1); }
+
+  bool free(size_t first, size_t last) const {
+    for (size_t i = first; i < last; ++i) {
+      if (found.at_token[i] >= 0) return false;
+    }
+    return true;
+  }
+
+  int add(Mention mention, size_t first, size_t last, size_t clitic_bytes) {
+    mention.span = context.text.span(first, last, clitic_bytes);
+    mention.surface = std::string(context.text.original_of(mention.span));
+    mention.key = context.text.normalized_phrase(first, last, clitic_bytes);
+    if (mention.canonical.empty()) mention.canonical = mention.surface;
+    const int index = static_cast<int>(found.mentions.size());
+    found.mentions.push_back(std::move(mention));
+    found.tokens.emplace_back(first, last);
+    found.role_keys.emplace_back();
+    for (size_t i = first; i < last; ++i)
+      found.at_token[i] = index;
+    return index;
+  }
+};
+
+bool in_categories(const Context& context, size_t token, std::initializer_list<Category> list) {
+  for (const Category category : list) {
+    if (context.matches.has(token, category)) return true;
+  }
+  return false;
+}
+
+std::string_view original_word(const Context& context, size_t token) {
+  return context.text.original_of(context.text.span(token, token + 1));
+}
+
+// Could this token be part of a person's name? `position` is its place in the name so far.
+bool name_like(const Context& context, const Builder& builder, size_t token, size_t position) {
+  const Token& t = context.text.token(token);
+  if (!t.is_word() || builder.found.at_token[token] >= 0) return false;
+  if (t.text.size() < 4) return false;  // one Arabic letter, or two Latin ones
+  if (is_stop_word(context, token)) return false;
+  if (in_categories(context, token,
+                    {Category::kTitle, Category::kSpeechVerb, Category::kSpeechAdverbial,
+                     Category::kCountEvent, Category::kMonth, Category::kWeekday, Category::kNisba,
+                     Category::kDateRelative, Category::kDatePeriod, Category::kNumberWord,
+                     Category::kVia, Category::kAccording})) {
+    return false;
+  }
+  const bool given_name = context.matches.has(token, Category::kGivenName);
+  if (starts_with_article(t.text) && (position == 0 || given_name)) return false;
+  return given_name || !context.dictionary.knows(original_word(context, token));
+}
+
+bool ends_name(const Context& context, size_t token) {
+  if (token >= context.text.size()) return true;
+  const Token& t = context.text.token(token);
+  return t.kind != Token::Kind::kWord || is_stop_word(context, token) ||
+         in_categories(context, token,
+                       {Category::kSpeechVerb, Category::kDateRelative, Category::kWeekday});
+}
+
+// Name tokens from `first`: as many as are name-like, up to kMaxNameTokens. A family name that
+// is also a common word (بوتين, a word to Hunspell) is taken last, when what follows it
+// plainly ends the name: «فلاديمير بوتين أمس», but not «توكايف بدء عملية».
+size_t name_end(const Context& context, const Builder& builder, size_t first) {
+  size_t end = first;
+  while (end < context.text.size() && end - first < kMaxNameTokens &&
+         name_like(context, builder, end, end - first)) {
+    ++end;
+  }
+  if (end > first && end < context.text.size() && end - first < kMaxNameTokens &&
+      context.text.token(end).is_word() && !starts_with_article(context.text.token(end).text) &&
+      !ends_name(context, end) && builder.found.at_token[end] < 0 &&
+      !in_categories(context, end,
+                     {Category::kTitle, Category::kCountEvent, Category::kNisba, Category::kMonth,
+                      Category::kNumberWord}) &&
+      ends_name(context, end + 1)) {
+    ++end;
+  }
+  return end;
+}
+
+// A quoted name: «أكد “جومارت توكاييف”». Returns the tokens inside, or {0, 0}.
+std::pair<size_t, size_t> quoted_name(const Context& context, const Builder& builder, size_t open) {
+  if (open >= context.text.size() || !context.text.token(open).is_quote()) return {0, 0};
+  size_t close = open + 1;
+  while (close < context.text.size() && close - open <= kMaxNameTokens &&
+         context.text.token(close).is_word()) {
+    ++close;
+  }
+  if (close == open + 1 || close >= context.text.size() || !context.text.token(close).is_quote())
+    return {0, 0};
+  for (size_t i = open + 1; i < close; ++i) {
+    const Token& t = context.text.token(i);
+    if (builder.found.at_token[i] >= 0 || is_stop_word(context, i) || starts_with_article(t.text) ||
+        in_categories(context, i, {Category::kTitle, Category::kNisba})) {
+      return {0, 0};
+    }
+  }
+  return {open + 1, close};
+}
+
+void add_gazetteer_mentions(Builder& builder) {
+  const Context& context = builder.context;
+  for (size_t i = 0; i < context.text.size();) {
+    const LexMatch* best = nullptr;
+    for (const LexMatch& match : context.matches.at(i)) {
+      if (match.category != Category::kPlace && match.category != Category::kOrganisation &&
+          match.category != Category::kKnownPerson) {
+        continue;
+      }
+      if (best == nullptr || match.tokens > best->tokens ||
+          (match.tokens == best->tokens && match.clitic_bytes < best->clitic_bytes)) {
+        best = &match;
+      }
+    }
+    if (best == nullptr) {
+      ++i;
+      continue;
+    }
+    const GazetteerEntry& entry = context.lexicon.entities[best->index];
+    Mention mention;
+    mention.type = entry.type;
+    mention.gazetteer_id = entry.id;
+    mention.canonical = entry.canonical;
+    mention.country = entry.country;
+    mention.evidence = "gazetteer";
+    builder.add(std::move(mention), i, i + best->tokens, best->clitic_bytes);
+    i += best->tokens;
+  }
+}
+
+// After a title, what completes it: a body or country (covered by a gazetteer mention), a
+// nisba, definite common nouns (الخارجية، العام), one comma or opening quote before the name.
+struct TitleEnd {
+  size_t end = 0;  // first token after the complements
+  std::string country;
+};
+
+TitleEnd title_complements(const Context& context, const Builder& builder, size_t after_title) {
+  TitleEnd result{after_title, {}};
+  size_t i = after_title;
+  while (i < context.text.size() && i - after_title < kMaxTitleComplementTokens) {
+    const int mention = builder.found.at_token[i];
+    if (mention >= 0 && builder.found.mentions[mention].type != EntityType::kPerson) {
+      if (result.country.empty()) result.country = builder.found.mentions[mention].country;
+      i = builder.found.tokens[mention].second;
+      result.end = i;
+      continue;
+    }
+    if (const LexMatch* nisba = context.matches.longest(i, Category::kNisba)) {
+      if (result.country.empty()) {
+        result.country = context.lexicon.entities[context.lexicon.nisba_country[nisba->index]].id;
+      }
+      i += nisba->tokens;
+      result.end = i;
+      continue;
+    }
+    const Token& t = context.text.token(i);
+    if (t.is_word() && starts_with_article(t.text) && !is_stop_word(context, i) &&
+        context.dictionary.knows(original_word(context, i))) {
+      ++i;
+      result.end = i;
+      continue;
+    }
+    if (t.is_word() && (t.text == "باسم" || t.text == "في")) {  // المتحدث باسم، السفير في
+      ++i;
+      continue;
+    }
+    break;
+  }
+  return result;
+}
+
+void add_titled_names(Builder& builder) {
+  const Context& context = builder.context;
+  for (size_t i = 0; i < context.text.size(); ++i) {
+    const LexMatch* title = context.matches.longest(i, Category::kTitle);
+    if (title == nullptr || !builder.free(i, i + title->tokens)) continue;
+    const TitleEnd complements = title_complements(context, builder, i + title->tokens);
+    size_t name = complements.end;
+    if (name < context.text.size() && context.text.token(name).is_punct(',')) ++name;
+    auto [first, last] = quoted_name(context, builder, name);
+    if (first == last) {
+      first = name;
+      last = name_end(context, builder, name);
+    }
+    if (first == last) continue;
+    Mention mention;
+    mention.type = EntityType::kPerson;
+    mention.role = std::string(context.text.original_of(context.text.span(i, complements.end)));
+    mention.country = complements.country;
+    mention.evidence = "title «" + context.lexicon.titles[title->index] + "»";
+    const int added = builder.add(std::move(mention), first, last, 0);
+    builder.found.role_keys[added] = context.text.normalized_phrase(i, complements.end);
+    i = last;
+  }
+}
+
+bool ends_reported_subject(const Context& context, size_t token) {
+  if (token >= context.text.size()) return true;
+  const Token& t = context.text.token(token);
+  return t.kind != Token::Kind::kWord || is_stop_word(context, token);
+}
+
+void add_speakers(Builder& builder) {
+  const Context& context = builder.context;
+  for (size_t i = 0; i + 1 < context.text.size(); ++i) {
+    const LexMatch* verb = context.matches.longest(i, Category::kSpeechVerb);
+    if (verb == nullptr) continue;
+    const size_t after = i + verb->tokens;
+    auto [first, last] = quoted_name(context, builder, after);
+    if (first == last) {
+      // Unquoted, the first word must be unknown to the dictionary or a given name, and the
+      // name must end where the speech begins: أن، إن، a comma, a colon.
+      first = after;
+      last = name_end(context, builder, after);
+      if (!ends_reported_subject(context, last)) continue;
+    }
+    if (first == last) continue;
+    Mention mention;
+    mention.type = EntityType::kPerson;
+    mention.evidence =
+        "speech verb «" + std::string(context.text.original_of(context.text.span(i, i + 1))) + "»";
+    builder.add(std::move(mention), first, last, 0);
+  }
+}
+
+// «“جومارت توكاييف”، رئيس كازاخستان،»: the title after a name is its role.
+void add_appositive_roles(Builder& builder) {
+  const Context& context = builder.context;
+  for (size_t m = 0; m < builder.found.mentions.size(); ++m) {
+    Mention& person = builder.found.mentions[m];
+    if (person.type != EntityType::kPerson || !person.role.empty()) continue;
+    size_t i = builder.found.tokens[m].second;
+    if (i < context.text.size() && context.text.token(i).is_quote()) ++i;
+    if (i >= context.text.size() || !context.text.token(i).is_punct(',')) continue;
+    ++i;
+    const LexMatch* title =
+        i < context.text.size() ? context.matches.longest(i, Category::kTitle) : nullptr;
+    if (title == nullptr) continue;
+    const TitleEnd complements = title_complements(context, builder, i + title->tokens);
+    person.role = std::string(context.text.original_of(context.text.span(i, complements.end)));
+    builder.found.role_keys[m] = context.text.normalized_phrase(i, complements.end);
+    if (person.country.empty()) person.country = complements.country;
+  }
+}
+
+// Does the title at `title` follow a name as its apposition: «توكاييف، رئيس كازاخستان»?
+bool is_appositive(const Builder& builder, size_t title) {
+  const TextView& text = builder.context.text;
+  if (title < 2 || !text.token(title - 1).is_punct(',')) return false;
+  size_t before = title - 2;
+  if (text.token(before).is_quote() && before > 0) --before;
+  const int m = builder.found.at_token[before];
+  return m >= 0 && builder.found.mentions[m].type == EntityType::kPerson;
+}
+
+// «وشدد رئيس كازاخستان»: a title with no name after it refers to the person named earlier
+// with that role (توكاييف، رئيس كازاخستان) or with that title and country. The mention covers
+// the title's words and takes the person's key, so the two merge.
+void add_role_references(Builder& builder) {
+  const Context& context = builder.context;
+  for (size_t i = 0; i < context.text.size(); ++i) {
+    const LexMatch* title = context.matches.longest(i, Category::kTitle);
+    if (title == nullptr || !builder.free(i, i + title->tokens) || is_appositive(builder, i))
+      continue;
+    const TitleEnd complements = title_complements(context, builder, i + title->tokens);
+    const std::string role = context.text.normalized_phrase(i, complements.end);
+    const std::string_view title_words = context.lexicon.titles[title->index];
+    int referent = -1;
+    for (size_t m = 0; m < builder.found.mentions.size(); ++m) {
+      const Mention& person = builder.found.mentions[m];
+      if (person.type != EntityType::kPerson || builder.found.tokens[m].first >= i) continue;
+      const bool same_role = !person.role.empty() && builder.found.role_keys[m] == role;
+      const bool same_title_and_country =
+          !complements.country.empty() && person.country == complements.country &&
+          builder.found.role_keys[m].find(context.text.normalized_phrase(i, i + title->tokens)) !=
+              std::string::npos;
+      if (same_role || same_title_and_country) referent = static_cast<int>(m);
+    }
+    if (referent < 0) continue;
+    Mention mention;
+    mention.type = EntityType::kPerson;
+    mention.role = std::string(context.text.original_of(context.text.span(i, complements.end)));
+    mention.country = complements.country;
+    mention.evidence = "title «" + std::string(title_words) + "» refers to «" +
+                       builder.found.mentions[referent].surface + "»";
+    const std::string key = builder.found.mentions[referent].key;
+    const int added = builder.add(std::move(mention), i, i + title->tokens, 0);
+    builder.found.mentions[added].key = key;
+    i += title->tokens - 1;
+  }
+}
+
+std::string_view without_clitics(std::string_view word) {
+  for (const std::string_view clitic : {"وب", "ول", "فب", "فل", "و", "ف", "ب", "ل"}) {
+    if (word.starts_with(clitic) && word.size() >= clitic.size() + 6)
+      return word.substr(clitic.size());
+  }
+  return word;
+}
+
+// A found person's family name used alone later: «وأكد “بوتين”» after «فلاديمير بوتين» is
+// found by its verb, but «التقى بوتين نظيره» is found only here. A word the dictionary knows
+// (صالح) is taken only between quote marks, where it is plainly a name.
+void add_repeated_names(Builder& builder) {
+  const Context& context = builder.context;
+  std::unordered_map<std::string_view, size_t> family_names;  // normalised → mention
+  for (size_t m = 0; m < builder.found.mentions.size(); ++m) {
+    if (builder.found.mentions[m].type != EntityType::kPerson) continue;
+    const auto [first, last] = builder.found.tokens[m];
+    family_names.try_emplace(context.text.token(last - 1).text, m);
+  }
+  if (family_names.empty()) return;
+  for (size_t i = 0; i < context.text.size(); ++i) {
+    const Token& t = context.text.token(i);
+    if (!t.is_word() || builder.found.at_token[i] >= 0) continue;
+    const std::string_view word = without_clitics(t.text);
+    const auto it = family_names.find(word);
+    if (it == family_names.end() && family_names.find(t.text) == family_names.end()) continue;
+    const std::string_view matched = it != family_names.end() ? word : t.text;
+    const bool quoted = i > 0 && context.text.token(i - 1).is_quote();
+    if (!quoted && context.dictionary.knows(original_word(context, i))) continue;
+    Mention mention;
+    mention.type = EntityType::kPerson;
+    mention.evidence = "repeats a name found earlier";
+    builder.add(std::move(mention), i, i + 1, t.text.size() - matched.size());
+  }
+}
+
+void add_misspelt_places(Builder& builder, const FuzzyPlaces& places) {
+  const Context& context = builder.context;
+  for (size_t i = 0; i < context.text.size(); ++i) {
+    const Token& t = context.text.token(i);
+    if (!t.is_word() || builder.found.at_token[i] >= 0) continue;
+    const std::string_view word = without_clitics(t.text);
+    const std::u32string letters = letters_of(word);
+    if (letters.size() < kMinFuzzyLetters) continue;
+    const FuzzyPlaces::Candidate* candidate = places.near(letters);
+    if (candidate == nullptr || in_categories(context, i, {Category::kNisba, Category::kStopWord}))
+      continue;
+    const GazetteerEntry& entry = context.lexicon.entities[candidate->entity];
+    Mention mention;
+    mention.type = EntityType::kPlace;
+    mention.gazetteer_id = entry.id;
+    mention.canonical = entry.canonical;
+    mention.country = entry.country;
+    mention.evidence = "one edit from the spelling «" + candidate->spelling + "»";
+    builder.add(std::move(mention), i, i + 1, t.text.size() - word.size());
+  }
+}
+
+}  // namespace
+
+FuzzyPlaces::FuzzyPlaces(const Lexicon& lexicon) {
+  for (const auto& [spelling, entity] : lexicon.single_word_places()) {
+    std::u32string letters = letters_of(spelling);
+    if (letters.size() < kMinFuzzyLetters) continue;
+    candidates_.push_back({std::string(spelling), std::move(letters), entity});
+  }
+  for (uint32_t c = 0; c < candidates_.size(); ++c) {
+    const std::u32string& letters = candidates_[c].letters;
+    by_deletion_.emplace(letters, c);
+    for (size_t i = 0; i < letters.size(); ++i) {
+      by_deletion_.emplace(letters.substr(0, i) + letters.substr(i + 1), c);
+    }
+  }
+}
+
+// Symmetric deletion: a word within one edit of a spelling shares a one-deletion variant with
+// it; the candidates are then checked by the real distance. Hunspell is no guard here: it
+// accepts كازخستان.
+const FuzzyPlaces::Candidate* FuzzyPlaces::near(const std::u32string& letters) const {
+  auto check = [&](const std::u32string& key) -> const Candidate* {
+    const auto [begin, end] = by_deletion_.equal_range(key);
+    for (auto it = begin; it != end; ++it) {
+      const Candidate& candidate = candidates_[it->second];
+      if (candidate.letters == letters) return nullptr;  // an exact spelling: not a misspelling
+      // The ends must agree: a nisba (الجزائري) or a feminine (إيطاليا/إيطالية) differs there,
+      // a misspelling in the middle (كازخستان).
+      // And the consonants: «الماضي» is one edit from «الماتي», but not a vowel away.
+      if (candidate.letters.front() == letters.front() &&
+          candidate.letters.back() == letters.back() &&
+          skeleton(candidate.letters) == skeleton(letters) &&
+          edit_distance(candidate.letters, letters) == 1) {
+        return &candidate;
+      }
+    }
+    return nullptr;
+  };
+  if (const Candidate* c = check(letters)) return c;
+  for (size_t i = 0; i < letters.size(); ++i) {
+    if (const Candidate* c = check(letters.substr(0, i) + letters.substr(i + 1))) return c;
+  }
+  return nullptr;
+}
+
+FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places) {
+  Builder builder(context);
+  add_gazetteer_mentions(builder);
+  add_titled_names(builder);
+  add_speakers(builder);
+  add_appositive_roles(builder);
+  add_role_references(builder);
+  add_repeated_names(builder);
+  add_misspelt_places(builder, places);
+
+  // In text order, so that later passes can walk them with the tokens.
+  std::vector<size_t> order(builder.found.mentions.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return builder.found.tokens[a].first < builder.found.tokens[b].first;
+  });
+  FoundMentions sorted;
+  sorted.at_token.assign(context.text.size(), -1);
+  for (const size_t old : order) {
+    const int index = static_cast<int>(sorted.mentions.size());
+    sorted.mentions.push_back(std::move(builder.found.mentions[old]));
+    sorted.tokens.push_back(builder.found.tokens[old]);
+    sorted.role_keys.push_back(std::move(builder.found.role_keys[old]));
+    for (size_t i = sorted.tokens.back().first; i < sorted.tokens.back().second; ++i) {
+      sorted.at_token[i] = index;
+    }
+  }
+  return sorted;
+}
+
+}  // namespace khabar::extract_internal

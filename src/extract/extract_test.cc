@@ -1,0 +1,293 @@
+#include "khabar/extract.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "khabar/story_facts.h"
+
+namespace khabar {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const Extractor& extractor() {
+  static const Extractor instance;
+  return instance;
+}
+
+Extraction extract(std::string_view text, std::string_view published = "") {
+  return extractor().extract({.text = text, .published = published});
+}
+
+std::vector<std::string> surfaces(const Extraction& x, EntityType type) {
+  std::vector<std::string> out;
+  for (const Mention& m : x.mentions) {
+    if (m.type == type) out.push_back(m.surface);
+  }
+  return out;
+}
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(' ', start);
+    if (end == std::string_view::npos) end = s.size();
+    out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// --- Names ---
+
+TEST(PersonNames, SpellingVariantsAndPartialNamesMatch) {
+  EXPECT_EQ(match_person_names(words("توكايف"), words("توكاييف")), NameMatch::kVariant);
+  EXPECT_EQ(match_person_names(words("بوتين"), words("فلاديمير بوتين")), NameMatch::kPartial);
+  EXPECT_EQ(match_person_names(words("جومارت توكاييف"), words("قاسم جومارت توكايف")),
+            NameMatch::kPartial);
+  EXPECT_EQ(match_person_names(words("سيرغي لافروف"), words("سيرجي لافروف")), NameMatch::kVariant);
+}
+
+TEST(PersonNames, GuardsKeepDifferentPeopleApart) {
+  // The same given names, different family names.
+  EXPECT_EQ(match_person_names(words("محمد بن سلمان"), words("محمد بن زايد")), NameMatch::kNone);
+  // A given name alone is not a partial name: the family name must match.
+  EXPECT_EQ(match_person_names(words("محمد"), words("محمد بن سلمان")), NameMatch::kNone);
+  // Short names must be spelt the same: علي is not عالي.
+  EXPECT_EQ(match_person_names(words("علي"), words("عالي")), NameMatch::kNone);
+  // One edit, but different consonants: different names.
+  EXPECT_EQ(match_person_names(words("حسين"), words("حسن")), NameMatch::kNone);
+  EXPECT_EQ(match_person_names(words("كريم"), words("كريمي")), NameMatch::kNone);
+}
+
+ArticleFacts article(const std::string& id, const std::string& outlet, std::string_view text) {
+  return {id, outlet, "", extract(text)};
+}
+
+const Entity* entity_named(const std::vector<Entity>& entities, const std::string& alias) {
+  for (const Entity& e : entities) {
+    for (const EntityAlias& a : e.aliases) {
+      if (a.surface == alias) return &e;
+    }
+  }
+  return nullptr;
+}
+
+TEST(ResolveEntities, APartialNameFittingTwoPeopleMergesWithNeither) {
+  const std::vector<ArticleFacts> articles = {
+      article("a", "A", "قال الوزير خالد سليمانوف إن الاتفاق قريب."),
+      article("b", "B", "قال الوزير عادل سليمانوف إن الاتفاق بعيد."),
+      article("c", "C", "وأضاف سليمانوف أن المحادثات مستمرة."),
+  };
+  const std::vector<Entity> entities = resolve_entities(articles);
+  const Entity* khalid = entity_named(entities, "خالد سليمانوف");
+  const Entity* adel = entity_named(entities, "عادل سليمانوف");
+  const Entity* bare = entity_named(entities, "سليمانوف");
+  ASSERT_TRUE(khalid && adel && bare);
+  EXPECT_NE(khalid, adel);
+  EXPECT_NE(bare, khalid);
+  EXPECT_NE(bare, adel);
+  ASSERT_FALSE(bare->merges.empty());
+  EXPECT_THAT(bare->merges[0].reason, HasSubstr("fits several people"));
+}
+
+TEST(ResolveEntities, SameNameDifferentCountriesStayApart) {
+  const std::vector<ArticleFacts> articles = {
+      article("a", "A", "قال وزير الخارجية الروسي ميخائيل بيتروف إن الاتفاق قريب."),
+      article("b", "B", "قال وزير الخارجية الأوكراني ميخائيل بيتروف إن الاتفاق بعيد."),
+  };
+  const std::vector<Entity> entities = resolve_entities(articles);
+  size_t people = 0;
+  for (const Entity& e : entities)
+    people += e.type == EntityType::kPerson ? 1 : 0;
+  EXPECT_EQ(people, 2u);
+}
+
+// --- Entities in one text ---
+
+TEST(Entities, TitleNisbaAndNameEdge) {
+  const Extraction x = extract("وأعلن الرئيس الكازاخستاني قاسم جومارت توكايف بدء الانسحاب.");
+  ASSERT_THAT(surfaces(x, EntityType::kPerson), ElementsAre("قاسم جومارت توكايف"));
+  const Mention& person = *std::find_if(x.mentions.begin(), x.mentions.end(), [](const Mention& m) {
+    return m.type == EntityType::kPerson;
+  });
+  EXPECT_EQ(person.role, "الرئيس الكازاخستاني");
+  EXPECT_EQ(person.country, "KZ");
+}
+
+TEST(Entities, Clitics) {
+  const Extraction x = extract("وصل الوفد إلى بيروت وللأمم المتحدة مكتب في بغداد وبالعراق.");
+  EXPECT_THAT(surfaces(x, EntityType::kPlace), ElementsAre("بيروت", "بغداد", "العراق"));
+  EXPECT_EQ(surfaces(x, EntityType::kOrganisation).size(), 1u);
+}
+
+TEST(Entities, MisspeltPlaceOnlyWhenTheConsonantsAgree) {
+  EXPECT_THAT(surfaces(extract("وصل الوفد إلى كازخستان أمس."), EntityType::kPlace),
+              ElementsAre("كازخستان"));
+  // «الماضي» is one edit from «الماتي» (Almaty), with another consonant.
+  EXPECT_TRUE(surfaces(extract("في الأسبوع الماضي وصل الوفد."), EntityType::kPlace).empty());
+}
+
+TEST(Entities, SpeakerAfterSpeechVerb) {
+  const Extraction x = extract("وأضاف سيرومولوتوف أن الوضع في البلاد مستقر.");
+  EXPECT_THAT(surfaces(x, EntityType::kPerson), ElementsAre("سيرومولوتوف"));
+  ASSERT_EQ(x.quotes.size(), 1u);
+  EXPECT_FALSE(x.quotes[0].direct);
+  EXPECT_EQ(x.quotes[0].speaker, 0);
+}
+
+TEST(Entities, EnglishGazetteerNames) {
+  const Extraction x = extract("Troops left Kazakhstan for Moscow, NATO said.");
+  EXPECT_THAT(surfaces(x, EntityType::kPlace), ElementsAre("Kazakhstan", "Moscow"));
+  EXPECT_THAT(surfaces(x, EntityType::kOrganisation), ElementsAre("NATO"));
+}
+
+// --- Counts ---
+
+const CountFact* count_of(const Extraction& x, double value) {
+  for (const CountFact& c : x.counts) {
+    if (c.value == value) return &c;
+  }
+  return nullptr;
+}
+
+TEST(Counts, DigitsWordsAndMultipliers) {
+  const Extraction x = extract(
+      "أعلنت الشرطة اعتقال ٣٥ شخصًا، ولقي ثلاثة آلاف مدني حتفهم، وأصيب عشرات المدنيين، ونزح 1.5 "
+      "مليون شخص.");
+  const CountFact* arrested = count_of(x, 35);
+  ASSERT_NE(arrested, nullptr);
+  EXPECT_EQ(arrested->what, "person");
+  EXPECT_EQ(arrested->event, "arrested");
+  ASSERT_NE(count_of(x, 3000), nullptr);
+  EXPECT_EQ(count_of(x, 3000)->event, "killed");
+  ASSERT_NE(count_of(x, 10), nullptr);
+  EXPECT_TRUE(count_of(x, 10)->approximate);
+  EXPECT_EQ(count_of(x, 10)->event, "injured");
+  ASSERT_NE(count_of(x, 1500000), nullptr);
+  EXPECT_EQ(count_of(x, 1500000)->event, "displaced");
+}
+
+TEST(Counts, NumbersThatCountNothingAreNotCounts) {
+  EXPECT_TRUE(extract("في عام 2022 ارتفعت الأسعار بنسبة 15 في المئة.").counts.empty());
+}
+
+TEST(Counts, ARepeatedSentenceCountsOnce) {
+  const Extraction x = extract("قتل 12 شخصا في الهجوم.\nقتل 12 شخصا في الهجوم.");
+  EXPECT_EQ(x.counts.size(), 1u);
+}
+
+// --- Dates ---
+
+const DateFact& only_date(const Extraction& x) {
+  EXPECT_EQ(x.dates.size(), 1u);
+  static const DateFact kNone;
+  return x.dates.empty() ? kNone : x.dates[0];
+}
+
+TEST(Dates, MonthNamesOfEveryRegion) {
+  EXPECT_EQ(only_date(extract("وقع الحادث في 3 شباط 2021.")).value, "2021-02-03");
+  EXPECT_EQ(only_date(extract("وقع الحادث في 3 فبراير 2021.")).value, "2021-02-03");
+  EXPECT_EQ(only_date(extract("وقع الحادث في 3 فيفري 2021.")).value, "2021-02-03");
+  EXPECT_EQ(only_date(extract("وقع الحادث في 3 تشرين الثاني 2021.")).value, "2021-11-03");
+}
+
+TEST(Dates, HijriThroughUmmAlQura) {
+  // 1 Ramadan 1443 was 2 April 2022 in Saudi Arabia.
+  EXPECT_EQ(only_date(extract("بدأ الصيام في 1 رمضان 1443 هـ.")).value, "2022-04-02");
+  // Without its year, the Hijri year of publication.
+  EXPECT_EQ(only_date(extract("بدأ الصيام في 15 رمضان.", "2022-04-10")).value, "2022-04-16");
+}
+
+TEST(Dates, YearFromPublicationNeverAfterItByMuch) {
+  // A January article's 28 December is last year's.
+  EXPECT_EQ(only_date(extract("وقع الحادث في 28 ديسمبر.", "2022-01-05")).value, "2021-12-28");
+  EXPECT_EQ(only_date(extract("وقع الحادث في 28 ديسمبر.")).value, "--12-28");
+}
+
+TEST(Dates, RelativeToPublication) {
+  EXPECT_EQ(only_date(extract("وقع الانفجار أمس.", "2022-01-10")).value, "2022-01-09");
+  // Published on a Monday: last Thursday is four days before.
+  EXPECT_EQ(only_date(extract("وقع الانفجار يوم الخميس الماضي.", "2022-01-10")).value,
+            "2022-01-06");
+  EXPECT_EQ(only_date(extract("ستعقد القمة الخميس المقبل.", "2022-01-10")).value, "2022-01-13");
+  const DateFact& late = only_date(extract("يعود الوفد أواخر شباط.", "2022-01-10"));
+  EXPECT_EQ(late.precision, DatePrecision::kPartOfMonth);
+  EXPECT_EQ(late.range_begin, "2022-02-21");
+  EXPECT_EQ(late.range_end, "2022-02-28");
+  EXPECT_TRUE(only_date(extract("وقع الانفجار أمس.")).value.empty());
+}
+
+TEST(Dates, TheTwoIsNotMonday) {
+  EXPECT_TRUE(extract("اتفق الاثنان على الحل وبين الاثنين خلاف.").dates.empty());
+}
+
+// --- Quotes, chains ---
+
+TEST(Quotes, DirectQuoteWithTitledSpeaker) {
+  const Extraction x =
+      extract("وقال وزير الخارجية الروسي سيرغي لافروف: «لن نسمح بتكرار ما حدث في المنطقة».");
+  ASSERT_FALSE(x.quotes.empty());
+  const Quote& q = x.quotes[0];
+  EXPECT_TRUE(q.direct);
+  EXPECT_EQ(q.text, "لن نسمح بتكرار ما حدث في المنطقة");
+  ASSERT_GE(q.speaker, 0);
+  EXPECT_EQ(x.mentions[static_cast<size_t>(q.speaker)].gazetteer_id, "lavrov");
+}
+
+TEST(Quotes, ChainsOfSources) {
+  const Extraction x = extract("ذكرت قناة الجزيرة نقلا عن وكالة رويترز أن الاتفاق وقع.");
+  ASSERT_EQ(x.chains.size(), 1u);
+  std::vector<std::string> ids;
+  for (const int s : x.chains[0].sources)
+    ids.push_back(x.mentions[static_cast<size_t>(s)].gazetteer_id);
+  EXPECT_THAT(ids, ElementsAre("ALJAZEERA", "REUTERS"));
+}
+
+// --- The story view ---
+
+TEST(StoryFacts, OutletsDisagreeingIsAConflict) {
+  const std::vector<ArticleFacts> articles = {
+      article("a", "A", "أعلنت الشرطة مقتل 12 شخصا في الهجوم."),
+      article("b", "B", "أعلنت الشرطة مقتل 14 شخصا في الهجوم."),
+      article("c", "C", "أعلنت الشرطة إصابة 30 شخصا في الهجوم."),
+  };
+  const StoryFacts facts = build_story_facts(articles);
+  ASSERT_EQ(facts.counts.size(), 2u);
+  EXPECT_EQ(facts.counts[0].event, "killed");
+  EXPECT_TRUE(facts.counts[0].conflict);
+  EXPECT_FALSE(facts.counts[0].single_source);
+  EXPECT_EQ(facts.counts[1].event, "injured");
+  EXPECT_TRUE(facts.counts[1].single_source);
+  EXPECT_FALSE(facts.counts[1].conflict);
+}
+
+// --- Robustness ---
+
+TEST(Extract, SpansStayInsideTheTextWhateverItHolds) {
+  const std::string inputs[] = {"",
+                                "\"",
+                                "«»",
+                                "قال",
+                                "قال: \"",
+                                "١٢٣",
+                                "في 31 فبراير 2021",
+                                std::string("\xff\xfe قال الرئيس \xc3", 20),
+                                "الرئيس الرئيس الرئيس"};
+  for (const std::string& text : inputs) {
+    const Extraction x = extract(text, "2022-01-10");
+    for (const Mention& m : x.mentions)
+      EXPECT_LE(m.span.end, text.size());
+    for (const Quote& q : x.quotes)
+      EXPECT_LE(q.span.end, text.size());
+    for (const DateFact& d : x.dates)
+      EXPECT_LE(d.span.end, text.size());
+  }
+}
+
+}  // namespace
+}  // namespace khabar

@@ -1,0 +1,33 @@
+// Is a word a common Arabic word? Debian's hunspell-ar answers; its answers are remembered,
+// since news repeats its words and Hunspell takes tens of microseconds a word.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+class Hunspell;
+
+namespace khabar::extract_internal {
+
+class Dictionary {
+ public:
+  // Without the files (hunspell-ar not installed) every word is unknown, so names run to the
+  // next stop word or punctuation.
+  Dictionary(const std::string& affix_path, const std::string& dictionary_path);
+  ~Dictionary();
+
+  bool loaded() const { return hunspell_ != nullptr; }
+  // `word` as printed, tashkeel and tatweel allowed: Hunspell's Arabic dictionary spells hamza
+  // and taa marbuta, so it must see the word before khabar's folding.
+  bool knows(std::string_view word) const;
+
+ private:
+  std::unique_ptr<Hunspell> hunspell_;
+  mutable std::mutex mutex_;  // Hunspell keeps state between calls
+  mutable std::unordered_map<std::string, bool> known_;
+};
+
+}  // namespace khabar::extract_internal

@@ -1,0 +1,123 @@
+// The rules of data/extract/ compiled into one phrase table over normalised tokens.
+//
+// Every phrase (a place's spelling, a title, a month name, a trigger word) is normalised and
+// tokenised as article text is, and keyed by its tokens joined with single spaces, so a match at
+// a token is a few hash lookups on slices of the normalised text: no allocation. A phrase's first
+// word may carry the clitics news glues to it (و، ف، ب، ل، ك and لل for ل+ال), which are tried
+// off as well; the match records how many bytes they took.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "extract/internal/text_view.h"
+#include "khabar/extract.h"
+#include "khabar/normalize.h"
+
+namespace khabar::extract_internal {
+
+enum class Category : uint8_t {
+  kPlace,
+  kOrganisation,
+  kKnownPerson,
+  kNisba,  // a country's nisba adjective: الروسي، الروسية
+  kTitle,
+  kSpeechVerb,
+  kSpeechAdverbial,
+  kGivenName,
+  kCountEvent,
+  kCountedNoun,
+  kNumberWord,
+  kMultiplier,
+  kMonth,
+  kWeekday,
+  kOrdinalDay,
+  kDatePart,
+  kDateRelative,
+  kDatePeriod,
+  kFramingHead,
+  kVia,
+  kAccording,
+  kStopWord,
+};
+
+struct GazetteerEntry {
+  std::string id;
+  std::string kind;     // country, city, agency, outlet ...
+  std::string country;  // a city's or body's country; a country's own code
+  std::string canonical;
+  std::string english;
+  EntityType type = EntityType::kPlace;
+};
+
+struct NumberWord {
+  double value = 0;
+  bool approximate = false;
+};
+
+struct Month {
+  bool hijri = false;
+  int number = 0;
+};
+
+enum class DatePart : uint8_t { kEarly, kMid, kLate };
+
+struct LexMatch {
+  Category category = Category::kPlace;
+  uint32_t index = 0;        // into the category's table below
+  uint16_t tokens = 0;       // tokens covered
+  uint8_t clitic_bytes = 0;  // normalised bytes of clitic before the phrase on its first token
+};
+
+class Lexicon {
+ public:
+  explicit Lexicon(const Normalizer& normalizer);
+
+  // Every phrase that starts at token `first`, longest first.
+  void matches_at(const TextView& text, size_t first, std::vector<LexMatch>& out) const;
+  // The categories of one normalised word, taken as it is (no clitics).
+  bool word_is(std::string_view normalized_word, Category category) const;
+  const std::vector<LexMatch>* phrase(std::string_view normalized_phrase) const;
+  // Place spellings of one word, normalised, with their entity.
+  std::vector<std::pair<std::string_view, uint32_t>> single_word_places() const;
+
+  std::vector<GazetteerEntry> entities;  // places, organisations and known people
+  std::vector<uint32_t> nisba_country;   // kNisba index → entities index of the country
+  std::vector<std::string> titles;
+  std::vector<std::string> count_events;   // event name
+  std::vector<std::string> counted_nouns;  // class
+  std::vector<NumberWord> number_words;
+  std::vector<double> multipliers;
+  std::vector<Month> months;
+  std::vector<int> weekdays;      // ISO number
+  std::vector<int> ordinal_days;  // day of month
+  std::vector<DatePart> date_parts;
+  std::vector<int> relative_days;
+  std::vector<std::string> periods;  // last-week ...
+  std::vector<std::string> framing_heads;
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using PhraseMap =
+      std::unordered_map<std::string, std::vector<LexMatch>, StringHash, std::equal_to<>>;
+
+  void add(std::string_view printed, Category category, uint32_t index);
+  void add_normalized(const std::string& key, Category category, uint32_t index);
+  void lookup(const TextView& text, size_t first, size_t clitic_bytes, std::string_view first_word,
+              std::vector<LexMatch>& out) const;
+
+  const Normalizer& normalizer_;
+  PhraseMap phrases_;
+  // First word of any phrase → the most tokens of a phrase starting with it.
+  std::unordered_map<std::string, uint16_t, StringHash, std::equal_to<>> first_words_;
+};
+
+}  // namespace khabar::extract_internal

@@ -1,0 +1,82 @@
+// The passes of extraction, in the order they run over one article. Each reads the tokens and
+// the lexicon's matches at every token, and what earlier passes found.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/internal/dictionary.h"
+#include "extract/internal/lexicon.h"
+#include "extract/internal/text_view.h"
+#include "khabar/extract.h"
+
+namespace khabar::extract_internal {
+
+// The lexicon's matches at every token, computed once.
+class MatchTable {
+ public:
+  MatchTable(const TextView& text, const Lexicon& lexicon);
+  std::span<const LexMatch> at(size_t token) const {
+    return {all_.data() + start_[token], all_.data() + start_[token + 1]};
+  }
+  // The longest match of `category` at `token`, or null.
+  const LexMatch* longest(size_t token, Category category) const;
+  bool has(size_t token, Category category) const { return longest(token, category) != nullptr; }
+
+ private:
+  std::vector<LexMatch> all_;
+  std::vector<uint32_t> start_;
+};
+
+struct Context {
+  const TextView& text;
+  const Lexicon& lexicon;
+  const Dictionary& dictionary;
+  const MatchTable& matches;
+  std::optional<std::chrono::year_month_day> published;
+};
+
+// Mentions sorted by position, with the token range of each.
+struct FoundMentions {
+  std::vector<Mention> mentions;
+  std::vector<std::pair<size_t, size_t>> tokens;  // [first, last) of each mention
+  std::vector<int> at_token;                      // mention index covering a token, or -1
+  std::vector<std::string> role_keys;             // a person's role, normalised, or empty
+};
+
+// Gazetteer place spellings of one word, for finding misspellings one edit away.
+class FuzzyPlaces {
+ public:
+  struct Candidate {
+    std::string spelling;  // normalised
+    std::u32string letters;
+    uint32_t entity = 0;  // in Lexicon::entities
+  };
+  explicit FuzzyPlaces(const Lexicon& lexicon);
+  // The spelling one edit from `letters`, with the same first letter; null when none, or when
+  // `letters` is itself a spelling.
+  const Candidate* near(const std::u32string& letters) const;
+
+ private:
+  std::vector<Candidate> candidates_;
+  std::unordered_multimap<std::u32string, uint32_t> by_deletion_;
+};
+
+FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places);
+std::vector<DateFact> find_dates(const Context& context, const FoundMentions& found,
+                                 std::vector<std::pair<size_t, size_t>>& token_ranges);
+std::vector<CountFact> find_counts(const Context& context, const FoundMentions& found);
+std::vector<EventMention> find_events(const Context& context, const FoundMentions& found);
+void find_speech(const Context& context, const FoundMentions& found, Extraction& out);
+
+// Word helpers shared by the passes.
+bool is_stop_word(const Context& context, size_t token);
+bool starts_with_article(std::string_view normalized_word);  // ال
+// The word without the accusative alef of tanween: جنديا → جندي (only when more remains).
+std::string_view without_accusative_alef(std::string_view normalized_word);
+
+}  // namespace khabar::extract_internal
