@@ -385,41 +385,24 @@ FuzzyPlaces::FuzzyPlaces(const Lexicon& lexicon) {
   for (const auto& [spelling, entity] : lexicon.single_word_places()) {
     std::u32string letters = letters_of(spelling);
     if (letters.size() < kMinFuzzyLetters) continue;
+    by_skeleton_.emplace(skeleton(letters), static_cast<uint32_t>(candidates_.size()));
     candidates_.push_back({std::string(spelling), std::move(letters), entity});
-  }
-  for (uint32_t c = 0; c < candidates_.size(); ++c) {
-    const std::u32string& letters = candidates_[c].letters;
-    by_deletion_.emplace(letters, c);
-    for (size_t i = 0; i < letters.size(); ++i) {
-      by_deletion_.emplace(letters.substr(0, i) + letters.substr(i + 1), c);
-    }
   }
 }
 
-// Symmetric deletion: a word within one edit of a spelling shares a one-deletion variant with
-// it; the candidates are then checked by the real distance. Hunspell is no guard here: it
-// accepts كازخستان.
+// A misspelling keeps the consonants («الماضي» is one edit from «الماتي», but not a vowel
+// away) and both ends (a nisba, الجزائري, or a feminine, إيطالية, differs there), so the
+// candidates are the spellings of the same skeleton, checked by the real distance. Hunspell is
+// no guard here: it accepts كازخستان.
 const FuzzyPlaces::Candidate* FuzzyPlaces::near(const std::u32string& letters) const {
-  auto check = [&](const std::u32string& key) -> const Candidate* {
-    const auto [begin, end] = by_deletion_.equal_range(key);
-    for (auto it = begin; it != end; ++it) {
-      const Candidate& candidate = candidates_[it->second];
-      if (candidate.letters == letters) return nullptr;  // an exact spelling: not a misspelling
-      // The ends must agree: a nisba (الجزائري) or a feminine (إيطاليا/إيطالية) differs there,
-      // a misspelling in the middle (كازخستان).
-      // And the consonants: «الماضي» is one edit from «الماتي», but not a vowel away.
-      if (candidate.letters.front() == letters.front() &&
-          candidate.letters.back() == letters.back() &&
-          skeleton(candidate.letters) == skeleton(letters) &&
-          edit_distance(candidate.letters, letters) == 1) {
-        return &candidate;
-      }
+  const auto [begin, end] = by_skeleton_.equal_range(skeleton(letters));
+  for (auto it = begin; it != end; ++it) {
+    const Candidate& candidate = candidates_[it->second];
+    if (candidate.letters == letters) return nullptr;  // an exact spelling: not a misspelling
+    if (candidate.letters.back() == letters.back() &&
+        edit_distance(candidate.letters, letters) == 1) {
+      return &candidate;
     }
-    return nullptr;
-  };
-  if (const Candidate* c = check(letters)) return c;
-  for (size_t i = 0; i < letters.size(); ++i) {
-    if (const Candidate* c = check(letters.substr(0, i) + letters.substr(i + 1))) return c;
   }
   return nullptr;
 }

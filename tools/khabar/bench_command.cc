@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "bench/corpus.h"
 #include "commands.h"
@@ -45,6 +46,7 @@ class ProcessOnly : public DocumentSink {
       ++processed;
       normalized_bodies.push_back(std::move(normalized));
       published.push_back(article->published);
+      bodies.push_back(std::move(article->body));
     } else {
       ++rejected;
     }
@@ -53,6 +55,7 @@ class ProcessOnly : public DocumentSink {
   uint64_t processed = 0, rejected = 0;
   std::vector<std::string> normalized_bodies;
   std::vector<std::string> published;
+  std::vector<std::string> bodies;  // as displayed: what extraction reads
 
  private:
   ArticleProcessor processor_;
@@ -106,6 +109,29 @@ void bench_clusterer(const std::vector<std::string>& bodies,
       clusterer.story_count(), joined,
       static_cast<double>(clusterer.memory_bytes()) /
           static_cast<double>(std::max<size_t>(1, bodies.size())));
+}
+
+// Extraction alone, over the displayed bodies in memory, on one core. Loading the rules and
+// Hunspell's dictionary happens once a process and is reported apart.
+void bench_extraction(const std::vector<std::string>& bodies,
+                      const std::vector<std::string>& published) {
+  std::unique_ptr<Extractor> extractor;
+  const double loading = timed([&] { extractor = std::make_unique<Extractor>(); });
+  size_t mentions = 0, counts = 0, dates = 0, quotes = 0;
+  const double seconds = timed([&] {
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      const Extraction x = extractor->extract({.text = bodies[i], .published = published[i]});
+      mentions += x.mentions.size();
+      counts += x.counts.size();
+      dates += x.dates.size();
+      quotes += x.quotes.size();
+    }
+  });
+  report("extraction (entities, counts, dates, quotes)", bodies.size(), 0, seconds);
+  std::cout << fmt::format(
+      "  {} mentions, {} counts, {} dates, {} quotes; rules and dictionary loaded in {:.2f} s{}\n",
+      mentions, counts, dates, quotes, loading,
+      extractor->has_dictionary() ? "" : " (no Hunspell dictionary)");
 }
 
 int bench_store(const BenchArgs& args, const std::string& jsonl, bool duplicates) {
@@ -173,6 +199,8 @@ int run_bench(const BenchArgs& args) {
   bench_duplicate_index(sink.normalized_bodies);
   bench_clusterer(sink.normalized_bodies, sink.published);
   sink.normalized_bodies = {};
+  bench_extraction(sink.bodies, sink.published);
+  sink.bodies = {};
 
   if (!args.no_store) {
     for (const bool duplicates : {false, true}) {

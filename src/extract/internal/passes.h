@@ -63,7 +63,7 @@ class FuzzyPlaces {
 
  private:
   std::vector<Candidate> candidates_;
-  std::unordered_multimap<std::u32string, uint32_t> by_deletion_;
+  std::unordered_multimap<std::u32string, uint32_t> by_skeleton_;
 };
 
 FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places);
