@@ -215,7 +215,8 @@ TEST(Dates, RelativeToPublication) {
   EXPECT_EQ(only_date(extract("وقع الانفجار يوم الخميس الماضي.", "2022-01-10")).value,
             "2022-01-06");
   EXPECT_EQ(only_date(extract("ستعقد القمة الخميس المقبل.", "2022-01-10")).value, "2022-01-13");
-  const DateFact& late = only_date(extract("يعود الوفد أواخر شباط.", "2022-01-10"));
+  const Extraction late_february = extract("يعود الوفد أواخر شباط.", "2022-01-10");
+  const DateFact& late = only_date(late_february);
   EXPECT_EQ(late.precision, DatePrecision::kPartOfMonth);
   EXPECT_EQ(late.range_begin, "2022-02-21");
   EXPECT_EQ(late.range_end, "2022-02-28");
