@@ -27,6 +27,7 @@
 // path named explicitly is read whatever its extension. "-" reads standard input.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -117,6 +118,10 @@ void read_buffer(std::string_view bytes, std::string_view path, const ReadOption
 // Validates an ISO 8601 date or date-time and returns it in the form YYYY-MM-DD or
 // YYYY-MM-DDTHH:MM:SS with its zone as given (Z, ±HH:MM); an error says what is wrong.
 Result<std::string> parse_iso8601(std::string_view s);
+
+// The calendar date of an ISO 8601 date or date-time as printed, its zone offset ignored: the
+// day the outlet's readers lived, which «اليوم الاثنين» refers to. nullopt when it is not ISO 8601.
+std::optional<std::chrono::year_month_day> iso8601_date(std::string_view s);
 
 // Seconds since the epoch of an ISO 8601 date or date-time (midnight for a date), its zone
 // offset applied; a time without a zone is taken as UTC. nullopt when it is not ISO 8601.

@@ -8,6 +8,7 @@
 #include "extract/internal/lexicon.h"
 #include "extract/internal/passes.h"
 #include "extract/internal/text_view.h"
+#include "khabar/ingest.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -90,25 +91,6 @@ std::string_view without_accusative_alef(std::string_view word) {
 }
 
 namespace {
-
-// The publication's calendar day: the date part of an ISO 8601 date or date-time, as printed
-// (the outlet's local day, which is what «اليوم الاثنين» refers to).
-std::optional<std::chrono::year_month_day> publication_day(std::string_view published) {
-  if (published.size() < 10 || published[4] != '-' || published[7] != '-') return std::nullopt;
-  int parts[3] = {0, 0, 0};
-  const size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
-  for (int p = 0; p < 3; ++p) {
-    for (size_t i = starts[p]; i < starts[p] + lengths[p]; ++i) {
-      if (published[i] < '0' || published[i] > '9') return std::nullopt;
-      parts[p] = parts[p] * 10 + (published[i] - '0');
-    }
-  }
-  const std::chrono::year_month_day day{std::chrono::year(parts[0]),
-                                        std::chrono::month(static_cast<unsigned>(parts[1])),
-                                        std::chrono::day(static_cast<unsigned>(parts[2]))};
-  if (!day.ok()) return std::nullopt;
-  return day;
-}
 
 std::vector<TimelineEntry> timeline_of(const TextView& text,
                                        const std::vector<std::pair<size_t, size_t>>& date_tokens,
@@ -218,7 +200,7 @@ Extraction Extractor::extract(const ExtractInput& input) const {
   const TextView text(readable(input.text, repaired), impl_->normalizer);
   const MatchTable matches(text, impl_->lexicon);
   const Context context{text, impl_->lexicon, impl_->dictionary, matches,
-                        publication_day(input.published)};
+                        iso8601_date(input.published)};
 
   Extraction out;
   const FoundMentions found = find_mentions(context, impl_->fuzzy_places);

@@ -264,6 +264,18 @@ TEST(Iso8601, GivesSecondsSinceTheEpochWithTheZoneApplied) {
   EXPECT_EQ(iso8601_unix_seconds(""), std::nullopt);
 }
 
+// «اليوم الاثنين» is the day the outlet printed, wherever UTC was.
+TEST(Iso8601, GivesTheDateAsPrinted) {
+  using namespace std::chrono;
+  EXPECT_EQ(iso8601_date("2022-01-10"), year_month_day(year(2022), month(1), day(10)));
+  EXPECT_EQ(iso8601_date("2022-01-10T23:30:00-05:00"),
+            year_month_day(year(2022), month(1), day(10)));
+  EXPECT_EQ(iso8601_date("2022-01-10T00:30:00+03:00"),
+            year_month_day(year(2022), month(1), day(10)));
+  EXPECT_EQ(iso8601_date("2023-02-29"), std::nullopt);
+  EXPECT_EQ(iso8601_date("2022-01-12junk"), std::nullopt);
+}
+
 TEST(Iso8601, RejectsWithAReason) {
   for (const char* bad : {"", "12/01/2022", "2022-13-01", "2023-02-29", "2022-01-12T25:00",
                           "2022-01-12T10:00+3", "2022-01-12junk", "2022-1-2"}) {

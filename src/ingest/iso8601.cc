@@ -86,6 +86,11 @@ Result<Iso8601> read_iso8601(std::string_view s) {
   return t;
 }
 
+std::chrono::year_month_day date_of(const Iso8601& t) {
+  return {std::chrono::year{t.year}, std::chrono::month{static_cast<unsigned>(t.month)},
+          std::chrono::day{static_cast<unsigned>(t.day)}};
+}
+
 }  // namespace
 
 Result<std::string> parse_iso8601(std::string_view s) {
@@ -103,13 +108,17 @@ Result<std::string> parse_iso8601(std::string_view s) {
   return out;
 }
 
+std::optional<std::chrono::year_month_day> iso8601_date(std::string_view s) {
+  Result<Iso8601> read = read_iso8601(s);
+  if (!read.ok()) return std::nullopt;
+  return date_of(*read);
+}
+
 std::optional<int64_t> iso8601_unix_seconds(std::string_view s) {
   Result<Iso8601> read = read_iso8601(s);
   if (!read.ok()) return std::nullopt;
   const Iso8601& t = *read;
-  const std::chrono::year_month_day date{std::chrono::year{t.year},
-                                         std::chrono::month{static_cast<unsigned>(t.month)},
-                                         std::chrono::day{static_cast<unsigned>(t.day)}};
+  const std::chrono::year_month_day date = date_of(t);
   int64_t seconds = std::chrono::sys_days(date).time_since_epoch().count() * int64_t{86400} +
                     t.hour * 3600 + t.minute * 60 + t.second;
   const int offset = t.zone_hour * 3600 + t.zone_minute * 60;
