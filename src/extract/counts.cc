@@ -102,7 +102,8 @@ const LexMatch* nearest_trigger(const Context& context, size_t first, size_t las
 
 }  // namespace
 
-std::vector<CountFact> find_counts(const Context& context, const FoundMentions& found) {
+std::vector<CountFact> find_counts(const Context& context, const FoundMentions& found,
+                                   const std::vector<std::pair<size_t, size_t>>& date_tokens) {
   std::vector<CountFact> counts;
   // A sentence printed twice must not double a count: (value, what, event) once per article.
   std::set<std::tuple<double, std::string, std::string>> seen;
@@ -129,9 +130,14 @@ std::vector<CountFact> find_counts(const Context& context, const FoundMentions& 
       count.trigger = std::string(context.text.original_of(context.text.span(
           trigger_token, trigger_token + trigger->tokens, trigger->clitic_bytes)));
     }
-    const Sentence& sentence = context.text.sentence_of(i);
-    count.sentence = std::string(
-        text::trim(context.text.original_of(context.text.span(sentence.begin, sentence.end))));
+    count.sentence = context.text.sentence_text(context.text.sentence_of(i));
+    // A count takes the date of its sentence: «7939 … حتى العاشر من يناير».
+    for (size_t d = 0; d < date_tokens.size(); ++d) {
+      if (context.text.sentence_index(date_tokens[d].first) == context.text.sentence_index(i)) {
+        count.date = static_cast<int>(d);
+        break;
+      }
+    }
     if (seen.emplace(count.value, count.what, count.event).second) {
       counts.push_back(std::move(count));
     }
@@ -142,31 +148,32 @@ std::vector<CountFact> find_counts(const Context& context, const FoundMentions& 
 
 std::vector<EventMention> find_events(const Context& context, const FoundMentions& found) {
   std::vector<EventMention> events;
+  size_t last_sentence = 0;  // of the last event kept
   for (size_t i = 0; i < context.text.size(); ++i) {
     if (found.at_token[i] >= 0) continue;
     const LexMatch* trigger = context.matches.longest(i, Category::kCountEvent);
     if (trigger == nullptr) continue;
-    const Sentence& sentence = context.text.sentence_of(i);
+    const size_t sentence_index = context.text.sentence_index(i);
+    const std::string& event_name = context.lexicon.count_events[trigger->index];
+    i += trigger->tokens - 1;
+    // One event of a kind per sentence: «انسحاب قوات حفظ السلام» holds two triggers.
+    if (!events.empty() && events.back().event == event_name && last_sentence == sentence_index) {
+      continue;
+    }
+    const Sentence& sentence = context.text.sentences()[sentence_index];
     EventMention event;
-    event.event = context.lexicon.count_events[trigger->index];
-    event.span = context.text.span(i, i + trigger->tokens, trigger->clitic_bytes);
-    event.trigger = std::string(context.text.original_of(event.span));
     for (size_t t = sentence.begin; t < sentence.end; ++t) {
       const int m = found.at_token[t];
       if (m < 0 || found.mentions[m].type == EntityType::kPerson) continue;
       if (event.mentions.empty() || event.mentions.back() != m) event.mentions.push_back(m);
     }
     if (event.mentions.empty()) continue;
-    event.sentence = std::string(
-        text::trim(context.text.original_of(context.text.span(sentence.begin, sentence.end))));
-    // One event of a kind per sentence: «انسحاب قوات حفظ السلام» holds two triggers.
-    if (!events.empty() && events.back().event == event.event &&
-        events.back().sentence == event.sentence) {
-      i += trigger->tokens - 1;
-      continue;
-    }
+    event.event = event_name;
+    event.span = context.text.span(i + 1 - trigger->tokens, i + 1, trigger->clitic_bytes);
+    event.trigger = std::string(context.text.original_of(event.span));
+    event.sentence = context.text.sentence_text(sentence);
     events.push_back(std::move(event));
-    i += trigger->tokens - 1;
+    last_sentence = sentence_index;
   }
   return events;
 }

@@ -102,30 +102,10 @@ std::vector<TimelineEntry> timeline_of(const TextView& text,
     TimelineEntry entry;
     entry.date = static_cast<int>(d);
     entry.span = text.span(sentence.begin, sentence.end);
-    entry.sentence = std::string(text::trim(text.original_of(entry.span)));
+    entry.sentence = text.sentence_text(sentence);
     timeline.push_back(std::move(entry));
   }
   return timeline;
-}
-
-// A count takes the date of its sentence: «7939 … حتى العاشر من يناير».
-void date_counts(const TextView& text, const std::vector<std::pair<size_t, size_t>>& date_tokens,
-                 Extraction& out) {
-  for (CountFact& count : out.counts) {
-    for (size_t d = 0; d < date_tokens.size(); ++d) {
-      const ByteSpan sentence = out.dates[d].span;
-      (void)sentence;
-      const size_t date_sentence = text.sentence_index(date_tokens[d].first);
-      // Counts carry byte spans; find the count's sentence through its first byte.
-      if (count.sentence.empty()) continue;
-      const ByteSpan span =
-          text.span(text.sentences()[date_sentence].begin, text.sentences()[date_sentence].end);
-      if (count.span.begin >= span.begin && count.span.end <= span.end) {
-        count.date = static_cast<int>(d);
-        break;
-      }
-    }
-  }
 }
 
 }  // namespace
@@ -203,15 +183,14 @@ Extraction Extractor::extract(const ExtractInput& input) const {
                         iso8601_date(input.published)};
 
   Extraction out;
-  const FoundMentions found = find_mentions(context, impl_->fuzzy_places);
-  out.mentions = found.mentions;
+  FoundMentions found = find_mentions(context, impl_->fuzzy_places);
   std::vector<std::pair<size_t, size_t>> date_tokens;
   out.dates = find_dates(context, found, date_tokens);
-  out.counts = find_counts(context, found);
+  out.counts = find_counts(context, found, date_tokens);
   out.events = find_events(context, found);
-  date_counts(text, date_tokens, out);
   find_speech(context, found, out);
   out.timeline = timeline_of(text, date_tokens, out.dates);
+  out.mentions = std::move(found.mentions);  // the passes above read them in place
   if (!input.title.empty()) add_title_mentions(input, out);
   return out;
 }

@@ -97,6 +97,10 @@ ByteSpan TextView::span(size_t first, size_t last, size_t skip_bytes) const {
   return span_of_normalized(tokens_[first].begin + skip_bytes, tokens_[last - 1].end);
 }
 
+std::string TextView::sentence_text(const Sentence& sentence) const {
+  return std::string(text::trim(original_of(span(sentence.begin, sentence.end))));
+}
+
 std::string TextView::normalized_phrase(size_t first, size_t last, size_t skip_bytes) const {
   std::string phrase;
   for (size_t i = first; i < last; ++i) {

@@ -57,6 +57,8 @@ class TextView {
   std::string_view original_of(ByteSpan span) const {
     return original_.substr(span.begin, span.end - span.begin);
   }
+  // A sentence as printed, trimmed: what counts, events and the timeline quote.
+  std::string sentence_text(const Sentence& sentence) const;
   // Tokens [first, last) of the normalised text with one space between words.
   std::string normalized_phrase(size_t first, size_t last, size_t skip_bytes = 0) const;
 
