@@ -53,6 +53,9 @@ struct Mention {
   std::string evidence;  // why: "gazetteer", "title «الرئيس»", "speech verb «أكد»", ...
   ByteSpan span;         // in ExtractInput::text, or in its title when in_title
   bool in_title = false;
+  // A title standing for a person named earlier («وشدد رئيس كازاخستان»): its key is that
+  // person's, and its surface is the title, not a spelling of the name.
+  bool role_reference = false;
 };
 
 struct CountFact {

@@ -137,10 +137,7 @@ void add_gazetteer_mentions(Builder& builder) {
           match.category != Category::kKnownPerson) {
         continue;
       }
-      if (best == nullptr || match.tokens > best->tokens ||
-          (match.tokens == best->tokens && match.clitic_bytes < best->clitic_bytes)) {
-        best = &match;
-      }
+      if (longer_than(match, best)) best = &match;
     }
     if (best == nullptr) {
       ++i;
@@ -312,6 +309,7 @@ void add_role_references(Builder& builder) {
     mention.type = EntityType::kPerson;
     mention.role = std::string(context.text.original_of(context.text.span(i, complements.end)));
     mention.country = complements.country;
+    mention.role_reference = true;
     mention.evidence = "title «" + std::string(title_words) + "» refers to «" +
                        builder.found.mentions[referent].surface + "»";
     const std::string key = builder.found.mentions[referent].key;

@@ -61,11 +61,7 @@ MatchTable::MatchTable(const TextView& text, const Lexicon& lexicon) {
 const LexMatch* MatchTable::longest(size_t token, Category category) const {
   const LexMatch* best = nullptr;
   for (const LexMatch& match : at(token)) {
-    if (match.category != category) continue;
-    if (best == nullptr || match.tokens > best->tokens ||
-        (match.tokens == best->tokens && match.clitic_bytes < best->clitic_bytes)) {
-      best = &match;
-    }
+    if (match.category == category && longer_than(match, best)) best = &match;
   }
   return best;
 }

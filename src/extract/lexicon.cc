@@ -59,6 +59,11 @@ std::vector<std::vector<std::string_view>> rows(std::string_view data, std::stri
   return out;
 }
 
+// The canonical form: the first of "|"-separated forms.
+std::string_view first_form(std::string_view forms) {
+  return split(forms, '|').front();
+}
+
 double to_double(std::string_view s) {
   return std::strtod(std::string(s).c_str(), nullptr);
 }
@@ -79,30 +84,22 @@ bool starts_with_clitic_letter(std::string_view word) {
 
 Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
   // Places first: a country's index is needed by its nisba and by the ministries.
-  std::unordered_map<std::string, uint32_t> country_index;
   std::vector<std::pair<uint32_t, std::string_view>> nisba_rows;
   for (const auto& row : rows(data::places_tsv, "places.tsv", 6)) {
     const auto index = static_cast<uint32_t>(entities.size());
-    const std::vector<std::string_view> arabic = split(row[3], '|');
-    const std::vector<std::string_view> english = split(row[4], '|');
     const bool country = row[1] == "country";
     entities.push_back({std::string(row[0]), std::string(row[1]),
-                        std::string(country ? row[0] : row[2]), std::string(arabic.front()),
-                        std::string(english.front()), EntityType::kPlace});
-    for (const std::string_view form : arabic)
-      add(form, Category::kPlace, index);
-    for (const std::string_view form : english)
-      add(form, Category::kPlace, index);
-    if (country) {
-      country_index[std::string(row[0])] = index;
-      if (row[5] != "-") nisba_rows.emplace_back(index, row[5]);
-    }
+                        std::string(country ? row[0] : row[2]), std::string(first_form(row[3])),
+                        std::string(first_form(row[4])), EntityType::kPlace});
+    add_forms(row[3], Category::kPlace, index);
+    add_forms(row[4], Category::kPlace, index);
+    if (country && row[5] != "-") nisba_rows.emplace_back(index, row[5]);
   }
   // Nisba adjectives, each in four forms: روسي الروسي روسيه الروسيه (ة is ه once normalised).
   std::vector<std::pair<uint32_t, std::string>> masculine_nisba, feminine_nisba;
   std::unordered_map<uint32_t, std::string_view> printed_nisba;  // the first, for display
   for (const auto& [country, forms] : nisba_rows) {
-    printed_nisba.emplace(country, split(forms, '|').front());
+    printed_nisba.emplace(country, first_form(forms));
     for (const std::string_view form : split(forms, '|')) {
       const std::string base = normalizer_.normalize(form);
       for (const std::string& variant : {base, "ال" + base}) {
@@ -120,15 +117,12 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
 
   for (const auto& row : rows(data::organisations_tsv, "organisations.tsv", 5)) {
     const auto index = static_cast<uint32_t>(entities.size());
-    const std::vector<std::string_view> arabic = split(row[3], '|');
     entities.push_back({std::string(row[0]), std::string(row[1]),
                         row[2] == "-" ? std::string() : std::string(row[2]),
-                        std::string(arabic.front()), std::string(split(row[4], '|').front()),
+                        std::string(first_form(row[3])), std::string(first_form(row[4])),
                         EntityType::kOrganisation});
-    for (const std::string_view form : arabic)
-      add(form, Category::kOrganisation, index);
-    for (const std::string_view form : split(row[4], '|'))
-      add(form, Category::kOrganisation, index);
+    add_forms(row[3], Category::kOrganisation, index);
+    add_forms(row[4], Category::kOrganisation, index);
   }
   // One ministry (or army, police...) per country: وزارة الخارجية الروسية، الجيش الروسي.
   for (const auto& row : rows(data::ministries_tsv, "ministries.tsv", 4)) {
@@ -157,11 +151,9 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
   }
   for (const auto& row : rows(data::known_people_tsv, "known_people.tsv", 3)) {
     const auto index = static_cast<uint32_t>(entities.size());
-    const std::vector<std::string_view> arabic = split(row[1], '|');
-    entities.push_back({std::string(row[0]), "person", "", std::string(arabic.front()),
+    entities.push_back({std::string(row[0]), "person", "", std::string(first_form(row[1])),
                         std::string(row[2]), EntityType::kPerson});
-    for (const std::string_view form : arabic)
-      add(form, Category::kKnownPerson, index);
+    add_forms(row[1], Category::kKnownPerson, index);
     add(row[2], Category::kKnownPerson, index);
   }
 
@@ -194,79 +186,55 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
   }
 
   for (const auto& row : rows(data::count_events_tsv, "count_events.tsv", 2)) {
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, Category::kCountEvent, static_cast<uint32_t>(count_events.size()));
-    }
+    add_forms(row[1], Category::kCountEvent, static_cast<uint32_t>(count_events.size()));
     count_events.emplace_back(row[0]);
   }
   for (const auto& row : rows(data::counted_nouns_tsv, "counted_nouns.tsv", 2)) {
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, Category::kCountedNoun, static_cast<uint32_t>(counted_nouns.size()));
-    }
+    add_forms(row[1], Category::kCountedNoun, static_cast<uint32_t>(counted_nouns.size()));
     counted_nouns.emplace_back(row[0]);
   }
   for (const auto& row : rows(data::number_words_tsv, "number_words.tsv", 2)) {
     const bool approximate = row[0].starts_with("~");
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, Category::kNumberWord, static_cast<uint32_t>(number_words.size()));
-    }
+    add_forms(row[1], Category::kNumberWord, static_cast<uint32_t>(number_words.size()));
     number_words.push_back({to_double(row[0].substr(approximate ? 1 : 0)), approximate});
   }
   for (const auto& row : rows(data::number_multipliers_tsv, "number_multipliers.tsv", 2)) {
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, Category::kMultiplier, static_cast<uint32_t>(multipliers.size()));
-    }
+    add_forms(row[1], Category::kMultiplier, static_cast<uint32_t>(multipliers.size()));
     multipliers.push_back(to_double(row[0]));
   }
 
   for (const auto& row : rows(data::months_tsv, "months.tsv", 3)) {
-    for (const std::string_view form : split(row[2], '|')) {
-      add(form, Category::kMonth, static_cast<uint32_t>(months.size()));
-    }
+    add_forms(row[2], Category::kMonth, static_cast<uint32_t>(months.size()));
     months.push_back({row[0] == "hijri", to_int(row[1])});
   }
   for (const auto& row : rows(data::weekdays_tsv, "weekdays.tsv", 2)) {
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, Category::kWeekday, static_cast<uint32_t>(weekdays.size()));
-    }
+    add_forms(row[1], Category::kWeekday, static_cast<uint32_t>(weekdays.size()));
     weekdays.push_back(to_int(row[0]));
   }
   for (const auto& row : rows(data::ordinal_days_tsv, "ordinal_days.tsv", 2)) {
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, Category::kOrdinalDay, static_cast<uint32_t>(ordinal_days.size()));
-    }
+    add_forms(row[1], Category::kOrdinalDay, static_cast<uint32_t>(ordinal_days.size()));
     ordinal_days.push_back(to_int(row[0]));
   }
   for (const auto& row : rows(data::date_expressions_tsv, "date_expressions.tsv", 3)) {
-    for (const std::string_view form : split(row[2], '|')) {
-      if (row[0] == "part") {
-        add(form, Category::kDatePart, static_cast<uint32_t>(date_parts.size()));
-      } else if (row[0] == "relative") {
-        add(form, Category::kDateRelative, static_cast<uint32_t>(relative_days.size()));
-      } else {
-        add(form, Category::kDatePeriod, static_cast<uint32_t>(periods.size()));
-      }
-    }
     if (row[0] == "part") {
+      add_forms(row[2], Category::kDatePart, static_cast<uint32_t>(date_parts.size()));
       date_parts.push_back(row[1] == "early" ? DatePart::kEarly
                            : row[1] == "mid" ? DatePart::kMid
                                              : DatePart::kLate);
     } else if (row[0] == "relative") {
+      add_forms(row[2], Category::kDateRelative, static_cast<uint32_t>(relative_days.size()));
       relative_days.push_back(to_int(row[1]));
     } else {
+      add_forms(row[2], Category::kDatePeriod, static_cast<uint32_t>(periods.size()));
       periods.emplace_back(row[1]);
     }
   }
   for (const text::DataLine& line : text::data_lines(data::framings_tsv)) {
-    for (const std::string_view form : split(line.text, '|')) {
-      add(form, Category::kFramingHead, static_cast<uint32_t>(framing_heads.size()));
-    }
-    framing_heads.push_back(normalizer_.normalize(split(line.text, '|').front()));
+    add_forms(line.text, Category::kFramingHead, static_cast<uint32_t>(framing_heads.size()));
+    framing_heads.push_back(normalizer_.normalize(first_form(line.text)));
   }
   for (const auto& row : rows(data::attribution_tsv, "attribution.tsv", 2)) {
-    for (const std::string_view form : split(row[1], '|')) {
-      add(form, row[0] == "via" ? Category::kVia : Category::kAccording, 0);
-    }
+    add_forms(row[1], row[0] == "via" ? Category::kVia : Category::kAccording, 0);
   }
   for (const std::string_view list : {data::stopwords_ar_txt, data::stopwords_en_txt}) {
     for (const text::DataLine& line : text::data_lines(list)) {
@@ -278,6 +246,11 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
 void Lexicon::add(std::string_view printed, Category category, uint32_t index) {
   if (printed.empty() || printed == "-") return;
   add_normalized(normalizer_.normalize(printed), category, index);
+}
+
+void Lexicon::add_forms(std::string_view forms, Category category, uint32_t index) {
+  for (const std::string_view form : split(forms, '|'))
+    add(form, category, index);
 }
 
 void Lexicon::add_normalized(const std::string& normalized, Category category, uint32_t index) {
@@ -316,15 +289,6 @@ std::vector<std::pair<std::string_view, uint32_t>> Lexicon::single_word_places()
   // Hash order is not stable across standard libraries; candidates are tried in order.
   std::sort(out.begin(), out.end());
   return out;
-}
-
-bool Lexicon::word_is(std::string_view normalized_word, Category category) const {
-  const std::vector<LexMatch>* entries = phrase(normalized_word);
-  if (entries == nullptr) return false;
-  for (const LexMatch& entry : *entries) {
-    if (entry.category == category) return true;
-  }
-  return false;
 }
 
 void Lexicon::lookup(const TextView& text, size_t first, size_t clitic_bytes,

@@ -59,7 +59,6 @@ struct Name {
   std::string key;
   std::vector<std::string> words;
   std::string surface;  // as first printed
-  std::string role;
   std::string country;
   std::vector<std::pair<size_t, size_t>> mentions;  // (article, mention)
 };
@@ -124,7 +123,7 @@ struct Resolver {
     if (std::find(e.outlets.begin(), e.outlets.end(), outlet) == e.outlets.end()) {
       e.outlets.push_back(outlet);
     }
-    if (mention.evidence.find("refers to") != std::string::npos) {
+    if (mention.role_reference) {
       // A title standing for the person is evidence, not a spelling of the name.
       const bool known = std::any_of(e.merges.begin(), e.merges.end(), [&](const MergeEvidence& x) {
         return x.alias == mention.surface && x.reason == mention.evidence;
@@ -134,17 +133,17 @@ struct Resolver {
     }
     auto alias = std::find_if(e.aliases.begin(), e.aliases.end(),
                               [&](const EntityAlias& a) { return a.surface == mention.surface; });
-    if (alias == e.aliases.end()) {
-      e.aliases.push_back({mention.surface, 1});
-      if (mention.surface != e.canonical && mention.evidence != "gazetteer" &&
-          !mention.gazetteer_id.empty()) {
-        e.merges.push_back({mention.surface, e.canonical, mention.evidence});
-      } else if (mention.surface != e.canonical && !mention.gazetteer_id.empty()) {
-        e.merges.push_back({mention.surface, e.canonical,
-                            "a spelling of the gazetteer entry " + mention.gazetteer_id});
-      }
-    } else {
+    if (alias != e.aliases.end()) {
       ++alias->mentions;
+      return;
+    }
+    e.aliases.push_back({mention.surface, 1});
+    // People found by patterns are merged in resolve_people, with reasons of their own.
+    if (mention.surface != e.canonical && !mention.gazetteer_id.empty()) {
+      e.merges.push_back({mention.surface, e.canonical,
+                          mention.evidence == "gazetteer"
+                              ? "a spelling of the gazetteer entry " + mention.gazetteer_id
+                              : mention.evidence});
     }
   }
 
@@ -170,22 +169,10 @@ struct Resolver {
         if (mention.type != EntityType::kPerson || !mention.gazetteer_id.empty()) continue;
         // Two people of one name and different countries are two names.
         auto [it, added] = by_key.try_emplace(mention.key + "\t" + mention.country, names.size());
-        if (added) {
-          // A title standing for a person carries that person's key; its surface is the title.
-          const bool by_role = mention.key != mention.surface &&
-                               mention.evidence.find("refers to") != std::string::npos;
-          names.push_back({mention.key,
-                           words_of(mention.key),
-                           by_role ? std::string() : mention.surface,
-                           mention.role,
-                           mention.country,
-                           {}});
-        }
+        if (added) names.push_back({mention.key, words_of(mention.key), "", "", {}});
         Name& name = names[it->second];
-        if (name.surface.empty() && mention.evidence.find("refers to") == std::string::npos) {
-          name.surface = mention.surface;
-        }
-        if (name.role.empty()) name.role = mention.role;
+        // A title standing for a person carries that person's key; its surface is the title.
+        if (name.surface.empty() && !mention.role_reference) name.surface = mention.surface;
         if (name.country.empty()) name.country = mention.country;
         name.mentions.emplace_back(a, m);
       }

@@ -74,14 +74,19 @@ struct LexMatch {
   uint8_t clitic_bytes = 0;  // normalised bytes of clitic before the phrase on its first token
 };
 
+// Does `match` cover more tokens than `best` (or as many, with less clitic)? True when best is
+// null: the order in which a position's matches are ranked.
+inline bool longer_than(const LexMatch& match, const LexMatch* best) {
+  return best == nullptr || match.tokens > best->tokens ||
+         (match.tokens == best->tokens && match.clitic_bytes < best->clitic_bytes);
+}
+
 class Lexicon {
  public:
   explicit Lexicon(const Normalizer& normalizer);
 
   // Every phrase that starts at token `first`, longest first.
   void matches_at(const TextView& text, size_t first, std::vector<LexMatch>& out) const;
-  // The categories of one normalised word, taken as it is (no clitics).
-  bool word_is(std::string_view normalized_word, Category category) const;
   const std::vector<LexMatch>* phrase(std::string_view normalized_phrase) const;
   // Place spellings of one word, normalised, with their entity.
   std::vector<std::pair<std::string_view, uint32_t>> single_word_places() const;
@@ -110,6 +115,8 @@ class Lexicon {
       std::unordered_map<std::string, std::vector<LexMatch>, StringHash, std::equal_to<>>;
 
   void add(std::string_view printed, Category category, uint32_t index);
+  // Each of the "|"-separated forms.
+  void add_forms(std::string_view forms, Category category, uint32_t index);
   void add_normalized(const std::string& key, Category category, uint32_t index);
   void lookup(const TextView& text, size_t first, size_t clitic_bytes, std::string_view first_word,
               std::vector<LexMatch>& out) const;
