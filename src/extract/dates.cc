@@ -37,6 +37,16 @@ std::string iso_month(int y, int m) {
   return buffer;
 }
 
+std::string partial_month(int m) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "--%02d", m);
+  return buffer;
+}
+
+year_month_day ymd(int y, int m, int d) {
+  return year_month_day{year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
+}
+
 std::string partial_day(int m, int d) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "--%02d-%02d", m, d);
@@ -46,8 +56,7 @@ std::string partial_day(int m, int d) {
 // A day and month without a year take the publication's year, or the one before when that
 // would put them more than two months after publication (a January article's «28 ديسمبر»).
 year_month_day with_inferred_year(const year_month_day& published, int m, int d) {
-  year_month_day date{published.year(), month(static_cast<unsigned>(m)),
-                      day(static_cast<unsigned>(d))};
+  year_month_day date = ymd(static_cast<int>(published.year()), m, d);
   if (sys_days(date) > sys_days(published) + days(62)) {
     date = year_month_day{published.year() - std::chrono::years(1), date.month(), date.day()};
   } else if (sys_days(date) < sys_days(published) - days(304)) {
@@ -60,6 +69,13 @@ int last_day_of(int y, int m) {
   return static_cast<int>(static_cast<unsigned>(std::chrono::year_month_day_last{
       year(y), std::chrono::month_day_last{
                    month(static_cast<unsigned>(m))}}.day()));
+}
+
+// A whole month: its value and the days it covers.
+void set_month(DateFact& date, int y, int m) {
+  date.value = iso_month(y, m);
+  date.range_begin = iso(ymd(y, m, 1));
+  date.range_end = iso(ymd(y, m, last_day_of(y, m)));
 }
 
 // Hijri to Gregorian through ICU's Umm al-Qura calendar (Saudi Arabia's official one, and the
@@ -168,13 +184,12 @@ class DateReader {
       }
     } else if (y) {
       date.basis = "explicit";
-      const year_month_day ymd{year(*y), month(static_cast<unsigned>(m)),
-                               day(static_cast<unsigned>(d))};
-      date.value = ymd.ok() ? iso(ymd) : std::string();
+      const year_month_day given = ymd(*y, m, d);
+      date.value = given.ok() ? iso(given) : std::string();
     } else if (context_.published) {
       date.basis = "publication date";
-      const year_month_day ymd = with_inferred_year(*context_.published, m, d);
-      date.value = ymd.ok() ? iso(ymd) : std::string();
+      const year_month_day inferred = with_inferred_year(*context_.published, m, d);
+      date.value = inferred.ok() ? iso(inferred) : std::string();
     } else {
       date.basis = "no year";
       date.value = partial_day(m, d);
@@ -298,14 +313,10 @@ class DateReader {
                                                   : 31;
     if (y) {
       date.value = iso_month(*y, m);
-      date.range_begin = iso(year_month_day{year(*y), month(static_cast<unsigned>(m)),
-                                            day(static_cast<unsigned>(first_day))});
-      date.range_end = iso(year_month_day{year(*y), month(static_cast<unsigned>(m)),
-                                          day(static_cast<unsigned>(last_day))});
+      date.range_begin = iso(ymd(*y, m, first_day));
+      date.range_end = iso(ymd(*y, m, last_day));
     } else {
-      char buffer[16];
-      std::snprintf(buffer, sizeof buffer, "--%02d", m);
-      date.value = buffer;
+      date.value = partial_month(m);
       date.range_begin = partial_day(m, first_day);
       date.range_end = partial_day(m, last_day);
     }
@@ -319,9 +330,8 @@ class DateReader {
     const int first_month = part == DatePart::kEarly ? 1 : part == DatePart::kMid ? 5 : 9;
     if (y) {
       date.value = std::to_string(*y);
-      date.range_begin = iso_month(*y, first_month) + "-01";
-      date.range_end =
-          iso_month(*y, first_month + 3) + "-" + std::to_string(last_day_of(*y, first_month + 3));
+      date.range_begin = iso(ymd(*y, first_month, 1));
+      date.range_end = iso(ymd(*y, first_month + 3, last_day_of(*y, first_month + 3)));
     } else {
       date.value = "";
       date.basis = "no year";
@@ -410,13 +420,9 @@ class DateReader {
       date.basis = "no year";
     }
     if (y) {
-      date.value = iso_month(*y, m.number);
-      date.range_begin = date.value + "-01";
-      date.range_end = date.value + "-" + std::to_string(last_day_of(*y, m.number));
+      set_month(date, *y, m.number);
     } else {
-      char buffer[16];
-      std::snprintf(buffer, sizeof buffer, "--%02d", m.number);
-      date.value = buffer;
+      date.value = partial_month(m.number);
     }
     dates_.push_back(std::move(date));
     return j;
@@ -456,9 +462,7 @@ class DateReader {
       const int y = static_cast<int>(ym.year()),
                 m = static_cast<int>(static_cast<unsigned>(ym.month()));
       date.precision = DatePrecision::kMonth;
-      date.value = iso_month(y, m);
-      date.range_begin = date.value + "-01";
-      date.range_end = date.value + "-" + std::to_string(last_day_of(y, m));
+      set_month(date, y, m);
     } else {
       const int y = static_cast<int>(context_.published->year()) + shift;
       date.precision = DatePrecision::kYear;

@@ -149,8 +149,8 @@ class SpeechReader {
     }
   }
 
-  // The nearest speech verb before `token` in its sentence, or in the sentence before when
-  // the quote opens its own sentence (وقال: "…").
+  // The nearest speech verb before `token` in its sentence («وقال: "…"»: a colon does not end
+  // one).
   const Verb* verb_before(size_t token) const {
     const Sentence& sentence = text_.sentence_of(token);
     for (auto it = verbs_.rbegin(); it != verbs_.rend(); ++it) {

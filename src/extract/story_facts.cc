@@ -13,6 +13,13 @@ std::string outlet_or_id(const ArticleFacts& article) {
 
 namespace {
 
+using EntityOfMention = std::vector<std::vector<int>>;
+
+// The entity of article a's mention m; -1 for no mention (an unattributed quote).
+int entity_at(const EntityOfMention& entity_of, size_t a, int m) {
+  return m >= 0 ? entity_of[a][static_cast<size_t>(m)] : -1;
+}
+
 void add_outlet(std::vector<std::string>& outlets, const std::string& outlet) {
   if (std::find(outlets.begin(), outlets.end(), outlet) == outlets.end()) outlets.push_back(outlet);
 }
@@ -71,14 +78,14 @@ std::vector<CountGroup> group_counts(const std::vector<ArticleFacts>& articles) 
 }
 
 std::vector<EventFact> group_events(const std::vector<ArticleFacts>& articles,
-                                    const std::vector<std::vector<int>>& entity_of) {
+                                    const EntityOfMention& entity_of) {
   std::map<std::pair<std::string, int>, size_t> index;
   std::vector<EventFact> events;
   for (size_t a = 0; a < articles.size(); ++a) {
     for (const EventMention& event : articles[a].extraction.events) {
       std::set<int> entities;
       for (const int m : event.mentions)
-        entities.insert(entity_of[a][static_cast<size_t>(m)]);
+        entities.insert(entity_at(entity_of, a, m));
       for (const int entity : entities) {
         if (entity < 0) continue;
         auto [it, added] = index.try_emplace({event.event, entity}, events.size());
@@ -96,13 +103,12 @@ std::vector<EventFact> group_events(const std::vector<ArticleFacts>& articles,
 }
 
 std::vector<FramingUse> group_framings(const std::vector<ArticleFacts>& articles,
-                                       const std::vector<std::vector<int>>& entity_of) {
+                                       const EntityOfMention& entity_of) {
   std::map<std::pair<std::string, int>, size_t> index;
   std::vector<FramingUse> framings;
   for (size_t a = 0; a < articles.size(); ++a) {
     for (const Framing& framing : articles[a].extraction.framings) {
-      const int speaker =
-          framing.speaker >= 0 ? entity_of[a][static_cast<size_t>(framing.speaker)] : -1;
+      const int speaker = entity_at(entity_of, a, framing.speaker);
       auto [it, added] = index.try_emplace({framing.key, speaker}, framings.size());
       if (added) framings.push_back({framing.phrase, framing.key, speaker, {}, 0});
       FramingUse& use = framings[it->second];
@@ -149,7 +155,7 @@ StoryFacts build_story_facts(const std::vector<ArticleFacts>& articles) {
   StoryFacts facts;
   for (const ArticleFacts& article : articles)
     add_outlet(facts.outlets, outlet_or_id(article));
-  std::vector<std::vector<int>> entity_of;
+  EntityOfMention entity_of;
   facts.entities = resolve_entities(articles, &entity_of);
   facts.counts = group_counts(articles);
   facts.events = group_events(articles, entity_of);
@@ -157,15 +163,14 @@ StoryFacts build_story_facts(const std::vector<ArticleFacts>& articles) {
   for (size_t a = 0; a < articles.size(); ++a) {
     const Extraction& x = articles[a].extraction;
     for (const Quote& quote : x.quotes) {
-      const int speaker =
-          quote.speaker >= 0 ? entity_of[a][static_cast<size_t>(quote.speaker)] : -1;
+      const int speaker = entity_at(entity_of, a, quote.speaker);
       facts.quotes.push_back(
           {speaker, outlet_or_id(articles[a]), articles[a].article_id, quote.direct, quote.text});
     }
     for (const SourceChain& chain : x.chains) {
       ChainItem item{outlet_or_id(articles[a]), {}};
       for (const int m : chain.sources)
-        item.sources.push_back(entity_of[a][static_cast<size_t>(m)]);
+        item.sources.push_back(entity_at(entity_of, a, m));
       facts.chains.push_back(std::move(item));
     }
   }
