@@ -63,11 +63,15 @@ std::optional<NounAt> counted_noun_at(const Context& context, size_t i) {
   if (const LexMatch* noun = context.matches.longest(i, Category::kCountedNoun)) {
     if (noun->clitic_bytes == 0) return NounAt{noun->index, i + noun->tokens};
   }
-  // جنديًا is جنديا once normalised: the noun with the accusative alef.
+  // جنديًا is جنديا once normalised: the noun with the accusative alef. After a vague number
+  // the noun is definite: «آلاف الأسر»، «مئات المنازل».
   const Token& token = context.text.token(i);
   if (!token.is_word()) return std::nullopt;
-  const std::string_view bare = without_accusative_alef(token.text);
-  if (bare.size() == token.text.size()) return std::nullopt;
+  std::string_view bare = without_accusative_alef(token.text);
+  if (bare.size() == token.text.size()) {
+    if (!starts_with_article(bare)) return std::nullopt;
+    bare.remove_prefix(std::string_view("ال").size());
+  }
   if (const auto* entries = context.lexicon.phrase(bare)) {
     for (const LexMatch& entry : *entries) {
       if (entry.category == Category::kCountedNoun) return NounAt{entry.index, i + 1};
@@ -76,9 +80,16 @@ std::optional<NounAt> counted_noun_at(const Context& context, size_t i) {
   return std::nullopt;
 }
 
-// The count event whose trigger is nearest the count, before it or after, in its sentence.
-const LexMatch* nearest_trigger(const Context& context, size_t first, size_t last,
-                                size_t& trigger_token) {
+// The count event whose trigger is nearest the count, before it or after, in its sentence; a
+// noun that says the event itself (2862 قتيلا و2562 جريحا) is nearest of all.
+const LexMatch* nearest_trigger(const Context& context, size_t first, size_t noun_first,
+                                size_t last, size_t& trigger_token) {
+  for (size_t at = noun_first; at < last; ++at) {
+    if (const LexMatch* m = context.matches.longest(at, Category::kCountEvent)) {
+      trigger_token = at;
+      return m;
+    }
+  }
   const Sentence& sentence = context.text.sentence_of(first);
   for (size_t distance = 1; distance <= kTriggerWindow; ++distance) {
     if (first >= sentence.begin + distance) {
@@ -125,7 +136,8 @@ std::vector<CountFact> find_counts(const Context& context, const FoundMentions& 
     count.noun = std::string(context.text.original_of(context.text.span(noun_first, noun->end)));
     count.span = context.text.span(i, noun->end);
     size_t trigger_token = 0;
-    if (const LexMatch* trigger = nearest_trigger(context, i, noun->end, trigger_token)) {
+    if (const LexMatch* trigger =
+            nearest_trigger(context, i, noun_first, noun->end, trigger_token)) {
       count.event = context.lexicon.count_events[trigger->index];
       count.trigger = std::string(context.text.original_of(context.text.span(
           trigger_token, trigger_token + trigger->tokens, trigger->clitic_bytes)));

@@ -53,13 +53,14 @@ std::string partial_day(int m, int d) {
   return buffer;
 }
 
-// A day and month without a year take the publication's year, or the one before when that
-// would put them more than two months after publication (a January article's «28 ديسمبر»).
+// A day and month without a year take the year that puts them nearest the publication date:
+// a January article's «28 ديسمبر» is last December, a June article's «أكتوبر» is this October
+// (news looks ahead to elections and summits as often as back).
 year_month_day with_inferred_year(const year_month_day& published, int m, int d) {
   year_month_day date = ymd(static_cast<int>(published.year()), m, d);
-  if (sys_days(date) > sys_days(published) + days(62)) {
+  if (sys_days(date) > sys_days(published) + days(183)) {
     date = year_month_day{published.year() - std::chrono::years(1), date.month(), date.day()};
-  } else if (sys_days(date) < sys_days(published) - days(304)) {
+  } else if (sys_days(date) < sys_days(published) - days(183)) {
     date = year_month_day{published.year() + std::chrono::years(1), date.month(), date.day()};
   }
   return date;
@@ -281,6 +282,11 @@ class DateReader {
     }
     if (!y) {
       const LexMatch* period = match(j, Category::kDatePeriod);
+      if (period == nullptr && word_at(j, "العام")) {  // «منذ مطلع العام»: this year's
+        if (context_.published) y = static_cast<int>(context_.published->year());
+        add_part_of_year(part, y, "relative");
+        return j + 1;
+      }
       if (period == nullptr) return 0;
       const std::string& name = context_.lexicon.periods[period->index];
       if (!name.ends_with("-year")) return 0;
@@ -348,7 +354,7 @@ class DateReader {
       anchored = true;
       ++j;
     } else if (word_at(j, "يوم") || word_at(j, "مساء") || word_at(j, "صباح") ||
-               word_at(j, "ليله") || word_at(j, "فجر") || word_at(j, "ظهر")) {
+               word_at(j, "ليله") || word_at(j, "ليل") || word_at(j, "فجر") || word_at(j, "ظهر")) {
       anchored = true;
       ++j;
     }
@@ -363,7 +369,7 @@ class DateReader {
     } else if (word_at(j, "المقبل") || word_at(j, "القادم")) {
       direction = 1;
       ++j;
-    } else if (!anchored) {
+    } else if (!anchored && iso_weekday == 1) {
       // «الاثنين» alone is also "the two": take it only after a preposition or comma.
       const bool after_preposition =
           i > 0 && (text_.token(i - 1).is_punct(',') || word_at(i - 1, "في") ||

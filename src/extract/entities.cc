@@ -1,6 +1,8 @@
 // People, places and organisations in one article.
 //
-// In order: gazetteer phrases (places, organisations, known people); names after a title
+// In order: organisations named by a head word (وزارة الصحة، الهيئة العامة للإحصاء) when no
+// gazetteer name there is as long; gazetteer phrases (places, organisations, known people);
+// places after a head word (مدينة الكوت); names after a title
 // («الرئيس الكازاخستاني قاسم جومارت توكايف»); names after a speech verb («وأضاف سيرومولوتوف أن»,
 // «أكد “جومارت توكاييف”»); a title in apposition after a name («توكاييف، رئيس كازاخستان»)
 // as that person's role; later bare uses of a found name; and misspelt place names, one edit
@@ -16,7 +18,8 @@
 namespace khabar::extract_internal {
 namespace {
 
-constexpr size_t kMaxNameTokens = 4;
+constexpr size_t kMaxNameTokens = 4;  // not counting particles (بن، آل) and the words they join
+constexpr size_t kMaxOrganisationTokens = 7;
 constexpr size_t kMaxTitleComplementTokens = 6;
 // A place spelling must be this long (in letters) to match one edit away: short names sit one
 // edit from common words.
@@ -79,6 +82,19 @@ bool name_like(const Context& context, const Builder& builder, size_t token, siz
   return given_name || !context.dictionary.knows(original_word(context, token));
 }
 
+// Would the word at `token` start a name but for the dictionary knowing it?
+bool name_like_but_known(const Context& context, const Builder& builder, size_t token) {
+  const Token& t = context.text.token(token);
+  return t.is_word() && builder.found.at_token[token] < 0 && t.text.size() >= 4 &&
+         !is_stop_word(context, token) && !starts_with_article(t.text) &&
+         !in_categories(
+             context, token,
+             {Category::kTitle, Category::kSpeechVerb, Category::kSpeechAdverbial,
+              Category::kCountEvent, Category::kMonth, Category::kWeekday, Category::kNisba,
+              Category::kDateRelative, Category::kDatePeriod, Category::kNumberWord, Category::kVia,
+              Category::kAccording, Category::kOrganisationHead, Category::kPlaceHead});
+}
+
 bool ends_name(const Context& context, size_t token) {
   if (token >= context.text.size()) return true;
   const Token& t = context.text.token(token);
@@ -87,22 +103,75 @@ bool ends_name(const Context& context, size_t token) {
                        {Category::kSpeechVerb, Category::kDateRelative, Category::kWeekday});
 }
 
-// Name tokens from `first`: as many as are name-like, up to kMaxNameTokens. A family name that
-// is also a common word (بوتين, a word to Hunspell) is taken last, when what follows it
-// plainly ends the name: «فلاديمير بوتين أمس», but not «توكايف بدء عملية».
-size_t name_end(const Context& context, const Builder& builder, size_t first) {
-  size_t end = first;
-  while (end < context.text.size() && end - first < kMaxNameTokens &&
-         name_like(context, builder, end, end - first)) {
-    ++end;
+// «بن سلمان»، «آل ثاني»، «عبد الرحمن»: a particle at `token` and the word it joins to the name,
+// whatever that word is. Returns the tokens taken: 2, 1 when the word is itself a particle
+// («بن عبد الرحمن»: the next pair follows), 0 when `token` is no particle.
+size_t particle_pair(const Context& context, const Builder& builder, size_t token) {
+  if (token + 1 >= context.text.size() || !context.matches.has(token, Category::kNameParticle))
+    return 0;
+  const size_t joined = token + 1;
+  const Token& t = context.text.token(joined);
+  if (!t.is_word() || builder.found.at_token[joined] >= 0 || is_stop_word(context, joined))
+    return 0;
+  return context.matches.has(joined, Category::kNameParticle) ? 1 : 2;
+}
+
+// May the word at `token` end a name of `taken` tokens that began with `first`, although
+// name_like refused it? A family name that is also a common word (بوتين, a word to Hunspell),
+// one with the article after a given name (أشرف القدرة), or, after a title that named a
+// country, a nisba-shaped one (رئيس الوزراء العراقي محمد شياع السوداني); each only when what
+// follows plainly ends the name: «فلاديمير بوتين أمس», but not «توكايف بدء عملية».
+bool takes_family_name(const Context& context, const Builder& builder, size_t first, size_t token,
+                       bool after_country_title) {
+  if (token >= context.text.size() || !context.text.token(token).is_word() ||
+      ends_name(context, token) || builder.found.at_token[token] >= 0) {
+    return false;
   }
-  if (end > first && end < context.text.size() && end - first < kMaxNameTokens &&
-      context.text.token(end).is_word() && !starts_with_article(context.text.token(end).text) &&
-      !ends_name(context, end) && builder.found.at_token[end] < 0 &&
-      !in_categories(context, end,
-                     {Category::kTitle, Category::kCountEvent, Category::kNisba, Category::kMonth,
-                      Category::kNumberWord}) &&
-      ends_name(context, end + 1)) {
+  // The title named the person's country: a nisba after the name is the family name, whatever
+  // follows (رئيس الوزراء العراقي محمد شياع السوداني بتشكيل لجنة).
+  if (context.matches.has(token, Category::kNisba)) return after_country_title;
+  if (in_categories(context, token,
+                    {Category::kTitle, Category::kCountEvent, Category::kMonth,
+                     Category::kNumberWord, Category::kOrganisationHead, Category::kPlaceHead}) ||
+      !(ends_name(context, token + 1) || builder.found.at_token[token + 1] >= 0)) {
+    return false;
+  }
+  // A common word after two or more name words is more often the sentence going on
+  // («أرييل هنري استقالته»).
+  if (token - first > 2 ||
+      (token - first == 2 && !context.matches.has(first, Category::kNameParticle) &&
+       !context.matches.has(first + 1, Category::kNameParticle))) {
+    return false;
+  }
+  if (!starts_with_article(context.text.token(token).text)) return true;
+  return context.matches.has(first, Category::kGivenName);
+}
+
+// Name tokens from `first`: as many as are name-like, up to kMaxNameTokens, with the words
+// particles join, and a family name takes_family_name allows.
+size_t name_end(const Context& context, const Builder& builder, size_t first,
+                bool after_country_title = false) {
+  size_t end = first, plain = 0;
+  // After «وزير النقل العراقي» a name follows, even one that is also a word (رزاق، أسعد): the
+  // first word is taken if the name goes on past it.
+  if (after_country_title && first < context.text.size() &&
+      !name_like(context, builder, first, 0) && name_like_but_known(context, builder, first)) {
+    const size_t rest = name_end(context, builder, first + 1, true);
+    return rest > first + 1 ? rest : first;
+  }
+  while (end < context.text.size() && plain < kMaxNameTokens) {
+    if (end > first || context.matches.has(end, Category::kGivenName)) {  // عبد الفتاح
+      if (const size_t pair = particle_pair(context, builder, end)) {
+        end += pair;
+        continue;
+      }
+    }
+    if (!name_like(context, builder, end, end - first)) break;
+    ++end;
+    ++plain;
+  }
+  if (end > first && plain < kMaxNameTokens &&
+      takes_family_name(context, builder, first, end, after_country_title)) {
     ++end;
   }
   return end;
@@ -139,7 +208,7 @@ void add_gazetteer_mentions(Builder& builder) {
       }
       if (longer_than(match, best)) best = &match;
     }
-    if (best == nullptr) {
+    if (best == nullptr || !builder.free(i, i + best->tokens)) {
       ++i;
       continue;
     }
@@ -155,12 +224,135 @@ void add_gazetteer_mentions(Builder& builder) {
   }
 }
 
-// After a title, what completes it: a body or country (covered by a gazetteer mention), a
-// nisba, definite common nouns (الخارجية، العام), one comma or opening quote before the name.
+// Where the words that complete a title or an organisation's head end, and the country they
+// name. After a title: a body or country (covered by a gazetteer mention), a nisba, definite
+// common nouns (الخارجية، العام), one comma or opening quote before the name.
 struct TitleEnd {
   size_t end = 0;  // first token after the complements
   std::string country;
 };
+
+// The longest gazetteer place or organisation starting at `token`, or null.
+const LexMatch* gazetteer_body(const Context& context, size_t token) {
+  const LexMatch* best = nullptr;
+  for (const LexMatch& match : context.matches.at(token)) {
+    if ((match.category == Category::kPlace || match.category == Category::kOrganisation) &&
+        longer_than(match, best)) {
+      best = &match;
+    }
+  }
+  return best;
+}
+
+bool completes_organisation(const Context& context, size_t token) {
+  const Token& t = context.text.token(token);
+  if (!t.is_word() || is_stop_word(context, token) ||
+      in_categories(context, token,
+                    {Category::kWeekday, Category::kMonth, Category::kDateRelative,
+                     Category::kDatePeriod, Category::kTitle, Category::kSpeechVerb,
+                     Category::kNumberWord, Category::kOrganisationHead})) {
+    return false;
+  }
+  return starts_with_article(t.text) || t.text.starts_with("لل") || t.text.starts_with("وال");
+}
+
+// Where an organisation headed at `head` ends (entity_heads.tsv says what completes it), and
+// the country its nisba names; end == after_head when nothing completes it.
+TitleEnd organisation_end(const Context& context, size_t after_head) {
+  TitleEnd result{after_head, {}};
+  size_t i = after_head;
+  if (i < context.text.size()) {
+    if (const LexMatch* body = gazetteer_body(context, i)) {  // مصرف ليبيا، بعثة الأمم المتحدة
+      result.country = context.lexicon.entities[body->index].country;
+      i += body->tokens;
+    }
+  }
+  bool after_nisba = false;
+  while (i < context.text.size() && i - after_head < kMaxOrganisationTokens) {
+    const Token& t = context.text.token(i);
+    if (const LexMatch* nisba =
+            after_nisba ? nullptr : context.matches.longest(i, Category::kNisba)) {
+      if (result.country.empty()) {
+        result.country = context.lexicon.entities[context.lexicon.nisba_country[nisba->index]].id;
+      }
+      i += nisba->tokens;
+      after_nisba = true;  // only «للعلوم»-like words may follow: the name is done
+      continue;
+    }
+    if (!completes_organisation(context, i) || (after_nisba && !t.text.starts_with("لل"))) {
+      // «لحقوق الإنسان»: ل and a word, then a definite word.
+      if (t.is_word() && t.text.starts_with("ل") && !is_stop_word(context, i) &&
+          i + 1 < context.text.size() && completes_organisation(context, i + 1) &&
+          starts_with_article(context.text.token(i + 1).text)) {
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    ++i;
+  }
+  result.end = i;
+  return result;
+}
+
+void add_headed_organisations(Builder& builder) {
+  const Context& context = builder.context;
+  for (size_t i = 0; i < context.text.size(); ++i) {
+    const LexMatch* head = context.matches.longest(i, Category::kOrganisationHead);
+    if (head == nullptr) continue;
+    const TitleEnd name = organisation_end(context, i + head->tokens);
+    if (name.end == i + head->tokens) continue;
+    const LexMatch* gazetteer = gazetteer_body(context, i);
+    if (gazetteer != nullptr && gazetteer->tokens >= name.end - i) continue;
+    // «منظمة أطباء بلا حدود»: a generic head before a name of its own is not part of it.
+    const LexMatch* body = gazetteer_body(context, i + head->tokens);
+    if (body != nullptr && body->category == Category::kOrganisation &&
+        i + head->tokens + body->tokens == name.end) {
+      continue;
+    }
+    Mention mention;
+    mention.type = EntityType::kOrganisation;
+    mention.country = name.country;
+    mention.evidence =
+        "head «" + std::string(context.text.original_of(context.text.span(i, i + head->tokens))) +
+        "»";
+    builder.add(std::move(mention), i, name.end, head->clitic_bytes);
+    i = name.end - 1;
+  }
+}
+
+// «مدينة الكوت»، «محافظة واسط»، «في مدينة درنة»: the name after a place head word.
+void add_headed_places(Builder& builder) {
+  const Context& context = builder.context;
+  auto place_word = [&](size_t token, bool idafa_allowed) {
+    if (token >= context.text.size() || builder.found.at_token[token] >= 0) return false;
+    const Token& t = context.text.token(token);
+    if (!t.is_word() || t.text.size() < 4 || is_stop_word(context, token) ||
+        in_categories(
+            context, token,
+            {Category::kWeekday, Category::kMonth, Category::kDateRelative, Category::kDatePeriod,
+             Category::kTitle, Category::kNisba, Category::kNumberWord, Category::kCountEvent,
+             Category::kCountedNoun, Category::kOrganisationHead, Category::kPlaceHead})) {
+      return false;
+    }
+    if (idafa_allowed && starts_with_article(t.text)) return true;
+    return !starts_with_article(t.text) && !context.dictionary.knows(original_word(context, token));
+  };
+  for (size_t i = 0; i < context.text.size(); ++i) {
+    const LexMatch* head = context.matches.longest(i, Category::kPlaceHead);
+    if (head == nullptr || !builder.free(i, i + head->tokens)) continue;
+    const size_t first = i + head->tokens;
+    if (!place_word(first, true)) continue;
+    size_t last = first + 1;
+    if (!starts_with_article(context.text.token(first).text) && place_word(last, false)) ++last;
+    Mention mention;
+    mention.type = EntityType::kPlace;
+    mention.evidence =
+        "after «" + std::string(context.text.original_of(context.text.span(i, first))) + "»";
+    builder.add(std::move(mention), first, last, 0);
+    i = last - 1;
+  }
+}
 
 TitleEnd title_complements(const Context& context, const Builder& builder, size_t after_title) {
   TitleEnd result{after_title, {}};
@@ -181,9 +373,19 @@ TitleEnd title_complements(const Context& context, const Builder& builder, size_
       result.end = i;
       continue;
     }
+    if (const LexMatch* rank = context.matches.longest(i, Category::kTitle)) {  // قائد … الفريق أول
+      i += rank->tokens;
+      result.end = i;
+      continue;
+    }
     const Token& t = context.text.token(i);
     if (t.is_word() && starts_with_article(t.text) && !is_stop_word(context, i) &&
         context.dictionary.knows(original_word(context, i))) {
+      ++i;
+      result.end = i;
+      continue;
+    }
+    if (t.is_word() && t.text.starts_with("لل") && !is_stop_word(context, i)) {  // للمنظمة
       ++i;
       result.end = i;
       continue;
@@ -208,7 +410,7 @@ void add_titled_names(Builder& builder) {
     auto [first, last] = quoted_name(context, builder, name);
     if (first == last) {
       first = name;
-      last = name_end(context, builder, name);
+      last = name_end(context, builder, name, !complements.country.empty());
     }
     if (first == last) continue;
     Mention mention;
@@ -407,7 +609,9 @@ const FuzzyPlaces::Candidate* FuzzyPlaces::near(const std::u32string& letters) c
 
 FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places) {
   Builder builder(context);
+  add_headed_organisations(builder);
   add_gazetteer_mentions(builder);
+  add_headed_places(builder);
   add_titled_names(builder);
   add_speakers(builder);
   add_appositive_roles(builder);

@@ -146,6 +146,35 @@ TEST(Entities, EnglishGazetteerNames) {
   EXPECT_THAT(surfaces(x, EntityType::kOrganisation), ElementsAre("NATO"));
 }
 
+TEST(Entities, OrganisationsNamedByAHeadWord) {
+  const Extraction x = extract(
+      "وقالت الهيئة العامة للطيران المدني الأردنية إن المجلس الأعلى للقضاء و"
+      "المرصد المغربي لحقوق الطفل أصدرا بيانا، فيما نفت منظمة الصحة العالمية ذلك.");
+  EXPECT_THAT(surfaces(x, EntityType::kOrganisation),
+              ElementsAre("الهيئة العامة للطيران المدني الأردنية", "المجلس الأعلى للقضاء",
+                          "المرصد المغربي لحقوق الطفل", "منظمة الصحة العالمية"));
+  // A gazetteer name wins, with its id; a head word with nothing after it is no name.
+  EXPECT_EQ(x.mentions.back().gazetteer_id, "WHO");
+  EXPECT_TRUE(
+      surfaces(extract("قالت الهيئة الأربعاء إن الوزارة لم ترد."), EntityType::kOrganisation)
+          .empty());
+}
+
+TEST(Entities, PlacesAfterAHeadWordButNotCommonWords) {
+  const Extraction x = extract("وصل الوفد إلى مدينة زليتن ثم إلى محافظة الكرك قرب بلدة كبيرة.");
+  EXPECT_THAT(surfaces(x, EntityType::kPlace), ElementsAre("زليتن", "الكرك"));
+}
+
+TEST(Entities, NameParticlesAndFamilyNames) {
+  EXPECT_THAT(surfaces(extract("استقبل الأمير عبد الله بن زايد آل نهيان الوفد، ثم غادر."),
+                       EntityType::kPerson),
+              ElementsAre("عبد الله بن زايد آل نهيان"));
+  // After a title that named a country, a nisba-shaped word is a family name.
+  EXPECT_THAT(surfaces(extract("وقال وزير النقل العراقي رزاق محيبس السوداني إن الحكومة ستقرر."),
+                       EntityType::kPerson),
+              ElementsAre("رزاق محيبس السوداني"));
+}
+
 // --- Counts ---
 
 const CountFact* count_of(const Extraction& x, double value) {
@@ -170,6 +199,16 @@ TEST(Counts, DigitsWordsAndMultipliers) {
   EXPECT_EQ(count_of(x, 10)->event, "injured");
   ASSERT_NE(count_of(x, 1500000), nullptr);
   EXPECT_EQ(count_of(x, 1500000)->event, "displaced");
+}
+
+TEST(Counts, ANounThatSaysTheEvent) {
+  const Extraction x = extract("أسفر الهجوم عن 14 قتيلا و40 جريحا، وأجبر آلاف الأسر على النزوح.");
+  ASSERT_NE(count_of(x, 14), nullptr);
+  EXPECT_EQ(count_of(x, 14)->event, "killed");
+  ASSERT_NE(count_of(x, 40), nullptr);
+  EXPECT_EQ(count_of(x, 40)->event, "injured");
+  ASSERT_NE(count_of(x, 1000), nullptr);  // a definite noun after a vague number
+  EXPECT_EQ(count_of(x, 1000)->event, "displaced");
 }
 
 TEST(Counts, NumbersThatCountNothingAreNotCounts) {
@@ -207,6 +246,22 @@ TEST(Dates, YearFromPublicationNeverAfterItByMuch) {
   // A January article's 28 December is last year's.
   EXPECT_EQ(only_date(extract("وقع الحادث في 28 ديسمبر.", "2022-01-05")).value, "2021-12-28");
   EXPECT_EQ(only_date(extract("وقع الحادث في 28 ديسمبر.")).value, "--12-28");
+}
+
+TEST(Dates, TheYearNearestPublication) {
+  // A June article looks ahead to October, and back to March.
+  EXPECT_EQ(only_date(extract("تجرى الانتخابات في أكتوبر.", "2024-06-16")).value, "2024-10");
+  EXPECT_EQ(only_date(extract("جرت الانتخابات في مارس.", "2024-06-16")).value, "2024-03");
+  const DateFact& early = only_date(extract("ارتفعت الأسعار منذ مطلع العام.", "2024-06-16"));
+  EXPECT_EQ(early.range_begin, "2024-01-01");
+  EXPECT_EQ(early.range_end, "2024-04-30");
+}
+
+TEST(Dates, AWeekdayAloneOrAfterNight) {
+  // Published on a Thursday: Saturday is the one before, «ليل الأربعاء» yesterday night.
+  EXPECT_EQ(only_date(extract("أفرجت السلطات السبت عن المعتقلين.", "2025-10-02")).value,
+            "2025-09-27");
+  EXPECT_EQ(only_date(extract("وقع الهجوم ليل الأربعاء.", "2025-10-02")).value, "2025-10-01");
 }
 
 TEST(Dates, RelativeToPublication) {

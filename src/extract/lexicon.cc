@@ -9,11 +9,13 @@
 #include "khabar_data/count_events_tsv.h"
 #include "khabar_data/counted_nouns_tsv.h"
 #include "khabar_data/date_expressions_tsv.h"
+#include "khabar_data/entity_heads_tsv.h"
 #include "khabar_data/framings_tsv.h"
 #include "khabar_data/given_names_txt.h"
 #include "khabar_data/known_people_tsv.h"
 #include "khabar_data/ministries_tsv.h"
 #include "khabar_data/months_tsv.h"
+#include "khabar_data/name_particles_txt.h"
 #include "khabar_data/number_multipliers_tsv.h"
 #include "khabar_data/number_words_tsv.h"
 #include "khabar_data/ordinal_days_tsv.h"
@@ -183,6 +185,16 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
   }
   for (const text::DataLine& line : text::data_lines(data::given_names_txt)) {
     add(line.text, Category::kGivenName, 0);
+  }
+  for (const text::DataLine& line : text::data_lines(data::name_particles_txt)) {
+    add(line.text, Category::kNameParticle, 0);
+  }
+  for (const auto& row : rows(data::entity_heads_tsv, "entity_heads.tsv", 2)) {
+    if (row[0] != "organisation" && row[0] != "place") {
+      std::cerr << "khabar: data/extract/entity_heads.tsv: unknown type " << row[0] << "\n";
+      std::abort();
+    }
+    add_forms(row[1], row[0] == "place" ? Category::kPlaceHead : Category::kOrganisationHead, 0);
   }
 
   for (const auto& row : rows(data::count_events_tsv, "count_events.tsv", 2)) {

@@ -17,6 +17,7 @@ nlohmann::json mention_json(const Mention& m) {
   if (!m.role.empty()) out["role"] = m.role;
   if (!m.country.empty()) out["country"] = m.country;
   if (m.in_title) out["in_title"] = true;
+  if (m.role_reference) out["role_reference"] = true;
   return out;
 }
 

@@ -30,6 +30,9 @@ enum class Category : uint8_t {
   kSpeechVerb,
   kSpeechAdverbial,
   kGivenName,
+  kNameParticle,      // بن، آل، أبو, joining the parts of a person's name
+  kOrganisationHead,  // وزارة، الهيئة، المرصد: heads an organisation's name
+  kPlaceHead,         // مدينة، محافظة: heads a place's name, which follows it
   kCountEvent,
   kCountedNoun,
   kNumberWord,
