@@ -41,8 +41,10 @@ Dictionary::~Dictionary() = default;
 
 bool Dictionary::knows(std::string_view word) const {
   if (!hunspell_ || word.empty()) return false;
-  std::string plain = without_tashkeel(word);
   std::lock_guard lock(mutex_);
+  // Most words carry no tashkeel and were seen before: found without making a string.
+  if (const auto it = known_.find(word); it != known_.end()) return it->second;
+  std::string plain = without_tashkeel(word);
   if (const auto it = known_.find(plain); it != known_.end()) return it->second;
   if (known_.size() >= kMaxRemembered) known_.clear();
   const bool known = hunspell_->spell(plain);

@@ -54,10 +54,7 @@ struct Builder {
 };
 
 bool in_categories(const Context& context, size_t token, std::initializer_list<Category> list) {
-  for (const Category category : list) {
-    if (context.matches.has(token, category)) return true;
-  }
-  return false;
+  return context.matches.has_any(token, categories(list));
 }
 
 std::string_view original_word(const Context& context, size_t token) {
@@ -563,8 +560,8 @@ void add_misspelt_places(Builder& builder, const FuzzyPlaces& places) {
     const Token& t = context.text.token(i);
     if (!t.is_word() || builder.found.at_token[i] >= 0) continue;
     const std::string_view word = without_clitics(t.text);
+    if (!places.may_be_near(word)) continue;
     const std::u32string letters = letters_of(word);
-    if (letters.size() < kMinFuzzyLetters) continue;
     const FuzzyPlaces::Candidate* candidate = places.near(letters);
     if (candidate == nullptr || in_categories(context, i, {Category::kNisba, Category::kStopWord}))
       continue;
@@ -585,9 +582,16 @@ FuzzyPlaces::FuzzyPlaces(const Lexicon& lexicon) {
   for (const auto& [spelling, entity] : lexicon.single_word_places()) {
     std::u32string letters = letters_of(spelling);
     if (letters.size() < kMinFuzzyLetters) continue;
-    by_skeleton_.emplace(skeleton(letters), static_cast<uint32_t>(candidates_.size()));
+    std::u32string consonants = skeleton(letters);
+    skeleton_digests_.insert(skeleton_digest_of(consonants));
+    by_skeleton_.emplace(std::move(consonants), static_cast<uint32_t>(candidates_.size()));
     candidates_.push_back({std::string(spelling), std::move(letters), entity});
   }
+}
+
+bool FuzzyPlaces::may_be_near(std::string_view word) const {
+  const SkeletonDigest digest = skeleton_digest(word);
+  return digest.letters >= kMinFuzzyLetters && skeleton_digests_.contains(digest.hash);
 }
 
 // A misspelling keeps the consonants («الماضي» is one edit from «الماتي», but not a vowel

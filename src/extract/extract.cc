@@ -49,16 +49,22 @@ namespace extract_internal {
 
 MatchTable::MatchTable(const TextView& text, const Lexicon& lexicon) {
   start_.reserve(text.size() + 1);
+  categories_.reserve(text.size());
   std::vector<LexMatch> at;
   for (size_t i = 0; i < text.size(); ++i) {
     start_.push_back(static_cast<uint32_t>(all_.size()));
     lexicon.matches_at(text, i, at);
+    uint32_t bits = 0;
+    for (const LexMatch& match : at)
+      bits |= category_bit(match.category);
+    categories_.push_back(bits);
     all_.insert(all_.end(), at.begin(), at.end());
   }
   start_.push_back(static_cast<uint32_t>(all_.size()));
 }
 
 const LexMatch* MatchTable::longest(size_t token, Category category) const {
+  if (!has(token, category)) return nullptr;
   const LexMatch* best = nullptr;
   for (const LexMatch& match : at(token)) {
     if (match.category == category && longer_than(match, best)) best = &match;
@@ -67,6 +73,7 @@ const LexMatch* MatchTable::longest(size_t token, Category category) const {
 }
 
 bool is_stop_word(const Context& context, size_t token) {
+  if (!context.matches.has(token, Category::kStopWord)) return false;
   for (const LexMatch& match : context.matches.at(token)) {
     if (match.category == Category::kStopWord && match.tokens == 1 && match.clitic_bytes == 0)
       return true;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "extract/internal/names.h"
 #include "khabar/story_facts.h"
 
 namespace khabar {
@@ -75,6 +76,15 @@ const Entity* entity_named(const std::vector<Entity>& entities, const std::strin
     }
   }
   return nullptr;
+}
+
+TEST(PersonNames, SkeletonDigestIsTheSkeletonsHash) {
+  using namespace extract_internal;
+  for (const std::string_view word : {"كازخستان", "سيرغي", "توكاييف", "اأ", "", "abc\xff"}) {
+    const SkeletonDigest digest = skeleton_digest(word);
+    EXPECT_EQ(digest.hash, skeleton_digest_of(skeleton(letters_of(word)))) << word;
+    EXPECT_EQ(digest.letters, letters_of(word).size()) << word;
+  }
 }
 
 TEST(ResolveEntities, APartialNameFittingTwoPeopleMergesWithNeither) {

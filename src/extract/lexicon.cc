@@ -1,5 +1,7 @@
 #include "extract/internal/lexicon.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -255,6 +257,10 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
   }
 }
 
+uint64_t Lexicon::hash_of(std::string_view s) {
+  return XXH3_64bits(s.data(), s.size());
+}
+
 void Lexicon::add(std::string_view printed, Category category, uint32_t index) {
   if (printed.empty() || printed == "-") return;
   add_normalized(normalizer_.normalize(printed), category, index);
@@ -274,26 +280,36 @@ void Lexicon::add_normalized(const std::string& normalized, Category category, u
     if (!key.empty()) key += ' ';
     key += token.text;
   }
-  std::vector<LexMatch>& entries = phrases_[key];
+  Phrase& phrase = phrases_[hash_of(key)];
+  if (phrase.key.empty()) {
+    phrase.key = key;
+  } else if (phrase.key != key) {
+    std::cerr << "khabar: data/extract: phrases «" << phrase.key << "» and «" << key
+              << "» share a 64-bit hash\n";
+    std::abort();
+  }
+  std::vector<LexMatch>& entries = phrase.matches;
   for (const LexMatch& entry : entries) {
     // The first listing of a phrase in a category wins: a spelling shared by two places is
     // the first place's.
     if (entry.category == category) return;
   }
   entries.push_back({category, index, static_cast<uint16_t>(tokens.size()), 0});
-  uint16_t& longest = first_words_[std::string(tokens.front().text)];
+  uint16_t& longest = first_words_[hash_of(tokens.front().text)];
   longest = std::max(longest, static_cast<uint16_t>(tokens.size()));
 }
 
 const std::vector<LexMatch>* Lexicon::phrase(std::string_view normalized_phrase) const {
-  const auto it = phrases_.find(normalized_phrase);
-  return it == phrases_.end() ? nullptr : &it->second;
+  const auto it = phrases_.find(hash_of(normalized_phrase));
+  if (it == phrases_.end() || it->second.key != normalized_phrase) return nullptr;
+  return &it->second.matches;
 }
 
 std::vector<std::pair<std::string_view, uint32_t>> Lexicon::single_word_places() const {
   std::vector<std::pair<std::string_view, uint32_t>> out;
-  for (const auto& [key, entries] : phrases_) {
-    for (const LexMatch& entry : entries) {
+  for (const auto& [hash, phrase] : phrases_) {
+    const std::string& key = phrase.key;
+    for (const LexMatch& entry : phrase.matches) {
       if (entry.category == Category::kPlace && entry.tokens == 1)
         out.emplace_back(key, entry.index);
     }
@@ -305,7 +321,7 @@ std::vector<std::pair<std::string_view, uint32_t>> Lexicon::single_word_places()
 
 void Lexicon::lookup(const TextView& text, size_t first, size_t clitic_bytes,
                      std::string_view first_word, std::vector<LexMatch>& out) const {
-  const auto longest = first_words_.find(first_word);
+  const auto longest = first_words_.find(hash_of(first_word));
   if (longest == first_words_.end()) return;
   // Phrases run over words and numbers on one line with single spaces between them.
   size_t last = first + 1;

@@ -17,17 +17,52 @@ std::u32string letters_of(std::string_view word) {
   return out;
 }
 
+namespace {
+
+// The skeleton's rule for one letter: what it adds after `previous` (the skeleton's last
+// letter, or 0), or 0 when it adds nothing.
+char32_t skeleton_letter(char32_t letter, bool first, char32_t previous) {
+  // A foreign g is written غ in the Levant and ج in Egypt: سيرغي، سيرجي.
+  const char32_t c = letter == U'\u063A' ? U'\u062C' : letter;
+  const bool vowel = c == U'\u0627' || c == U'\u0648' || c == U'\u064A' || c == U'\u0621';
+  if ((!first && vowel) || c == previous) return 0;
+  return c;
+}
+
+}  // namespace
+
 std::u32string skeleton(const std::u32string& letters) {
   std::u32string out;
   for (size_t i = 0; i < letters.size(); ++i) {
-    // A foreign g is written غ in the Levant and ج in Egypt: سيرغي، سيرجي.
-    const char32_t c = letters[i] == U'\u063A' ? U'\u062C' : letters[i];
-    const bool vowel = c == U'\u0627' || c == U'\u0648' || c == U'\u064A' || c == U'\u0621';
-    if (i > 0 && vowel) continue;
-    if (!out.empty() && out.back() == c) continue;
-    out.push_back(c);
+    if (const char32_t c = skeleton_letter(letters[i], i == 0, out.empty() ? 0 : out.back()))
+      out.push_back(c);
   }
   return out;
+}
+
+SkeletonDigest skeleton_digest(std::string_view word) {
+  SkeletonDigest digest;
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a
+  char32_t previous = 0;
+  size_t i = 0;
+  while (i < word.size()) {
+    const int32_t code = text::next_code_point(word, i);
+    const char32_t letter = code < 0 ? text::kReplacementCharacter : static_cast<char32_t>(code);
+    if (const char32_t c = skeleton_letter(letter, digest.letters == 0, previous)) {
+      hash = (hash ^ c) * 1099511628211ull;
+      previous = c;
+    }
+    ++digest.letters;
+  }
+  digest.hash = hash;
+  return digest;
+}
+
+uint64_t skeleton_digest_of(const std::u32string& skeleton_letters) {
+  uint64_t hash = 14695981039346656037ull;
+  for (const char32_t c : skeleton_letters)
+    hash = (hash ^ c) * 1099511628211ull;
+  return hash;
 }
 
 size_t edit_distance(const std::u32string& a, const std::u32string& b) {

@@ -27,7 +27,11 @@ class Dictionary {
  private:
   std::unique_ptr<Hunspell> hunspell_;
   mutable std::mutex mutex_;  // Hunspell keeps state between calls
-  mutable std::unordered_map<std::string, bool> known_;
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, bool, StringHash, std::equal_to<>> known_;
 };
 
 }  // namespace khabar::extract_internal

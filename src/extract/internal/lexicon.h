@@ -47,7 +47,9 @@ enum class Category : uint8_t {
   kVia,
   kAccording,
   kStopWord,
+  kCategoryCount,  // not a category: MatchTable keeps one bit for each above
 };
+static_assert(static_cast<unsigned>(Category::kCategoryCount) <= 32);
 
 struct GazetteerEntry {
   std::string id;
@@ -110,12 +112,16 @@ class Lexicon {
   std::vector<std::string> framing_heads;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Keyed by the phrase's 64-bit XXH3 hash: every token of every article is looked up here
+  // several times (with and without clitics, for each phrase length) and nearly all miss, so a
+  // miss must cost one hash and integer compares, not string compares. The key is kept to
+  // confirm a hit.
+  struct Phrase {
+    std::string key;
+    std::vector<LexMatch> matches;
   };
-  using PhraseMap =
-      std::unordered_map<std::string, std::vector<LexMatch>, StringHash, std::equal_to<>>;
+  using PhraseMap = std::unordered_map<uint64_t, Phrase>;
+  static uint64_t hash_of(std::string_view s);
 
   void add(std::string_view printed, Category category, uint32_t index);
   // Each of the "|"-separated forms.
@@ -126,8 +132,9 @@ class Lexicon {
 
   const Normalizer& normalizer_;
   PhraseMap phrases_;
-  // First word of any phrase → the most tokens of a phrase starting with it.
-  std::unordered_map<std::string, uint16_t, StringHash, std::equal_to<>> first_words_;
+  // First word of any phrase (its hash) → the most tokens of a phrase starting with it. Two
+  // words sharing a hash would only make a lookup try longer phrases.
+  std::unordered_map<uint64_t, uint16_t> first_words_;
 };
 
 }  // namespace khabar::extract_internal

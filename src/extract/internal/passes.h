@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "extract/internal/dictionary.h"
@@ -25,12 +26,31 @@ class MatchTable {
   }
   // The longest match of `category` at `token`, or null.
   const LexMatch* longest(size_t token, Category category) const;
-  bool has(size_t token, Category category) const { return longest(token, category) != nullptr; }
+  bool has(size_t token, Category category) const {
+    return (categories_[token] & category_bit(category)) != 0;
+  }
+  // Does any of `categories` match at `token`? One test, however many: the passes ask this of
+  // every word.
+  bool has_any(size_t token, uint32_t categories) const {
+    return (categories_[token] & categories) != 0;
+  }
+
+  static constexpr uint32_t category_bit(Category category) {
+    return uint32_t{1} << static_cast<unsigned>(category);
+  }
 
  private:
   std::vector<LexMatch> all_;
   std::vector<uint32_t> start_;
+  std::vector<uint32_t> categories_;  // per token, a bit per category matching there
 };
+
+constexpr uint32_t categories(std::initializer_list<Category> list) {
+  uint32_t bits = 0;
+  for (const Category category : list)
+    bits |= MatchTable::category_bit(category);
+  return bits;
+}
 
 struct Context {
   const TextView& text;
@@ -60,9 +80,13 @@ class FuzzyPlaces {
   // The spelling one edit from `letters`, with the same first letter; null when none, or when
   // `letters` is itself a spelling.
   const Candidate* near(const std::u32string& letters) const;
+  // False when no spelling shares `word`'s skeleton, or it is too short to be compared: most
+  // words, answered without building a string.
+  bool may_be_near(std::string_view word) const;
 
  private:
   std::vector<Candidate> candidates_;
+  std::unordered_set<uint64_t> skeleton_digests_;
   std::unordered_multimap<std::u32string, uint32_t> by_skeleton_;
 };
 
