@@ -37,6 +37,10 @@ struct NormalizeOptions {
   // ؤ → و and ئ → ي. On by default: outlets disagree on hamza seats far more often than two
   // distinct words collide.
   bool fold_hamza_carriers = true;
+  // A single pass over the text where it can vouch for the result, the general rounds of
+  // NFKC_Casefold and folding elsewhere; both give the same text and offsets. False always
+  // runs the rounds: the tests compare the two.
+  bool single_pass = true;
 };
 
 struct NormalizedText {

@@ -218,7 +218,7 @@ Normalizer::Normalizer(NormalizeOptions options) : options_(options) {
   const FoldingTable& table = FoldingTable::embedded();
   enabled_classes_ = ~0u;
   if (!options_.fold_hamza_carriers) enabled_classes_ &= ~table.class_bit("hamza_carrier");
-  single_pass_ = normalize_internal::single_pass_supports(enabled_classes_);
+  single_pass_ = options_.single_pass && normalize_internal::single_pass_supports(enabled_classes_);
 }
 
 std::string Normalizer::normalize(std::string_view input) const {
@@ -245,6 +245,11 @@ std::string Normalizer::normalize_in_rounds(std::string_view input) const {
 }
 
 NormalizedText Normalizer::normalize_with_offsets(std::string_view original) const {
+  NormalizedText fast;
+  if (single_pass_ && normalize_internal::normalize_single_pass(original, enabled_classes_,
+                                                                fast.text, &fast.to_original)) {
+    return fast;
+  }
   // Invalid bytes become U+FFFD (3 bytes) in the working copy; the map below points each
   // working byte back to its byte in the caller's text.
   std::string working;

@@ -412,9 +412,10 @@ TEST(QuickCasefold, MatchesIcuOnRandomMixedText) {
   }
 }
 
-// normalize() takes a single pass when it can; normalize_with_offsets() always runs the rounds
-// of NFKC_Casefold and folding. Runs of plain letters and single spaces, which the single pass
-// copies without looking at them twice, are mixed here with everything random_text() makes.
+// Both normalize() and normalize_with_offsets() take a single pass when they can; with
+// single_pass off they run the rounds of NFKC_Casefold and folding. Runs of plain letters and
+// single spaces, which the single pass copies without looking at them twice, are mixed here
+// with everything random_text() makes; text and offsets must be the same both ways.
 TEST(NormalizeSinglePass, AgreesWithTheRoundsOnWordyText) {
   const std::vector<std::string> plain = {"ب", "س", "ل", "م",   "b",  "z",
                                           "7", " ", " ", "بس ", "lm "};
@@ -422,13 +423,18 @@ TEST(NormalizeSinglePass, AgreesWithTheRoundsOnWordyText) {
   std::uniform_int_distribution<size_t> pick(0, plain.size() - 1);
   std::bernoulli_distribution take_plain(0.7);
   for (const bool fold_hamza : {true, false}) {
-    Normalizer normalizer(NormalizeOptions{.fold_hamza_carriers = fold_hamza});
+    const Normalizer normalizer(NormalizeOptions{.fold_hamza_carriers = fold_hamza});
+    const Normalizer rounds(
+        NormalizeOptions{.fold_hamza_carriers = fold_hamza, .single_pass = false});
     for (int n = 0; n < 20000; ++n) {
       std::string input;
       for (int k = 0; k < 12; ++k)
         input += take_plain(rng) ? plain[pick(rng)] : random_text(rng).substr(0, 6);
-      ASSERT_EQ(normalizer.normalize(input), normalizer.normalize_with_offsets(input).text)
-          << "input «" << input << "»";
+      const NormalizedText expected = rounds.normalize_with_offsets(input);
+      ASSERT_EQ(normalizer.normalize(input), expected.text) << "input «" << input << "»";
+      const NormalizedText fast = normalizer.normalize_with_offsets(input);
+      ASSERT_EQ(fast.text, expected.text) << "input «" << input << "»";
+      ASSERT_EQ(fast.to_original, expected.to_original) << "input «" << input << "»";
     }
   }
 }

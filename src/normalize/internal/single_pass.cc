@@ -14,16 +14,21 @@ constexpr char32_t kKindTableSize = 0x10000;
 // The folding and whitespace steps, fed one NFKC_Casefold character at a time.
 class FoldingWriter {
  public:
-  FoldingWriter(uint32_t enabled_classes, std::string_view input, std::string& out)
+  // With `origin`, each output byte gets the input position of the character it came from, as
+  // Normalizer::normalize_with_offsets maps them (a collapsed space: the run's first space).
+  FoldingWriter(uint32_t enabled_classes, std::string_view input, std::string& out,
+                std::vector<uint32_t>* origin)
       : table_(FoldingTable::embedded()),
         quick_(QuickCasefold::instance()),
         enabled_classes_(enabled_classes),
         input_(input),
-        out_(out) {}
+        out_(out),
+        origin_(origin) {}
 
   // `bytes` is c's UTF-8; `input_offset` is where those bytes sit in the input, or npos when
-  // they came out of ICU. Returns false where the general path would have to run again.
-  bool put(char32_t c, std::string_view bytes, size_t input_offset) {
+  // they came out of ICU; `source` is where the input character (or ICU's segment) they stand
+  // for starts. Returns false where the general path would have to run again.
+  bool put(char32_t c, std::string_view bytes, size_t input_offset, size_t source) {
     // One ASCII space between words stays in the run, provisionally: it is what the space
     // becomes anyway unless more whitespace or a change follows, and then it is taken back.
     if (c == ' ' && !space_in_run_ && pending_ == Pending::kNone && run_active() &&
@@ -39,12 +44,15 @@ class FoldingWriter {
       after_change_ = true;
       if (rule->replacement.empty()) return true;
       flush_space();
-      append(rule->replacement);
+      append(rule->replacement, source);
       return true;
     }
     if (text::is_space(c)) {
       after_change_ = true;
-      if (pending_ == Pending::kNone) pending_ = Pending::kSpace;
+      if (pending_ == Pending::kNone) {
+        pending_ = Pending::kSpace;
+        pending_source_ = source;
+      }
       if (text::is_line_break(c)) pending_ = Pending::kNewline;
       return true;
     }
@@ -52,7 +60,7 @@ class FoldingWriter {
     after_change_ = false;
     flush_space();
     if (input_offset == std::string_view::npos) {
-      append(bytes);
+      append(bytes, source);
     } else if (run_active() && run_end_ == input_offset) {
       run_end_ += bytes.size();  // unchanged input is copied in runs
     } else {
@@ -78,6 +86,7 @@ class FoldingWriter {
   void finish() {
     take_back_space();
     flush_run();
+    if (origin_ != nullptr) origin_->push_back(static_cast<uint32_t>(input_.size()));
   }
 
  private:
@@ -92,21 +101,34 @@ class FoldingWriter {
     --run_end_;
     space_in_run_ = false;
     pending_ = Pending::kSpace;
+    pending_source_ = run_end_;
   }
 
   void flush_run() {
     if (!run_active()) return;
     out_.append(input_.substr(run_begin_, run_end_ - run_begin_));
+    if (origin_ != nullptr) {
+      // A character's bytes all point at its first byte.
+      uint32_t lead = static_cast<uint32_t>(run_begin_);
+      for (size_t b = run_begin_; b < run_end_; ++b) {
+        if ((static_cast<uint8_t>(input_[b]) & 0xC0) != 0x80) lead = static_cast<uint32_t>(b);
+        origin_->push_back(lead);
+      }
+    }
     run_begin_ = std::string_view::npos;
   }
-  void append(std::string_view bytes) {
+  void append(std::string_view bytes, size_t source) {
     flush_run();
     out_.append(bytes);
+    if (origin_ != nullptr) origin_->insert(origin_->end(), bytes.size(), uint32_t(source));
   }
   void flush_space() {
     if (pending_ == Pending::kNone) return;
     flush_run();
-    if (!out_.empty()) out_.push_back(pending_ == Pending::kNewline ? '\n' : ' ');
+    if (!out_.empty()) {
+      out_.push_back(pending_ == Pending::kNewline ? '\n' : ' ');
+      if (origin_ != nullptr) origin_->push_back(static_cast<uint32_t>(pending_source_));
+    }
     pending_ = Pending::kNone;
   }
 
@@ -115,7 +137,9 @@ class FoldingWriter {
   uint32_t enabled_classes_;
   std::string_view input_;
   std::string& out_;
+  std::vector<uint32_t>* origin_;
   Pending pending_ = Pending::kNone;
+  size_t pending_source_ = 0;  // where the pending whitespace run began
   bool after_change_ = false;  // the last character was deleted, replaced or whitespace
   size_t run_begin_ = std::string_view::npos;
   size_t run_end_ = 0;
@@ -162,7 +186,8 @@ bool single_pass_supports(uint32_t enabled_classes) {
   return true;
 }
 
-bool normalize_single_pass(std::string_view in, uint32_t enabled_classes, std::string& out) {
+bool normalize_single_pass(std::string_view in, uint32_t enabled_classes, std::string& out,
+                           std::vector<uint32_t>* origin) {
   const QuickCasefold& quick = QuickCasefold::instance();
   const uint8_t* const kinds = character_kinds().data();
   // Characters outside the BMP have kind 0: they join the segment before them, which ICU takes.
@@ -171,10 +196,17 @@ bool normalize_single_pass(std::string_view in, uint32_t enabled_classes, std::s
   };
   out.clear();
   out.reserve(in.size());
-  FoldingWriter writer(enabled_classes, in, out);
+  if (origin != nullptr) {
+    origin->clear();
+    origin->reserve(in.size() + 1);
+  }
+  FoldingWriter writer(enabled_classes, in, out, origin);
   std::string from_icu;
 
-  if (in.empty()) return true;
+  if (in.empty()) {
+    writer.finish();
+    return true;
+  }
   size_t start = 0;  // the segment's first character is in[start, end)
   size_t end = 0;
   int32_t c = text::next_code_point(in, end);
@@ -203,24 +235,33 @@ bool normalize_single_pass(std::string_view in, uint32_t enabled_classes, std::s
     if (single && (kind & kPlain) != 0 && writer.extend_run(start, end)) {
       // joined the run of unchanged input
     } else if (single && (kind & kInert) != 0) {
-      if (!writer.put(code_point, in.substr(start, end - start), start)) return false;
+      if (!writer.put(code_point, in.substr(start, end - start), start, start)) return false;
     } else if (single && code_point >= 'A' && code_point <= 'Z') {
       // Case folding of a lone ASCII capital, without a call into ICU per English word.
       const char lower = static_cast<char>(code_point - 'A' + 'a');
-      if (!writer.put(code_point - 'A' + 'a', std::string_view(&lower, 1),
-                      std::string_view::npos)) {
+      if (!writer.put(code_point - 'A' + 'a', std::string_view(&lower, 1), std::string_view::npos,
+                      start)) {
         return false;
       }
     } else {
       from_icu.clear();
-      quick.append_with_icu(in.substr(start, segment_end - start), from_icu);
+      const std::string_view segment = in.substr(start, segment_end - start);
+      quick.append_with_icu(segment, from_icu);
+      // The general path maps what ICU left alone character by character, and what it changed
+      // to where the change began. A segment left alone maps the same way here; a changed one
+      // of several characters would need ICU's edits, which that path has.
+      const bool unchanged = from_icu == segment;
+      if (origin != nullptr && !unchanged && !single) return false;
       for (size_t i = 0; i < from_icu.size();) {
         const size_t char_start = i;
         const int32_t d = text::next_code_point(from_icu, i);
         if (d < 0) return false;
         const std::string_view bytes =
             std::string_view(from_icu).substr(char_start, i - char_start);
-        if (!writer.put(static_cast<char32_t>(d), bytes, std::string_view::npos)) return false;
+        const size_t source = unchanged ? start + char_start : start;
+        if (!writer.put(static_cast<char32_t>(d), bytes, std::string_view::npos, source)) {
+          return false;
+        }
       }
     }
     if (next < 0) break;

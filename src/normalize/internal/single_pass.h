@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace khabar::normalize_internal {
 
@@ -19,8 +20,11 @@ namespace khabar::normalize_internal {
 // inert, so writing one cannot make the text unnormalised.
 bool single_pass_supports(uint32_t enabled_classes);
 
-// Normalises `in` into `out` (cleared first). Returns false when it cannot vouch for the
-// result (ill-formed UTF-8, or a change next to a combining character); `out` is then garbage.
-bool normalize_single_pass(std::string_view in, uint32_t enabled_classes, std::string& out);
+// Normalises `in` into `out` (cleared first), and with `origin` the offsets map of
+// Normalizer::normalize_with_offsets (cleared first). Returns false when it cannot vouch for
+// the result (ill-formed UTF-8, or a change next to a combining character); `out` and `origin`
+// are then garbage.
+bool normalize_single_pass(std::string_view in, uint32_t enabled_classes, std::string& out,
+                           std::vector<uint32_t>* origin = nullptr);
 
 }  // namespace khabar::normalize_internal
