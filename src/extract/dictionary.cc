@@ -41,6 +41,9 @@ Dictionary::~Dictionary() = default;
 
 bool Dictionary::knows(std::string_view word) const {
   if (!hunspell_ || word.empty()) return false;
+  // An Arabic word list knows no word in Latin letters; asking would cost a slow miss for
+  // every new English name.
+  if (static_cast<unsigned char>(word.front()) < 0x80) return false;
   std::lock_guard lock(mutex_);
   // Most words carry no tashkeel and were seen before: found without making a string.
   if (const auto it = known_.find(word); it != known_.end()) return it->second;

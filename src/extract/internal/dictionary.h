@@ -21,7 +21,8 @@ class Dictionary {
 
   bool loaded() const { return hunspell_ != nullptr; }
   // `word` as printed, tashkeel and tatweel allowed: Hunspell's Arabic dictionary spells hamza
-  // and taa marbuta, so it must see the word before khabar's folding.
+  // and taa marbuta, so it must see the word before khabar's folding. A word starting with an
+  // ASCII character is not Arabic, and not known.
   bool knows(std::string_view word) const;
 
  private:
