@@ -6,9 +6,11 @@
 #include "text/utf8.h"
 
 // Normalisation must be idempotent, produce valid UTF-8, stay within its growth bound and
-// agree with its offset-keeping variant, for any bytes at all.
+// agree with its offset-keeping variant, and the single pass with the general rounds (text and
+// offsets), for any bytes at all.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const khabar::Normalizer normalizer;
+  static const khabar::Normalizer rounds(khabar::NormalizeOptions{.single_pass = false});
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::string once = normalizer.normalize(input);
   if (khabar::text::find_invalid_utf8(once) != khabar::text::kNoInvalidByte) std::abort();
@@ -21,5 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (with_offsets.to_original[i - 1] > with_offsets.to_original[i]) std::abort();
   }
   if (with_offsets.to_original.back() != size) std::abort();
+  const khabar::NormalizedText general = rounds.normalize_with_offsets(input);
+  if (general.text != with_offsets.text || general.to_original != with_offsets.to_original)
+    std::abort();
   return 0;
 }

@@ -31,6 +31,9 @@ class Analyzer {
 
   // Remembers each word's term (a bounded cache), which changes no result.
   std::vector<std::string> terms(std::string_view normalized) const;
+  // One word's term, as terms() gives it; empty for a stop word, a number of one digit or a
+  // stem too short to keep. `word` is one of match_words()'s words of normalised text.
+  std::string term(std::string_view word) const;
 
  private:
   struct Impl;

@@ -28,6 +28,7 @@
 
 #include "khabar/clean.h"
 #include "khabar/result.h"
+#include "khabar/search.h"
 
 namespace khabar {
 
@@ -122,7 +123,7 @@ struct StoryMember {
   int64_t family = 0;     // its duplicate family (the earliest member's sequence)
 };
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 class Store {
  public:
@@ -185,6 +186,10 @@ class Store {
   // Every stored article's story, in ingest order, then every sighting's: for scoring against
   // gold labels, which name each arrival.
   Status for_each_assignment(const std::function<void(const StoryAssignmentRow&)>& visit);
+
+  // Articles matching a query, best first (khabar/search.h). An empty or stop-words-only query
+  // is an error: it would match nothing.
+  Result<std::vector<SearchHit>> search(const SearchQuery& query);
 
   int schema_version() const;
   const std::string& path() const;

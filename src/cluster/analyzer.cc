@@ -127,4 +127,10 @@ std::vector<std::string> Analyzer::terms(std::string_view normalized) const {
   return out;
 }
 
+std::string Analyzer::term(std::string_view word) const {
+  if (word.empty()) return {};
+  if (is_number(word)) return word.size() >= 2 ? std::string(word) : std::string();
+  return impl_->cached_term(word);
+}
+
 }  // namespace khabar

@@ -11,12 +11,19 @@
 #include <string>
 #include <unordered_map>
 
-#include "extract/internal/names.h"
 #include "extract/internal/passes.h"
+#include "text/spelling.h"
 #include "text/utf8.h"
 
 namespace khabar::extract_internal {
 namespace {
+
+using text::edit_distance;
+using text::letters_of;
+using text::skeleton;
+using text::skeleton_digest;
+using text::skeleton_digest_of;
+using text::SkeletonDigest;
 
 constexpr size_t kMaxNameTokens = 4;  // not counting particles (بن، آل) and the words they join
 constexpr size_t kMaxOrganisationTokens = 7;

@@ -6,16 +6,16 @@
 #include <string>
 #include <unordered_map>
 
-#include "extract/internal/names.h"
 #include "khabar/story_facts.h"
+#include "text/spelling.h"
 #include "text/utf8.h"
 
 namespace khabar {
 namespace {
 
-using extract_internal::edit_distance;
-using extract_internal::letters_of;
-using extract_internal::skeleton;
+using text::edit_distance;
+using text::letters_of;
+using text::skeleton;
 
 // Names of up to this many letters may differ by one edit; longer ones by two.
 constexpr size_t kShortNameLetters = 6;

@@ -115,6 +115,26 @@ CREATE INDEX articles_story ON articles(story_sequence) WHERE story_sequence IS 
 -- A gold label or a feed names each arrival by its own id, so a sighting keeps it too.
 ALTER TABLE sightings ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
 )sql"},
+    {7, "full-text search", R"sql(
+-- The words of each article's title and body (khabar/search.h), read from articles itself
+-- (external content), so the text is stored once and snippets come from what was printed.
+-- The "khabar" tokenizer is registered on every connection the store opens.
+CREATE VIRTUAL TABLE article_text USING fts5(
+  title, body, content='articles', content_rowid='sequence', tokenize='khabar');
+CREATE TRIGGER article_text_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO article_text(rowid, title, body) VALUES (new.sequence, new.title, new.body);
+END;
+CREATE TRIGGER article_text_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO article_text(article_text, rowid, title, body)
+    VALUES ('delete', old.sequence, old.title, old.body);
+END;
+CREATE TRIGGER article_text_update AFTER UPDATE OF title, body ON articles BEGIN
+  INSERT INTO article_text(article_text, rowid, title, body)
+    VALUES ('delete', old.sequence, old.title, old.body);
+  INSERT INTO article_text(rowid, title, body) VALUES (new.sequence, new.title, new.body);
+END;
+INSERT INTO article_text(article_text) VALUES ('rebuild');
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

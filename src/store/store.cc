@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal/statement.h"
+#include "search/tokenizer.h"
 #include "store/internal/store_impl.h"
 
 namespace khabar {
@@ -123,6 +124,10 @@ Result<Store> Store::open(const std::string& path) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("{}: not a khabar database or not writable ({})", path,
                                   pragmas.error().message));
+  }
+  // The search index's tokenizer must exist before the index is created or an article stored.
+  if (Status s = search_internal::register_tokenizer(impl->db); !s.ok()) {
+    return make_error(ErrorCode::kStorage, fmt::format("{}: {}", path, s.error().message));
   }
   if (Status s = store_internal::migrate(impl->db, path); !s.ok()) return s;
 

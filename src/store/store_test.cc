@@ -187,6 +187,11 @@ TEST(Store, MigratesASchemaOneDatabase) {
   ASSERT_EQ((*a)->removals.size(), 1u);
   EXPECT_EQ((*a)->removals[0].rule, "teaser");
   EXPECT_EQ((*a)->removals[0].end, 2u);
+  // Articles stored before the search index existed are indexed by the migration.
+  Result<std::vector<SearchHit>> hits = store.search({.text = "عنوان"});
+  ASSERT_TRUE(hits.ok()) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->front().article_id, "0123456789abcdef");
 }
 
 TEST(Store, RefusesADatabaseFromANewerKhabar) {

@@ -26,6 +26,7 @@ void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code
 void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_dups_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 

@@ -1,5 +1,5 @@
 // Letters, consonant skeletons and edit distance: how two spellings of one name are compared,
-// for people (توكايف ~ توكاييف) and for misspelt places (كازخستان ~ كازاخستان) alike.
+// for people (توكايف ~ توكاييف), misspelt places (كازخستان ~ كازاخستان) and search alike.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace khabar::extract_internal {
+namespace khabar::text {
 
 std::u32string letters_of(std::string_view word);
 
@@ -29,4 +29,4 @@ uint64_t skeleton_digest_of(const std::u32string& skeleton_letters);
 // Levenshtein distance with adjacent transpositions counted as one edit.
 size_t edit_distance(const std::u32string& a, const std::u32string& b);
 
-}  // namespace khabar::extract_internal
+}  // namespace khabar::text

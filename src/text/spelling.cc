@@ -1,11 +1,11 @@
-#include "extract/internal/names.h"
+#include "text/spelling.h"
 
 #include <algorithm>
 #include <vector>
 
 #include "text/utf8.h"
 
-namespace khabar::extract_internal {
+namespace khabar::text {
 
 std::u32string letters_of(std::string_view word) {
   std::u32string out;
@@ -84,4 +84,4 @@ size_t edit_distance(const std::u32string& a, const std::u32string& b) {
   return d[n][m];
 }
 
-}  // namespace khabar::extract_internal
+}  // namespace khabar::text

@@ -1,0 +1,117 @@
+// `khabar search QUERY`: ranked articles with the matches shown in their original spelling.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "khabar/ingest.h"
+#include "khabar/store.h"
+
+namespace khabar::cli {
+namespace {
+
+struct SearchArgs {
+  std::vector<std::string> words;
+  SearchQuery query;
+  bool json = false;
+};
+
+// The snippet with its matches between marks: bold on a terminal, ⟦ ⟧ in a pipe or file.
+std::string marked_snippet(const SearchHit& hit, bool terminal) {
+  const std::string_view open = terminal ? "\x1b[1m" : "⟦", close = terminal ? "\x1b[0m" : "⟧";
+  std::string out;
+  size_t at = 0;
+  for (const auto& [begin, end] : hit.highlights) {
+    out.append(hit.snippet, at, begin - at);
+    out.append(open);
+    out.append(hit.snippet, begin, end - begin);
+    out.append(close);
+    at = end;
+  }
+  out.append(hit.snippet, at);
+  // One line a hit: the snippet's own line breaks become spaces.
+  for (char& c : out) {
+    if (c == '\n') c = ' ';
+  }
+  return out;
+}
+
+nlohmann::json hit_json(const SearchHit& hit) {
+  nlohmann::json highlights = nlohmann::json::array();
+  for (const auto& [begin, end] : hit.highlights)
+    highlights.push_back({begin, end});
+  nlohmann::json out{
+      {"id", hit.article_id},       {"title", hit.title},     {"source", hit.outlet},
+      {"published", hit.published}, {"lang", hit.lang},       {"story", hit.story},
+      {"score", hit.score},         {"snippet", hit.snippet}, {"highlights", highlights}};
+  if (!hit.external_id.empty()) out["external_id"] = hit.external_id;
+  if (!hit.all_words) out["all_words"] = false;
+  return out;
+}
+
+Status check_date(const std::string& value, std::string_view option) {
+  if (value.empty()) return {};
+  if (value.size() != 10 || !parse_iso8601(value).ok()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{} «{}»: want a date as YYYY-MM-DD", option, value));
+  }
+  return {};
+}
+
+int run_search(Store& store, SearchArgs& args) {
+  for (const auto& [value, option] :
+       {std::pair{args.query.since, "--since"}, std::pair{args.query.until, "--until"}}) {
+    if (Status s = check_date(value, option); !s.ok()) return fail(s.error());
+  }
+  args.query.text = fmt::format("{}", fmt::join(args.words, " "));
+  Result<std::vector<SearchHit>> hits = store.search(args.query);
+  if (!hits.ok()) return fail(hits.error());
+  const bool terminal = ::isatty(STDOUT_FILENO) != 0;
+  bool all_words = true;
+  for (const SearchHit& hit : *hits) {
+    if (args.json) {
+      std::cout << hit_json(hit).dump() << "\n";
+      continue;
+    }
+    if (all_words && !hit.all_words) {
+      all_words = false;
+      std::cout << "-- with some of the words:\n";
+    }
+    std::cout << fmt::format("{}  {:<10}  {:<12}  {:>6.2f}  {}\n    {}\n", hit.article_id,
+                             day_or_dash(hit.published), or_dash(hit.outlet), hit.score,
+                             title_or_placeholder(hit.title), marked_snippet(hit, terminal));
+  }
+  if (!args.json) {
+    std::cout << fmt::format("{} article{}\n", hits->size(), hits->size() == 1 ? "" : "s");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto args = std::make_shared<SearchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "search",
+      "Find articles by words, in any spelling outlets use (توكايف finds توكاييف), best first, "
+      "with the matches marked in the original text");
+  cmd->add_option("query", args->words, "Words to find; articles with all of them come first")
+      ->required();
+  cmd->add_option("--outlet", args->query.outlet, "Only this source, exactly as stored");
+  cmd->add_option("--lang", args->query.lang, "Only this language (ar, en, ...)");
+  cmd->add_option("--since", args->query.since, "Published on or after this date (YYYY-MM-DD)");
+  cmd->add_option("--until", args->query.until, "Published on or before this date (YYYY-MM-DD)");
+  cmd->add_option("--story", args->query.story, "Only this story's articles")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--limit", args->query.limit, "How many")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000}));
+  cmd->add_flag("--json", args->json,
+                "One JSON object a line, with the snippet and its highlights as byte spans");
+  cmd->callback([args, &global, &exit_code] {
+    exit_code = with_store(global, [&](Store& store) { return run_search(store, *args); });
+  });
+}
+
+}  // namespace khabar::cli
