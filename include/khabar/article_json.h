@@ -20,6 +20,10 @@ struct ArticleJsonOptions {
 nlohmann::json article_to_json(const StoredArticle& article,
                                const ArticleJsonOptions& options = {});
 
+// A search hit: the article's id, title, source, date, language, story, score, and the snippet
+// with its highlights as [begin, end) byte spans.
+nlohmann::json search_hit_to_json(const SearchHit& hit);
+
 // The removed text of a removal, cut to about max_chars characters at a character boundary.
 std::string removal_excerpt(const StoredArticle& article, const Removal& removal, size_t max_chars);
 

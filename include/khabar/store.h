@@ -180,6 +180,11 @@ class Store {
   Status for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit);
   // Stories, the most recently active first.
   Result<std::vector<StorySummary>> stories(int64_t limit, int64_t offset = 0);
+  // The same, only stories active on or after `since` and starting on or before `until`
+  // (ISO 8601 dates; empty: no bound; with a bound, undated stories are left out).
+  Result<std::vector<StorySummary>> stories_between(const std::string& since,
+                                                    const std::string& until, int64_t limit,
+                                                    int64_t offset);
   Result<std::optional<StorySummary>> story(int64_t story);
   // A story's members, earliest first.
   Result<std::vector<StoryMember>> story_members(int64_t story);

@@ -64,4 +64,17 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
   return out;
 }
 
+nlohmann::json search_hit_to_json(const SearchHit& hit) {
+  nlohmann::json highlights = nlohmann::json::array();
+  for (const auto& [begin, end] : hit.highlights)
+    highlights.push_back({begin, end});
+  nlohmann::json out{
+      {"id", hit.article_id},       {"title", hit.title},     {"source", hit.outlet},
+      {"published", hit.published}, {"lang", hit.lang},       {"story", hit.story},
+      {"score", hit.score},         {"snippet", hit.snippet}, {"highlights", highlights}};
+  if (!hit.external_id.empty()) out["external_id"] = hit.external_id;
+  if (!hit.all_words) out["all_words"] = false;
+  return out;
+}
+
 }  // namespace khabar

@@ -104,13 +104,21 @@ Result<StorySummary> summarise(sqlite3* db, int64_t story, int64_t count, std::s
 }  // namespace
 
 Result<std::vector<StorySummary>> Store::stories(int64_t limit, int64_t offset) {
+  return stories_between("", "", limit, offset);
+}
+
+Result<std::vector<StorySummary>> Store::stories_between(const std::string& since,
+                                                         const std::string& until, int64_t limit,
+                                                         int64_t offset) {
   Result<Statement> stmt = Statement::prepare(
       impl_->db,
       "SELECT sequence, article_count, COALESCE(first_time, ''), COALESCE(last_time, '') "
-      "FROM stories ORDER BY last_time IS NULL, last_time DESC, article_count DESC, sequence "
+      "FROM stories WHERE (?3 = '' OR substr(last_time, 1, 10) >= ?3) "
+      "AND (?4 = '' OR substr(first_time, 1, 10) <= ?4) "
+      "ORDER BY last_time IS NULL, last_time DESC, article_count DESC, sequence "
       "LIMIT ?1 OFFSET ?2");
   if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, limit).bind(2, offset);
+  stmt->bind(1, limit).bind(2, offset).bind(3, since).bind(4, until);
   std::vector<StorySummary> out;
   int rc;
   while ((rc = stmt->step()) == SQLITE_ROW) {

@@ -27,6 +27,7 @@ void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_co
 void add_dups_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "khabar/article_json.h"
 #include "khabar/ingest.h"
 #include "khabar/store.h"
 
@@ -37,19 +38,6 @@ std::string marked_snippet(const SearchHit& hit, bool terminal) {
   return out;
 }
 
-nlohmann::json hit_json(const SearchHit& hit) {
-  nlohmann::json highlights = nlohmann::json::array();
-  for (const auto& [begin, end] : hit.highlights)
-    highlights.push_back({begin, end});
-  nlohmann::json out{
-      {"id", hit.article_id},       {"title", hit.title},     {"source", hit.outlet},
-      {"published", hit.published}, {"lang", hit.lang},       {"story", hit.story},
-      {"score", hit.score},         {"snippet", hit.snippet}, {"highlights", highlights}};
-  if (!hit.external_id.empty()) out["external_id"] = hit.external_id;
-  if (!hit.all_words) out["all_words"] = false;
-  return out;
-}
-
 Status check_date(const std::string& value, std::string_view option) {
   if (value.empty()) return {};
   if (value.size() != 10 || !parse_iso8601(value).ok()) {
@@ -71,7 +59,7 @@ int run_search(Store& store, SearchArgs& args) {
   bool all_words = true;
   for (const SearchHit& hit : *hits) {
     if (args.json) {
-      std::cout << hit_json(hit).dump() << "\n";
+      std::cout << search_hit_to_json(hit).dump() << "\n";
       continue;
     }
     if (all_words && !hit.all_words) {

@@ -1,0 +1,59 @@
+// khabar/serve.h — the HTTP JSON API over one store.
+//
+//   khabar::ApiServer server({.db = "khabar.db", .port = 8080});
+//   khabar::Result<int> port = server.bind();   // 127.0.0.1:8080; port 0 picks a free one
+//   server.run();                               // until stop(), from another thread or a signal
+//
+// Routes (all JSON; errors as {"error": {"code": ..., "message": ...}} with an HTTP status):
+//   GET  /healthz                  {"status": "ok", "articles": N, "schema": 7}
+//   GET  /api/stories?since=&until=&q=&limit=&cursor=
+//                                  stories, the most recently active first; q keeps the stories
+//                                  of articles matching the words; "next_cursor" pages on
+//   GET  /api/stories/{id}         a story: members, and the cross-outlet facts (entities,
+//                                  counts with conflicts, framings, quotes, timeline)
+//   GET  /api/articles/{id}        an article as stored, with the cleaning audit
+//   GET  /api/search?q=&outlet=&lang=&since=&until=&story=&limit=
+//                                  ranked hits with snippets (khabar/search.h)
+//   POST /api/articles             a JSON object or JSONL (one article a line), validated and
+//                                  stored as `khabar ingest` does; the counts and every problem
+// Parameters are checked (ids, dates as YYYY-MM-DD, limit 1..200, cursors) and refused with 400
+// and a message naming the parameter; a body over max_body_bytes gets 413.
+//
+// Each worker thread holds its own connection (WAL: readers see committed batches while ingest
+// writes); POSTs are stored one at a time.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "khabar/result.h"
+
+namespace khabar {
+
+struct ServeOptions {
+  std::string db = "khabar.db";
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  size_t max_body_bytes = size_t{16} << 20;
+};
+
+class ApiServer {
+ public:
+  explicit ApiServer(ServeOptions options);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Checks the database opens, binds the socket; returns the port bound.
+  Result<int> bind();
+  // Serves until stop(); false when the server could not run.
+  bool run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace khabar

@@ -1,0 +1,183 @@
+#include "khabar/serve.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+namespace khabar {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// A server on a free loopback port over a fresh database, stopped and removed afterwards.
+class Api : public ::testing::Test {
+ protected:
+  void SetUp() override { start(max_body()); }
+  virtual size_t max_body() const { return size_t{16} << 20; }
+  void TearDown() override {
+    stop();
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(db_ + suffix);
+  }
+
+  void start(size_t max_body) {
+    db_ = (std::filesystem::temp_directory_path() /
+           ("khabar_serve_test_" + std::to_string(::getpid()) + ".db"))
+              .string();
+    server_ = std::make_unique<ApiServer>(
+        ServeOptions{.db = db_, .host = "127.0.0.1", .port = 0, .max_body_bytes = max_body});
+    Result<int> port = server_->bind();
+    ASSERT_TRUE(port.ok()) << port.error().message;
+    thread_ = std::thread([this] { server_->run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", *port);
+    // stop() before the server runs would be missed: wait until it answers.
+    for (int tries = 0; tries < 200 && !client_->Get("/healthz"); ++tries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void stop() {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::pair<int, json> get(const std::string& path) {
+    const httplib::Result r = client_->Get(path.c_str());
+    if (!r) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  std::pair<int, json> post(const std::string& body, const char* type) {
+    const httplib::Result r = client_->Post("/api/articles", body, type);
+    if (!r) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+
+  // The two seed articles, with their publication dates, as JSONL.
+  static std::string seeds_jsonl() {
+    const std::filesystem::path seeds(KHABAR_SEEDS_DIR);
+    return json{{"id", "000"},
+                {"text", read_file(seeds / "000_c4f2777355f3312b.txt")},
+                {"published", "2022-01-12"},
+                {"source", "الثورة"}}
+               .dump() +
+           "\n" +
+           json{{"id", "004"},
+                {"text", read_file(seeds / "004_f6197f5c1fb7e277.txt")},
+                {"published", "2022-01-10"},
+                {"source", "سبوتنيك"}}
+               .dump() +
+           "\n";
+  }
+
+  std::string db_;
+  std::unique_ptr<ApiServer> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(Api, HealthOnAnEmptyDatabase) {
+  const auto [status, body] = get("/healthz");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_EQ(body["articles"], 0);
+}
+
+TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
+  const auto [posted, counts] = post(seeds_jsonl(), "application/x-ndjson");
+  ASSERT_EQ(posted, 200) << counts.dump();
+  EXPECT_EQ(counts["stored"], 2);
+
+  const auto [listed, stories] = get("/api/stories");
+  ASSERT_EQ(listed, 200);
+  ASSERT_EQ(stories["stories"].size(), 1u);
+  EXPECT_EQ(stories["stories"][0]["articles"], 2);
+  const int64_t id = stories["stories"][0]["story"];
+
+  const auto [shown, story] = get("/api/stories/" + std::to_string(id));
+  ASSERT_EQ(shown, 200);
+  EXPECT_EQ(story["members"].size(), 2u);
+  EXPECT_THAT(story["facts"].dump(), HasSubstr("توكاييف"));
+  EXPECT_THAT(story["facts"].dump(), HasSubstr("توكايف"));
+
+  const auto [searched, hits] =
+      get("/api/search?q=" + httplib::detail::encode_query_param("توكايف"));
+  ASSERT_EQ(searched, 200);
+  EXPECT_EQ(hits["hits"].size(), 2u);
+  const std::string article_id = hits["hits"][0]["id"];
+
+  const auto [got, article] = get("/api/articles/" + article_id);
+  ASSERT_EQ(got, 200);
+  EXPECT_TRUE(article.contains("removals")) << article.dump().substr(0, 300);
+
+  const auto [filtered, by_words] =
+      get("/api/stories?q=" + httplib::detail::encode_query_param("منتخب كرة القدم"));
+  ASSERT_EQ(filtered, 200);
+  EXPECT_TRUE(by_words["stories"].empty());
+}
+
+TEST_F(Api, AJsonObjectOrArrayIsAcceptedAsWellAsJsonl) {
+  const auto [status, counts] = post(
+      R"({"text": "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في جنيف بمشاركة الأطراف كافة."})",
+      "application/json");
+  EXPECT_EQ(status, 200) << counts.dump();
+  EXPECT_EQ(counts["stored"], 1);
+}
+
+TEST_F(Api, BadParametersAreRefusedNamingTheParameter) {
+  for (const char* path :
+       {"/api/stories?limit=0", "/api/stories?limit=abc", "/api/stories?since=2022-13-01",
+        "/api/stories?cursor=-1", "/api/search?q=x&until=yesterday", "/api/search",
+        "/api/stories/abc", "/api/articles/zz"}) {
+    const auto [status, body] = get(path);
+    EXPECT_EQ(status, 400) << path;
+    EXPECT_EQ(body["error"]["code"], "bad_parameter") << path;
+  }
+  EXPECT_THAT(get("/api/stories?limit=0").second["error"]["message"].get<std::string>(),
+              HasSubstr("limit"));
+}
+
+TEST_F(Api, MissingThingsAre404InJson) {
+  EXPECT_EQ(get("/api/stories/999").first, 404);
+  EXPECT_EQ(get("/api/articles/0123456789abcdef").first, 404);
+  const auto [status, body] = get("/api/nothing-here");
+  EXPECT_EQ(status, 404);
+  EXPECT_EQ(body["error"]["code"], "not_found");
+}
+
+TEST_F(Api, ABadLineIsReportedWithItsLineAndTheRestGoesIn) {
+  const auto [status, body] = post(
+      "{\"text\": \"سطر صالح فيه نص كاف ليكون مقالا قصيرا عن اجتماع الحكومة اليوم.\"}\n"
+      "{\"title\": \"no text\"}\n",
+      "application/x-ndjson");
+  EXPECT_EQ(status, 422);
+  EXPECT_EQ(body["stored"], 1);
+  ASSERT_EQ(body["problems"].size(), 1u);
+  EXPECT_THAT(body["problems"][0].get<std::string>(), HasSubstr(":2:"));
+}
+
+class SmallBodyApi : public Api {
+ protected:
+  size_t max_body() const override { return 1024; }
+};
+
+TEST_F(SmallBodyApi, AnOversizedBodyIs413) {
+  const auto [status, body] = post(std::string(4096, 'x'), "application/x-ndjson");
+  EXPECT_EQ(status, 413);
+  EXPECT_EQ(body["error"]["code"], "too_large");
+}
+
+}  // namespace
+}  // namespace khabar

@@ -1,0 +1,355 @@
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <charconv>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "khabar/article_json.h"
+#include "khabar/facts_json.h"
+#include "khabar/pipeline.h"
+#include "khabar/serve.h"
+#include "khabar/store.h"
+
+namespace khabar {
+namespace {
+
+constexpr int64_t kMaxLimit = 200;
+constexpr int64_t kDefaultLimit = 20;
+// Stories with q are the stories of this many best-matching articles, at most.
+constexpr int64_t kStorySearchHits = 500;
+
+// What a handler answers: a status and a JSON body.
+struct Reply {
+  int status = 200;
+  nlohmann::json body;
+};
+
+Reply error_reply(int status, std::string_view code, std::string_view message) {
+  return {status, {{"error", {{"code", code}, {"message", message}}}}};
+}
+
+// A parameter that fails its check: 400 naming it.
+struct BadParameter {
+  std::string message;
+};
+
+std::string param(const httplib::Request& request, const char* name) {
+  return request.has_param(name) ? request.get_param_value(name) : std::string();
+}
+
+std::optional<int64_t> to_integer(std::string_view text) {
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+int64_t integer_param(const httplib::Request& request, const char* name, int64_t fallback,
+                      int64_t low, int64_t high) {
+  const std::string text = param(request, name);
+  if (text.empty()) return fallback;
+  const std::optional<int64_t> value = to_integer(text);
+  if (!value || *value < low || *value > high) {
+    throw BadParameter{
+        fmt::format("{}={}: want a whole number from {} to {}", name, text, low, high)};
+  }
+  return *value;
+}
+
+std::string date_param(const httplib::Request& request, const char* name) {
+  std::string text = param(request, name);
+  if (text.empty()) return text;
+  if (text.size() != 10 || !parse_iso8601(text).ok()) {
+    throw BadParameter{fmt::format("{}={}: want a date as YYYY-MM-DD", name, text)};
+  }
+  return text;
+}
+
+// Cursors are opaque to clients; here, the offset of the next page.
+int64_t cursor_param(const httplib::Request& request) {
+  return integer_param(request, "cursor", 0, 0, int64_t{1} << 40);
+}
+
+nlohmann::json next_cursor(int64_t offset, size_t returned, int64_t limit, bool more) {
+  if (!more || static_cast<int64_t>(returned) < limit) return nullptr;
+  return std::to_string(offset + limit);
+}
+
+nlohmann::json story_json(const StorySummary& s) {
+  return {{"story", s.story},      {"title", s.title},
+          {"outlets", s.outlets},  {"articles", s.article_count},
+          {"first", s.first_time}, {"last", s.last_time}};
+}
+
+// Counts and problems of a POST, as `khabar ingest` reports them.
+class CollectingObserver : public IngestObserver {
+ public:
+  void on_problem(const Problem& problem) override { problems.push_back(problem.to_string()); }
+  std::vector<std::string> problems;
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+  ServeOptions options;
+  httplib::Server http;
+  std::mutex ingest_mutex;  // one writer at a time; readers go on (WAL)
+  std::once_flag extractor_once;
+  std::unique_ptr<Extractor> extractor;
+
+  explicit Impl(ServeOptions o) : options(std::move(o)) {}
+
+  // This thread's connection: a Store is one connection, used by one thread.
+  Result<Store*> store() {
+    thread_local std::unique_ptr<Store> store;
+    thread_local std::string path;
+    if (!store || path != options.db) {
+      Result<Store> opened = Store::open(options.db);
+      if (!opened.ok()) return opened.error();
+      store = std::make_unique<Store>(std::move(*opened));
+      path = options.db;
+    }
+    return store.get();
+  }
+
+  const Extractor& shared_extractor() {
+    std::call_once(extractor_once, [this] { extractor = std::make_unique<Extractor>(); });
+    return *extractor;
+  }
+
+  Reply healthz(Store& store) {
+    Result<int64_t> articles = store.count_articles();
+    if (!articles.ok()) return storage_error(articles.error());
+    return {200, {{"status", "ok"}, {"articles", *articles}, {"schema", store.schema_version()}}};
+  }
+
+  Reply stories(Store& store, const httplib::Request& request) {
+    const int64_t limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
+    const int64_t offset = cursor_param(request);
+    const std::string since = date_param(request, "since"), until = date_param(request, "until");
+    const std::string q = param(request, "q");
+    nlohmann::json list = nlohmann::json::array();
+    bool more = false;
+    if (q.empty()) {
+      Result<std::vector<StorySummary>> page =
+          store.stories_between(since, until, limit + 1, offset);
+      if (!page.ok()) return storage_error(page.error());
+      more = static_cast<int64_t>(page->size()) > limit;
+      for (size_t i = 0; i < page->size() && static_cast<int64_t>(i) < limit; ++i)
+        list.push_back(story_json((*page)[i]));
+    } else {
+      Result<std::vector<int64_t>> ids = matching_stories(store, q, since, until);
+      if (!ids.ok()) return from_error(ids.error());
+      for (int64_t i = offset; i < static_cast<int64_t>(ids->size()) && i < offset + limit; ++i) {
+        Result<std::optional<StorySummary>> s = store.story((*ids)[static_cast<size_t>(i)]);
+        if (!s.ok()) return storage_error(s.error());
+        if (s->has_value()) list.push_back(story_json(**s));
+      }
+      more = static_cast<int64_t>(ids->size()) > offset + limit;
+    }
+    const size_t returned = list.size();
+    return {200,
+            {{"stories", std::move(list)},
+             {"next_cursor", next_cursor(offset, returned, limit, more)}}};
+  }
+
+  // The stories of the best-matching articles, in the order of their best article.
+  Result<std::vector<int64_t>> matching_stories(Store& store, const std::string& q,
+                                                const std::string& since,
+                                                const std::string& until) {
+    Result<std::vector<SearchHit>> hits =
+        store.search({.text = q, .since = since, .until = until, .limit = kStorySearchHits});
+    if (!hits.ok()) return hits.error();
+    std::vector<int64_t> ids;
+    for (const SearchHit& hit : *hits) {
+      if (hit.story > 0 && std::find(ids.begin(), ids.end(), hit.story) == ids.end())
+        ids.push_back(hit.story);
+    }
+    return ids;
+  }
+
+  Reply story(Store& store, const std::string& id_text) {
+    const std::optional<int64_t> id = to_integer(id_text);
+    if (!id || *id <= 0) {
+      return error_reply(400, "bad_parameter",
+                         fmt::format("story id «{}»: want a positive whole number", id_text));
+    }
+    Result<std::optional<StorySummary>> summary = store.story(*id);
+    if (!summary.ok()) return storage_error(summary.error());
+    if (!summary->has_value()) {
+      return error_reply(404, "not_found", fmt::format("no story {}", *id));
+    }
+    Result<std::vector<StoryMember>> members = store.story_members(*id);
+    if (!members.ok()) return storage_error(members.error());
+    nlohmann::json out = story_json(**summary);
+    out["members"] = nlohmann::json::array();
+    for (const StoryMember& m : *members) {
+      out["members"].push_back({{"id", m.article.id},
+                                {"title", m.article.title},
+                                {"source", m.article.source},
+                                {"published", m.article.published},
+                                {"similarity", m.similarity},
+                                {"family", m.family}});
+    }
+    Result<StoryFacts> facts = read_story_facts(store, *id, shared_extractor());
+    if (!facts.ok()) return storage_error(facts.error());
+    out["facts"] = story_facts_to_json(*facts);
+    return {200, std::move(out)};
+  }
+
+  Reply article(Store& store, const std::string& id) {
+    if (id.size() < 4 || id.size() > 16 ||
+        id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return error_reply(400, "bad_parameter",
+                         fmt::format("article id «{}»: want 4 to 16 lowercase hex digits", id));
+    }
+    Result<std::optional<StoredArticle>> found = store.get(id);
+    if (!found.ok()) return from_error(found.error());
+    if (!found->has_value()) return error_reply(404, "not_found", fmt::format("no article {}", id));
+    return {200, article_to_json(**found)};
+  }
+
+  Reply search(Store& store, const httplib::Request& request) {
+    SearchQuery query;
+    query.text = param(request, "q");
+    if (query.text.empty()) return error_reply(400, "bad_parameter", "q: the words to find");
+    query.outlet = param(request, "outlet");
+    query.lang = param(request, "lang");
+    query.since = date_param(request, "since");
+    query.until = date_param(request, "until");
+    query.story = integer_param(request, "story", 0, 0, int64_t{1} << 40);
+    query.limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
+    Result<std::vector<SearchHit>> hits = store.search(query);
+    if (!hits.ok()) return from_error(hits.error());
+    nlohmann::json list = nlohmann::json::array();
+    for (const SearchHit& hit : *hits)
+      list.push_back(search_hit_to_json(hit));
+    return {200, {{"hits", std::move(list)}}};
+  }
+
+  Reply post_articles(Store& store, const httplib::Request& request) {
+    std::string jsonl;
+    const bool json = request.get_header_value("Content-Type").starts_with("application/json");
+    if (json) {
+      // One object, or an array of them; the same checks as JSONL then apply to each.
+      const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+      if (body.is_discarded()) {
+        return error_reply(400, "bad_body",
+                           "the body is not JSON (send JSONL as "
+                           "application/x-ndjson)");
+      }
+      for (const nlohmann::json& item : body.is_array() ? body : nlohmann::json::array({body}))
+        jsonl += item.dump() + "\n";
+    } else {
+      jsonl = request.body;
+    }
+    CollectingObserver observer;
+    PipelineOptions pipeline;
+    pipeline.read.format = InputFormat::kJsonl;
+    std::lock_guard lock(ingest_mutex);
+    Result<IngestCounts> counts = ingest_buffer(jsonl, "request", store, pipeline, observer);
+    if (!counts.ok()) return storage_error(counts.error());
+    nlohmann::json out{{"read", counts->read},
+                       {"stored", counts->stored},
+                       {"already_present", counts->already_present},
+                       {"rejected", counts->rejected},
+                       {"problems", observer.problems}};
+    return {counts->rejected > 0 ? 422 : 200, std::move(out)};
+  }
+
+  static Reply storage_error(const Error& error) {
+    return error_reply(500, "storage", error.message);
+  }
+  static Reply from_error(const Error& error) {
+    if (error.code == ErrorCode::kInvalidArgument)
+      return error_reply(400, "bad_parameter", error.message);
+    if (error.code == ErrorCode::kNotFound) return error_reply(404, "not_found", error.message);
+    return storage_error(error);
+  }
+
+  // Runs a route with this thread's store, turning every failure into a JSON error.
+  template <typename Route>
+  void handle(httplib::Response& response, Route route) {
+    Reply reply;
+    try {
+      Result<Store*> store = this->store();
+      reply = store.ok() ? route(**store) : storage_error(store.error());
+    } catch (const BadParameter& bad) {
+      reply = error_reply(400, "bad_parameter", bad.message);
+    } catch (const std::exception& e) {
+      reply = error_reply(500, "internal", e.what());
+    }
+    response.status = reply.status;
+    response.set_content(reply.body.dump(), "application/json; charset=utf-8");
+  }
+
+  void routes() {
+    http.set_payload_max_length(options.max_body_bytes);
+    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+      handle(res, [&](Store& s) { return healthz(s); });
+    });
+    http.Get("/api/stories", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(res, [&](Store& s) { return stories(s, req); });
+    });
+    http.Get(R"(/api/stories/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               handle(res, [&](Store& s) { return story(s, req.matches[1]); });
+             });
+    http.Get(R"(/api/articles/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               handle(res, [&](Store& s) { return article(s, req.matches[1]); });
+             });
+    http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(res, [&](Store& s) { return search(s, req); });
+    });
+    http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(res, [&](Store& s) { return post_articles(s, req); });
+    });
+    // Errors httplib answers itself (no route, body too large) get the JSON form too.
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      const std::string message =
+          res.status == 404   ? fmt::format("no route {} {}", req.method, req.path)
+          : res.status == 413 ? "the body is larger than the server accepts (--max-body)"
+                              : fmt::format("HTTP status {}", res.status);
+      const std::string code = res.status == 404   ? "not_found"
+                               : res.status == 413 ? "too_large"
+                                                   : "http";
+      res.set_content(error_reply(res.status, code, message).body.dump(),
+                      "application/json; charset=utf-8");
+    });
+  }
+};
+
+ApiServer::ApiServer(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  impl_->routes();
+}
+ApiServer::~ApiServer() = default;
+
+Result<int> ApiServer::bind() {
+  Result<Store> store = Store::open(impl_->options.db);  // fail now, not on the first request
+  if (!store.ok()) return store.error();
+  const int port = impl_->options.port == 0
+                       ? impl_->http.bind_to_any_port(impl_->options.host)
+                       : (impl_->http.bind_to_port(impl_->options.host, impl_->options.port)
+                              ? impl_->options.port
+                              : -1);
+  if (port < 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("cannot listen on {}:{} (in use, or not an address here)",
+                                  impl_->options.host, impl_->options.port));
+  }
+  return port;
+}
+
+bool ApiServer::run() {
+  return impl_->http.listen_after_bind();
+}
+
+void ApiServer::stop() {
+  impl_->http.stop();
+}
+
+}  // namespace khabar

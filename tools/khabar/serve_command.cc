@@ -1,0 +1,79 @@
+// `khabar serve`: the HTTP JSON API (khabar/serve.h) until interrupted.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <iostream>
+
+#include "commands.h"
+#include "khabar/serve.h"
+
+namespace khabar::cli {
+namespace {
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8080";
+  size_t max_body_mb = 16;
+};
+
+std::atomic<ApiServer*> running_server{nullptr};
+
+extern "C" void stop_on_signal(int /*signal*/) {
+  if (ApiServer* server = running_server.load()) server->stop();
+}
+
+Result<std::pair<std::string, int>> parse_listen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    const char* begin = listen.data() + colon + 1;
+    const char* end = listen.data() + listen.size();
+    const auto [at, ec] = std::from_chars(begin, end, port);
+    if (ec != std::errc() || at != end) port = -1;
+  }
+  if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("--listen «{}»: want HOST:PORT, as 127.0.0.1:8080", listen));
+  }
+  return std::pair{listen.substr(0, colon), port};
+}
+
+int run_serve(const GlobalOptions& global, const ServeArgs& args) {
+  Result<std::pair<std::string, int>> address = parse_listen(args.listen);
+  if (!address.ok()) return fail(address.error());
+  ApiServer server({.db = global.db,
+                    .host = address->first,
+                    .port = address->second,
+                    .max_body_bytes = args.max_body_mb << 20});
+  Result<int> port = server.bind();
+  if (!port.ok()) return fail(port.error());
+  running_server = &server;
+  std::signal(SIGINT, stop_on_signal);
+  std::signal(SIGTERM, stop_on_signal);
+  std::cerr << fmt::format("khabar: serving {} on http://{}:{}/ (Ctrl-C stops)\n", global.db,
+                           address->first, *port);
+  const bool ran = server.run();
+  running_server = nullptr;
+  if (!ran) {
+    return fail(make_error(ErrorCode::kIo, "the server stopped with an error"));
+  }
+  std::cerr << "khabar: stopped\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Serve the HTTP JSON API over the database (stories, articles, search, ingest)");
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--max-body", args->max_body_mb, "Largest request body accepted, in MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1024}));
+  cmd->callback([args, &global, &exit_code] { exit_code = run_serve(global, *args); });
+}
+
+}  // namespace khabar::cli
