@@ -119,6 +119,9 @@ void read_buffer(std::string_view bytes, std::string_view path, const ReadOption
 // YYYY-MM-DDTHH:MM:SS with its zone as given (Z, ±HH:MM); an error says what is wrong.
 Result<std::string> parse_iso8601(std::string_view s);
 
+// Is `s` exactly YYYY-MM-DD, a real day? The form date bounds take (search, the API).
+bool is_iso8601_day(std::string_view s);
+
 // The calendar date of an ISO 8601 date or date-time as printed, its zone offset ignored: the
 // day the outlet's readers lived, which «اليوم الاثنين» refers to. nullopt when it is not ISO 8601.
 std::optional<std::chrono::year_month_day> iso8601_date(std::string_view s);

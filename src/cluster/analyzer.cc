@@ -48,10 +48,6 @@ std::unordered_set<std::string> load_stop_words(std::string_view data) {
   return words;
 }
 
-bool is_arabic_letter_lead(unsigned char byte) {
-  return byte == 0xD8 || byte == 0xD9 || byte == 0xDA || byte == 0xDB;  // U+0600..U+06FF
-}
-
 bool is_number(std::string_view word) {
   for (const char c : word) {
     if (c < '0' || c > '9') return false;
@@ -85,7 +81,7 @@ struct Analyzer::Impl {
   std::unordered_map<uint64_t, std::string> term_of_word;
 
   std::string term(std::string_view word) {
-    const bool in_arabic = is_arabic_letter_lead(static_cast<unsigned char>(word.front()));
+    const bool in_arabic = text::starts_in_arabic_block(word);
     const auto& stop_words = in_arabic ? arabic_stop_words : english_stop_words;
     if (stop_words.contains(std::string(word))) return {};
     std::string stemmed =
@@ -117,12 +113,8 @@ Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 std::vector<std::string> Analyzer::terms(std::string_view normalized) const {
   std::vector<std::string> out;
   for (const std::string_view word : match_words(normalized)) {
-    if (is_number(word)) {
-      if (word.size() >= 2) out.emplace_back(word);
-      continue;
-    }
-    const std::string& term = impl_->cached_term(word);
-    if (!term.empty()) out.push_back(term);
+    std::string one = term(word);
+    if (!one.empty()) out.push_back(std::move(one));
   }
   return out;
 }

@@ -68,35 +68,35 @@ std::string_view original_word(const Context& context, size_t token) {
   return context.text.original_of(context.text.span(token, token + 1));
 }
 
+// Words of these kinds are never part of a person's name.
+constexpr uint32_t kNotNameWords = categories(
+    {Category::kTitle, Category::kSpeechVerb, Category::kSpeechAdverbial, Category::kCountEvent,
+     Category::kMonth, Category::kWeekday, Category::kNisba, Category::kDateRelative,
+     Category::kDatePeriod, Category::kNumberWord, Category::kVia, Category::kAccording});
+
+// What any word of a name is, whatever the dictionary says: a free word of two Arabic letters
+// or more (four bytes; two Latin letters are too few), no stop word, of no kNotNameWords kind.
+bool name_shaped(const Context& context, const Builder& builder, size_t token) {
+  const Token& t = context.text.token(token);
+  return t.is_word() && builder.found.at_token[token] < 0 && t.text.size() >= 4 &&
+         !is_stop_word(context, token) && !context.matches.has_any(token, kNotNameWords);
+}
+
 // Could this token be part of a person's name? `position` is its place in the name so far.
 bool name_like(const Context& context, const Builder& builder, size_t token, size_t position) {
+  if (!name_shaped(context, builder, token)) return false;
   const Token& t = context.text.token(token);
-  if (!t.is_word() || builder.found.at_token[token] >= 0) return false;
-  if (t.text.size() < 4) return false;  // one Arabic letter, or two Latin ones
-  if (is_stop_word(context, token)) return false;
-  if (in_categories(context, token,
-                    {Category::kTitle, Category::kSpeechVerb, Category::kSpeechAdverbial,
-                     Category::kCountEvent, Category::kMonth, Category::kWeekday, Category::kNisba,
-                     Category::kDateRelative, Category::kDatePeriod, Category::kNumberWord,
-                     Category::kVia, Category::kAccording})) {
-    return false;
-  }
   const bool given_name = context.matches.has(token, Category::kGivenName);
   if (starts_with_article(t.text) && (position == 0 || given_name)) return false;
   return given_name || !context.dictionary.knows(original_word(context, token));
 }
 
-// Would the word at `token` start a name but for the dictionary knowing it?
+// Would the word at `token` start a name but for the dictionary knowing it? Not a head word
+// either: «وزير النقل العراقي مدينة …» starts no name.
 bool name_like_but_known(const Context& context, const Builder& builder, size_t token) {
-  const Token& t = context.text.token(token);
-  return t.is_word() && builder.found.at_token[token] < 0 && t.text.size() >= 4 &&
-         !is_stop_word(context, token) && !starts_with_article(t.text) &&
-         !in_categories(
-             context, token,
-             {Category::kTitle, Category::kSpeechVerb, Category::kSpeechAdverbial,
-              Category::kCountEvent, Category::kMonth, Category::kWeekday, Category::kNisba,
-              Category::kDateRelative, Category::kDatePeriod, Category::kNumberWord, Category::kVia,
-              Category::kAccording, Category::kOrganisationHead, Category::kPlaceHead});
+  return name_shaped(context, builder, token) &&
+         !starts_with_article(context.text.token(token).text) &&
+         !in_categories(context, token, {Category::kOrganisationHead, Category::kPlaceHead});
 }
 
 bool ends_name(const Context& context, size_t token) {

@@ -108,6 +108,10 @@ Result<std::string> parse_iso8601(std::string_view s) {
   return out;
 }
 
+bool is_iso8601_day(std::string_view s) {
+  return s.size() == std::string_view("YYYY-MM-DD").size() && parse_iso8601(s).ok();
+}
+
 std::optional<std::chrono::year_month_day> iso8601_date(std::string_view s) {
   Result<Iso8601> read = read_iso8601(s);
   if (!read.ok()) return std::nullopt;

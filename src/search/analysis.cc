@@ -13,13 +13,8 @@ constexpr size_t kMinSkeletonLetters = 3;
 // spellings are what the skeleton is for.
 constexpr size_t kMinWordLetters = 4;
 
-bool is_arabic(std::string_view word) {
-  const auto lead = static_cast<unsigned char>(word.front());
-  return lead >= 0xD8 && lead <= 0xDB;  // U+0600..U+06FF
-}
-
 std::string skeleton_term(std::string_view term) {
-  if (term.empty() || !is_arabic(term)) return {};
+  if (!text::starts_in_arabic_block(term)) return {};
   const std::u32string letters = text::letters_of(term);
   if (letters.size() < kMinWordLetters) return {};
   const std::u32string consonants = text::skeleton(letters);

@@ -61,7 +61,7 @@ int64_t integer_param(const httplib::Request& request, const char* name, int64_t
 std::string date_param(const httplib::Request& request, const char* name) {
   std::string text = param(request, name);
   if (text.empty()) return text;
-  if (text.size() != 10 || !parse_iso8601(text).ok()) {
+  if (!is_iso8601_day(text)) {
     throw BadParameter{fmt::format("{}={}: want a date as YYYY-MM-DD", name, text)};
   }
   return text;

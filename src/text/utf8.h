@@ -60,6 +60,14 @@ inline bool is_space(char32_t c) {
 }
 bool is_line_break(char32_t c);
 
+// Does `word` start with a character of the Arabic block, U+0600..U+06FF (UTF-8 lead byte D8
+// to DB)? How the stages tell an Arabic word from a Latin one without decoding it.
+inline bool starts_in_arabic_block(std::string_view word) {
+  if (word.empty()) return false;
+  const auto lead = static_cast<unsigned char>(word.front());
+  return lead >= 0xD8 && lead <= 0xDB;
+}
+
 struct Span {
   size_t begin = 0;
   size_t end = 0;

@@ -40,7 +40,7 @@ std::string marked_snippet(const SearchHit& hit, bool terminal) {
 
 Status check_date(const std::string& value, std::string_view option) {
   if (value.empty()) return {};
-  if (value.size() != 10 || !parse_iso8601(value).ok()) {
+  if (!is_iso8601_day(value)) {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("{} «{}»: want a date as YYYY-MM-DD", option, value));
   }
