@@ -2,6 +2,9 @@ option(KHABAR_WERROR "Treat compiler warnings as errors (CI turns this on)" OFF)
 option(KHABAR_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(KHABAR_FUZZ "Build the libFuzzer targets in fuzz/ (needs clang)" OFF)
 option(KHABAR_BENCHMARKS "Build the Google Benchmark micro-benchmarks" ON)
+# The web page's tests in headless Chromium (tests/browser): AUTO runs them when Node.js,
+# Chromium and tests/browser/node_modules are there; ON (CI) fails the configure when not.
+set(KHABAR_BROWSER_TESTS AUTO CACHE STRING "Run the browser tests: AUTO, ON or OFF")
 set(KHABAR_SEEDS_DIR "${CMAKE_SOURCE_DIR}/../shared/seeds"
     CACHE PATH "The shared seed articles and EXPECTED.md used by the golden tests")
 

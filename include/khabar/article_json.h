@@ -15,6 +15,9 @@ struct ArticleJsonOptions {
   bool include_raw_text = false;      // the text as read, before cleaning
   bool include_normalized = false;    // the matching form
   size_t removal_excerpt_chars = 80;  // how much of each removed span to quote
+  // "audit": the text as read, in pieces, each kept or removed (with the rule and reason), so
+  // that a page can show what cleaning took out where it was.
+  bool include_audit_text = false;
 };
 
 nlohmann::json article_to_json(const StoredArticle& article,
@@ -23,6 +26,11 @@ nlohmann::json article_to_json(const StoredArticle& article,
 // A search hit: the article's id, title, source, date, language, story, score, and the snippet
 // with its highlights as [begin, end) byte spans.
 nlohmann::json search_hit_to_json(const SearchHit& hit);
+
+nlohmann::json story_summary_to_json(const StorySummary& story);
+nlohmann::json entity_to_json(const StoredEntity& entity);
+// The entity, its spellings, outlets, stories and recent articles.
+nlohmann::json entity_profile_to_json(const EntityProfile& profile);
 
 // The removed text of a removal, cut to about max_chars characters at a character boundary.
 std::string removal_excerpt(const StoredArticle& article, const Removal& removal, size_t max_chars);

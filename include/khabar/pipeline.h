@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,12 @@ struct PipelineOptions {
   // Place each new article in a story (khabar/cluster.h).
   bool cluster_stories = true;
   ClusterOptions cluster;
+  // Extract each new article's people, places and organisations and link them to the store's
+  // entities (khabar/store.h). Off, they wait for refresh_entities (`khabar entities
+  // --refresh`).
+  bool extract_entities = true;
+  // Shared with the caller, which keeps one (a server); when null, a run loads its own.
+  const Extractor* extractor = nullptr;
 };
 
 // Cleans, normalises, identifies the language of and fingerprints one document. No I/O; one
@@ -89,7 +96,17 @@ Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path
 
 // The cross-outlet facts of a stored story: each member's body extracted (with its
 // publication date, so that «اليوم الاثنين» resolves), then merged. kNotFound for no story.
-Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor);
+// `stored_entities`, when given, receives each of the facts' entities' store-wide id
+// (StoredEntity::sequence), or 0 when its articles wait for refresh_entities.
+Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor,
+                                    std::vector<int64_t>* stored_entities = nullptr);
+
+// Extracts and links the entities of stored articles that have none yet (all of them with
+// `all`, after the rules changed), in committed batches of options.batch_size; `progress`
+// hears how many are done after each batch. Returns how many articles were done.
+Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool all,
+                                  size_t batch_size,
+                                  const std::function<void(uint64_t done)>& progress);
 
 // Current UTC time as ISO 8601, for StoredArticle::ingested_at.
 std::string utc_now_iso8601();

@@ -39,7 +39,8 @@ struct SearchQuery {
   // left out.
   std::string since{};
   std::string until{};
-  int64_t story = 0;  // 0: any
+  int64_t story = 0;   // 0: any
+  int64_t entity = 0;  // articles mentioning this stored entity (khabar/store.h); 0: any
   int64_t limit = 20;
 };
 

@@ -4,15 +4,21 @@
 //   khabar::Result<int> port = server.bind();   // 127.0.0.1:8080; port 0 picks a free one
 //   server.run();                               // until stop(), from another thread or a signal
 //
+// The web page (web/, compiled in): GET / and /static/{app.js,style.css,arabic.ttf}. It reads
+// the API below, renders right to left, and puts article text in the page as text only.
+//
 // Routes (all JSON; errors as {"error": {"code": ..., "message": ...}} with an HTTP status):
-//   GET  /healthz                  {"status": "ok", "articles": N, "schema": 7}
+//   GET  /healthz                  {"status": "ok", "articles": N, "schema": 8}
 //   GET  /api/stories?since=&until=&q=&limit=&cursor=
 //                                  stories, the most recently active first; q keeps the stories
 //                                  of articles matching the words; "next_cursor" pages on
 //   GET  /api/stories/{id}         a story: members, and the cross-outlet facts (entities,
 //                                  counts with conflicts, framings, quotes, timeline)
-//   GET  /api/articles/{id}        an article as stored, with the cleaning audit
-//   GET  /api/search?q=&outlet=&lang=&since=&until=&story=&limit=
+//   GET  /api/articles/{id}        an article as stored, with the cleaning audit ("audit": the
+//                                  text as read in pieces, removed ones marked)
+//   GET  /api/entities/{id}?limit= a person, place or organisation by id or key (place:KZ): its
+//                                  spellings, outlets, stories and latest articles
+//   GET  /api/search?q=&outlet=&lang=&since=&until=&story=&entity=&limit=
 //                                  ranked hits with snippets (khabar/search.h)
 //   POST /api/articles             a JSON object or JSONL (one article a line), validated and
 //                                  stored as `khabar ingest` does; the counts and every problem
@@ -36,6 +42,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = size_t{16} << 20;
+  // The page's Arabic font; empty: the first installed of Debian's Noto Naskh Arabic
+  // (fonts-noto-core, fonts-noto-ui-core), Amiri (fonts-hosny-amiri), KacstOne (fonts-kacst).
+  std::string font_path{};
 };
 
 class ApiServer {

@@ -123,7 +123,50 @@ struct StoryMember {
   int64_t family = 0;     // its duplicate family (the earliest member's sequence)
 };
 
-inline constexpr int kSchemaVersion = 7;
+// An entity across the whole store: one person, place or organisation, with every article's
+// mentions of it linked to it. Which mentions are one entity is the pipeline's decision
+// (khabar/pipeline.h): the same gazetteer entry, or a person's name, a spelling variant or a
+// partial name of exactly one stored person of an agreeing country.
+struct StoredEntity {
+  int64_t sequence = 0;  // its id, set by the store
+  // Unique: "place:KZ", "organisation:CSTO" (the gazetteer's), "person:<normalised name>", with
+  // ".<country>" and "#<n>" when needed to tell namesakes apart.
+  std::string key{};
+  std::string type{};       // entity_type_name: person, place, organisation
+  std::string canonical{};  // the longest name seen, as printed
+  std::string name_key{};   // its normalised words, space-separated: what people match on
+  std::string role{};       // a person's title, as first printed
+  std::string country{};    // ISO code, when known
+};
+
+struct EntityMentionRecord {
+  int64_t entity = 0;  // StoredEntity::sequence
+  int64_t begin = 0;   // byte span in the article's body, or in its title when in_title
+  int64_t end = 0;
+  bool in_title = false;
+  std::string surface{};  // as printed
+};
+
+struct EntityCount {
+  std::string value;
+  int64_t count = 0;
+};
+
+struct EntitySummary {
+  StoredEntity entity;
+  int64_t articles = 0;  // articles that mention it
+};
+
+struct EntityProfile {
+  StoredEntity entity;
+  int64_t articles = 0;
+  std::vector<EntityCount> aliases;    // spellings, the most mentioned first
+  std::vector<EntityCount> outlets;    // sources, by articles mentioning it
+  std::vector<StorySummary> stories;   // the most recently active first
+  std::vector<ArticleSummary> recent;  // latest published first
+};
+
+inline constexpr int kSchemaVersion = 8;
 
 class Store {
  public:
@@ -195,6 +238,31 @@ class Store {
   // Articles matching a query, best first (khabar/search.h). An empty or stop-words-only query
   // is an error: it would match nothing.
   Result<std::vector<SearchHit>> search(const SearchQuery& query);
+
+  // Stored articles after `after_sequence` in ingest order, without their removals; only
+  // those whose entities are not extracted yet, with `awaiting_entities`.
+  Result<std::vector<StoredArticle>> articles_after(int64_t after_sequence, int64_t limit,
+                                                    bool awaiting_entities = false);
+
+  // --- Entities (src/store/entities.cc) ---
+  // A new entity; returns its sequence. Its key must be new (kStorage otherwise).
+  Result<int64_t> add_entity(const StoredEntity& entity);
+  // A longer name was learned for it («بوتين» first, «فلاديمير بوتين» later).
+  Status rename_entity(int64_t entity, const std::string& canonical, const std::string& name_key);
+  // Replaces the article's mentions with these and marks its entities extracted.
+  Status set_entity_mentions(int64_t article_sequence,
+                             const std::vector<EntityMentionRecord>& mentions);
+  Status for_each_entity(const std::function<void(const StoredEntity&)>& visit);
+  // By sequence ("42") or by key ("place:KZ").
+  Result<std::optional<StoredEntity>> find_entity(const std::string& id_or_key);
+  // What the store knows of an entity; `limit` bounds its stories and recent articles.
+  Result<EntityProfile> entity_profile(int64_t entity, int64_t limit);
+  // The entities mentioned in the most articles, of one type ("" for any).
+  Result<std::vector<EntitySummary>> top_entities(const std::string& type, int64_t limit);
+  // An article's mentions, in text order (title first).
+  Result<std::vector<EntityMentionRecord>> entity_mentions_of(int64_t article_sequence);
+  // Articles whose entities are not extracted yet.
+  Result<int64_t> count_awaiting_entities();
 
   int schema_version() const;
   const std::string& path() const;

@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "khabar/extract.h"
@@ -61,9 +62,11 @@ struct EntityMentionRef {
 };
 
 struct Entity {
-  std::string id;  // "place:KZ", "organisation:CSTO", "person:<skeleton of the full name>"
+  std::string id;  // "place:KZ", "organisation:CSTO", "person:<normalised full name>"
   EntityType type = EntityType::kPerson;
+  std::string gazetteer_id;  // its gazetteer entry; empty for a person found by a pattern
   std::string canonical;
+  std::string key;                   // the canonical name's normalised words
   std::string role;                  // a person's title, as first printed
   std::string country;               // ISO code, when known
   std::vector<EntityAlias> aliases;  // most mentioned first
@@ -77,7 +80,15 @@ struct Entity {
 std::vector<Entity> resolve_entities(const std::vector<ArticleFacts>& articles,
                                      std::vector<std::vector<int>>* entity_of_mention = nullptr);
 
-// Two person names' normalised tokens: are they one person's? Exposed for its tests.
+// A normalised name's words (Mention::key, Entity::key), as match_person_names takes them.
+std::vector<std::string> name_words(std::string_view key);
+
+// A person found by a pattern: "person:<words joined by _>", and ".<country>" when known.
+// Namesakes left apart take "#2", "#3"... after it.
+std::string person_entity_id(const std::vector<std::string>& words, const std::string& country);
+
+// Two person names' normalised tokens: are they one person's? Exposed for its tests and for
+// linking people across the store.
 enum class NameMatch { kNone, kSame, kVariant, kPartial };
 NameMatch match_person_names(const std::vector<std::string>& shorter,
                              const std::vector<std::string>& longer);

@@ -33,27 +33,6 @@ NameMatch match_tokens(const std::string& a, const std::string& b) {
   return edit_distance(la, lb) <= allowed ? NameMatch::kVariant : NameMatch::kNone;
 }
 
-std::vector<std::string> words_of(std::string_view key) {
-  std::vector<std::string> words;
-  size_t start = 0;
-  while (start <= key.size()) {
-    size_t end = key.find(' ', start);
-    if (end == std::string_view::npos) end = key.size();
-    if (end > start) words.emplace_back(key.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
-std::string join(const std::vector<std::string>& words, char separator) {
-  std::string out;
-  for (const std::string& w : words) {
-    if (!out.empty()) out += separator;
-    out += w;
-  }
-  return out;
-}
-
 // A person's distinct spelling in the story, with its mentions.
 struct Name {
   std::string key;
@@ -154,7 +133,10 @@ struct Resolver {
         if (mentions[m].gazetteer_id.empty()) continue;
         const std::string id =
             std::string(entity_type_name(mentions[m].type)) + ":" + mentions[m].gazetteer_id;
-        attach(entity_for(id, mentions[m].type, mentions[m].canonical), a, m);
+        const size_t entity = entity_for(id, mentions[m].type, mentions[m].canonical);
+        entities[entity].gazetteer_id = mentions[m].gazetteer_id;
+        if (entities[entity].key.empty()) entities[entity].key = mentions[m].key;
+        attach(entity, a, m);
       }
     }
   }
@@ -169,7 +151,7 @@ struct Resolver {
         if (mention.type != EntityType::kPerson || !mention.gazetteer_id.empty()) continue;
         // Two people of one name and different countries are two names.
         auto [it, added] = by_key.try_emplace(mention.key + "\t" + mention.country, names.size());
-        if (added) names.push_back({mention.key, words_of(mention.key), "", "", {}});
+        if (added) names.push_back({mention.key, name_words(mention.key), "", "", {}});
         Name& name = names[it->second];
         // A title standing for a person carries that person's key; its surface is the title.
         if (name.surface.empty() && !mention.role_reference) name.surface = mention.surface;
@@ -219,12 +201,12 @@ struct Resolver {
       const Name& longest = names[clusters[c].names.front()];
       const std::string canonical = longest.surface.empty() ? longest.key : longest.surface;
       // Namesakes of different countries, or a partial name left alone, need ids of their own.
-      std::string id = "person:" + join(longest.words, '_');
-      if (!clusters[c].country.empty()) id += "." + clusters[c].country;
+      std::string id = person_entity_id(longest.words, clusters[c].country);
       for (int suffix = 2; by_id.contains(id); ++suffix) {
         id = id.substr(0, id.rfind('#')) + "#" + std::to_string(suffix);
       }
       const size_t entity = entity_for(id, EntityType::kPerson, canonical);
+      entities[entity].key = longest.key;
       for (const size_t n : clusters[c].names) {
         for (const auto& [a, m] : names[n].mentions)
           attach(entity, a, m);
@@ -263,6 +245,28 @@ struct Resolver {
 };
 
 }  // namespace
+
+std::vector<std::string> name_words(std::string_view key) {
+  std::vector<std::string> words;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find(' ', start);
+    if (end == std::string_view::npos) end = key.size();
+    if (end > start) words.emplace_back(key.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+std::string person_entity_id(const std::vector<std::string>& words, const std::string& country) {
+  std::string id = "person:";
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) id += '_';
+    id += words[i];
+  }
+  if (!country.empty()) id += "." + country;
+  return id;
+}
 
 NameMatch match_person_names(const std::vector<std::string>& shorter,
                              const std::vector<std::string>& longer) {

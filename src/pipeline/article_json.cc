@@ -1,5 +1,7 @@
 #include "khabar/article_json.h"
 
+#include <algorithm>
+
 #include "khabar/normalize.h"
 #include "text/utf8.h"
 
@@ -19,6 +21,43 @@ std::string removal_excerpt(const StoredArticle& article, const Removal& removal
   if (i < span.size()) out += "…";
   return out;
 }
+
+namespace {
+
+// The raw text cut at every removal's edges. Removals may nest or overlap (a paragraph printed
+// twice inside a removed block): a piece is removed when any removal covers it, and names the
+// first one that does.
+nlohmann::json audit_pieces(const StoredArticle& a) {
+  std::vector<size_t> cuts{0, a.raw_text.size()};
+  for (const Removal& r : a.removals) {
+    cuts.push_back(std::min(r.begin, a.raw_text.size()));
+    cuts.push_back(std::min(r.end, a.raw_text.size()));
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  nlohmann::json pieces = nlohmann::json::array();
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const size_t begin = cuts[i], end = cuts[i + 1];
+    const Removal* cover = nullptr;
+    for (const Removal& r : a.removals) {
+      if (r.begin <= begin && r.end >= end) {
+        cover = &r;
+        break;
+      }
+    }
+    nlohmann::json piece{
+        {"text", text::to_valid_utf8(std::string_view(a.raw_text).substr(begin, end - begin))}};
+    if (cover != nullptr) {
+      piece["kind"] = cover->kind == Removal::Kind::kMovedToMetadata ? "metadata" : "removed";
+      piece["rule"] = cover->rule;
+      piece["reason"] = cover->reason;
+    }
+    pieces.push_back(std::move(piece));
+  }
+  return pieces;
+}
+
+}  // namespace
 
 nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions& options) {
   nlohmann::json removals = nlohmann::json::array();
@@ -61,6 +100,7 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
   }
   if (options.include_raw_text) out["raw_text"] = a.raw_text;
   if (options.include_normalized) out["normalized_text"] = Normalizer().normalize(a.body);
+  if (options.include_audit_text) out["audit"] = audit_pieces(a);
   return out;
 }
 
@@ -74,6 +114,39 @@ nlohmann::json search_hit_to_json(const SearchHit& hit) {
       {"score", hit.score},         {"snippet", hit.snippet}, {"highlights", highlights}};
   if (!hit.external_id.empty()) out["external_id"] = hit.external_id;
   if (!hit.all_words) out["all_words"] = false;
+  return out;
+}
+
+nlohmann::json story_summary_to_json(const StorySummary& s) {
+  return {{"story", s.story},      {"title", s.title},
+          {"outlets", s.outlets},  {"articles", s.article_count},
+          {"first", s.first_time}, {"last", s.last_time}};
+}
+
+nlohmann::json entity_to_json(const StoredEntity& e) {
+  return {{"id", e.sequence},    {"key", e.key},   {"type", e.type},
+          {"name", e.canonical}, {"role", e.role}, {"country", e.country}};
+}
+
+nlohmann::json entity_profile_to_json(const EntityProfile& p) {
+  auto counts = [](const std::vector<EntityCount>& list, const char* name) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const EntityCount& c : list)
+      out.push_back({{name, c.value}, {"count", c.count}});
+    return out;
+  };
+  nlohmann::json out = entity_to_json(p.entity);
+  out["articles"] = p.articles;
+  out["aliases"] = counts(p.aliases, "surface");
+  out["outlets"] = counts(p.outlets, "outlet");
+  out["stories"] = nlohmann::json::array();
+  for (const StorySummary& s : p.stories)
+    out["stories"].push_back(story_summary_to_json(s));
+  out["recent"] = nlohmann::json::array();
+  for (const ArticleSummary& a : p.recent) {
+    out["recent"].push_back(
+        {{"id", a.id}, {"title", a.title}, {"source", a.source}, {"published", a.published}});
+  }
   return out;
 }
 

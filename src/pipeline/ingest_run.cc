@@ -4,6 +4,7 @@
 
 #include "khabar/pipeline.h"
 #include "pipeline/duplicate_tracker.h"
+#include "pipeline/entity_tracker.h"
 #include "pipeline/story_tracker.h"
 
 namespace khabar {
@@ -28,6 +29,12 @@ class IngestRun : public DocumentSink {
     if (options_.cluster_stories) {
       stories_.emplace(store_, options_.cluster, normalizer_);
       if (Status s = stories_->load_stored(); !s.ok()) return s;
+    }
+    if (options_.extract_entities) {
+      const Extractor* extractor = options_.extractor;
+      if (extractor == nullptr) extractor = &own_extractor_.emplace();
+      entities_.emplace(store_, *extractor);
+      if (Status s = entities_->load_stored(); !s.ok()) return s;
     }
     return {};
   }
@@ -79,6 +86,13 @@ class IngestRun : public DocumentSink {
           return;
         }
         pending_too_short_ += *clustered ? 0 : 1;
+      }
+      if (entities_) {
+        Result<size_t> named = entities_->add(*article, inserted->sequence);
+        if (!named.ok()) {
+          fatal_ = named.status();
+          return;
+        }
       }
     } else {
       ++pending_present_;
@@ -137,6 +151,8 @@ class IngestRun : public DocumentSink {
   Normalizer normalizer_;
   std::optional<pipeline_internal::DuplicateTracker> duplicates_;
   std::optional<pipeline_internal::StoryTracker> stories_;
+  std::optional<Extractor> own_extractor_;
+  std::optional<pipeline_internal::EntityTracker> entities_;
   IngestCounts counts_;
   uint64_t pending_stored_ = 0;
   uint64_t pending_present_ = 0;
@@ -176,6 +192,36 @@ Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path
   if (Status s = run.start(); !s.ok()) return s;
   read_buffer(bytes, path, options.read, run);
   return run.finish();
+}
+
+Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool all,
+                                  size_t batch_size,
+                                  const std::function<void(uint64_t done)>& progress) {
+  if (batch_size == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "batch size must be at least 1");
+  }
+  pipeline_internal::EntityTracker tracker(store, extractor);
+  if (Status s = tracker.load_stored(); !s.ok()) return s.error();
+  uint64_t done = 0;
+  int64_t after = 0;
+  for (;;) {
+    Result<std::vector<StoredArticle>> batch =
+        store.articles_after(after, static_cast<int64_t>(batch_size), !all);
+    if (!batch.ok()) return batch.error();
+    if (batch->empty()) return done;
+    if (Status s = store.begin(); !s.ok()) return s.error();
+    for (const StoredArticle& article : *batch) {
+      Result<size_t> named = tracker.add(article, article.sequence);
+      if (!named.ok()) {
+        (void)store.rollback();  // the tracker's error is the one to report
+        return named.error();
+      }
+    }
+    if (Status s = store.commit(); !s.ok()) return s.error();
+    done += batch->size();
+    after = batch->back().sequence;
+    progress(done);
+  }
 }
 
 }  // namespace khabar

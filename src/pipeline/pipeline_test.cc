@@ -323,5 +323,147 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
   EXPECT_EQ(grouping(*other), in_one_run);
 }
 
+// --- Entities --------------------------------------------------------------------------------
+
+// The stored entity one of whose spellings is `alias`, with its profile.
+std::optional<EntityProfile> entity_spelt(Store& store, const std::string& alias) {
+  Result<std::vector<EntitySummary>> all = store.top_entities("", 1000);
+  EXPECT_TRUE(all.ok()) << all.error().message;
+  for (const EntitySummary& e : *all) {
+    Result<EntityProfile> profile = store.entity_profile(e.entity.sequence, 10);
+    EXPECT_TRUE(profile.ok());
+    for (const EntityCount& a : profile->aliases) {
+      if (a.value == alias) return *profile;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> spellings(const EntityProfile& profile) {
+  std::vector<std::string> out;
+  for (const EntityCount& a : profile.aliases)
+    out.push_back(a.value);
+  return out;
+}
+
+TEST_F(PipelineTest, SeedEntitiesAreOneAcrossTheTwoOutletsAndTheirSpellings) {  // EXPECTED.md
+  Recorder recorder;
+  ingest({KHABAR_SEEDS_DIR}, recorder);
+  EXPECT_EQ(*store_->count_awaiting_entities(), 0);
+  const std::optional<EntityProfile> tokayev = entity_spelt(*store_, "توكاييف");
+  ASSERT_TRUE(tokayev.has_value());
+  EXPECT_EQ(tokayev->entity.type, "person");
+  EXPECT_EQ(tokayev->articles, 2);
+  EXPECT_EQ(tokayev->outlets.size(), 2u);
+  EXPECT_THAT(spellings(*tokayev), ::testing::Contains(HasSubstr("توكايف")));
+  const std::optional<EntityProfile> almaty = entity_spelt(*store_, "ألماتي");
+  ASSERT_TRUE(almaty.has_value());
+  EXPECT_EQ(almaty->entity.type, "place");
+  EXPECT_THAT(spellings(*almaty), ::testing::Contains("ألما آتا"));
+  EXPECT_EQ(almaty->stories.size(), 1u);
+  // Found by key as well as by number.
+  Result<std::optional<StoredEntity>> by_key = store_->find_entity(almaty->entity.key);
+  ASSERT_TRUE(by_key.ok() && by_key->has_value());
+  EXPECT_EQ((*by_key)->sequence, almaty->entity.sequence);
+}
+
+TEST_F(PipelineTest, APartialNameFittingTwoStoredPeopleIsNeither) {
+  Recorder recorder;
+  // The partial name first: the full name, learned later, becomes the entity's name.
+  ingest({write("a.jsonl",
+                jsonl_line("وقال وزير الخارجية الألماني أوتيس لوهرمان إن المفاوضات ستستأنف "
+                           "الأسبوع المقبل في العاصمة بعد توقف دام شهرين.",
+                           "الأولى", "2024-03-01") +
+                    jsonl_line("وأكد رئيس الوزراء البلجيكي فريدريك لوهرمان أن بلاده تدعم الاتفاق "
+                               "الجديد مع الشركاء الأوروبيين.",
+                               "الثانية", "2024-03-02"))},
+         recorder);
+  ingest({write("b.jsonl", jsonl_line("وأكد لوهرمان في مؤتمر صحفي أن الاتفاق سيوقع قريبا.",
+                                      "الثالثة", "2024-03-03"))},
+         recorder);
+  const std::optional<EntityProfile> alone = entity_spelt(*store_, "لوهرمان");
+  ASSERT_TRUE(alone.has_value());
+  // It fits two people: it is neither.
+  EXPECT_EQ(alone->articles, 1);
+  const std::optional<EntityProfile> otis = entity_spelt(*store_, "أوتيس لوهرمان");
+  ASSERT_TRUE(otis.has_value());
+  EXPECT_NE(otis->entity.sequence, alone->entity.sequence);
+  const std::optional<EntityProfile> frederik = entity_spelt(*store_, "فريدريك لوهرمان");
+  ASSERT_TRUE(frederik.has_value());
+  EXPECT_NE(frederik->entity.sequence, otis->entity.sequence);
+  EXPECT_EQ(frederik->entity.country, "BE");
+}
+
+TEST_F(PipelineTest, ALaterFullNameNamesThePersonOfAnEarlierPartialOne) {
+  Recorder recorder;
+  ingest({write("a.jsonl", jsonl_line("وأكد لوهرمان في مؤتمر صحفي أن الاتفاق سيوقع قريبا.",
+                                      "الأولى", "2024-03-01"))},
+         recorder);
+  ingest({write("b.jsonl",
+                jsonl_line("وأكد رئيس الوزراء البلجيكي فريدريك لوهرمان أن بلاده تدعم الاتفاق "
+                           "الجديد مع الشركاء الأوروبيين.",
+                           "الثانية", "2024-03-02"))},
+         recorder);
+  const std::optional<EntityProfile> person = entity_spelt(*store_, "لوهرمان");
+  ASSERT_TRUE(person.has_value());
+  EXPECT_EQ(person->articles, 2);
+  EXPECT_EQ(person->entity.canonical, "فريدريك لوهرمان");
+}
+
+TEST_F(PipelineTest, EntitiesLeftForLaterAreTheSameWhenRefreshed) {
+  Recorder recorder;
+  PipelineOptions later;
+  later.extract_entities = false;
+  ingest({KHABAR_SEEDS_DIR}, recorder, later);
+  EXPECT_EQ(*store_->count_awaiting_entities(), 2);
+  EXPECT_TRUE(store_->top_entities("", 10)->empty());
+
+  const Extractor extractor;
+  std::vector<uint64_t> progress;
+  Result<uint64_t> done =
+      refresh_entities(*store_, extractor, false, 1, [&](uint64_t n) { progress.push_back(n); });
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(*done, 2u);
+  EXPECT_THAT(progress, ::testing::ElementsAre(1u, 2u));
+  EXPECT_EQ(*store_->count_awaiting_entities(), 0);
+
+  Result<Store> fresh = Store::open((dir_ / "fresh.db").string());
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE(ingest_paths({KHABAR_SEEDS_DIR}, *fresh, {}, recorder).ok());
+  auto keys = [](Store& store) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    Result<std::vector<EntitySummary>> top = store.top_entities("", 1000);
+    EXPECT_TRUE(top.ok());
+    for (const EntitySummary& e : *top)
+      out.emplace_back(e.entity.key, e.articles);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(keys(*store_), keys(*fresh));
+  EXPECT_FALSE(keys(*store_).empty());
+
+  // Again, all of them: nothing is counted twice.
+  ASSERT_TRUE(refresh_entities(*store_, extractor, true, 500, [](uint64_t) {}).ok());
+  EXPECT_EQ(keys(*store_), keys(*fresh));
+}
+
+TEST_F(PipelineTest, SearchKeepsTheArticlesNamingAnEntity) {
+  Recorder recorder;
+  ingest({KHABAR_SEEDS_DIR}, recorder);
+  ingest({write("other.jsonl",
+                jsonl_line("قال رئيس وزراء كازاخستان الجديد في كلمة إن الاحتجاجات في البلاد انتهت.",
+                           "الأهرام", "2022-01-12"))},
+         recorder);
+  const std::optional<EntityProfile> tokayev = entity_spelt(*store_, "توكاييف");
+  ASSERT_TRUE(tokayev.has_value());
+  Result<std::vector<SearchHit>> all = store_->search({.text = "كازاخستان"});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
+  Result<std::vector<SearchHit>> naming =
+      store_->search({.text = "كازاخستان", .entity = tokayev->entity.sequence});
+  ASSERT_TRUE(naming.ok());
+  EXPECT_EQ(naming->size(), 2u);
+}
+
 }  // namespace
 }  // namespace khabar

@@ -3,8 +3,40 @@
 #include "khabar/pipeline.h"
 
 namespace khabar {
+namespace {
 
-Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor) {
+// The stored entity of each facts entity: the one its first mention was linked to at ingest.
+Status find_stored_entities(Store& store, const StoryFacts& facts,
+                            const std::vector<int64_t>& article_sequences,
+                            std::vector<int64_t>& out) {
+  std::vector<std::optional<std::vector<EntityMentionRecord>>> mentions(article_sequences.size());
+  out.assign(facts.entities.size(), 0);
+  for (size_t e = 0; e < facts.entities.size(); ++e) {
+    for (const EntityMentionRef& ref : facts.entities[e].mentions) {
+      if (ref.article >= mentions.size()) continue;
+      auto& of_article = mentions[ref.article];
+      if (!of_article) {
+        Result<std::vector<EntityMentionRecord>> read =
+            store.entity_mentions_of(article_sequences[ref.article]);
+        if (!read.ok()) return read.error();
+        of_article = std::move(*read);
+      }
+      for (const EntityMentionRecord& m : *of_article) {
+        if (m.in_title == ref.in_title && m.begin == static_cast<int64_t>(ref.span.begin)) {
+          out[e] = m.entity;
+          break;
+        }
+      }
+      if (out[e] != 0) break;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor,
+                                    std::vector<int64_t>* stored_entities) {
   Result<std::optional<StorySummary>> summary = store.story(story);
   if (!summary.ok()) return summary.error();
   if (!summary->has_value()) {
@@ -13,6 +45,7 @@ Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor
   Result<std::vector<StoryMember>> members = store.story_members(story);
   if (!members.ok()) return members.error();
   std::vector<ArticleFacts> articles;
+  std::vector<int64_t> sequences;
   for (const StoryMember& member : *members) {
     Result<std::optional<StoredArticle>> article = store.get(member.article.id);
     if (!article.ok()) return article.error();
@@ -22,8 +55,14 @@ Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor
         {a.id, a.source, a.published,
          extractor.extract(
              {.text = a.body, .title = a.title, .published = a.published, .lang = a.lang})});
+    sequences.push_back(a.sequence);
   }
-  return build_story_facts(articles);
+  StoryFacts facts = build_story_facts(articles);
+  if (stored_entities != nullptr) {
+    if (Status s = find_stored_entities(store, facts, sequences, *stored_entities); !s.ok())
+      return s.error();
+  }
+  return facts;
 }
 
 }  // namespace khabar

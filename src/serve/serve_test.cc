@@ -16,6 +16,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -121,6 +122,36 @@ TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
   const auto [got, article] = get("/api/articles/" + article_id);
   ASSERT_EQ(got, 200);
   EXPECT_TRUE(article.contains("removals")) << article.dump().substr(0, 300);
+  // The audit pieces put back together are the text as read, and some were removed.
+  std::string read_back;
+  bool some_removed = false;
+  for (const json& piece : article["audit"]) {
+    read_back += piece["text"].get<std::string>();
+    some_removed = some_removed || piece.value("kind", "") == "removed";
+  }
+  EXPECT_TRUE(some_removed);
+  EXPECT_THAT(read_back, HasSubstr(article["text"].get<std::string>().substr(0, 40)));
+
+  // The story's entities carry their store-wide ids: one person under both spellings.
+  int64_t tokayev = 0;
+  for (const json& e : story["facts"]["entities"]) {
+    if (e.dump().find("توكاييف") != std::string::npos) tokayev = e["entity"].get<int64_t>();
+  }
+  ASSERT_GT(tokayev, 0) << story["facts"]["entities"].dump().substr(0, 500);
+  const auto [profiled, entity] = get("/api/entities/" + std::to_string(tokayev));
+  ASSERT_EQ(profiled, 200);
+  EXPECT_EQ(entity["articles"], 2);
+  EXPECT_EQ(entity["stories"].size(), 1u);
+  EXPECT_THAT(entity["aliases"].dump(), HasSubstr("توكايف"));
+  const auto [by_key, same] =
+      get("/api/entities/" + httplib::detail::encode_query_param(entity["key"].get<std::string>()));
+  EXPECT_EQ(by_key, 200);
+  EXPECT_EQ(same["id"], tokayev);
+  const auto [narrowed, naming] =
+      get("/api/search?q=" + httplib::detail::encode_query_param("كازاخستان") +
+          "&entity=" + std::to_string(tokayev));
+  EXPECT_EQ(narrowed, 200);
+  EXPECT_EQ(naming["hits"].size(), 2u);
 
   const auto [filtered, by_words] =
       get("/api/stories?q=" + httplib::detail::encode_query_param("منتخب كرة القدم"));
@@ -140,7 +171,8 @@ TEST_F(Api, BadParametersAreRefusedNamingTheParameter) {
   for (const char* path :
        {"/api/stories?limit=0", "/api/stories?limit=abc", "/api/stories?since=2022-13-01",
         "/api/stories?cursor=-1", "/api/search?q=x&until=yesterday", "/api/search",
-        "/api/stories/abc", "/api/articles/zz"}) {
+        "/api/stories/abc", "/api/articles/zz", "/api/entities/abc", "/api/search?q=x&entity=x",
+        "/api/entities/1?limit=0"}) {
     const auto [status, body] = get(path);
     EXPECT_EQ(status, 400) << path;
     EXPECT_EQ(body["error"]["code"], "bad_parameter") << path;
@@ -152,6 +184,9 @@ TEST_F(Api, BadParametersAreRefusedNamingTheParameter) {
 TEST_F(Api, MissingThingsAre404InJson) {
   EXPECT_EQ(get("/api/stories/999").first, 404);
   EXPECT_EQ(get("/api/articles/0123456789abcdef").first, 404);
+  EXPECT_EQ(get("/api/entities/999").first, 404);
+  EXPECT_EQ(get("/api/entities/place:XX").first, 404);
+  EXPECT_EQ(get("/api/search?q=x&entity=999").first, 404);
   const auto [status, body] = get("/api/nothing-here");
   EXPECT_EQ(status, 404);
   EXPECT_EQ(body["error"]["code"], "not_found");
@@ -166,6 +201,30 @@ TEST_F(Api, ABadLineIsReportedWithItsLineAndTheRestGoesIn) {
   EXPECT_EQ(body["stored"], 1);
   ASSERT_EQ(body["problems"].size(), 1u);
   EXPECT_THAT(body["problems"][0].get<std::string>(), HasSubstr(":2:"));
+}
+
+TEST_F(Api, ThePageAndItsFilesAreServedAndNothingElse) {
+  const httplib::Result page = client_->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->get_header_value("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(page->body, HasSubstr("dir=\"rtl\""));
+  EXPECT_THAT(page->get_header_value("Content-Security-Policy"), HasSubstr("default-src 'self'"));
+  for (const char* path : {"/static/app.js", "/static/style.css"}) {
+    const httplib::Result file = client_->Get(path);
+    ASSERT_TRUE(file) << path;
+    EXPECT_EQ(file->status, 200) << path;
+    EXPECT_FALSE(file->body.empty()) << path;
+  }
+  // Only the table's files: no path reaches the disk.
+  for (const char* path : {"/static/../CMakeLists.txt", "/static/%2e%2e/%2e%2e/etc/passwd",
+                           "/static/..%2F..%2Fetc%2Fpasswd", "/static/", "/static/app.js/x",
+                           "/index.html/../../etc/passwd"}) {
+    const httplib::Result file = client_->Get(path);
+    ASSERT_TRUE(file) << path;
+    EXPECT_NE(file->status, 200) << path;
+    EXPECT_THAT(file->body, Not(HasSubstr("root:"))) << path;
+  }
 }
 
 class SmallBodyApi : public Api {

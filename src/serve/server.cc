@@ -11,6 +11,7 @@
 #include "khabar/pipeline.h"
 #include "khabar/serve.h"
 #include "khabar/store.h"
+#include "serve/static_assets.h"
 
 namespace khabar {
 namespace {
@@ -77,12 +78,6 @@ nlohmann::json next_cursor(int64_t offset, size_t returned, int64_t limit, bool 
   return std::to_string(offset + limit);
 }
 
-nlohmann::json story_json(const StorySummary& s) {
-  return {{"story", s.story},      {"title", s.title},
-          {"outlets", s.outlets},  {"articles", s.article_count},
-          {"first", s.first_time}, {"last", s.last_time}};
-}
-
 // Counts and problems of a POST, as `khabar ingest` reports them.
 class CollectingObserver : public IngestObserver {
  public:
@@ -99,7 +94,10 @@ struct ApiServer::Impl {
   std::once_flag extractor_once;
   std::unique_ptr<Extractor> extractor;
 
-  explicit Impl(ServeOptions o) : options(std::move(o)) {}
+  std::string font;  // the page's Arabic font file, read once
+
+  explicit Impl(ServeOptions o)
+      : options(std::move(o)), font(serve_internal::load_arabic_font(options.font_path)) {}
 
   // This thread's connection: a Store is one connection, used by one thread.
   Result<Store*> store() {
@@ -138,14 +136,14 @@ struct ApiServer::Impl {
       if (!page.ok()) return storage_error(page.error());
       more = static_cast<int64_t>(page->size()) > limit;
       for (size_t i = 0; i < page->size() && static_cast<int64_t>(i) < limit; ++i)
-        list.push_back(story_json((*page)[i]));
+        list.push_back(story_summary_to_json((*page)[i]));
     } else {
       Result<std::vector<int64_t>> ids = matching_stories(store, q, since, until);
       if (!ids.ok()) return from_error(ids.error());
       for (int64_t i = offset; i < static_cast<int64_t>(ids->size()) && i < offset + limit; ++i) {
         Result<std::optional<StorySummary>> s = store.story((*ids)[static_cast<size_t>(i)]);
         if (!s.ok()) return storage_error(s.error());
-        if (s->has_value()) list.push_back(story_json(**s));
+        if (s->has_value()) list.push_back(story_summary_to_json(**s));
       }
       more = static_cast<int64_t>(ids->size()) > offset + limit;
     }
@@ -183,7 +181,7 @@ struct ApiServer::Impl {
     }
     Result<std::vector<StoryMember>> members = store.story_members(*id);
     if (!members.ok()) return storage_error(members.error());
-    nlohmann::json out = story_json(**summary);
+    nlohmann::json out = story_summary_to_json(**summary);
     out["members"] = nlohmann::json::array();
     for (const StoryMember& m : *members) {
       out["members"].push_back({{"id", m.article.id},
@@ -193,9 +191,17 @@ struct ApiServer::Impl {
                                 {"similarity", m.similarity},
                                 {"family", m.family}});
     }
-    Result<StoryFacts> facts = read_story_facts(store, *id, shared_extractor());
+    std::vector<int64_t> stored_entities;
+    Result<StoryFacts> facts = read_story_facts(store, *id, shared_extractor(), &stored_entities);
     if (!facts.ok()) return storage_error(facts.error());
     out["facts"] = story_facts_to_json(*facts);
+    // Each entity's store-wide id, for /api/entities: null while its articles wait for
+    // extraction.
+    nlohmann::json& entities = out["facts"]["entities"];
+    for (size_t i = 0; i < entities.size() && i < stored_entities.size(); ++i) {
+      entities[i]["entity"] =
+          stored_entities[i] > 0 ? nlohmann::json(stored_entities[i]) : nlohmann::json(nullptr);
+    }
     return {200, std::move(out)};
   }
 
@@ -208,7 +214,17 @@ struct ApiServer::Impl {
     Result<std::optional<StoredArticle>> found = store.get(id);
     if (!found.ok()) return from_error(found.error());
     if (!found->has_value()) return error_reply(404, "not_found", fmt::format("no article {}", id));
-    return {200, article_to_json(**found)};
+    return {200, article_to_json(**found, {.include_audit_text = true})};
+  }
+
+  Reply entity(Store& store, const std::string& id, const httplib::Request& request) {
+    const int64_t limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
+    Result<std::optional<StoredEntity>> found = store.find_entity(id);
+    if (!found.ok()) return from_error(found.error());
+    if (!found->has_value()) return error_reply(404, "not_found", fmt::format("no entity {}", id));
+    Result<EntityProfile> profile = store.entity_profile((*found)->sequence, limit);
+    if (!profile.ok()) return from_error(profile.error());
+    return {200, entity_profile_to_json(*profile)};
   }
 
   Reply search(Store& store, const httplib::Request& request) {
@@ -221,6 +237,14 @@ struct ApiServer::Impl {
     query.until = date_param(request, "until");
     query.story = integer_param(request, "story", 0, 0, int64_t{1} << 40);
     query.limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
+    if (const std::string entity = param(request, "entity"); !entity.empty()) {
+      Result<std::optional<StoredEntity>> found = store.find_entity(entity);
+      if (!found.ok()) return from_error(found.error());
+      if (!found->has_value()) {
+        return error_reply(404, "not_found", fmt::format("entity={}: no such entity", entity));
+      }
+      query.entity = (*found)->sequence;
+    }
     Result<std::vector<SearchHit>> hits = store.search(query);
     if (!hits.ok()) return from_error(hits.error());
     nlohmann::json list = nlohmann::json::array();
@@ -248,6 +272,7 @@ struct ApiServer::Impl {
     CollectingObserver observer;
     PipelineOptions pipeline;
     pipeline.read.format = InputFormat::kJsonl;
+    pipeline.extractor = &shared_extractor();
     std::lock_guard lock(ingest_mutex);
     Result<IngestCounts> counts = ingest_buffer(jsonl, "request", store, pipeline, observer);
     if (!counts.ok()) return storage_error(counts.error());
@@ -285,8 +310,36 @@ struct ApiServer::Impl {
     response.set_content(reply.body.dump(), "application/json; charset=utf-8");
   }
 
+  // The page's files, from a fixed table (serve_internal::find_asset).
+  void static_file(const httplib::Request& request, httplib::Response& response) {
+    // The page loads only its own files: an article's text can never bring a script along.
+    response.set_header("Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                        "base-uri 'none'; frame-ancestors 'none'");
+    response.set_header("X-Content-Type-Options", "nosniff");
+    if (request.path == serve_internal::kFontPath && !font.empty()) {
+      response.set_header("Cache-Control", "max-age=86400");
+      response.set_content(font, "font/ttf");
+      return;
+    }
+    if (std::optional<serve_internal::Asset> asset = serve_internal::find_asset(request.path)) {
+      response.set_header("Cache-Control", "no-cache");
+      response.set_content(std::string(asset->content), std::string(asset->mime_type));
+      return;
+    }
+    response.status = 404;
+    response.set_content(
+        error_reply(404, "not_found", fmt::format("no file {}", request.path)).body.dump(),
+        "application/json; charset=utf-8");
+  }
+
   void routes() {
     http.set_payload_max_length(options.max_body_bytes);
+    for (const char* path : {"/", "/index.html", R"(/static/.*)"}) {
+      http.Get(path, [this](const httplib::Request& req, httplib::Response& res) {
+        static_file(req, res);
+      });
+    }
     http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
       handle(res, [&](Store& s) { return healthz(s); });
     });
@@ -300,6 +353,10 @@ struct ApiServer::Impl {
     http.Get(R"(/api/articles/([^/]+))",
              [this](const httplib::Request& req, httplib::Response& res) {
                handle(res, [&](Store& s) { return article(s, req.matches[1]); });
+             });
+    http.Get(R"(/api/entities/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               handle(res, [&](Store& s) { return entity(s, req.matches[1], req); });
              });
     http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
       handle(res, [&](Store& s) { return search(s, req); });

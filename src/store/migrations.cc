@@ -135,6 +135,31 @@ CREATE TRIGGER article_text_update AFTER UPDATE OF title, body ON articles BEGIN
 END;
 INSERT INTO article_text(article_text) VALUES ('rebuild');
 )sql"},
+    // Who and where each article names, linked across articles (khabar/store.h, Entities).
+    {8, "entities and their mentions", R"sql(
+CREATE TABLE entities (
+  sequence  INTEGER PRIMARY KEY,                -- the entity's id
+  key       TEXT NOT NULL UNIQUE,               -- place:KZ, organisation:CSTO, person:<name>
+  type      TEXT NOT NULL,                      -- person, place, organisation
+  canonical TEXT NOT NULL,                      -- the longest name seen, as printed
+  name_key  TEXT NOT NULL DEFAULT '',           -- its normalised words: what people match on
+  role      TEXT NOT NULL DEFAULT '',
+  country   TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE entity_mentions (
+  article_sequence INTEGER NOT NULL REFERENCES articles(sequence) ON DELETE CASCADE,
+  entity_sequence  INTEGER NOT NULL REFERENCES entities(sequence),
+  in_title         INTEGER NOT NULL,
+  begin_byte       INTEGER NOT NULL,            -- span in articles.body, or title when in_title
+  end_byte         INTEGER NOT NULL,
+  surface          TEXT NOT NULL,               -- as printed
+  PRIMARY KEY (article_sequence, in_title, begin_byte, entity_sequence)
+) WITHOUT ROWID;
+CREATE INDEX entity_mentions_entity ON entity_mentions(entity_sequence, article_sequence);
+-- 0 until the article's entities are extracted: articles stored before this schema, or
+-- ingested with extraction off, wait for `khabar entities --refresh`.
+ALTER TABLE articles ADD COLUMN entities_extracted INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

@@ -50,6 +50,8 @@ Result<std::vector<SearchHit>> run_match(sqlite3* db, const std::string& express
                          "AND (?4 = '' OR substr(a.published, 1, 10) >= ?4) "
                          "AND (?5 = '' OR substr(a.published, 1, 10) <= ?5) "
                          "AND (?6 = 0 OR a.story_sequence = ?6) "
+                         "AND (?8 = 0 OR EXISTS (SELECT 1 FROM entity_mentions m "
+                         "  WHERE m.entity_sequence = ?8 AND m.article_sequence = a.sequence)) "
                          "ORDER BY bm25(article_text, 2.0, 1.0), a.sequence LIMIT ?7");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, expression)
@@ -58,7 +60,8 @@ Result<std::vector<SearchHit>> run_match(sqlite3* db, const std::string& express
       .bind(4, query.since)
       .bind(5, query.until)
       .bind(6, query.story)
-      .bind(7, limit + static_cast<int64_t>(exclude.size()));
+      .bind(7, limit + static_cast<int64_t>(exclude.size()))
+      .bind(8, query.entity);
   std::vector<SearchHit> hits;
   int rc;
   while ((rc = stmt->step()) == SQLITE_ROW && static_cast<int64_t>(hits.size()) < limit) {

@@ -264,6 +264,21 @@ Status Store::for_each(const std::function<void(const StoredArticle&)>& visit) {
   return {};
 }
 
+Result<std::vector<StoredArticle>> Store::articles_after(int64_t after_sequence, int64_t limit,
+                                                         bool awaiting_entities) {
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db, fmt::format("{} WHERE sequence > ?1 {} ORDER BY sequence LIMIT ?2", kSelectColumns,
+                             awaiting_entities ? "AND entities_extracted = 0" : ""));
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, after_sequence).bind(2, limit);
+  std::vector<StoredArticle> out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW)
+    out.push_back(read_row(*stmt));
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading articles");
+  return out;
+}
+
 Result<int64_t> Store::count_articles() {
   Result<Statement> stmt = Statement::prepare(impl_->db, "SELECT count(*) FROM articles");
   if (!stmt.ok()) return stmt.error();

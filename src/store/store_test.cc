@@ -216,6 +216,42 @@ TEST(Store, RefusesAFileThatIsNotADatabase) {
 // A child process stores batches and reports each commit on a pipe; it is killed with SIGKILL
 // in the middle of a later batch. Everything reported must be there, and the database must
 // open and accept more.
+TEST(Store, EntitiesAndTheirMentionsAreReplacedNotAdded) {
+  TempDb tmp;
+  Store store = open_or_die(tmp.path());
+  ASSERT_TRUE(store.begin().ok());
+  const int64_t article = store.insert(make_article(1))->sequence;
+  Result<int64_t> city = store.add_entity(
+      {.key = "place:SY-DAM", .type = "place", .canonical = "دمشق", .country = "SY"});
+  ASSERT_TRUE(city.ok()) << city.error().message;
+  EXPECT_FALSE(store.add_entity({.key = "place:SY-DAM", .type = "place"}).ok())
+      << "keys are unique";
+  EXPECT_EQ(*store.count_awaiting_entities(), 1);
+  const EntityMentionRecord mention{.entity = *city, .begin = 0, .end = 8, .surface = "دمشق"};
+  ASSERT_TRUE(store.set_entity_mentions(article, {mention, mention}).ok());
+  ASSERT_TRUE(store.set_entity_mentions(article, {mention}).ok());
+  ASSERT_TRUE(store.commit().ok());
+  EXPECT_EQ(*store.count_awaiting_entities(), 0);
+  EXPECT_EQ(store.entity_mentions_of(article)->size(), 1u);
+
+  Result<EntityProfile> profile = store.entity_profile(*city, 10);
+  ASSERT_TRUE(profile.ok()) << profile.error().message;
+  EXPECT_EQ(profile->articles, 1);
+  ASSERT_EQ(profile->aliases.size(), 1u);
+  EXPECT_EQ(profile->aliases[0].count, 1);
+  EXPECT_EQ(profile->outlets[0].value, "الثورة");
+  ASSERT_TRUE(store.rename_entity(*city, "مدينة دمشق", "مدينه دمشق").ok());
+  EXPECT_EQ((*store.find_entity("place:SY-DAM"))->canonical, "مدينة دمشق");
+
+  EXPECT_FALSE(store.find_entity(std::to_string(*city + 1))->has_value());
+  Result<std::optional<StoredEntity>> bad = store.find_entity("دمشق");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  Result<EntityProfile> missing = store.entity_profile(*city + 1, 10);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST(Store, KillDuringABatchLosesNothingCommitted) {
   TempDb db;
   { Store create = open_or_die(db.path()); }

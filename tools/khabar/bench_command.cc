@@ -134,7 +134,11 @@ void bench_extraction(const std::vector<std::string>& bodies,
       extractor->has_dictionary() ? "" : " (no Hunspell dictionary)");
 }
 
-int bench_store(const BenchArgs& args, const std::string& jsonl, bool duplicates) {
+// What the SQLite phases run besides storing: each adds to the one before.
+enum class StoreStages { kStoreOnly, kDuplicatesAndStories, kEverything };
+
+int bench_store(const BenchArgs& args, const std::string& jsonl, StoreStages stages) {
+  const bool duplicates = stages != StoreStages::kStoreOnly;
   const std::string path =
       !args.db.empty()
           ? args.db
@@ -149,12 +153,15 @@ int bench_store(const BenchArgs& args, const std::string& jsonl, bool duplicates
   options.batch_size = args.batch;
   options.find_duplicates = duplicates;
   options.cluster_stories = duplicates;
+  options.extract_entities = stages == StoreStages::kEverything;
   IngestObserver silent;
   Result<IngestCounts> counts = IngestCounts{};
   const double storing =
       timed([&] { counts = ingest_buffer(jsonl, "bench.jsonl", *store, options, silent); });
   if (!counts.ok()) return fail(counts.error());
-  report(duplicates ? "  + duplicates and stories" : "ingest + clean + normalise + SQLite store",
+  report(stages == StoreStages::kEverything ? "  + entities (all of khabar ingest)"
+         : duplicates                       ? "  + duplicates and stories"
+                                            : "ingest + clean + normalise + SQLite store",
          counts->read, jsonl.size(), storing);
   std::cout << fmt::format("  {} stored, {} already present (the corpus's exact duplicates)",
                            counts->stored, counts->already_present);
@@ -203,8 +210,9 @@ int run_bench(const BenchArgs& args) {
   sink.bodies = {};
 
   if (!args.no_store) {
-    for (const bool duplicates : {false, true}) {
-      if (int code = bench_store(args, jsonl, duplicates); code != kExitOk) return code;
+    for (const StoreStages stages :
+         {StoreStages::kStoreOnly, StoreStages::kDuplicatesAndStories, StoreStages::kEverything}) {
+      if (int code = bench_store(args, jsonl, stages); code != kExitOk) return code;
     }
   }
   std::cout << fmt::format("\npeak memory (RSS) {:.0f} MiB, corpus held in memory included\n",

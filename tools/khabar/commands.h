@@ -27,6 +27,7 @@ void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_co
 void add_dups_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_entities_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
@@ -47,6 +48,17 @@ inline std::string title_or_placeholder(const std::string& title) {
 // What every listing's JSON says of an article.
 inline nlohmann::json article_summary_json(const ArticleSummary& a) {
   return {{"id", a.id}, {"title", a.title}, {"source", a.source}, {"published", a.published}};
+}
+
+// A stored entity's sequence from its id or key; kNotFound names what was asked for.
+inline Result<int64_t> entity_sequence(Store& store, const std::string& id_or_key) {
+  Result<std::optional<StoredEntity>> entity = store.find_entity(id_or_key);
+  if (!entity.ok()) return entity.error();
+  if (!entity->has_value()) {
+    return make_error(ErrorCode::kNotFound,
+                      "no entity «" + id_or_key + "» in " + store.path() + " (khabar entities)");
+  }
+  return (*entity)->sequence;
 }
 
 // Opens the database named by --db and returns work(store); a database that cannot be opened

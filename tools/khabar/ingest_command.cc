@@ -24,6 +24,7 @@ struct IngestArgs {
   bool no_stories = false;
   ClusterOptions cluster;
   double story_window_hours = 72;
+  bool no_entities = false;
 };
 
 int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
@@ -39,6 +40,7 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.dedup = args.dedup;
   if (Status s = options.dedup.validate(); !s.ok()) return fail(s.error());
   options.cluster_stories = !args.no_stories;
+  options.extract_entities = !args.no_entities;
   options.cluster = args.cluster;
   options.cluster.active_window_seconds = static_cast<int64_t>(args.story_window_hours * 3600);
   if (Status s = options.cluster.validate(); !s.ok()) return fail(s.error());
@@ -125,6 +127,9 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
       ->capture_default_str()
       ->check(CLI::Range(0.01, 24.0 * 366 * 10))
       ->group("Stories");
+  cmd->add_flag("--no-entities", args->no_entities,
+                "Do not extract people, places and organisations now (khabar entities --refresh "
+                "does it later)");
   cmd->callback([args, &global, &exit_code] { exit_code = run_ingest(*args, global); });
 }
 

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   khabar::cli::add_dups_command(app, global, exit_code);
   khabar::cli::add_stories_commands(app, global, exit_code);
   khabar::cli::add_search_command(app, global, exit_code);
+  khabar::cli::add_entities_command(app, global, exit_code);
   khabar::cli::add_serve_command(app, global, exit_code);
   khabar::cli::add_extract_command(app, exit_code);
   khabar::cli::add_bench_command(app, exit_code);

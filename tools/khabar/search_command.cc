@@ -14,6 +14,7 @@ namespace {
 
 struct SearchArgs {
   std::vector<std::string> words;
+  std::string entity;
   SearchQuery query;
   bool json = false;
 };
@@ -51,6 +52,11 @@ int run_search(Store& store, SearchArgs& args) {
   for (const auto& [value, option] :
        {std::pair{args.query.since, "--since"}, std::pair{args.query.until, "--until"}}) {
     if (Status s = check_date(value, option); !s.ok()) return fail(s.error());
+  }
+  if (!args.entity.empty()) {
+    Result<int64_t> entity = entity_sequence(store, args.entity);
+    if (!entity.ok()) return fail(entity.error());
+    args.query.entity = *entity;
   }
   args.query.text = fmt::format("{}", fmt::join(args.words, " "));
   Result<std::vector<SearchHit>> hits = store.search(args.query);
@@ -92,6 +98,8 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--until", args->query.until, "Published on or before this date (YYYY-MM-DD)");
   cmd->add_option("--story", args->query.story, "Only this story's articles")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--entity", args->entity,
+                  "Only articles naming this entity: its id or key (khabar entities)");
   cmd->add_option("--limit", args->query.limit, "How many")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1000}));

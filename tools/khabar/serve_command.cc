@@ -15,6 +15,7 @@ namespace {
 struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   size_t max_body_mb = 16;
+  std::string font;
 };
 
 std::atomic<ApiServer*> running_server{nullptr};
@@ -45,7 +46,8 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
   ApiServer server({.db = global.db,
                     .host = address->first,
                     .port = address->second,
-                    .max_body_bytes = args.max_body_mb << 20});
+                    .max_body_bytes = args.max_body_mb << 20,
+                    .font_path = args.font});
   Result<int> port = server.bind();
   if (!port.ok()) return fail(port.error());
   running_server = &server;
@@ -67,12 +69,18 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
 void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Serve the HTTP JSON API over the database (stories, articles, search, ingest)");
+      "serve",
+      "Serve the web page and the HTTP JSON API over the database (stories, articles, "
+      "entities, search, ingest)");
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--max-body", args->max_body_mb, "Largest request body accepted, in MiB")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1024}));
+  cmd->add_option("--font", args->font,
+                  "The page's Arabic font file (default: Debian's Noto Naskh Arabic, Amiri or "
+                  "KacstOne, the first installed)")
+      ->check(CLI::ExistingFile);
   cmd->callback([args, &global, &exit_code] { exit_code = run_serve(global, *args); });
 }
 

@@ -1,0 +1,143 @@
+// khabar's web page in a real browser: Debian's headless Chromium driven by playwright-core.
+//
+//   node tests/browser/page_test.mjs --khabar build/khabar --seeds ../shared/seeds --out build/browser
+//
+// Ingests the two seed reports and one article carrying markup into a fresh database, starts
+// `khabar serve` on a free loopback port, and walks the page as a reader would: the story list,
+// the story holding both seeds (both outlets, Tokayev's two spellings as one person), an
+// entity, a search for «الما اتا», an article with its removed boilerplate struck through, and
+// the markup article shown as text, never run. Screenshots go to --out.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(name);
+  return at > 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
+}
+const khabar = resolve(option("--khabar", "build/khabar"));
+const seeds = resolve(option("--seeds", "../shared/seeds"));
+const out = resolve(option("--out", "build/browser"));
+const chromiumPath = process.env.KHABAR_CHROMIUM || "/usr/bin/chromium";
+mkdirSync(out, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), "khabar-browser-"));
+const db = join(work, "k.db");
+const run = (args, input) =>
+  execFileSync(khabar, ["--db", db, ...args], { input, encoding: "utf8", stdio: ["pipe", "pipe", "inherit"] });
+
+run(["ingest", "--quiet", seeds]);
+const hostile = {
+  source: "اختبار",
+  published: "2022-01-11",
+  title: "عنوان <img src=x onerror=\"window.__pwned = 'title'\">",
+  text: "نص تجريبي عن اجتماع اللجنة المالية في المدينة لمناقشة الميزانية السنوية وخطط الإنفاق. " +
+    "<script>window.__pwned = 'body'</script> " +
+    "<img src=x onerror=\"window.__pwned = 'img'\"> وقال المتحدث إن النقاش سيستمر غدا.",
+};
+run(["ingest", "--quiet", "--format", "jsonl", "-"], JSON.stringify(hostile) + "\n");
+
+const server = spawn(khabar, ["--db", db, "serve", "--listen", "127.0.0.1:0"], {
+  stdio: ["ignore", "ignore", "pipe"],
+});
+const base = await new Promise((resolveBase, reject) => {
+  let said = "";
+  const timer = setTimeout(() => reject(new Error(`khabar serve did not start: ${said}`)), 20000);
+  server.stderr.on("data", (chunk) => {
+    said += chunk;
+    const match = said.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+    if (match) {
+      clearTimeout(timer);
+      resolveBase(`http://127.0.0.1:${match[1]}`);
+    }
+  });
+  server.on("exit", (code) => reject(new Error(`khabar serve exited (${code}): ${said}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  // Root in a container has no user namespace for Chromium's sandbox.
+  args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
+});
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 }, locale: "ar" });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+
+  // The story list, right to left, in the served Arabic font.
+  await page.goto(`${base}/`);
+  await page.waitForSelector("#stories .story");
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).direction), "rtl");
+  const fontLoaded = await page.evaluate(async () => {
+    await document.fonts.ready;
+    return [...document.fonts].some((f) => f.family.includes("khabar-arabic") && f.status === "loaded");
+  });
+  const fontServed = (await fetch(`${base}/static/arabic.ttf`)).ok;
+  assert.equal(fontLoaded, fontServed, "the page uses the Arabic font the server has");
+  await page.screenshot({ path: join(out, "stories.png"), fullPage: true });
+
+  // The one story holding both seeds. 000's byline names its outlet, الثورة; 004 names none.
+  const cards = page.locator('#stories .story[data-articles="2"]').filter({ hasText: "الثورة" });
+  assert.equal(await cards.count(), 1, "one story holds both seeds");
+  await cards.first().locator("h3 a").click();
+  await page.waitForSelector("#members");
+  const outlets = await page.locator("#members .outlet-group").evaluateAll((groups) =>
+    groups.map((g) => g.getAttribute("data-outlet")).sort());
+  assert.deepEqual(outlets, ["", "الثورة"], "both outlets, each with its article");
+  assert.equal(await page.locator("#members li").count(), 2);
+  const tokayev = page.locator("#entities tr.entity").filter({ hasText: "توكايف" }).filter({ hasText: "توكاييف" });
+  assert.equal(await tokayev.count(), 1, "Tokayev's two spellings are one entity");
+  assert.ok(await page.locator("#facts, #timeline").count() >= 1);
+  await page.screenshot({ path: join(out, "story.png"), fullPage: true });
+
+  // His page across the store.
+  await tokayev.locator("a").first().click();
+  await page.waitForSelector("h1");
+  await page.waitForFunction(() => document.querySelector(".aliases") !== null);
+  const aliases = await page.locator(".aliases").innerText();
+  assert.ok(aliases.includes("توكايف") && aliases.includes("توكاييف"), aliases);
+
+  // Search without hamza or madda finds «ألما آتا».
+  await page.fill("#q", "الما اتا");
+  await page.press("#q", "Enter");
+  await page.waitForSelector("#hits .hit");
+  const marks = await page.locator("#hits mark").allInnerTexts();
+  assert.ok(marks.some((m) => m.includes("آتا")), `matches: ${marks.join(" | ")}`);
+  await page.screenshot({ path: join(out, "search.png"), fullPage: true });
+
+  // An article with its removed boilerplate struck through.
+  await page.locator("#hits .hit h3 a").first().click();
+  await page.waitForSelector("#audit");
+  assert.ok(await page.locator("#audit del").count() > 0, "removed spans are shown struck through");
+  await page.screenshot({ path: join(out, "article.png"), fullPage: true });
+
+  // Markup in an article is text on the page, never run.
+  const found = await (await fetch(`${base}/api/search?q=${encodeURIComponent("اللجنة المالية")}`)).json();
+  assert.equal(found.hits.length, 1);
+  await page.goto(`${base}/#/article/${found.hits[0].id}`);
+  await page.waitForSelector("#audit");
+  await page.waitForTimeout(300);  // time for an injected handler to fire, were there one
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, "no article markup ran");
+  assert.equal(await page.locator("#view img, #view script").count(), 0);
+  const shown = await page.locator("#view").innerText();
+  assert.ok(shown.includes("<script>") || shown.includes("<img"), "the markup is shown as text");
+
+  assert.deepEqual(errors, [], "no script errors on the page");
+  console.log(`browser: all checks passed; screenshots in ${out}`);
+} catch (error) {
+  failed = true;
+  console.error(error);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
