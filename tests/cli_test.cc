@@ -330,7 +330,7 @@ TEST_F(CliTest, EntitiesAreListedShownRefreshedAndNarrowASearch) {
 
 TEST_F(CliTest, KilledIngestLosesNothingReportedAndResumes) {
   const auto corpus = bench::generate_corpus(
-      {.articles = 6000, .seed = 9, .exact_duplicate_share = 0, .near_duplicate_share = 0});
+      {.articles = 2500, .seed = 9, .exact_duplicate_share = 0, .near_duplicate_share = 0});
   const std::string feed = write("big.jsonl", bench::to_jsonl(corpus));
 
   int err_pipe[2];
@@ -375,7 +375,7 @@ TEST_F(CliTest, KilledIngestLosesNothingReportedAndResumes) {
   CommandResult resumed = run({"ingest", "--no-entities", feed});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   Result<Store> store = Store::open(db_);
-  EXPECT_EQ(*store->count_articles(), 6000);
+  EXPECT_EQ(*store->count_articles(), 2500);
 }
 
 }  // namespace

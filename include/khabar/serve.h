@@ -12,6 +12,8 @@
 //   GET  /api/stories?since=&until=&q=&limit=&cursor=
 //                                  stories, the most recently active first; q keeps the stories
 //                                  of articles matching the words; "next_cursor" pages on
+//                                  (a position in the order: a story starting between two
+//                                  pages shifts nothing, and none is shown twice)
 //   GET  /api/stories/{id}         a story: members, and the cross-outlet facts (entities,
 //                                  counts with conflicts, framings, quotes, timeline)
 //   GET  /api/articles/{id}        an article as stored, with the cleaning audit ("audit": the

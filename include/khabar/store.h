@@ -166,7 +166,15 @@ struct EntityProfile {
   std::vector<ArticleSummary> recent;  // latest published first
 };
 
-inline constexpr int kSchemaVersion = 8;
+// A place in the story listing (most recently active first, then the newest story): a page
+// starts after it, so a story that starts meanwhile shifts nothing and none is shown twice (a
+// story that grows meanwhile moves before it, to the top of the next listing).
+struct StoryListPosition {
+  int64_t story = 0;        // the last story of the previous page; 0: from the start
+  std::string last_time{};  // its last_time; empty when undated
+};
+
+inline constexpr int kSchemaVersion = 9;
 
 class Store {
  public:
@@ -221,13 +229,14 @@ class Store {
   // Every clustered article's story, with what clustering needs, in ingest order: for
   // rebuilding the clusterer from the store.
   Status for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit);
-  // Stories, the most recently active first.
+  // Stories, the most recently active first (the newest story first among equals).
   Result<std::vector<StorySummary>> stories(int64_t limit, int64_t offset = 0);
-  // The same, only stories active on or after `since` and starting on or before `until`
-  // (ISO 8601 dates; empty: no bound; with a bound, undated stories are left out).
+  // The same after a position, only stories active on or after `since` and starting on or
+  // before `until` (ISO 8601 dates; empty: no bound; with a bound, undated stories are left
+  // out).
   Result<std::vector<StorySummary>> stories_between(const std::string& since,
                                                     const std::string& until, int64_t limit,
-                                                    int64_t offset);
+                                                    const StoryListPosition& after = {});
   Result<std::optional<StorySummary>> story(int64_t story);
   // A story's members, earliest first.
   Result<std::vector<StoryMember>> story_members(int64_t story);

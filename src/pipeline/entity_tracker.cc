@@ -63,6 +63,8 @@ Result<size_t> EntityTracker::add(const StoredArticle& article, int64_t sequence
   std::vector<EntityMentionRecord> records;
   for (size_t m = 0; m < mentions.size(); ++m) {
     const Mention& mention = mentions[m];
+    // A title standing for a person named earlier («رئيس كازاخستان») is no spelling of them.
+    if (mention.role_reference) continue;
     int64_t entity = 0;
     if (entity_of[0][m] >= 0) {
       entity = stored[static_cast<size_t>(entity_of[0][m])];

@@ -45,11 +45,21 @@ class PipelineTest : public ::testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << content;
     return (dir_ / name).string();
   }
+  // Without entity extraction, whose loading (Hunspell's dictionary) takes seconds under the
+  // sanitizers: the tests of the other stages need none, and ingest_all runs everything.
   IngestCounts ingest(const std::vector<std::string>& paths, Recorder& recorder,
-                      PipelineOptions options = {}) {
+                      PipelineOptions options = without_entities()) {
     Result<IngestCounts> counts = ingest_paths(paths, *store_, options, recorder);
     EXPECT_TRUE(counts.ok()) << counts.error().message;
     return counts.ok() ? *counts : IngestCounts{};
+  }
+  IngestCounts ingest_all(const std::vector<std::string>& paths, Recorder& recorder) {
+    return ingest(paths, recorder, PipelineOptions{});
+  }
+  static PipelineOptions without_entities() {
+    PipelineOptions options;
+    options.extract_entities = false;
+    return options;
   }
 
   std::filesystem::path dir_;
@@ -316,8 +326,8 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
     std::string text;
     for (size_t i = cuts[part]; i < cuts[part + 1]; ++i)
       text += lines[i];
-    Result<IngestCounts> counts =
-        ingest_paths({write(fmt::format("part{}.jsonl", part), text)}, *other, {}, recorder);
+    Result<IngestCounts> counts = ingest_paths({write(fmt::format("part{}.jsonl", part), text)},
+                                               *other, without_entities(), recorder);
     ASSERT_TRUE(counts.ok());
   }
   EXPECT_EQ(grouping(*other), in_one_run);
@@ -348,7 +358,7 @@ std::vector<std::string> spellings(const EntityProfile& profile) {
 
 TEST_F(PipelineTest, SeedEntitiesAreOneAcrossTheTwoOutletsAndTheirSpellings) {  // EXPECTED.md
   Recorder recorder;
-  ingest({KHABAR_SEEDS_DIR}, recorder);
+  ingest_all({KHABAR_SEEDS_DIR}, recorder);
   EXPECT_EQ(*store_->count_awaiting_entities(), 0);
   const std::optional<EntityProfile> tokayev = entity_spelt(*store_, "توكاييف");
   ASSERT_TRUE(tokayev.has_value());
@@ -370,17 +380,18 @@ TEST_F(PipelineTest, SeedEntitiesAreOneAcrossTheTwoOutletsAndTheirSpellings) {  
 TEST_F(PipelineTest, APartialNameFittingTwoStoredPeopleIsNeither) {
   Recorder recorder;
   // The partial name first: the full name, learned later, becomes the entity's name.
-  ingest({write("a.jsonl",
-                jsonl_line("وقال وزير الخارجية الألماني أوتيس لوهرمان إن المفاوضات ستستأنف "
-                           "الأسبوع المقبل في العاصمة بعد توقف دام شهرين.",
-                           "الأولى", "2024-03-01") +
-                    jsonl_line("وأكد رئيس الوزراء البلجيكي فريدريك لوهرمان أن بلاده تدعم الاتفاق "
-                               "الجديد مع الشركاء الأوروبيين.",
-                               "الثانية", "2024-03-02"))},
-         recorder);
-  ingest({write("b.jsonl", jsonl_line("وأكد لوهرمان في مؤتمر صحفي أن الاتفاق سيوقع قريبا.",
-                                      "الثالثة", "2024-03-03"))},
-         recorder);
+  ingest_all(
+      {write("a.jsonl",
+             jsonl_line("وقال وزير الخارجية الألماني أوتيس لوهرمان إن المفاوضات ستستأنف "
+                        "الأسبوع المقبل في العاصمة بعد توقف دام شهرين.",
+                        "الأولى", "2024-03-01") +
+                 jsonl_line("وأكد رئيس الوزراء البلجيكي فريدريك لوهرمان أن بلاده تدعم الاتفاق "
+                            "الجديد مع الشركاء الأوروبيين.",
+                            "الثانية", "2024-03-02"))},
+      recorder);
+  ingest_all({write("b.jsonl", jsonl_line("وأكد لوهرمان في مؤتمر صحفي أن الاتفاق سيوقع قريبا.",
+                                          "الثالثة", "2024-03-03"))},
+             recorder);
   const std::optional<EntityProfile> alone = entity_spelt(*store_, "لوهرمان");
   ASSERT_TRUE(alone.has_value());
   // It fits two people: it is neither.
@@ -396,14 +407,14 @@ TEST_F(PipelineTest, APartialNameFittingTwoStoredPeopleIsNeither) {
 
 TEST_F(PipelineTest, ALaterFullNameNamesThePersonOfAnEarlierPartialOne) {
   Recorder recorder;
-  ingest({write("a.jsonl", jsonl_line("وأكد لوهرمان في مؤتمر صحفي أن الاتفاق سيوقع قريبا.",
-                                      "الأولى", "2024-03-01"))},
-         recorder);
-  ingest({write("b.jsonl",
-                jsonl_line("وأكد رئيس الوزراء البلجيكي فريدريك لوهرمان أن بلاده تدعم الاتفاق "
-                           "الجديد مع الشركاء الأوروبيين.",
-                           "الثانية", "2024-03-02"))},
-         recorder);
+  ingest_all({write("a.jsonl", jsonl_line("وأكد لوهرمان في مؤتمر صحفي أن الاتفاق سيوقع قريبا.",
+                                          "الأولى", "2024-03-01"))},
+             recorder);
+  ingest_all({write("b.jsonl",
+                    jsonl_line("وأكد رئيس الوزراء البلجيكي فريدريك لوهرمان أن بلاده تدعم الاتفاق "
+                               "الجديد مع الشركاء الأوروبيين.",
+                               "الثانية", "2024-03-02"))},
+             recorder);
   const std::optional<EntityProfile> person = entity_spelt(*store_, "لوهرمان");
   ASSERT_TRUE(person.has_value());
   EXPECT_EQ(person->articles, 2);
@@ -449,11 +460,12 @@ TEST_F(PipelineTest, EntitiesLeftForLaterAreTheSameWhenRefreshed) {
 
 TEST_F(PipelineTest, SearchKeepsTheArticlesNamingAnEntity) {
   Recorder recorder;
-  ingest({KHABAR_SEEDS_DIR}, recorder);
-  ingest({write("other.jsonl",
-                jsonl_line("قال رئيس وزراء كازاخستان الجديد في كلمة إن الاحتجاجات في البلاد انتهت.",
-                           "الأهرام", "2022-01-12"))},
-         recorder);
+  ingest_all({KHABAR_SEEDS_DIR}, recorder);
+  ingest_all(
+      {write("other.jsonl",
+             jsonl_line("قال رئيس وزراء كازاخستان الجديد في كلمة إن الاحتجاجات في البلاد انتهت.",
+                        "الأهرام", "2022-01-12"))},
+      recorder);
   const std::optional<EntityProfile> tokayev = entity_spelt(*store_, "توكاييف");
   ASSERT_TRUE(tokayev.has_value());
   Result<std::vector<SearchHit>> all = store_->search({.text = "كازاخستان"});

@@ -5,11 +5,15 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
+
+#include "bench/corpus.h"
 
 namespace khabar {
 namespace {
@@ -45,7 +49,8 @@ class Api : public ::testing::Test {
     Result<int> port = server_->bind();
     ASSERT_TRUE(port.ok()) << port.error().message;
     thread_ = std::thread([this] { server_->run(); });
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", *port);
+    port_ = *port;
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
     // stop() before the server runs would be missed: wait until it answers.
     for (int tries = 0; tries < 200 && !client_->Get("/healthz"); ++tries)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -86,6 +91,7 @@ class Api : public ::testing::Test {
   std::string db_;
   std::unique_ptr<ApiServer> server_;
   std::thread thread_;
+  int port_ = 0;
   std::unique_ptr<httplib::Client> client_;
 };
 
@@ -172,7 +178,8 @@ TEST_F(Api, BadParametersAreRefusedNamingTheParameter) {
        {"/api/stories?limit=0", "/api/stories?limit=abc", "/api/stories?since=2022-13-01",
         "/api/stories?cursor=-1", "/api/search?q=x&until=yesterday", "/api/search",
         "/api/stories/abc", "/api/articles/zz", "/api/entities/abc", "/api/search?q=x&entity=x",
-        "/api/entities/1?limit=0"}) {
+        "/api/entities/1?limit=0", "/api/stories?cursor=20", "/api/stories?cursor=k1@%3Cb%3E",
+        "/api/stories?q=x&cursor=k1"}) {
     const auto [status, body] = get(path);
     EXPECT_EQ(status, 400) << path;
     EXPECT_EQ(body["error"]["code"], "bad_parameter") << path;
@@ -225,6 +232,74 @@ TEST_F(Api, ThePageAndItsFilesAreServedAndNothingElse) {
     EXPECT_NE(file->status, 200) << path;
     EXPECT_THAT(file->body, Not(HasSubstr("root:"))) << path;
   }
+}
+
+TEST_F(Api, StoryPagesNeitherRepeatNorSkipWhenAStoryStartsBetweenThem) {
+  const char* topics[] = {
+      "أعلنت وزارة الصحة افتتاح مستشفى جديد للأطفال في مدينة حمص يضم مئة سرير وقسما للطوارئ "
+      "ومختبرات حديثة لخدمة سكان المحافظة والمناطق الريفية المحيطة بها.",
+      "فاز المنتخب الوطني لكرة السلة على نظيره الأردني في مباراة ودية أقيمت في صالة الفيحاء "
+      "بدمشق استعدادا للبطولة العربية التي تنطلق الشهر المقبل في القاهرة.",
+      "ارتفعت أسعار الذهب في الأسواق المحلية لليوم الثالث على التوالي متأثرة بصعود الأونصة "
+      "عالميا وتراجع سعر الصرف وفق نشرة جمعية الصاغة الصادرة صباح اليوم.",
+      "بدأت مديرية الزراعة حملة لتوزيع البذور المحسنة على الفلاحين في سهل الغاب لزيادة إنتاج "
+      "القمح في الموسم الحالي بعد أضرار الجفاف في الأعوام الماضية.",
+  };
+  auto line = [](const char* text, const char* day) {
+    return json{{"text", text}, {"source", "سانا"}, {"published", day}}.dump() + "\n";
+  };
+  ASSERT_EQ(post(line(topics[0], "2024-05-01") + line(topics[1], "2024-05-02") +
+                     line(topics[2], "2024-05-03"),
+                 "application/x-ndjson")
+                .first,
+            200);
+  std::vector<int64_t> seen;
+  auto [status, page] = get("/api/stories?limit=1");
+  ASSERT_EQ(status, 200);
+  seen.push_back(page["stories"][0]["story"]);
+  // A newer story arrives between two pages: an offset would show the first story again.
+  ASSERT_EQ(post(line(topics[3], "2024-05-04"), "application/x-ndjson").first, 200);
+  while (!page["next_cursor"].is_null()) {
+    std::tie(status, page) =
+        get("/api/stories?limit=1&cursor=" + page["next_cursor"].get<std::string>());
+    ASSERT_EQ(status, 200) << page.dump();
+    for (const json& story : page["stories"])
+      seen.push_back(story["story"]);
+  }
+  ASSERT_EQ(seen.size(), 3u) << json(seen).dump();
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), 3u);
+  // The newest, dated 2024-05-03, came first; the others followed in order of activity.
+  EXPECT_GT(seen[0], seen[1]);
+  EXPECT_GT(seen[1], seen[2]);
+}
+
+TEST_F(Api, ReadersAreAnsweredWhileAPostIsBeingStored) {
+  const std::string feed = bench::to_jsonl(bench::generate_corpus({.articles = 600, .seed = 3}));
+  std::atomic<bool> posting = true;
+  int64_t stored = 0;
+  std::thread writer([&] {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(600, 0);
+    const httplib::Result r = client.Post("/api/articles", feed, "application/x-ndjson");
+    if (r) stored = json::parse(r->body, nullptr, false).value("stored", int64_t{0});
+    posting = false;
+  });
+  // Reads go on while the POST holds the writer's lock: each sees the batches committed so far.
+  int answered_during_post = 0;
+  int64_t last_count = 0;
+  while (posting) {
+    const auto [status, health] = get("/healthz");
+    ASSERT_EQ(status, 200);
+    const int64_t count = health["articles"];
+    EXPECT_GE(count, last_count) << "committed articles never go away";
+    last_count = count;
+    if (posting) ++answered_during_post;
+    EXPECT_EQ(get("/api/stories?limit=5").first, 200);
+  }
+  writer.join();
+  EXPECT_GT(stored, 500);
+  EXPECT_GT(answered_during_post, 1) << "readers waited for the writer";
+  EXPECT_EQ(get("/healthz").second["articles"], stored);
 }
 
 class SmallBodyApi : public Api {

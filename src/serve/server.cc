@@ -68,14 +68,50 @@ std::string date_param(const httplib::Request& request, const char* name) {
   return text;
 }
 
-// Cursors are opaque to clients; here, the offset of the next page.
-int64_t cursor_param(const httplib::Request& request) {
-  return integer_param(request, "cursor", 0, 0, int64_t{1} << 40);
+// Cursors are opaque to clients. The story listing's is a position in its order,
+// "k<story>" or "k<story>@<last_time>", so that a story starting between two pages shifts
+// nothing and none is shown twice; the stories of a query, a ranked list made for the request,
+// page by offset, "o<offset>".
+struct Cursor {
+  StoryListPosition position;
+  int64_t offset = 0;
+};
+
+BadParameter bad_cursor(const std::string& text) {
+  return BadParameter{
+      fmt::format("cursor={}: not a cursor this API gave (take next_cursor "
+                  "from the previous page)",
+                  text)};
 }
 
-nlohmann::json next_cursor(int64_t offset, size_t returned, int64_t limit, bool more) {
-  if (!more || static_cast<int64_t>(returned) < limit) return nullptr;
-  return std::to_string(offset + limit);
+Cursor cursor_param(const httplib::Request& request, bool ranked) {
+  const std::string text = param(request, "cursor");
+  Cursor cursor;
+  if (text.empty()) return cursor;
+  if (text[0] != (ranked ? 'o' : 'k')) throw bad_cursor(text);
+  const std::string_view rest = std::string_view(text).substr(1);
+  const size_t at = rest.find('@');
+  const std::optional<int64_t> number = to_integer(rest.substr(0, at));
+  if (!number || *number <= 0 || *number > (int64_t{1} << 40)) throw bad_cursor(text);
+  if (ranked) {
+    if (at != std::string_view::npos) throw bad_cursor(text);
+    cursor.offset = *number;
+    return cursor;
+  }
+  cursor.position.story = *number;
+  if (at != std::string_view::npos) {
+    cursor.position.last_time = std::string(rest.substr(at + 1));
+    if (cursor.position.last_time.empty() || cursor.position.last_time.size() > 40 ||
+        cursor.position.last_time.find_first_not_of("0123456789-:T.+Z") != std::string::npos) {
+      throw bad_cursor(text);
+    }
+  }
+  return cursor;
+}
+
+std::string position_cursor(const StorySummary& last) {
+  return last.last_time.empty() ? fmt::format("k{}", last.story)
+                                : fmt::format("k{}@{}", last.story, last.last_time);
 }
 
 // Counts and problems of a POST, as `khabar ingest` reports them.
@@ -125,32 +161,32 @@ struct ApiServer::Impl {
 
   Reply stories(Store& store, const httplib::Request& request) {
     const int64_t limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
-    const int64_t offset = cursor_param(request);
     const std::string since = date_param(request, "since"), until = date_param(request, "until");
     const std::string q = param(request, "q");
+    const Cursor cursor = cursor_param(request, !q.empty());
     nlohmann::json list = nlohmann::json::array();
-    bool more = false;
+    nlohmann::json next = nullptr;
     if (q.empty()) {
       Result<std::vector<StorySummary>> page =
-          store.stories_between(since, until, limit + 1, offset);
+          store.stories_between(since, until, limit + 1, cursor.position);
       if (!page.ok()) return storage_error(page.error());
-      more = static_cast<int64_t>(page->size()) > limit;
-      for (size_t i = 0; i < page->size() && static_cast<int64_t>(i) < limit; ++i)
-        list.push_back(story_summary_to_json((*page)[i]));
+      const bool more = static_cast<int64_t>(page->size()) > limit;
+      if (more) page->pop_back();
+      for (const StorySummary& s : *page)
+        list.push_back(story_summary_to_json(s));
+      if (more) next = position_cursor(page->back());
     } else {
       Result<std::vector<int64_t>> ids = matching_stories(store, q, since, until);
       if (!ids.ok()) return from_error(ids.error());
-      for (int64_t i = offset; i < static_cast<int64_t>(ids->size()) && i < offset + limit; ++i) {
+      const auto total = static_cast<int64_t>(ids->size());
+      for (int64_t i = cursor.offset; i < total && i < cursor.offset + limit; ++i) {
         Result<std::optional<StorySummary>> s = store.story((*ids)[static_cast<size_t>(i)]);
         if (!s.ok()) return storage_error(s.error());
         if (s->has_value()) list.push_back(story_summary_to_json(**s));
       }
-      more = static_cast<int64_t>(ids->size()) > offset + limit;
+      if (total > cursor.offset + limit) next = fmt::format("o{}", cursor.offset + limit);
     }
-    const size_t returned = list.size();
-    return {200,
-            {{"stories", std::move(list)},
-             {"next_cursor", next_cursor(offset, returned, limit, more)}}};
+    return {200, {{"stories", std::move(list)}, {"next_cursor", std::move(next)}}};
   }
 
   // The stories of the best-matching articles, in the order of their best article.

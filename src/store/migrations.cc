@@ -160,6 +160,10 @@ CREATE INDEX entity_mentions_entity ON entity_mentions(entity_sequence, article_
 -- ingested with extraction off, wait for `khabar entities --refresh`.
 ALTER TABLE articles ADD COLUMN entities_extracted INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // The story listing's order, so that a page after a position is read from the index.
+    {9, "stories by last activity", R"sql(
+CREATE INDEX stories_by_activity ON stories(last_time, sequence);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

@@ -103,32 +103,53 @@ Result<StorySummary> summarise(sqlite3* db, int64_t story, int64_t count, std::s
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kStoryOrder = "ORDER BY last_time IS NULL, last_time DESC, sequence DESC";
+
+Result<std::vector<StorySummary>> summarise_rows(sqlite3* db, Statement& stmt) {
+  std::vector<StorySummary> out;
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    Result<StorySummary> summary =
+        summarise(db, stmt.integer(0), stmt.integer(1), stmt.text(2), stmt.text(3));
+    if (!summary.ok()) return summary.error();
+    out.push_back(std::move(*summary));
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(db, "listing stories");
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<StorySummary>> Store::stories(int64_t limit, int64_t offset) {
-  return stories_between("", "", limit, offset);
+  Result<Statement> stmt = Statement::prepare(
+      impl_->db, fmt::format("SELECT sequence, article_count, COALESCE(first_time, ''), "
+                             "COALESCE(last_time, '') FROM stories {} LIMIT ?1 OFFSET ?2",
+                             kStoryOrder));
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, limit).bind(2, offset);
+  return summarise_rows(impl_->db, *stmt);
 }
 
 Result<std::vector<StorySummary>> Store::stories_between(const std::string& since,
                                                          const std::string& until, int64_t limit,
-                                                         int64_t offset) {
+                                                         const StoryListPosition& after) {
+  // After (t, s) in the order above: an earlier last_time, the same one and an older story, or
+  // undated; after an undated story, only older undated ones.
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
-      "SELECT sequence, article_count, COALESCE(first_time, ''), COALESCE(last_time, '') "
-      "FROM stories WHERE (?3 = '' OR substr(last_time, 1, 10) >= ?3) "
-      "AND (?4 = '' OR substr(first_time, 1, 10) <= ?4) "
-      "ORDER BY last_time IS NULL, last_time DESC, article_count DESC, sequence "
-      "LIMIT ?1 OFFSET ?2");
+      impl_->db, fmt::format("SELECT sequence, article_count, COALESCE(first_time, ''), "
+                             "COALESCE(last_time, '') FROM stories "
+                             "WHERE (?2 = '' OR substr(last_time, 1, 10) >= ?2) "
+                             "AND (?3 = '' OR substr(first_time, 1, 10) <= ?3) "
+                             "AND (?4 = 0 OR (?5 <> '' AND (last_time IS NULL OR last_time < ?5 "
+                             "  OR (last_time = ?5 AND sequence < ?4))) "
+                             "  OR (?5 = '' AND last_time IS NULL AND sequence < ?4)) "
+                             "{} LIMIT ?1",
+                             kStoryOrder));
   if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, limit).bind(2, offset).bind(3, since).bind(4, until);
-  std::vector<StorySummary> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
-    Result<StorySummary> summary =
-        summarise(impl_->db, stmt->integer(0), stmt->integer(1), stmt->text(2), stmt->text(3));
-    if (!summary.ok()) return summary.error();
-    out.push_back(std::move(*summary));
-  }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing stories");
-  return out;
+  stmt->bind(1, limit).bind(2, since).bind(3, until).bind(4, after.story).bind(5, after.last_time);
+  return summarise_rows(impl_->db, *stmt);
 }
 
 Result<std::optional<StorySummary>> Store::story(int64_t story) {
