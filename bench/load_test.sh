@@ -36,8 +36,9 @@ import json,sys
 ids=[e["entity"] for e in json.load(sys.stdin)["facts"]["entities"] if e.get("entity")]
 print(ids[0] if ids else 1)')
 query=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$word")
+cursor=$(curl -s "$base/api/stories?limit=20" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')
 echo "$articles articles; story $story; search «$word»; entity $entity; ${connections} connections, ${seconds} s each"
-for route in "/api/stories?limit=20" "/api/stories?limit=20&cursor=200" "/api/search?q=$query" \
+for route in "/api/stories?limit=20" "/api/stories?limit=20&cursor=$cursor" "/api/search?q=$query" \
              "/api/stories/$story" "/api/entities/$entity" "/healthz"; do
   echo "== GET $route"
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$base$route" |

@@ -17,13 +17,26 @@
 //          "published" (ISO 8601), "lang", "id" optional; other fields kept as metadata;
 //   html   gumbo parses the page; text blocks keep their tag and link density for the cleaner;
 //          title from og:title or <title>, date from meta tags or JSON-LD, outlet from
-//          og:site_name, url from og:url or the canonical link.
+//          og:site_name, url from og:url or the canonical link;
+//   warc   web archives, plain (.warc) or gzipped record by record (.warc.gz) as crawls publish
+//          them: each `response` (or `resource`) record with an HTML page is read as html,
+//          its Content-Type charset, chunked transfer and gzip/deflate content decoded; the
+//          target URI is the url when the page names none, and the crawl date, target URI and
+//          record id go into metadata (the crawl date is not the publication date). A bad
+//          record (truncated gzip member, wrong Content-Length, non-HTML payload, HTTP error)
+//          is reported with its offset (its gzip member's in a .warc.gz) and skipped;
+//   feed   RSS 2.0, RSS 1.0 (RDF) and Atom files (.rss .atom .xml): each item or entry is an
+//          article, its content:encoded/content (else description/summary) read as HTML,
+//          with its title, link, date (RFC 822 or ISO 8601, its offset kept), guid/id, author
+//          and categories; the channel's title names the outlet. An item without content, or
+//          broken XML, is reported with its line; the items before it go in.
 // Encodings: UTF-8 (with or without BOM), UTF-16 with a BOM, and the legacy Arabic code pages
 // windows-1256 and ISO-8859-6, detected with ICU or named by ReadOptions::encoding and
 // converted with ICU. Text that is neither is rejected with the offset of the first bad byte.
 //
 // Directories are read recursively in name order, taking files with an article extension
-// (.txt .text .jsonl .ndjson .json .html .htm .xhtml) and reporting the others as skipped; a
+// (.txt .text .jsonl .ndjson .json .html .htm .xhtml .warc .warc.gz .rss .atom .xml) and
+// reporting the others as skipped; a
 // path named explicitly is read whatever its extension. "-" reads standard input.
 #pragma once
 
@@ -39,8 +52,9 @@
 
 namespace khabar {
 
-enum class InputFormat { kAuto, kText, kJsonl, kHtml };
-Result<InputFormat> parse_input_format(std::string_view name);  // "auto", "text", "jsonl", "html"
+enum class InputFormat { kAuto, kText, kJsonl, kHtml, kWarc, kFeed };
+// "auto", "text", "jsonl", "html", "warc", "feed" (or "rss", "atom")
+Result<InputFormat> parse_input_format(std::string_view name);
 const char* input_format_name(InputFormat format);
 
 inline constexpr size_t kDefaultMaxArticleBytes = 5 * 1024 * 1024;

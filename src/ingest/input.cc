@@ -1,5 +1,6 @@
 #include "ingest/internal/input.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace khabar::ingest_internal {
@@ -67,6 +68,29 @@ bool Input::next_line(std::string& line, size_t max_bytes, bool& too_long) {
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return true;
+}
+
+size_t Input::read_some(std::string& out, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    if (unread().empty() && !fill()) break;
+    const std::string_view part = unread().substr(0, n - got);
+    out.append(part);
+    pos_ += part.size();
+    got += part.size();
+  }
+  return got;
+}
+
+uint64_t Input::skip(uint64_t n) {
+  uint64_t skipped = 0;
+  while (skipped < n) {
+    if (unread().empty() && !fill()) break;
+    const size_t part = static_cast<size_t>(std::min<uint64_t>(unread().size(), n - skipped));
+    pos_ += part;
+    skipped += part;
+  }
+  return skipped;
 }
 
 }  // namespace khabar::ingest_internal

@@ -23,8 +23,11 @@ Result<InputFormat> parse_input_format(std::string_view name) {
   if (name == "text" || name == "txt") return InputFormat::kText;
   if (name == "jsonl" || name == "ndjson") return InputFormat::kJsonl;
   if (name == "html") return InputFormat::kHtml;
-  return make_error(ErrorCode::kInvalidArgument,
-                    fmt::format("unknown format «{}»: expected auto, text, jsonl or html", name));
+  if (name == "warc") return InputFormat::kWarc;
+  if (name == "feed" || name == "rss" || name == "atom") return InputFormat::kFeed;
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown format «{}»: expected auto, text, jsonl, html, warc or feed", name));
 }
 
 const char* input_format_name(InputFormat format) {
@@ -37,6 +40,10 @@ const char* input_format_name(InputFormat format) {
       return "jsonl";
     case InputFormat::kHtml:
       return "html";
+    case InputFormat::kWarc:
+      return "warc";
+    case InputFormat::kFeed:
+      return "feed";
   }
   return "auto";
 }
@@ -65,11 +72,18 @@ Problem warn(std::string_view path, size_t line, std::string reason) {
 
 namespace {
 
+constexpr std::string_view kGzipMagic = "\x1f\x8b";
+// A feed file may be this many times the article size limit.
+constexpr size_t kFeedArticles = 64;
+
 InputFormat format_from_extension(std::string_view path) {
+  const std::string lowered = text::ascii_lower(path);
+  if (lowered.ends_with(".warc") || lowered.ends_with(".warc.gz")) return InputFormat::kWarc;
   const std::string ext = text::ascii_lower(fs::path(path).extension().string());
   if (ext == ".txt" || ext == ".text") return InputFormat::kText;
   if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return InputFormat::kJsonl;
   if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return InputFormat::kHtml;
+  if (ext == ".rss" || ext == ".atom" || ext == ".xml") return InputFormat::kFeed;
   return InputFormat::kAuto;
 }
 
@@ -81,6 +95,9 @@ InputFormat format_from_content(std::string_view head) {
   if (start.front() == '{') return InputFormat::kJsonl;
   if (start.front() == '<') {
     const std::string lowered = text::ascii_lower(start);
+    for (std::string_view marker : {"<rss", "<feed", "<rdf:rdf"}) {
+      if (lowered.find(marker) != std::string::npos) return InputFormat::kFeed;
+    }
     for (std::string_view marker :
          {"<!doctype html", "<html", "<head", "<body", "<meta", "<p", "<div", "<article", "<!--"}) {
       if (lowered.find(marker) != std::string::npos) return InputFormat::kHtml;
@@ -96,14 +113,29 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
     sink.problem(reject(path, 0, -1, input.read_failed() ? "could not be read" : "empty file"));
     return;
   }
+  InputFormat format = options.format;
+  if (format == InputFormat::kAuto) format = format_from_extension(path);
+  // Compressed input: a web archive gzipped record by record, or nothing khabar reads.
+  if (head.starts_with(kGzipMagic)) {
+    if (format == InputFormat::kAuto || format == InputFormat::kWarc) {
+      ingest_internal::read_warc(input, path, options, /*gzipped=*/true, sink);
+    } else {
+      sink.problem(reject(path, 0, 0, "gzip-compressed; khabar reads .warc.gz, or decompress it"));
+    }
+    return;
+  }
+  // A web archive's blocks may hold binary payloads: it is read record by record.
+  if (format == InputFormat::kAuto && head.starts_with("WARC/1.")) format = InputFormat::kWarc;
+  if (format == InputFormat::kWarc) {
+    ingest_internal::read_warc(input, path, options, /*gzipped=*/false, sink);
+    return;
+  }
   if (head.substr(0, 2) != "\xFF\xFE" && head.substr(0, 2) != "\xFE\xFF") {
     if (const int64_t nul = ingest_internal::find_nul_byte(head); nul >= 0) {
       sink.problem(reject(path, 0, nul, "binary file (NUL byte), not text"));
       return;
     }
   }
-  InputFormat format = options.format;
-  if (format == InputFormat::kAuto) format = format_from_extension(path);
   if (format == InputFormat::kAuto) format = format_from_content(head);
   if (format == InputFormat::kJsonl) {
     ingest_internal::read_jsonl(input, path, options, sink);
@@ -111,11 +143,18 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
   }
   std::string bytes;
   uint64_t size_seen = 0;
-  if (!input.read_all(bytes, options.max_article_bytes, size_seen)) {
+  // A feed holds many articles, each bounded by the article limit when read.
+  const size_t limit = format == InputFormat::kFeed ? options.max_article_bytes * kFeedArticles
+                                                    : options.max_article_bytes;
+  if (!input.read_all(bytes, limit, size_seen)) {
     sink.problem(reject(path, 0, -1,
-                        fmt::format("more than {} bytes, over the article size limit "
-                                    "(--max-article-bytes)",
-                                    options.max_article_bytes)));
+                        format == InputFormat::kFeed
+                            ? fmt::format("more than {} bytes, over the size limit for a feed ({} "
+                                          "times the article size limit, --max-article-bytes)",
+                                          limit, kFeedArticles)
+                            : fmt::format("more than {} bytes, over the article size limit "
+                                          "(--max-article-bytes)",
+                                          limit)));
     return;
   }
   if (input.read_failed()) {
@@ -124,6 +163,10 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
   }
   if (format == InputFormat::kHtml) {
     ingest_internal::read_html(bytes, path, options, sink);
+    return;
+  }
+  if (format == InputFormat::kFeed) {
+    ingest_internal::read_feed(bytes, path, options, sink);
     return;
   }
   DecodedText decoded;
@@ -179,8 +222,10 @@ void walk_directory(const fs::path& root, DocumentSink& sink, OnFile on_file) {
     } else if (!entry.is_regular_file(ec)) {
       continue;  // sockets, broken links: not articles
     } else if (!is_article_extension(entry.path())) {
-      sink.problem({Problem::Severity::kSkipped, entry.path().string(), 0, -1,
-                    "not an article file (extension not .txt, .jsonl, .json, .ndjson or .html)"});
+      sink.problem(
+          {Problem::Severity::kSkipped, entry.path().string(), 0, -1,
+           "not an article file (extension not .txt, .jsonl, .json, .ndjson, .html, .warc, "
+           ".warc.gz, .rss, .atom or .xml)"});
     } else {
       on_file(entry.path());
     }

@@ -371,6 +371,10 @@ struct ApiServer::Impl {
 
   void routes() {
     http.set_payload_max_length(options.max_body_bytes);
+    // A reply goes out as header and body writes: with Nagle's algorithm on, the body waits for
+    // the client's delayed ACK, 40 ms a request on loopback (measured with wrk: 43 ms for
+    // /healthz, under 1 ms without).
+    http.set_tcp_nodelay(true);
     for (const char* path : {"/", "/index.html", R"(/static/.*)"}) {
       http.Get(path, [this](const httplib::Request& req, httplib::Response& res) {
         static_file(req, res);

@@ -92,7 +92,8 @@ void add_extract_command(CLI::App& app, int& exit_code) {
       "Print the people, places, organisations, counts, dates, quotes and framings found in "
       "articles, one JSON line each (nothing is stored)");
   cmd->add_option("paths", args->paths, "Files, directories or - (standard input)")->required();
-  cmd->add_option("--format", args->format, "auto, text, jsonl or html")->capture_default_str();
+  cmd->add_option("--format", args->format, "auto, text, jsonl, html, warc or feed (RSS, Atom)")
+      ->capture_default_str();
   cmd->add_option("--published", args->published,
                   "Publication date for every article (ISO 8601), overriding the input's; "
                   "without one, relative dates stay partial");

@@ -81,7 +81,8 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   CLI::App* cmd = app.add_subcommand(
       "ingest", "Read articles from files, directories (recursively) or - (standard input)");
   cmd->add_option("paths", args->paths, "Files, directories, or - for standard input")->required();
-  cmd->add_option("--format", args->format, "auto, text, jsonl or html")->capture_default_str();
+  cmd->add_option("--format", args->format, "auto, text, jsonl, html, warc or feed (RSS, Atom)")
+      ->capture_default_str();
   cmd->add_option("--encoding", args->encoding,
                   "auto, or a charset such as utf-8, windows-1256, iso-8859-6")
       ->capture_default_str();

@@ -24,6 +24,10 @@ class Input {
   // The next line without its terminator. A line longer than max_bytes is not kept: `line`
   // holds its first max_bytes bytes, `too_long` is set, and the rest is skipped.
   bool next_line(std::string& line, size_t max_bytes, bool& too_long);
+  // Appends up to n bytes (fewer only at the end of the input); returns how many.
+  size_t read_some(std::string& out, size_t n);
+  // Consumes up to n bytes without keeping them; returns how many.
+  uint64_t skip(uint64_t n);
   // Offset of the next unread byte from the start of the input.
   uint64_t offset() const { return consumed_ + pos_; }
   bool read_failed() const { return read_error_; }

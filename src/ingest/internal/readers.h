@@ -17,6 +17,12 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
 void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
                 DocumentSink& sink);
 
+// WARC records (plain, or gzipped member by member): response records holding HTML pages.
+void read_warc(Input& input, std::string_view path, const ReadOptions& options, bool gzipped,
+               DocumentSink& sink);
+// RSS 2.0, RSS 1.0 and Atom: one Document per item or entry.
+void read_feed(std::string_view bytes, std::string_view path, const ReadOptions& options,
+               DocumentSink& sink);
 Problem reject(std::string_view path, size_t line, int64_t byte_offset, std::string reason);
 Problem warn(std::string_view path, size_t line, std::string reason);
 
