@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,6 +94,26 @@ Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& 
 // The same over bytes in memory (one source named `path`): for the HTTP API and benchmarks.
 Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
                                    const PipelineOptions& options, IngestObserver& observer);
+
+// Ingest calls that share what they learned of the store. ingest_buffer loads the duplicate
+// index, the clusterer and the entity index from the store on every call, which costs more as
+// the store grows; a session loads them once and keeps them current, and loads them again only
+// when another process has stored articles since its last call (or its last call failed). For
+// a server taking one POST at a time: calls must not overlap.
+class IngestSession {
+ public:
+  IngestSession(Store& store, PipelineOptions options);
+  ~IngestSession();
+  IngestSession(const IngestSession&) = delete;
+  IngestSession& operator=(const IngestSession&) = delete;
+
+  Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path,
+                                     IngestObserver& observer);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The cross-outlet facts of a stored story: each member's body extracted (with its
 // publication date, so that «اليوم الاثنين» resolves), then merged. kNotFound for no story.

@@ -28,7 +28,9 @@
 // and a message naming the parameter; a body over max_body_bytes gets 413.
 //
 // Each worker thread holds its own connection (WAL: readers see committed batches while ingest
-// writes); POSTs are stored one at a time.
+// writes); POSTs are stored one at a time, through one connection and one IngestSession
+// (khabar/pipeline.h), so the duplicate index, clusterer and entity index are not reloaded for
+// each.
 #pragma once
 
 #include <cstddef>

@@ -200,6 +200,8 @@ class Store {
   Result<std::vector<ArticleSummary>> list(int64_t limit, int64_t offset = 0);
   Status for_each(const std::function<void(const StoredArticle&)>& visit);
   Result<int64_t> count_articles();
+  // The last article's sequence, 0 for none: it changes whenever anyone stores an article.
+  Result<int64_t> last_sequence();
 
   // --- Duplicates (src/store/duplicates.cc) ---
   // Records that `copy`, an exact duplicate of the stored article, arrived from elsewhere. A

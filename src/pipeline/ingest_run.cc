@@ -13,12 +13,22 @@ namespace {
 // Receives documents from the readers and stores them in committed batches.
 class IngestRun : public DocumentSink {
  public:
-  IngestRun(Store& store, const PipelineOptions& options, IngestObserver& observer)
+  IngestRun(Store& store, const PipelineOptions& options)
       : store_(store),
         options_(options),
-        observer_(observer),
         processor_(options.normalize),
         normalizer_(options.normalize) {}
+
+  // Starts a call: counts from zero, problems and commits told to `observer`. What the trackers
+  // learned of the store stays.
+  void begin_call(IngestObserver& observer) {
+    observer_ = &observer;
+    counts_ = {};
+    pending_stored_ = pending_present_ = pending_linked_ = pending_too_short_ = 0;
+    current_file_bytes_ = 0;
+    in_batch_ = false;
+    fatal_ = {};
+  }
 
   // Indexes what the store holds already, so that new articles are compared with it.
   Status start() {
@@ -43,7 +53,7 @@ class IngestRun : public DocumentSink {
     counts_.bytes_in_finished_files += current_file_bytes_;
     current_file_bytes_ = bytes;
     ++counts_.files;
-    observer_.on_file(path, bytes, counts_);
+    observer_->on_file(path, bytes, counts_);
   }
 
   void document(Document doc) override {
@@ -114,7 +124,7 @@ class IngestRun : public DocumentSink {
         ++counts_.skipped_files;
         break;
     }
-    observer_.on_problem(p);
+    observer_->on_problem(p);
   }
 
   Result<IngestCounts> finish() {
@@ -141,12 +151,12 @@ class IngestRun : public DocumentSink {
     counts_.linked_to_copies += pending_linked_;
     counts_.too_short_to_cluster += pending_too_short_;
     pending_stored_ = pending_present_ = pending_linked_ = pending_too_short_ = 0;
-    observer_.on_commit(counts_);
+    observer_->on_commit(counts_);
   }
 
   Store& store_;
   const PipelineOptions& options_;
-  IngestObserver& observer_;
+  IngestObserver* observer_ = nullptr;
   ArticleProcessor processor_;
   Normalizer normalizer_;
   std::optional<pipeline_internal::DuplicateTracker> duplicates_;
@@ -179,8 +189,9 @@ Status check_options(const PipelineOptions& options) {
 Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
                                   const PipelineOptions& options, IngestObserver& observer) {
   if (Status s = check_options(options); !s.ok()) return s;
-  IngestRun run(store, options, observer);
+  IngestRun run(store, options);
   if (Status s = run.start(); !s.ok()) return s;
+  run.begin_call(observer);
   read_paths(paths, options.read, run);
   return run.finish();
 }
@@ -188,10 +199,49 @@ Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& 
 Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
                                    const PipelineOptions& options, IngestObserver& observer) {
   if (Status s = check_options(options); !s.ok()) return s;
-  IngestRun run(store, options, observer);
+  IngestRun run(store, options);
   if (Status s = run.start(); !s.ok()) return s;
+  run.begin_call(observer);
   read_buffer(bytes, path, options.read, run);
   return run.finish();
+}
+
+struct IngestSession::State {
+  Store& store;
+  PipelineOptions options;
+  std::unique_ptr<IngestRun> run;  // null until the first call, or after a failed one
+  int64_t known_through = -1;      // the store's last article when the trackers were current
+};
+
+IngestSession::IngestSession(Store& store, PipelineOptions options)
+    : state_(std::make_unique<State>(State{store, std::move(options), nullptr, -1})) {}
+IngestSession::~IngestSession() = default;
+
+Result<IngestCounts> IngestSession::ingest_buffer(std::string_view bytes, std::string_view path,
+                                                  IngestObserver& observer) {
+  State& s = *state_;
+  if (Status checked = check_options(s.options); !checked.ok()) return checked.error();
+  Result<int64_t> last = s.store.last_sequence();
+  if (!last.ok()) return last.error();
+  // Articles stored by someone else since the last call: the trackers learn the store again.
+  if (!s.run || *last != s.known_through) {
+    s.run = std::make_unique<IngestRun>(s.store, s.options);
+    if (Status started = s.run->start(); !started.ok()) {
+      s.run.reset();
+      return started.error();
+    }
+  }
+  s.run->begin_call(observer);
+  read_buffer(bytes, path, s.options.read, *s.run);
+  Result<IngestCounts> counts = s.run->finish();
+  // After a failure the trackers may hold articles that were rolled back.
+  Result<int64_t> now = counts.ok() ? s.store.last_sequence() : Result<int64_t>(int64_t{-1});
+  if (!counts.ok() || !now.ok()) {
+    s.run.reset();
+  } else {
+    s.known_through = *now;
+  }
+  return counts;
 }
 
 Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool all,

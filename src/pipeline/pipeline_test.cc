@@ -333,6 +333,45 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
   EXPECT_EQ(grouping(*other), in_one_run);
 }
 
+// --- Sessions -------------------------------------------------------------------------------
+
+TEST_F(PipelineTest, ASessionKeepsWhatItLearnedAndSeesWhatOthersStored) {
+  auto edited = [](int topic, const char* number) {
+    std::string text = wire_text(topic);
+    text.replace(text.find(fmt::format("رقم {}", topic * 100 + 5)), 7,
+                 fmt::format("رقم {}", number));
+    return text;
+  };
+  PipelineOptions options = without_entities();
+  options.read.format = InputFormat::kJsonl;
+  IngestSession session(*store_, options);
+  Recorder recorder;
+  Result<IngestCounts> first =
+      session.ingest_buffer(jsonl_line(wire_text(1), "سانا", "2022-01-10"), "post1", recorder);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->stored, 1u);
+  // The second call links against the first call's article.
+  Result<IngestCounts> second = session.ingest_buffer(
+      jsonl_line(edited(1, "991"), "الثورة", "2022-01-10"), "post2", recorder);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->stored, 1u) << "counts start from zero each call";
+  EXPECT_EQ(second->linked_to_copies, 1u);
+
+  // Another connection, another process: the session must learn its article too.
+  Result<Store> other = Store::open((dir_ / "k.db").string());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(ingest_paths({write("other.jsonl", jsonl_line(wire_text(2), "رويترز", "2022-01-10"))},
+                           *other, options, recorder)
+                  .ok());
+  Result<IngestCounts> third =
+      session.ingest_buffer(jsonl_line(edited(2, "992"), "الوطن", "2022-01-11"), "post3", recorder);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->linked_to_copies, 1u) << "linked to the article another process stored";
+  Result<std::vector<StorySummary>> stories = store_->stories(10);
+  ASSERT_TRUE(stories.ok());
+  EXPECT_EQ(stories->size(), 2u) << "each copy joined its original's story";
+}
+
 // --- Entities --------------------------------------------------------------------------------
 
 // The stored entity one of whose spellings is `alias`, with its profile.

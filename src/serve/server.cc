@@ -126,9 +126,12 @@ class CollectingObserver : public IngestObserver {
 struct ApiServer::Impl {
   ServeOptions options;
   httplib::Server http;
-  std::mutex ingest_mutex;  // one writer at a time; readers go on (WAL)
   std::once_flag extractor_once;
   std::unique_ptr<Extractor> extractor;
+  std::mutex ingest_mutex;  // one writer at a time; readers go on (WAL)
+  // Declared after the extractor the session uses, so destroyed before it.
+  std::unique_ptr<Store> writer_store;
+  std::unique_ptr<IngestSession> writer_session;
 
   std::string font;  // the page's Arabic font file, read once
 
@@ -289,7 +292,22 @@ struct ApiServer::Impl {
     return {200, {{"hits", std::move(list)}}};
   }
 
-  Reply post_articles(Store& store, const httplib::Request& request) {
+  // The writer: one connection and one ingest session, used under ingest_mutex by whichever
+  // thread takes a POST, so the duplicate index, clusterer and entity index are loaded once.
+  Result<IngestSession*> ingest_session() {
+    if (!writer_session) {
+      Result<Store> opened = Store::open(options.db);
+      if (!opened.ok()) return opened.error();
+      writer_store = std::make_unique<Store>(std::move(*opened));
+      PipelineOptions pipeline;
+      pipeline.read.format = InputFormat::kJsonl;
+      pipeline.extractor = &shared_extractor();
+      writer_session = std::make_unique<IngestSession>(*writer_store, pipeline);
+    }
+    return writer_session.get();
+  }
+
+  Reply post_articles(const httplib::Request& request) {
     std::string jsonl;
     const bool json = request.get_header_value("Content-Type").starts_with("application/json");
     if (json) {
@@ -306,11 +324,10 @@ struct ApiServer::Impl {
       jsonl = request.body;
     }
     CollectingObserver observer;
-    PipelineOptions pipeline;
-    pipeline.read.format = InputFormat::kJsonl;
-    pipeline.extractor = &shared_extractor();
     std::lock_guard lock(ingest_mutex);
-    Result<IngestCounts> counts = ingest_buffer(jsonl, "request", store, pipeline, observer);
+    Result<IngestSession*> session = ingest_session();
+    if (!session.ok()) return storage_error(session.error());
+    Result<IngestCounts> counts = (*session)->ingest_buffer(jsonl, "request", observer);
     if (!counts.ok()) return storage_error(counts.error());
     nlohmann::json out{{"read", counts->read},
                        {"stored", counts->stored},
@@ -402,7 +419,7 @@ struct ApiServer::Impl {
       handle(res, [&](Store& s) { return search(s, req); });
     });
     http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(res, [&](Store& s) { return post_articles(s, req); });
+      handle(res, [&](Store&) { return post_articles(req); });
     });
     // Errors httplib answers itself (no route, body too large) get the JSON form too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {

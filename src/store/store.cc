@@ -286,6 +286,14 @@ Result<int64_t> Store::count_articles() {
   return stmt->integer(0);
 }
 
+Result<int64_t> Store::last_sequence() {
+  Result<Statement> stmt =
+      Statement::prepare(impl_->db, "SELECT COALESCE(max(sequence), 0) FROM articles");
+  if (!stmt.ok()) return stmt.error();
+  if (stmt->step() != SQLITE_ROW) return sqlite_error(impl_->db, "reading the last article");
+  return stmt->integer(0);
+}
+
 int Store::schema_version() const {
   return kSchemaVersion;
 }
