@@ -2,8 +2,8 @@
 # The HTTP API under load, on loopback: story listing, a story page, search and an entity, with
 # wrk (Debian's wrk) against `khabar serve` over N synthetic articles (default 10,000).
 #   bench/load_test.sh [--articles N] [--khabar build/khabar] [--seconds 10] [--connections 16]
-# Prints wrk's requests/s and latency percentiles (p50 ... p99) per route. A measurement, not a
-# test: it passes whatever the numbers.
+# Prints wrk's requests/s and latency percentiles (p50 ... p99) per route, then the time of five
+# one-article POSTs. A measurement, not a test: it passes whatever the numbers.
 set -euo pipefail
 khabar=build/khabar articles=10000 seconds=10 connections=16 threads=2
 while [ $# -gt 0 ]; do
@@ -43,4 +43,10 @@ for route in "/api/stories?limit=20" "/api/stories?limit=20&cursor=$cursor" "/ap
   echo "== GET $route"
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$base$route" |
     grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors'
+done
+echo "== POST /api/articles, one article each (the first loads the store's indexes)"
+for i in 1 2 3 4 5; do
+  body=$(python3 -c 'import json,sys; print(json.dumps({"text": "أعلنت وزارة الصحة اليوم افتتاح مركز صحي جديد في مدينة حماة رقم " + sys.argv[1] + " يخدم آلاف السكان ويضم أقساما للطوارئ والأطفال.", "source": "سانا", "published": "2023-01-0" + sys.argv[1]}))' "$i")
+  curl -s -o /dev/null -w "  POST $i: %{time_total} s\n" -H 'Content-Type: application/json' \
+    --data "$body" "$base/api/articles"
 done
