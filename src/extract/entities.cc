@@ -74,12 +74,18 @@ constexpr uint32_t kNotNameWords = categories(
      Category::kMonth, Category::kWeekday, Category::kNisba, Category::kDateRelative,
      Category::kDatePeriod, Category::kNumberWord, Category::kVia, Category::kAccording});
 
+// «للصحفيين»: the preposition ل fused with the article, which no name begins with.
+bool fused_preposition_and_article(std::string_view word) {
+  return word.starts_with("لل");
+}
+
 // What any word of a name is, whatever the dictionary says: a free word of two Arabic letters
 // or more (four bytes; two Latin letters are too few), no stop word, of no kNotNameWords kind.
 bool name_shaped(const Context& context, const Builder& builder, size_t token) {
   const Token& t = context.text.token(token);
   return t.is_word() && builder.found.at_token[token] < 0 && t.text.size() >= 4 &&
-         !is_stop_word(context, token) && !context.matches.has_any(token, kNotNameWords);
+         !fused_preposition_and_article(t.text) && !is_stop_word(context, token) &&
+         !context.matches.has_any(token, kNotNameWords);
 }
 
 // Could this token be part of a person's name? `position` is its place in the name so far.
@@ -103,6 +109,7 @@ bool ends_name(const Context& context, size_t token) {
   if (token >= context.text.size()) return true;
   const Token& t = context.text.token(token);
   return t.kind != Token::Kind::kWord || is_stop_word(context, token) ||
+         fused_preposition_and_article(t.text) ||
          in_categories(context, token,
                        {Category::kSpeechVerb, Category::kDateRelative, Category::kWeekday});
 }
@@ -431,6 +438,10 @@ void add_titled_names(Builder& builder) {
 bool ends_reported_subject(const Context& context, size_t token) {
   if (token >= context.text.size()) return true;
   const Token& t = context.text.token(token);
+  // Whom it was said to may come first: «قال لوهرمان للصحفيين إن».
+  if (t.is_word() && fused_preposition_and_article(t.text)) {
+    return ends_reported_subject(context, token + 1);
+  }
   return t.kind != Token::Kind::kWord || is_stop_word(context, token);
 }
 

@@ -140,6 +140,12 @@ TEST(Entities, SpeakerAfterSpeechVerb) {
   EXPECT_EQ(x.quotes[0].speaker, 0);
 }
 
+TEST(Entities, APrepositionWithTheArticleEndsAName) {
+  EXPECT_THAT(
+      surfaces(extract("وقال لوهرمان للصحفيين إن الاتفاق سيوقع قريبا."), EntityType::kPerson),
+      ElementsAre("لوهرمان"));
+}
+
 TEST(Entities, EnglishGazetteerNames) {
   const Extraction x = extract("Troops left Kazakhstan for Moscow, NATO said.");
   EXPECT_THAT(surfaces(x, EntityType::kPlace), ElementsAre("Kazakhstan", "Moscow"));
