@@ -80,6 +80,10 @@ struct Entity {
 std::vector<Entity> resolve_entities(const std::vector<ArticleFacts>& articles,
                                      std::vector<std::vector<int>>* entity_of_mention = nullptr);
 
+// May two people of these countries (ISO codes, "" when unknown) be one? Unknown agrees with
+// any: the guard that keeps namesakes of different countries apart.
+bool countries_agree(const std::string& a, const std::string& b);
+
 // A normalised name's words (Mention::key, Entity::key), as match_person_names takes them.
 std::vector<std::string> name_words(std::string_view key);
 

@@ -48,10 +48,6 @@ struct PersonCluster {
   std::vector<size_t> names;
 };
 
-bool countries_agree(const std::string& a, const std::string& b) {
-  return a.empty() || b.empty() || a == b;
-}
-
 std::string_view reason_of(NameMatch match) {
   switch (match) {
     case NameMatch::kSame:
@@ -245,6 +241,10 @@ struct Resolver {
 };
 
 }  // namespace
+
+bool countries_agree(const std::string& a, const std::string& b) {
+  return a.empty() || b.empty() || a == b;
+}
 
 std::vector<std::string> name_words(std::string_view key) {
   std::vector<std::string> words;

@@ -22,15 +22,18 @@ namespace {
 constexpr size_t kMaxHttpHeaderBytes = 64 * 1024;
 constexpr size_t kMaxHeaderLineBytes = 16 * 1024;
 
-struct WarcRecord {
-  uint64_t offset = 0;                         // in the file: the record's, or its gzip member's
-  std::map<std::string, std::string> headers;  // names lowercased
-  std::string block;
+using Headers = std::map<std::string, std::string>;  // names lowercased
 
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
+// A header's value as given, or "" when absent: of a WARC record and of an HTTP response alike.
+std::string header(const Headers& headers, const std::string& name) {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+struct WarcRecord {
+  uint64_t offset = 0;  // in the file: the record's, or its gzip member's
+  Headers headers;
+  std::string block;
 };
 
 std::optional<uint64_t> to_number(std::string_view text) {
@@ -79,7 +82,7 @@ class RecordReader {
         continue;
       }
       if (!read_headers(record)) return;
-      const std::optional<uint64_t> length = to_number(record.header("content-length"));
+      const std::optional<uint64_t> length = to_number(header(record.headers, "content-length"));
       if (!length) {
         problem(record.offset, "no valid Content-Length; looking for the next record");
         resync();
@@ -92,7 +95,7 @@ class RecordReader {
                             "skipped",
                             *length));
         if (skipped < *length) return;
-        if (!trailer_ok(record.offset, *length)) continue;
+        (void)trailer_ok(record.offset, *length);  // a bad trailer is reported; skipped either way
         continue;
       }
       const size_t got = input_.read_some(record.block, static_cast<size_t>(*length));
@@ -182,7 +185,7 @@ class RecordReader {
 
 struct HttpResponse {
   int status = 0;
-  std::map<std::string, std::string> headers;
+  Headers headers;
   std::string_view body;
 };
 
@@ -271,11 +274,6 @@ bool inflate_body(std::string_view body, size_t max_bytes, std::string& out) {
   return rc == Z_STREAM_END || rc == Z_BUF_ERROR;
 }
 
-std::string header_of(const std::map<std::string, std::string>& headers, const std::string& name) {
-  auto it = headers.find(name);
-  return it == headers.end() ? std::string() : text::ascii_lower(it->second);
-}
-
 // "text/html; charset=windows-1256" → ("text/html", "windows-1256").
 std::pair<std::string, std::string> media_type(const std::string& content_type) {
   const size_t semicolon = content_type.find(';');
@@ -298,7 +296,7 @@ class RecordSink : public DocumentSink {
       : out_(out), record_(record), path_(path) {}
 
   void document(Document doc) override {
-    const std::string uri = record_.header("warc-target-uri");
+    const std::string uri = header(record_.headers, "warc-target-uri");
     if (doc.url.empty()) doc.url = uri;
     nlohmann::json metadata = nlohmann::json::object();
     if (!doc.metadata_json.empty()) {
@@ -306,12 +304,12 @@ class RecordSink : public DocumentSink {
       if (!metadata.is_object()) metadata = nlohmann::json::object();
     }
     // The crawl date is when the page was fetched, not when it was published.
-    metadata["warc_date"] = text::to_valid_utf8(record_.header("warc-date"));
+    metadata["warc_date"] = text::to_valid_utf8(header(record_.headers, "warc-date"));
     metadata["warc_target_uri"] = text::to_valid_utf8(uri);
-    metadata["warc_record_id"] = text::to_valid_utf8(record_.header("warc-record-id"));
+    metadata["warc_record_id"] = text::to_valid_utf8(header(record_.headers, "warc-record-id"));
     doc.metadata_json = metadata.dump();
     if (doc.external_id.empty())
-      doc.external_id = text::to_valid_utf8(record_.header("warc-record-id"));
+      doc.external_id = text::to_valid_utf8(header(record_.headers, "warc-record-id"));
     doc.origin = fmt::format("{}@{}", path_, record_.offset);
     doc.format = InputFormat::kWarc;
     out_.document(std::move(doc));
@@ -320,7 +318,7 @@ class RecordSink : public DocumentSink {
     p.path = std::string(path_);
     p.line = 0;
     p.byte_offset = static_cast<int64_t>(record_.offset);
-    p.reason = fmt::format("record {}: {}", record_.header("warc-target-uri"), p.reason);
+    p.reason = fmt::format("record {}: {}", header(record_.headers, "warc-target-uri"), p.reason);
     out_.problem(std::move(p));
   }
 
@@ -336,7 +334,7 @@ void read_record(const WarcRecord& record, std::string_view path, const ReadOpti
   auto skip = [&](std::string reason) {
     record_sink.problem({Problem::Severity::kSkipped, "", 0, -1, std::move(reason)});
   };
-  const std::string type = text::ascii_lower(record.header("warc-type"));
+  const std::string type = text::ascii_lower(header(record.headers, "warc-type"));
   std::string_view payload;
   std::string decoded_body;
   std::string charset;
@@ -351,21 +349,23 @@ void read_record(const WarcRecord& record, std::string_view path, const ReadOpti
       skip(fmt::format("HTTP {}, not a page", http->status));
       return;
     }
-    const auto [media, declared] = media_type(header_of(http->headers, "content-type"));
+    const auto [media, declared] =
+        media_type(text::ascii_lower(header(http->headers, "content-type")));
     if (media != "text/html" && media != "application/xhtml+xml") {
       skip(fmt::format("not HTML ({})", media.empty() ? "no Content-Type" : media));
       return;
     }
     charset = declared;
     payload = http->body;
-    if (header_of(http->headers, "transfer-encoding").find("chunked") != std::string::npos) {
+    if (text::ascii_lower(header(http->headers, "transfer-encoding")).find("chunked") !=
+        std::string::npos) {
       if (!dechunk(payload, decoded_body)) {
         record_sink.problem(reject(path, 0, -1, "bad chunked transfer encoding"));
         return;
       }
       payload = decoded_body;
     }
-    const std::string encoding = header_of(http->headers, "content-encoding");
+    const std::string encoding = text::ascii_lower(header(http->headers, "content-encoding"));
     if (encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate") {
       std::string inflated;
       if (!inflate_body(payload, options.max_article_bytes, inflated)) {
@@ -380,7 +380,8 @@ void read_record(const WarcRecord& record, std::string_view path, const ReadOpti
       return;
     }
   } else if (type == "resource") {
-    const auto [media, declared] = media_type(text::ascii_lower(record.header("content-type")));
+    const auto [media, declared] =
+        media_type(text::ascii_lower(header(record.headers, "content-type")));
     if (media != "text/html" && media != "application/xhtml+xml") return;
     charset = declared;
     payload = record.block;

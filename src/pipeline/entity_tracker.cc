@@ -1,7 +1,5 @@
 #include "pipeline/entity_tracker.h"
 
-#include <algorithm>
-
 #include "text/spelling.h"
 
 namespace khabar::pipeline_internal {
@@ -9,10 +7,6 @@ namespace {
 
 uint64_t family_of(const std::vector<std::string>& words) {
   return words.empty() ? 0 : text::skeleton_digest(words.back()).hash;
-}
-
-bool countries_agree(const std::string& a, const std::string& b) {
-  return a.empty() || b.empty() || a == b;
 }
 
 NameMatch match_either_way(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -40,7 +34,7 @@ void EntityTracker::remember(const StoredEntity& entity) {
   people_.push_back({entity.sequence, std::move(words), entity.country});
 }
 
-Result<size_t> EntityTracker::add(const StoredArticle& article, int64_t sequence) {
+Status EntityTracker::add(const StoredArticle& article, int64_t sequence) {
   std::vector<ArticleFacts> facts(1);
   facts[0].article_id = article.id;
   facts[0].outlet = article.source;
@@ -82,12 +76,7 @@ Result<size_t> EntityTracker::add(const StoredArticle& article, int64_t sequence
     records.push_back({entity, static_cast<int64_t>(mention.span.begin),
                        static_cast<int64_t>(mention.span.end), mention.in_title, mention.surface});
   }
-  if (Status s = store_.set_entity_mentions(sequence, records); !s.ok()) return s.error();
-  std::vector<int64_t> named;
-  for (const EntityMentionRecord& r : records)
-    named.push_back(r.entity);
-  std::sort(named.begin(), named.end());
-  return static_cast<size_t>(std::unique(named.begin(), named.end()) - named.begin());
+  return store_.set_entity_mentions(sequence, records);
 }
 
 Result<int64_t> EntityTracker::link(const Entity& entity) {

@@ -27,9 +27,9 @@ class EntityTracker {
   // Learns the entities stored before this run.
   Status load_stored();
 
-  // Extracts the stored article's entities and stores its mentions, linked; returns how many
-  // entities it names. Within the caller's transaction.
-  Result<size_t> add(const StoredArticle& article, int64_t sequence);
+  // Extracts the stored article's entities and stores its mentions, linked. Within the caller's
+  // transaction.
+  Status add(const StoredArticle& article, int64_t sequence);
 
  private:
   struct Person {

@@ -98,9 +98,8 @@ class IngestRun : public DocumentSink {
         pending_too_short_ += *clustered ? 0 : 1;
       }
       if (entities_) {
-        Result<size_t> named = entities_->add(*article, inserted->sequence);
-        if (!named.ok()) {
-          fatal_ = named.status();
+        if (Status s = entities_->add(*article, inserted->sequence); !s.ok()) {
+          fatal_ = s;
           return;
         }
       }
@@ -261,10 +260,9 @@ Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool
     if (batch->empty()) return done;
     if (Status s = store.begin(); !s.ok()) return s.error();
     for (const StoredArticle& article : *batch) {
-      Result<size_t> named = tracker.add(article, article.sequence);
-      if (!named.ok()) {
+      if (Status s = tracker.add(article, article.sequence); !s.ok()) {
         (void)store.rollback();  // the tracker's error is the one to report
-        return named.error();
+        return s.error();
       }
     }
     if (Status s = store.commit(); !s.ok()) return s.error();

@@ -256,12 +256,20 @@ struct ApiServer::Impl {
     return {200, article_to_json(**found, {.include_audit_text = true})};
   }
 
+  // A stored entity by id or key; kNotFound (404) with `missing` when there is none.
+  static Result<int64_t> entity_sequence(Store& store, const std::string& id_or_key,
+                                         const std::string& missing) {
+    Result<std::optional<StoredEntity>> found = store.find_entity(id_or_key);
+    if (!found.ok()) return found.error();
+    if (!found->has_value()) return make_error(ErrorCode::kNotFound, missing);
+    return (*found)->sequence;
+  }
+
   Reply entity(Store& store, const std::string& id, const httplib::Request& request) {
     const int64_t limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
-    Result<std::optional<StoredEntity>> found = store.find_entity(id);
-    if (!found.ok()) return from_error(found.error());
-    if (!found->has_value()) return error_reply(404, "not_found", fmt::format("no entity {}", id));
-    Result<EntityProfile> profile = store.entity_profile((*found)->sequence, limit);
+    Result<int64_t> sequence = entity_sequence(store, id, fmt::format("no entity {}", id));
+    if (!sequence.ok()) return from_error(sequence.error());
+    Result<EntityProfile> profile = store.entity_profile(*sequence, limit);
     if (!profile.ok()) return from_error(profile.error());
     return {200, entity_profile_to_json(*profile)};
   }
@@ -277,12 +285,10 @@ struct ApiServer::Impl {
     query.story = integer_param(request, "story", 0, 0, int64_t{1} << 40);
     query.limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
     if (const std::string entity = param(request, "entity"); !entity.empty()) {
-      Result<std::optional<StoredEntity>> found = store.find_entity(entity);
-      if (!found.ok()) return from_error(found.error());
-      if (!found->has_value()) {
-        return error_reply(404, "not_found", fmt::format("entity={}: no such entity", entity));
-      }
-      query.entity = (*found)->sequence;
+      Result<int64_t> sequence =
+          entity_sequence(store, entity, fmt::format("entity={}: no such entity", entity));
+      if (!sequence.ok()) return from_error(sequence.error());
+      query.entity = *sequence;
     }
     Result<std::vector<SearchHit>> hits = store.search(query);
     if (!hits.ok()) return from_error(hits.error());
