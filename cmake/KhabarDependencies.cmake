@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(ICU 70 REQUIRED COMPONENTS uc i18n)
 find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)  # libpq: the store shared by several workers
 find_package(ZLIB REQUIRED)  # .warc.gz members, gzip-encoded pages in web archives
 find_package(EXPAT REQUIRED)  # RSS and Atom feeds
 find_package(nlohmann_json 3.10 REQUIRED)

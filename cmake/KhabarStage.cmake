@@ -1,10 +1,18 @@
 include(GoogleTest)
 
-# khabar_stage(<name> SOURCES ... [DEPS ...] [TESTS ...] [BENCHMARKS ...])
+# khabar_stage(<name> SOURCES ... [DEPS ...] [TESTS ...] [TESTS_STORE] [BENCHMARKS ...])
 # One pipeline stage: the library khabar_<name>, its unit tests (<name>_test, run by CTest)
-# and its micro-benchmarks, collected into bench/'s khabar_benchmarks binary.
+# and its micro-benchmarks, collected into bench/'s khabar_benchmarks binary. TESTS_STORE: the
+# tests open stores through store_testing::TestStoreLocation (src/store/store_testing.h), so they
+# also run on PostgreSQL.
+# Tests that open stores are labelled store (in place of unit or e2e: GoogleTest's module does
+# not pass a list of labels through), so that `ctest -L store` runs them on PostgreSQL.
+function(khabar_discover_store_tests target)
+  gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS store)
+endfunction()
+
 function(khabar_stage name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;TESTS;BENCHMARKS" ${ARGN})
+  cmake_parse_arguments(ARG "TESTS_STORE" "" "SOURCES;DEPS;TESTS;BENCHMARKS" ${ARGN})
   add_library(khabar_${name} STATIC ${ARG_SOURCES})
   target_include_directories(khabar_${name} PUBLIC "${PROJECT_SOURCE_DIR}/include"
                                                    "${PROJECT_SOURCE_DIR}/src")
@@ -13,7 +21,12 @@ function(khabar_stage name)
     add_executable(${name}_test ${ARG_TESTS})
     target_link_libraries(${name}_test PRIVATE khabar_${name} khabar_warnings GTest::gtest_main
                                                 GTest::gmock)
-    gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+    if(ARG_TESTS_STORE)
+      target_link_libraries(${name}_test PRIVATE khabar_store_testing)
+      khabar_discover_store_tests(${name}_test)
+    else()
+      gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+    endif()
   endif()
   if(ARG_BENCHMARKS)
     list(TRANSFORM ARG_BENCHMARKS PREPEND "${CMAKE_CURRENT_SOURCE_DIR}/")

@@ -15,6 +15,7 @@
 
 #include "bench/corpus.h"
 #include "khabar/store.h"
+#include "store/store_testing.h"
 
 namespace khabar {
 namespace {
@@ -41,9 +42,18 @@ class CliTest : public ::testing::Test {
   void SetUp() override {
     char pattern[] = "/tmp/khabar-cli-XXXXXX";
     dir_ = mkdtemp(pattern);
-    db_ = (dir_ / "k.db").string();
+    db_ = location("k.db");
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    locations_.clear();
+    fs::remove_all(dir_);
+  }
+  // A store of this test's: a file in dir_, or a PostgreSQL schema (src/store/store_testing.h).
+  const std::string& location(const std::string& name) {
+    auto& made = locations_[name];
+    if (made == nullptr) made = std::make_unique<store_testing::TestStoreLocation>(dir_, name);
+    return made->location();
+  }
 
   CommandResult run(const std::vector<std::string>& args, const std::string& input = "") {
     const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
@@ -63,6 +73,7 @@ class CliTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::map<std::string, std::unique_ptr<store_testing::TestStoreLocation>> locations_;
   std::string db_;
 };
 
@@ -246,11 +257,11 @@ TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
   const std::string exported = (dir_ / "export.jsonl").string();
   CommandResult exp = run({"export", "--jsonl", "-o", exported});
   ASSERT_EQ(exp.exit_code, 0) << exp.err;
-  db_ = (dir_ / "second.db").string();
+  db_ = location("second.db");
   CommandResult reingest = run({"ingest", exported});
   EXPECT_EQ(reingest.exit_code, 0) << reingest.err;
   EXPECT_THAT(reingest.out, HasSubstr("2 stored"));
-  Result<Store> first = Store::open((dir_ / "k.db").string());
+  Result<Store> first = Store::open(location("k.db"));
   Result<Store> second = Store::open(db_);
   const Result<std::vector<ArticleSummary>> originals = first->list(10);
   ASSERT_TRUE(originals.ok());

@@ -1,22 +1,26 @@
-// khabar/store.h — articles in one SQLite file.
+// khabar/store.h — articles in one SQLite file, or in a PostgreSQL database shared by workers.
 //
 // The store holds each article as displayed (title, byline, subheads, body), its matching form
 // (normalised body), the raw text it was cleaned from, and the audit of every removal, so
 // nothing read is lost and every cleaning decision can be checked later.
 //
 //   khabar::Result<khabar::Store> store = khabar::Store::open("khabar.db");
+//   // or Store::open("postgresql://khabar@db.example/news"): the same store on a server
 //   if (!store.ok()) { std::cerr << store.error().message; return 2; }
 //   store->begin();
 //   khabar::Result<bool> inserted = store->insert(article);  // false: the id was there already
 //   store->commit();
 //
-// Durability: WAL journal with synchronous=NORMAL. A committed batch survives the process being
-// killed at any moment; the next open recovers the WAL and goes on. Callers report an article
-// as stored only after the commit that holds it.
+// Durability: on SQLite, WAL journal with synchronous=NORMAL; on PostgreSQL, the server's. A
+// committed batch survives the process being killed at any moment; the next open recovers and
+// goes on. Callers report an article as stored only after the commit that holds it.
 //
-// Schema: versioned with PRAGMA user_version and migrated forward on open, each migration in its
-// own transaction. A database from a newer khabar is refused, never modified.
+// Schema: versioned (SQLite's PRAGMA user_version, PostgreSQL's table khabar_schema) and
+// migrated forward on open, each migration in its own transaction. A database from a newer
+// khabar is refused, never modified.
 // A Store is one connection: use it from one thread; open another for concurrent readers.
+// Several processes may write one PostgreSQL store at once: an article or entity stored by two
+// of them is stored once (ids and keys are unique; the second gets the first's sequence).
 #pragma once
 
 #include <cstdint>
@@ -178,7 +182,8 @@ inline constexpr int kSchemaVersion = 9;
 
 class Store {
  public:
-  static Result<Store> open(const std::string& path);
+  // A file path, or a libpq URI ("postgresql://..." or "postgres://...").
+  static Result<Store> open(const std::string& location);
   ~Store();
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -256,7 +261,8 @@ class Store {
                                                     bool awaiting_entities = false);
 
   // --- Entities (src/store/entities.cc) ---
-  // A new entity; returns its sequence. Its key must be new (kStorage otherwise).
+  // Stores the entity unless one with its key is stored (by this process or, with several
+  // workers, another); returns the stored entity's sequence.
   Result<int64_t> add_entity(const StoredEntity& entity);
   // A longer name was learned for it («بوتين» first, «فلاديمير بوتين» later).
   Status rename_entity(int64_t entity, const std::string& canonical, const std::string& name_key);
@@ -276,7 +282,7 @@ class Store {
   Result<int64_t> count_awaiting_entities();
 
   int schema_version() const;
-  const std::string& path() const;
+  const std::string& path() const;  // as opened, without a password
 
  private:
   struct Impl;

@@ -14,6 +14,7 @@
 #include "khabar/article_json.h"
 #include "khabar/fingerprint.h"
 #include "khabar/normalize.h"
+#include "store/store_testing.h"
 
 namespace khabar {
 namespace {
@@ -33,13 +34,20 @@ class PipelineTest : public ::testing::Test {
   void SetUp() override {
     char pattern[] = "/tmp/khabar-pipeline-XXXXXX";
     dir_ = mkdtemp(pattern);
-    Result<Store> opened = Store::open((dir_ / "k.db").string());
+    Result<Store> opened = Store::open(location("k.db"));
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store_ = std::make_unique<Store>(std::move(opened).value());
   }
   void TearDown() override {
     store_.reset();
+    locations_.clear();
     std::filesystem::remove_all(dir_);
+  }
+  // A store of this test's: a file in dir_, or a PostgreSQL schema (src/store/store_testing.h).
+  const std::string& location(const std::string& name) {
+    auto& made = locations_[name];
+    if (made == nullptr) made = std::make_unique<store_testing::TestStoreLocation>(dir_, name);
+    return made->location();
   }
   std::string write(const std::string& name, const std::string& content) {
     std::ofstream(dir_ / name, std::ios::binary) << content;
@@ -63,6 +71,7 @@ class PipelineTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::map<std::string, std::unique_ptr<store_testing::TestStoreLocation>> locations_;
   std::unique_ptr<Store> store_;
 };
 
@@ -148,7 +157,7 @@ TEST_F(PipelineTest, ExportReingestsToTheSameIds) {
                     ids.push_back(a.id);
                   })
                   .ok());
-  Result<Store> fresh = Store::open((dir_ / "fresh.db").string());
+  Result<Store> fresh = Store::open(location("fresh.db"));
   ASSERT_TRUE(fresh.ok());
   Result<IngestCounts> counts = ingest_buffer(jsonl, "export.jsonl", *fresh, {}, recorder);
   ASSERT_TRUE(counts.ok());
@@ -319,7 +328,7 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
   EXPECT_EQ(std::set<int64_t>(in_one_run.begin(), in_one_run.end()).size(), 4u);
 
   // The same input in three runs: the later runs rebuild the clusterer from the store.
-  Result<Store> other = Store::open((dir_ / "other.db").string());
+  Result<Store> other = Store::open(location("other.db"));
   ASSERT_TRUE(other.ok());
   const size_t cuts[] = {0, 3, 5, 7};
   for (size_t part = 0; part + 1 < std::size(cuts); ++part) {
@@ -358,7 +367,7 @@ TEST_F(PipelineTest, ASessionKeepsWhatItLearnedAndSeesWhatOthersStored) {
   EXPECT_EQ(second->linked_to_copies, 1u);
 
   // Another connection, another process: the session must learn its article too.
-  Result<Store> other = Store::open((dir_ / "k.db").string());
+  Result<Store> other = Store::open(location("k.db"));
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(ingest_paths({write("other.jsonl", jsonl_line(wire_text(2), "رويترز", "2022-01-10"))},
                            *other, options, recorder)
@@ -477,7 +486,7 @@ TEST_F(PipelineTest, EntitiesLeftForLaterAreTheSameWhenRefreshed) {
   EXPECT_THAT(progress, ::testing::ElementsAre(1u, 2u));
   EXPECT_EQ(*store_->count_awaiting_entities(), 0);
 
-  Result<Store> fresh = Store::open((dir_ / "fresh.db").string());
+  Result<Store> fresh = Store::open(location("fresh.db"));
   ASSERT_TRUE(fresh.ok());
   ASSERT_TRUE(ingest_paths({KHABAR_SEEDS_DIR}, *fresh, {}, recorder).ok());
   auto keys = [](Store& store) {

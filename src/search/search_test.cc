@@ -6,9 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "khabar/store.h"
+#include "search/postgres.h"
+#include "store/store_testing.h"
 
 namespace khabar {
 namespace {
@@ -30,21 +33,74 @@ TEST(SearchExpression, WordsBecomeTermsAndSkeletons) {
   EXPECT_THAT(search_expression("ab\"cd"), HasSubstr("\"\""));
 }
 
+// PostgreSQL's form of the same analysis (search/postgres.h): literals khabar writes itself.
+TEST(PostgresSearch, QueriesAreTermsAndSkeletonsQuotedForTsquery) {
+  std::set<std::string> terms;
+  const std::string query = search_internal::tsquery_of("توكايف موسكو", SearchWords::kAll, &terms);
+  EXPECT_THAT(query, HasSubstr(") & ("));
+  EXPECT_THAT(query, HasSubstr(" | '~"));
+  EXPECT_EQ(terms.size(), 4u);  // two terms, two skeletons
+  EXPECT_THAT(search_internal::tsquery_of("توكايف موسكو", SearchWords::kAny, nullptr),
+              HasSubstr(") | ("));
+  EXPECT_EQ(search_internal::tsquery_of("في من على", SearchWords::kAll, nullptr), "");
+  // A quote or a backslash in a word cannot end the lexeme early.
+  EXPECT_THAT(search_internal::tsquery_of("o'brien", SearchWords::kAll, nullptr), HasSubstr("''"));
+  EXPECT_THAT(search_internal::tsquery_of("a\\b", SearchWords::kAll, nullptr), HasSubstr("\\\\"));
+}
+
+TEST(PostgresSearch, TitleWordsWeighMoreAndSkeletonsShareTheirWordsPosition) {
+  search_internal::SearchAnalysis analysis;
+  const std::string vector = search_internal::tsvector_of(analysis, "توكايف", "كازاخستان توكايف");
+  EXPECT_THAT(vector, ::testing::StartsWith("'"));
+  EXPECT_THAT(vector, HasSubstr(":1A '~"));  // the title word and its skeleton, both at 1
+  EXPECT_THAT(vector, HasSubstr(":3D"));     // the body's second word
+  EXPECT_EQ(search_internal::tsvector_of(analysis, "", ""), "");
+}
+
+TEST(PostgresSearch, SnippetsCentreTheMatchesAndMarkThemAsPrinted) {
+  search_internal::SearchAnalysis analysis;
+  std::string text;
+  for (int i = 0; i < 40; ++i)
+    text += "كلمة" + std::to_string(i) + " ";
+  text += "وصل الرئيس توكاييف إلى ألما آتا ";
+  for (int i = 40; i < 80; ++i)
+    text += "كلمة" + std::to_string(i) + " ";
+  std::set<std::string> terms;
+  (void)search_internal::tsquery_of("توكايف", SearchWords::kAll, &terms);
+  SearchHit hit;
+  EXPECT_GT(search_internal::cut_snippet(analysis, text, terms, 24, hit), 0u);
+  EXPECT_THAT(hit.snippet, ::testing::StartsWith("…"));
+  EXPECT_THAT(hit.snippet, ::testing::EndsWith("…"));
+  ASSERT_EQ(hit.highlights.size(), 1u);  // the variant spelling, by its skeleton
+  EXPECT_EQ(hit.snippet.substr(hit.highlights[0].first,
+                               hit.highlights[0].second - hit.highlights[0].first),
+            "توكاييف");
+  SearchHit none;
+  EXPECT_EQ(search_internal::cut_snippet(analysis, "لا شيء هنا", terms, 24, none), 0u);
+  EXPECT_TRUE(none.snippet.empty());
+}
+
 class SearchStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("khabar_search_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    Result<Store> store = Store::open(path_.string());
+    location_ = std::make_unique<store_testing::TestStoreLocation>(
+        std::filesystem::temp_directory_path(),
+        "khabar_search_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    remove_files();
+    Result<Store> store = Store::open(location_->location());
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::make_unique<Store>(std::move(*store));
   }
   void TearDown() override {
     store_.reset();
+    remove_files();
+    location_.reset();
+  }
+  void remove_files() {
+    if (store_testing::TestStoreLocation::on_postgres()) return;
     for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(path_.string() + suffix);
+      std::filesystem::remove(location_->location() + suffix);
   }
 
   void add(const std::string& id, const std::string& title, const std::string& body,
@@ -75,7 +131,7 @@ class SearchStore : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path path_;
+  std::unique_ptr<store_testing::TestStoreLocation> location_;
   std::unique_ptr<Store> store_;
 };
 

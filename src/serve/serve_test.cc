@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "bench/corpus.h"
+#include "store/store_testing.h"
 
 namespace khabar {
 namespace {
@@ -36,14 +37,20 @@ class Api : public ::testing::Test {
   virtual size_t max_body() const { return size_t{16} << 20; }
   void TearDown() override {
     stop();
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(db_ + suffix);
+    if (!store_testing::TestStoreLocation::on_postgres()) {
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(db_ + suffix);
+    }
+    location_.reset();
   }
 
   void start(size_t max_body) {
-    db_ = (std::filesystem::temp_directory_path() /
-           ("khabar_serve_test_" + std::to_string(::getpid()) + ".db"))
-              .string();
+    if (location_ == nullptr) {
+      location_ = std::make_unique<store_testing::TestStoreLocation>(
+          std::filesystem::temp_directory_path(),
+          "khabar_serve_test_" + std::to_string(::getpid()) + ".db");
+    }
+    db_ = location_->location();
     server_ = std::make_unique<ApiServer>(
         ServeOptions{.db = db_, .host = "127.0.0.1", .port = 0, .max_body_bytes = max_body});
     Result<int> port = server_->bind();
@@ -89,6 +96,7 @@ class Api : public ::testing::Test {
   }
 
   std::string db_;
+  std::unique_ptr<store_testing::TestStoreLocation> location_;
   std::unique_ptr<ApiServer> server_;
   std::thread thread_;
   int port_ = 0;

@@ -5,22 +5,23 @@
 #include <map>
 #include <set>
 
-#include "internal/statement.h"
 #include "khabar/store.h"
+#include "store/internal/database.h"
 #include "store/internal/store_impl.h"
 
 namespace khabar {
 
-using store_internal::kSummaryColumns;
+using store_internal::Database;
 using store_internal::read_summary;
-using store_internal::sqlite_error;
 using store_internal::Statement;
+using store_internal::Step;
+using store_internal::storage_error;
 
 namespace {
 
-Status run(sqlite3* db, Result<Statement> stmt, std::string_view doing) {
+Status run(Database& db, Result<Statement> stmt, std::string_view doing) {
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != SQLITE_DONE) return sqlite_error(db, doing);
+  if (stmt->step() != Step::kDone) return storage_error(db, doing);
   return {};
 }
 
@@ -28,39 +29,42 @@ Status run(sqlite3* db, Result<Statement> stmt, std::string_view doing) {
 
 Status Store::add_sighting(int64_t sequence, const StoredArticle& copy) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
-      "INSERT OR IGNORE INTO sightings (article_sequence, origin, source, published, seen_at, "
-      "external_id) SELECT ?1, ?2, ?3, NULLIF(?4, ''), ?5, ?6 WHERE NOT EXISTS "
-      "(SELECT 1 FROM articles WHERE sequence = ?1 AND origin = ?2)");
+      *impl_->db,
+      "INSERT INTO sightings (article_sequence, origin, source, published, seen_at, "
+      "external_id) SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), "
+      "NULLIF(CAST(?4 AS TEXT), ''), CAST(?5 AS TEXT), CAST(?6 AS TEXT) WHERE NOT EXISTS "
+      "(SELECT 1 FROM articles WHERE sequence = ?1 AND origin = ?2) "
+      "ON CONFLICT (article_sequence, origin) DO NOTHING");
   if (stmt.ok()) {
     stmt->bind(1, sequence).bind(2, copy.origin).bind(3, copy.source);
     stmt->bind(4, copy.published).bind(5, copy.ingested_at).bind(6, copy.external_id);
   }
-  return run(impl_->db, std::move(stmt), "recording a sighting");
+  return run(*impl_->db, std::move(stmt), "recording a sighting");
 }
 
 Status Store::add_duplicate_links(int64_t sequence, const std::vector<DuplicateLinkRecord>& links) {
   for (const DuplicateLinkRecord& link : links) {
     Result<Statement> stmt = Statement::prepare(
-        impl_->db,
-        "INSERT OR REPLACE INTO duplicate_links (article_sequence, other_sequence, kind, score) "
-        "VALUES (?1, ?2, ?3, ?4)");
+        *impl_->db,
+        "INSERT INTO duplicate_links (article_sequence, other_sequence, kind, score) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (article_sequence, other_sequence) "
+        "DO UPDATE SET kind = excluded.kind, score = excluded.score");
     if (stmt.ok()) {
       stmt->bind(1, sequence).bind(2, link.other_sequence).bind(3, link.kind).bind(4, link.score);
     }
-    if (Status s = run(impl_->db, std::move(stmt), "storing a duplicate link"); !s.ok()) return s;
+    if (Status s = run(*impl_->db, std::move(stmt), "storing a duplicate link"); !s.ok()) return s;
   }
   return {};
 }
 
 Result<ArticleRank> Store::rank_of(int64_t sequence) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
+      *impl_->db,
       "SELECT COALESCE(published, ''), COALESCE(family_sequence, sequence) FROM articles "
       "WHERE sequence = ?1");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, sequence);
-  if (stmt->step() != SQLITE_ROW) {
+  if (stmt->step() != Step::kRow) {
     return make_error(ErrorCode::kNotFound, fmt::format("no article with sequence {}", sequence));
   }
   return ArticleRank{sequence, stmt->text(0), stmt->integer(1)};
@@ -69,10 +73,11 @@ Result<ArticleRank> Store::rank_of(int64_t sequence) {
 Status Store::set_family(const std::vector<int64_t>& families, int64_t representative) {
   for (const int64_t family : families) {
     Result<Statement> stmt = Statement::prepare(
-        impl_->db,
+        *impl_->db,
         "UPDATE articles SET family_sequence = ?1 WHERE family_sequence = ?2 OR sequence = ?2");
     if (stmt.ok()) stmt->bind(1, representative).bind(2, family);
-    if (Status s = run(impl_->db, std::move(stmt), "merging duplicate families"); !s.ok()) return s;
+    if (Status s = run(*impl_->db, std::move(stmt), "merging duplicate families"); !s.ok())
+      return s;
   }
   return {};
 }
@@ -83,7 +88,7 @@ Result<std::string> Store::body_of(int64_t sequence) {
   if (!stmt.ok()) return stmt.error();
   Statement& select = **stmt;
   select.bind(1, sequence);
-  const bool found = select.step() == SQLITE_ROW;
+  const bool found = select.step() == Step::kRow;
   std::string body = found ? select.text(0) : std::string();
   select.reset();  // a statement left on a row would hold its read snapshot open
   if (!found) {
@@ -94,14 +99,10 @@ Result<std::string> Store::body_of(int64_t sequence) {
 
 Status Store::for_each_body(
     const std::function<void(int64_t sequence, const std::string& body)>& visit) {
-  Result<Statement> stmt =
-      Statement::prepare(impl_->db, "SELECT sequence, body FROM articles ORDER BY sequence");
-  if (!stmt.ok()) return stmt.error();
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
-    visit(stmt->integer(0), stmt->text(1));
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading article bodies");
-  return {};
+  return store_internal::scan_in_pages(
+      *impl_->db,
+      "SELECT sequence, body FROM articles WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
+      "reading article bodies", [&](const Statement& row) { visit(row.integer(0), row.text(1)); });
 }
 
 Result<DuplicateFamily> Store::family_of(int64_t sequence) {
@@ -110,17 +111,17 @@ Result<DuplicateFamily> Store::family_of(int64_t sequence) {
   DuplicateFamily family;
   family.representative = rank->family;
   Result<Statement> members = Statement::prepare(
-      impl_->db, fmt::format("SELECT {}, COALESCE(l.kind, ''), COALESCE(l.score, 0), "
-                             "COALESCE(l.other_sequence, 0) FROM articles a "
-                             "LEFT JOIN duplicate_links l ON l.article_sequence = a.sequence "
-                             "WHERE COALESCE(a.family_sequence, a.sequence) = ?1 "
-                             "ORDER BY a.published IS NULL, a.published, a.sequence, l.score DESC",
-                             kSummaryColumns));
+      *impl_->db, fmt::format("SELECT {}, COALESCE(l.kind, ''), COALESCE(l.score, 0), "
+                              "COALESCE(l.other_sequence, 0) FROM articles a "
+                              "LEFT JOIN duplicate_links l ON l.article_sequence = a.sequence "
+                              "WHERE COALESCE(a.family_sequence, a.sequence) = ?1 "
+                              "ORDER BY a.published IS NULL, a.published, a.sequence, l.score DESC",
+                              impl_->summary_columns()));
   if (!members.ok()) return members.error();
   members->bind(1, family.representative);
   std::set<std::string> outlets;
-  int rc;
-  while ((rc = members->step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = members->step()) == Step::kRow) {
     ArticleSummary summary = read_summary(*members, 0);
     // An article linked to several earlier members is listed once, with its best link.
     if (!family.members.empty() && family.members.back().article.sequence == summary.sequence) {
@@ -130,19 +131,19 @@ Result<DuplicateFamily> Store::family_of(int64_t sequence) {
     family.members.push_back(
         {std::move(summary), members->text(7), members->real(8), members->integer(9)});
   }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading a duplicate family");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading a duplicate family");
 
   Result<Statement> seen = Statement::prepare(
-      impl_->db,
+      *impl_->db,
       "SELECT s.source FROM sightings s JOIN articles a ON a.sequence = s.article_sequence "
       "WHERE COALESCE(a.family_sequence, a.sequence) = ?1");
   if (!seen.ok()) return seen.error();
   seen->bind(1, family.representative);
-  while ((rc = seen->step()) == SQLITE_ROW) {
+  while ((rc = seen->step()) == Step::kRow) {
     ++family.sightings;
     if (!seen->text(0).empty()) outlets.insert(seen->text(0));
   }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading sightings");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading sightings");
   family.outlets.assign(outlets.begin(), outlets.end());
   return family;
 }
@@ -150,20 +151,20 @@ Result<DuplicateFamily> Store::family_of(int64_t sequence) {
 Result<std::vector<DuplicateFamily>> Store::duplicate_families(int64_t limit) {
   // Families with a link, and articles seen more than once, largest first.
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
+      *impl_->db,
       "SELECT family, count(*) AS size FROM ("
       "  SELECT COALESCE(a.family_sequence, a.sequence) AS family FROM articles a"
       "  WHERE a.family_sequence IS NOT NULL"
       "  UNION ALL SELECT COALESCE(a.family_sequence, a.sequence) FROM sightings s"
       "  JOIN articles a ON a.sequence = s.article_sequence"
-      ") GROUP BY family ORDER BY size DESC, family LIMIT ?1");
+      ") AS f GROUP BY family ORDER BY size DESC, family LIMIT ?1");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, limit);
   std::vector<int64_t> representatives;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     representatives.push_back(stmt->integer(0));
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing duplicate families");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "listing duplicate families");
   std::vector<DuplicateFamily> out;
   for (const int64_t representative : representatives) {
     Result<DuplicateFamily> family = family_of(representative);

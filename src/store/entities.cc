@@ -5,13 +5,15 @@
 #include <charconv>
 
 #include "khabar/store.h"
-#include "store/internal/statement.h"
+#include "store/internal/database.h"
 #include "store/internal/store_impl.h"
 
 namespace khabar {
 
-using store_internal::sqlite_error;
+using store_internal::Database;
 using store_internal::Statement;
+using store_internal::Step;
+using store_internal::storage_error;
 
 namespace {
 
@@ -26,25 +28,26 @@ StoredEntity read_entity(const Statement& s, int first) {
 // Run once an article: kept prepared by Store::Impl::statement.
 constexpr const char* kInsertEntity =
     "INSERT INTO entities (key, type, canonical, name_key, role, country) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key) DO NOTHING RETURNING sequence";
+constexpr const char* kEntityByKey = "SELECT sequence FROM entities WHERE key = ?1";
 constexpr const char* kDeleteMentions = "DELETE FROM entity_mentions WHERE article_sequence = ?1";
 constexpr const char* kInsertMention =
-    "INSERT OR IGNORE INTO entity_mentions "
+    "INSERT INTO entity_mentions "
     "(article_sequence, entity_sequence, in_title, begin_byte, end_byte, surface) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 constexpr const char* kMarkExtracted =
     "UPDATE articles SET entities_extracted = 1 WHERE sequence = ?1";
 
-Result<std::vector<EntityCount>> counts(sqlite3* db, const char* sql, int64_t entity,
+Result<std::vector<EntityCount>> counts(Database& db, const char* sql, int64_t entity,
                                         std::string_view doing) {
   Result<Statement> stmt = Statement::prepare(db, sql);
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, entity);
   std::vector<EntityCount> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     out.push_back({stmt->text(0), stmt->integer(1)});
-  if (rc != SQLITE_DONE) return sqlite_error(db, doing);
+  if (rc != Step::kDone) return storage_error(db, doing);
   return out;
 }
 
@@ -55,19 +58,30 @@ Result<int64_t> Store::add_entity(const StoredEntity& e) {
   if (!stmt.ok()) return stmt.error();
   (*stmt)->bind(1, e.key).bind(2, e.type).bind(3, e.canonical).bind(4, e.name_key);
   (*stmt)->bind(5, e.role).bind(6, e.country);
-  if ((*stmt)->step() != SQLITE_DONE) {
-    return sqlite_error(impl_->db, fmt::format("storing the entity {}", e.key));
+  const Step inserted = (*stmt)->step();
+  if (inserted == Step::kRow) {
+    const int64_t sequence = (*stmt)->integer(0);
+    if ((*stmt)->step() == Step::kDone) return sequence;
+  } else if (inserted == Step::kDone) {  // its key was stored, by this process or another
+    Result<Statement*> found = impl_->statement(kEntityByKey);
+    if (!found.ok()) return found.error();
+    (*found)->bind(1, e.key);
+    if ((*found)->step() == Step::kRow) {
+      const int64_t sequence = (*found)->integer(0);
+      (*found)->reset();  // a statement left on a row would hold its read snapshot open
+      return sequence;
+    }
   }
-  return sqlite3_last_insert_rowid(impl_->db);
+  return storage_error(*impl_->db, fmt::format("storing the entity {}", e.key));
 }
 
 Status Store::rename_entity(int64_t entity, const std::string& canonical,
                             const std::string& name_key) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, "UPDATE entities SET canonical = ?2, name_key = ?3 WHERE sequence = ?1");
+      *impl_->db, "UPDATE entities SET canonical = ?2, name_key = ?3 WHERE sequence = ?1");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, entity).bind(2, canonical).bind(3, name_key);
-  if (stmt->step() != SQLITE_DONE) return sqlite_error(impl_->db, "renaming an entity");
+  if (stmt->step() != Step::kDone) return storage_error(*impl_->db, "renaming an entity");
   return {};
 }
 
@@ -76,36 +90,33 @@ Status Store::set_entity_mentions(int64_t article_sequence,
   Result<Statement*> cleared = impl_->statement(kDeleteMentions);
   if (!cleared.ok()) return cleared.error();
   (*cleared)->bind(1, article_sequence);
-  if ((*cleared)->step() != SQLITE_DONE) {
-    return sqlite_error(impl_->db, "replacing an article's entity mentions");
+  if ((*cleared)->step() != Step::kDone) {
+    return storage_error(*impl_->db, "replacing an article's entity mentions");
   }
   for (const EntityMentionRecord& m : mentions) {
     Result<Statement*> stmt = impl_->statement(kInsertMention);
     if (!stmt.ok()) return stmt.error();
     (*stmt)->bind(1, article_sequence).bind(2, m.entity).bind(3, int64_t{m.in_title ? 1 : 0});
     (*stmt)->bind(4, m.begin).bind(5, m.end).bind(6, m.surface);
-    if ((*stmt)->step() != SQLITE_DONE) {
-      return sqlite_error(impl_->db, "storing an entity mention");
+    if ((*stmt)->step() != Step::kDone) {
+      return storage_error(*impl_->db, "storing an entity mention");
     }
   }
   Result<Statement*> marked = impl_->statement(kMarkExtracted);
   if (!marked.ok()) return marked.error();
   (*marked)->bind(1, article_sequence);
-  if ((*marked)->step() != SQLITE_DONE) {
-    return sqlite_error(impl_->db, "marking an article's entities extracted");
+  if ((*marked)->step() != Step::kDone) {
+    return storage_error(*impl_->db, "marking an article's entities extracted");
   }
   return {};
 }
 
 Status Store::for_each_entity(const std::function<void(const StoredEntity&)>& visit) {
-  Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT {} FROM entities e ORDER BY e.sequence", kEntityColumns));
-  if (!stmt.ok()) return stmt.error();
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
-    visit(read_entity(*stmt, 0));
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading entities");
-  return {};
+  return store_internal::scan_in_pages(
+      *impl_->db,
+      fmt::format("SELECT {} FROM entities e WHERE e.sequence > ?1 ORDER BY e.sequence LIMIT ?2",
+                  kEntityColumns),
+      "reading entities", [&](const Statement& row) { visit(read_entity(row, 0)); });
 }
 
 Result<std::optional<StoredEntity>> Store::find_entity(const std::string& id_or_key) {
@@ -120,22 +131,22 @@ Result<std::optional<StoredEntity>> Store::find_entity(const std::string& id_or_
                                   id_or_key));
   }
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT {} FROM entities e WHERE {}", kEntityColumns,
-                             numeric ? "e.sequence = ?1" : "e.key = ?1"));
+      *impl_->db, fmt::format("SELECT {} FROM entities e WHERE {}", kEntityColumns,
+                              numeric ? "e.sequence = ?1" : "e.key = ?1"));
   if (!stmt.ok()) return stmt.error();
   if (numeric) {
     stmt->bind(1, sequence);
   } else {
     stmt->bind(1, id_or_key);
   }
-  const int rc = stmt->step();
-  if (rc == SQLITE_DONE) return std::optional<StoredEntity>();
-  if (rc != SQLITE_ROW) return sqlite_error(impl_->db, "looking up an entity");
+  const Step rc = stmt->step();
+  if (rc == Step::kDone) return std::optional<StoredEntity>();
+  if (rc != Step::kRow) return storage_error(*impl_->db, "looking up an entity");
   return std::optional<StoredEntity>(read_entity(*stmt, 0));
 }
 
 Result<EntityProfile> Store::entity_profile(int64_t entity, int64_t limit) {
-  sqlite3* db = impl_->db;
+  Database& db = *impl_->db;
   Result<std::optional<StoredEntity>> found = find_entity(std::to_string(entity));
   if (!found.ok()) return found.error();
   if (!found->has_value()) {
@@ -165,17 +176,18 @@ Result<EntityProfile> Store::entity_profile(int64_t entity, int64_t limit) {
 
   Result<Statement> stories = Statement::prepare(
       db,
-      "SELECT DISTINCT s.sequence, s.last_time FROM entity_mentions m "
+      "SELECT s.sequence, s.last_time FROM entity_mentions m "
       "JOIN articles a ON a.sequence = m.article_sequence "
       "JOIN stories s ON s.sequence = a.story_sequence WHERE m.entity_sequence = ?1 "
-      "ORDER BY s.last_time IS NULL, s.last_time DESC, s.sequence LIMIT ?2");
+      "GROUP BY s.sequence, s.last_time ORDER BY s.last_time IS NULL, s.last_time DESC, s.sequence "
+      "LIMIT ?2");
   if (!stories.ok()) return stories.error();
   stories->bind(1, entity).bind(2, limit);
-  int rc;
+  Step rc;
   std::vector<int64_t> story_ids;
-  while ((rc = stories->step()) == SQLITE_ROW)
+  while ((rc = stories->step()) == Step::kRow)
     story_ids.push_back(stories->integer(0));
-  if (rc != SQLITE_DONE) return sqlite_error(db, "reading an entity's stories");
+  if (rc != Step::kDone) return storage_error(db, "reading an entity's stories");
   for (const int64_t id : story_ids) {
     Result<std::optional<StorySummary>> summary = story(id);
     if (!summary.ok()) return summary.error();
@@ -186,54 +198,54 @@ Result<EntityProfile> Store::entity_profile(int64_t entity, int64_t limit) {
       db, fmt::format("SELECT {} FROM articles a WHERE a.sequence IN "
                       "(SELECT article_sequence FROM entity_mentions WHERE entity_sequence = ?1) "
                       "ORDER BY a.published IS NULL, a.published DESC, a.sequence DESC LIMIT ?2",
-                      store_internal::kSummaryColumns));
+                      impl_->summary_columns()));
   if (!recent.ok()) return recent.error();
   recent->bind(1, entity).bind(2, limit);
-  while ((rc = recent->step()) == SQLITE_ROW)
+  while ((rc = recent->step()) == Step::kRow)
     out.recent.push_back(store_internal::read_summary(*recent, 0));
-  if (rc != SQLITE_DONE) return sqlite_error(db, "reading an entity's articles");
+  if (rc != Step::kDone) return storage_error(db, "reading an entity's articles");
   return out;
 }
 
 Result<std::vector<EntitySummary>> Store::top_entities(const std::string& type, int64_t limit) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT {}, count(DISTINCT m.article_sequence) AS n FROM entities e "
-                             "JOIN entity_mentions m ON m.entity_sequence = e.sequence "
-                             "WHERE ?1 = '' OR e.type = ?1 GROUP BY e.sequence "
-                             "ORDER BY n DESC, e.sequence LIMIT ?2",
-                             kEntityColumns));
+      *impl_->db, fmt::format("SELECT {}, count(DISTINCT m.article_sequence) AS n FROM entities e "
+                              "JOIN entity_mentions m ON m.entity_sequence = e.sequence "
+                              "WHERE ?1 = '' OR e.type = ?1 GROUP BY e.sequence "
+                              "ORDER BY n DESC, e.sequence LIMIT ?2",
+                              kEntityColumns));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, type).bind(2, limit);
   std::vector<EntitySummary> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     out.push_back({read_entity(*stmt, 0), stmt->integer(7)});
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing entities");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "listing entities");
   return out;
 }
 
 Result<std::vector<EntityMentionRecord>> Store::entity_mentions_of(int64_t article_sequence) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
+      *impl_->db,
       "SELECT entity_sequence, begin_byte, end_byte, in_title, surface FROM entity_mentions "
       "WHERE article_sequence = ?1 ORDER BY in_title DESC, begin_byte, entity_sequence");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, article_sequence);
   std::vector<EntityMentionRecord> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow) {
     out.push_back({stmt->integer(0), stmt->integer(1), stmt->integer(2), stmt->integer(3) != 0,
                    stmt->text(4)});
   }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading an article's entities");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading an article's entities");
   return out;
 }
 
 Result<int64_t> Store::count_awaiting_entities() {
   Result<Statement> stmt =
-      Statement::prepare(impl_->db, "SELECT count(*) FROM articles WHERE entities_extracted = 0");
+      Statement::prepare(*impl_->db, "SELECT count(*) FROM articles WHERE entities_extracted = 0");
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != SQLITE_ROW) return sqlite_error(impl_->db, "counting articles");
+  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "counting articles");
   return stmt->integer(0);
 }
 

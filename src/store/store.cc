@@ -4,45 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "internal/statement.h"
-#include "search/tokenizer.h"
+#include "store/internal/database.h"
 #include "store/internal/store_impl.h"
 
 namespace khabar {
 
-using store_internal::execute;
-using store_internal::sqlite_error;
+using store_internal::Database;
 using store_internal::Statement;
-
-namespace store_internal {
-
-Error sqlite_error(sqlite3* db, std::string_view doing) {
-  return make_error(ErrorCode::kStorage,
-                    fmt::format("SQLite error while {}: {}", doing, sqlite3_errmsg(db)));
-}
-
-Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-      SQLITE_OK) {
-    return sqlite_error(db, fmt::format("preparing «{}»", sql.substr(0, 60)));
-  }
-  return Statement(stmt);
-}
-
-Status execute(sqlite3* db, std::string_view sql, std::string_view doing) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    Error error = make_error(
-        ErrorCode::kStorage,
-        fmt::format("SQLite error while {}: {}", doing, message != nullptr ? message : "unknown"));
-    sqlite3_free(message);
-    return error;
-  }
-  return {};
-}
-
-}  // namespace store_internal
+using store_internal::Step;
+using store_internal::storage_error;
 
 namespace {
 
@@ -104,35 +74,21 @@ Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
-Result<Store> Store::open(const std::string& path) {
+Result<Store> Store::open(const std::string& location) {
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK) {
-    return make_error(
-        ErrorCode::kStorage,
-        fmt::format("{}: cannot open database: {}", path,
-                    impl->db != nullptr ? sqlite3_errmsg(impl->db) : "out of memory"));
+  impl->path = store_internal::redacted_location(location);
+  Result<std::unique_ptr<store_internal::Database>> db =
+      store_internal::is_postgres_location(location) ? store_internal::open_postgres(location)
+                                                     : store_internal::open_sqlite(location);
+  if (!db.ok()) return db.error();
+  impl->db = std::move(db).value();
+  impl->dialect = impl->db->dialect();
+  if (impl->dialect == store_internal::Dialect::kPostgres) {
+    impl->search_analysis = std::make_unique<search_internal::SearchAnalysis>();
   }
-  sqlite3_busy_timeout(impl->db, 5000);
-  Status pragmas =
-      execute(impl->db,
-              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
-              "PRAGMA foreign_keys = ON;",
-              fmt::format("opening {}", path));
-  if (!pragmas.ok()) {
-    return make_error(ErrorCode::kStorage,
-                      fmt::format("{}: not a khabar database or not writable ({})", path,
-                                  pragmas.error().message));
-  }
-  // The search index's tokenizer must exist before the index is created or an article stored.
-  if (Status s = search_internal::register_tokenizer(impl->db); !s.ok()) {
-    return make_error(ErrorCode::kStorage, fmt::format("{}: {}", path, s.error().message));
-  }
-  if (Status s = store_internal::migrate(impl->db, path); !s.ok()) return s;
 
   auto prepare = [&](Statement& into, const char* sql) -> Status {
-    Result<Statement> stmt = Statement::prepare(impl->db, sql);
+    Result<Statement> stmt = impl->db->prepare_kept(sql);
     if (!stmt.ok()) return stmt.error();
     into = std::move(stmt).value();
     return {};
@@ -143,7 +99,7 @@ Result<Store> Store::open(const std::string& path) {
                    "lang_confidence, byline_json, subheads_json, body, raw_text, origin, format, "
                    "encoding, external_id, metadata_json, ingested_at) VALUES "
                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
-                   "ON CONFLICT(id) DO NOTHING"),
+                   "ON CONFLICT(id) DO NOTHING RETURNING sequence"),
            prepare(impl->insert_removal,
                    "INSERT INTO removals (article_sequence, seq, begin_byte, end_byte, kind, rule, "
                    "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
@@ -157,16 +113,31 @@ Result<Store> Store::open(const std::string& path) {
 }
 
 Status Store::begin() {
-  return execute(impl_->db, "BEGIN IMMEDIATE", "starting a batch");
+  return impl_->db->begin();
 }
 Status Store::commit() {
-  return execute(impl_->db, "COMMIT", "committing a batch");
+  return impl_->db->commit();
 }
 Status Store::rollback() {
-  return execute(impl_->db, "ROLLBACK", "rolling back a batch");
+  return impl_->db->rollback();
 }
 
 Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
+  // Looked up first: PostgreSQL spends a sequence number on every insert that conflicts, and
+  // exact copies are common enough in news to leave ingest order full of holes.
+  static constexpr const char* kStoredId = "SELECT sequence FROM articles WHERE id = ?1";
+  Result<Statement*> stored = impl_->statement(kStoredId);
+  if (!stored.ok()) return stored.error();
+  (*stored)->bind(1, a.id);
+  const Step found = (*stored)->step();
+  if (found == Step::kRow) {
+    const InsertOutcome outcome{false, (*stored)->integer(0)};
+    (*stored)->reset();  // a statement left on a row would hold its read snapshot open
+    return outcome;
+  }
+  if (found == Step::kError) {
+    return storage_error(*impl_->db, fmt::format("looking for {} in the store", a.id));
+  }
   Statement& s = impl_->insert_article;
   s.reset();
   s.bind(1, a.id).bind(2, a.title).bind(3, a.source).bind(4, a.url);
@@ -181,18 +152,20 @@ Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
   s.bind_unowned(10, a.body).bind_unowned(11, a.raw_text).bind(12, a.origin);
   s.bind(13, a.format).bind(14, a.encoding).bind(15, a.external_id).bind(16, a.metadata_json);
   s.bind(17, a.ingested_at);
-  if (s.step() != SQLITE_DONE) return sqlite_error(impl_->db, fmt::format("storing {}", a.id));
-  if (sqlite3_changes(impl_->db) == 0) {
+  const Step inserted = s.step();
+  if (inserted == Step::kError) return storage_error(*impl_->db, fmt::format("storing {}", a.id));
+  if (inserted == Step::kDone) {  // no row returned: another process stored it meanwhile
     Result<Statement> existing =
-        Statement::prepare(impl_->db, "SELECT sequence FROM articles WHERE id = ?1");
+        Statement::prepare(*impl_->db, "SELECT sequence FROM articles WHERE id = ?1");
     if (!existing.ok()) return existing.error();
     existing->bind(1, a.id);
-    if (existing->step() != SQLITE_ROW) {
-      return sqlite_error(impl_->db, fmt::format("finding the stored copy of {}", a.id));
+    if (existing->step() != Step::kRow) {
+      return storage_error(*impl_->db, fmt::format("finding the stored copy of {}", a.id));
     }
     return InsertOutcome{false, existing->integer(0)};
   }
-  const int64_t sequence = sqlite3_last_insert_rowid(impl_->db);
+  const int64_t sequence = s.integer(0);
+  if (s.step() != Step::kDone) return storage_error(*impl_->db, fmt::format("storing {}", a.id));
 
   Statement& r = impl_->insert_removal;
   for (size_t i = 0; i < a.removals.size(); ++i) {
@@ -202,8 +175,13 @@ Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
     r.bind(3, static_cast<int64_t>(removal.begin));
     r.bind(4, static_cast<int64_t>(removal.end)).bind(5, kind_name(removal.kind));
     r.bind(6, removal.rule).bind(7, removal.reason);
-    if (r.step() != SQLITE_DONE) {
-      return sqlite_error(impl_->db, fmt::format("storing the audit of {}", a.id));
+    if (r.step() != Step::kDone) {
+      return storage_error(*impl_->db, fmt::format("storing the audit of {}", a.id));
+    }
+  }
+  if (impl_->dialect == store_internal::Dialect::kPostgres) {
+    if (Status indexed = impl_->index_for_search(sequence, a.title, a.body); !indexed.ok()) {
+      return indexed.error();
     }
   }
   return InsertOutcome{true, sequence};
@@ -218,15 +196,15 @@ Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix)
         fmt::format("«{}» is not an article id (4 to 16 lowercase hex digits)", id_or_prefix));
   }
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("{} WHERE {} LIMIT 2", kSelectColumns,
-                             prefix ? "id >= ?1 AND id < ?1 || 'g'" : "id = ?1"));
+      *impl_->db, fmt::format("{} WHERE {} LIMIT 2", kSelectColumns,
+                              prefix ? "id >= ?1 AND id < ?1 || 'g'" : "id = ?1"));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, id_or_prefix);
   std::vector<StoredArticle> found;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     found.push_back(read_row(*stmt));
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "looking up an article");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "looking up an article");
   if (found.empty()) return std::optional<StoredArticle>();
   if (found.size() > 1) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -238,59 +216,59 @@ Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix)
 
 Result<std::vector<ArticleSummary>> Store::list(int64_t limit, int64_t offset) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT {} FROM articles a ORDER BY a.sequence LIMIT ?1 OFFSET ?2",
-                             store_internal::kSummaryColumns));
+      *impl_->db, fmt::format("SELECT {} FROM articles a ORDER BY a.sequence LIMIT ?1 OFFSET ?2",
+                              impl_->summary_columns()));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, limit).bind(2, offset);
   std::vector<ArticleSummary> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     out.push_back(store_internal::read_summary(*stmt, 0));
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "listing articles");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "listing articles");
   return out;
 }
 
 Status Store::for_each(const std::function<void(const StoredArticle&)>& visit) {
-  Result<Statement> stmt =
-      Statement::prepare(impl_->db, fmt::format("{} ORDER BY sequence", kSelectColumns));
-  if (!stmt.ok()) return stmt.error();
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
-    StoredArticle article = read_row(*stmt);
-    if (Status s = impl_->load_removals(article); !s.ok()) return s;
-    visit(article);
+  for (int64_t after = 0;;) {
+    Result<std::vector<StoredArticle>> page = articles_after(after, store_internal::kScanPage);
+    if (!page.ok()) return page.error();
+    for (StoredArticle& article : *page) {
+      if (Status s = impl_->load_removals(article); !s.ok()) return s;
+      visit(article);
+    }
+    if (static_cast<int64_t>(page->size()) < store_internal::kScanPage) return {};
+    after = page->back().sequence;
   }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading articles");
-  return {};
 }
 
 Result<std::vector<StoredArticle>> Store::articles_after(int64_t after_sequence, int64_t limit,
                                                          bool awaiting_entities) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("{} WHERE sequence > ?1 {} ORDER BY sequence LIMIT ?2", kSelectColumns,
-                             awaiting_entities ? "AND entities_extracted = 0" : ""));
+      *impl_->db,
+      fmt::format("{} WHERE sequence > ?1 {} ORDER BY sequence LIMIT ?2", kSelectColumns,
+                  awaiting_entities ? "AND entities_extracted = 0" : ""));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, after_sequence).bind(2, limit);
   std::vector<StoredArticle> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     out.push_back(read_row(*stmt));
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading articles");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading articles");
   return out;
 }
 
 Result<int64_t> Store::count_articles() {
-  Result<Statement> stmt = Statement::prepare(impl_->db, "SELECT count(*) FROM articles");
+  Result<Statement> stmt = Statement::prepare(*impl_->db, "SELECT count(*) FROM articles");
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != SQLITE_ROW) return sqlite_error(impl_->db, "counting articles");
+  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "counting articles");
   return stmt->integer(0);
 }
 
 Result<int64_t> Store::last_sequence() {
   Result<Statement> stmt =
-      Statement::prepare(impl_->db, "SELECT COALESCE(max(sequence), 0) FROM articles");
+      Statement::prepare(*impl_->db, "SELECT COALESCE(max(sequence), 0) FROM articles");
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != SQLITE_ROW) return sqlite_error(impl_->db, "reading the last article");
+  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "reading the last article");
   return stmt->integer(0);
 }
 

@@ -2,33 +2,57 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "khabar/fingerprint.h"
+#include "store/store_testing.h"
 
 namespace khabar {
 namespace {
 
 using ::testing::HasSubstr;
 
+// A test's stores: SQLite files, or PostgreSQL schemas when the suite runs there.
 class TempDb {
  public:
   TempDb() {
     char pattern[] = "/tmp/khabar-store-XXXXXX";
     dir_ = mkdtemp(pattern);
   }
-  ~TempDb() { std::filesystem::remove_all(dir_); }
-  std::string path(const char* name = "test.db") const { return (dir_ / name).string(); }
+  ~TempDb() {
+    locations_.clear();
+    std::filesystem::remove_all(dir_);
+  }
+  const std::string& path(const char* name = "test.db") {
+    auto& location = locations_[name];
+    if (location == nullptr)
+      location = std::make_unique<store_testing::TestStoreLocation>(dir_, name);
+    return location->location();
+  }
+  // For tests of SQLite's file format itself.
+  std::string file(const char* name = "test.db") const { return (dir_ / name).string(); }
 
  private:
   std::filesystem::path dir_;
+  std::map<std::string, std::unique_ptr<store_testing::TestStoreLocation>> locations_;
 };
+
+#define SKIP_ON_POSTGRES()                                                          \
+  if (store_testing::TestStoreLocation::on_postgres()) {                            \
+    GTEST_SKIP() << "a test of SQLite's file format; the suite runs on PostgreSQL"; \
+  }
 
 StoredArticle make_article(int n) {
   StoredArticle a;
@@ -132,10 +156,11 @@ TEST(Store, ListsInIngestOrder) {
 }
 
 TEST(Store, UsesWalAndRecordsTheSchemaVersion) {
+  SKIP_ON_POSTGRES();
   TempDb db;
-  { Store store = open_or_die(db.path()); }
+  { Store store = open_or_die(db.file()); }
   sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(db.file().c_str(), &raw), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
   sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &stmt, nullptr);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
@@ -146,16 +171,17 @@ TEST(Store, UsesWalAndRecordsTheSchemaVersion) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
   sqlite3_finalize(stmt);
   sqlite3_close(raw);
-  Store again = open_or_die(db.path());  // re-opening an up-to-date schema changes nothing
+  Store again = open_or_die(db.file());  // re-opening an up-to-date schema changes nothing
   EXPECT_EQ(*again.count_articles(), 0);
 }
 
 // A database written by the first release (schema 1: articles.normalized_body, removals keyed
 // by article id) opens, migrates, and keeps its articles and their audits.
 TEST(Store, MigratesASchemaOneDatabase) {
+  SKIP_ON_POSTGRES();
   TempDb db;
   sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(db.file().c_str(), &raw), SQLITE_OK);
   const char* schema_one = R"sql(
     CREATE TABLE articles (sequence INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
       title TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '',
@@ -179,7 +205,7 @@ TEST(Store, MigratesASchemaOneDatabase) {
   ASSERT_EQ(sqlite3_exec(raw, schema_one, nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(raw);
 
-  Store store = open_or_die(db.path());
+  Store store = open_or_die(db.file());
   Result<std::optional<StoredArticle>> a = store.get("0123456789abcdef");
   ASSERT_TRUE(a.ok() && a->has_value());
   EXPECT_EQ((*a)->title, "عنوان");
@@ -195,20 +221,73 @@ TEST(Store, MigratesASchemaOneDatabase) {
 }
 
 TEST(Store, RefusesADatabaseFromANewerKhabar) {
+  SKIP_ON_POSTGRES();
   TempDb db;
   sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(db.file().c_str(), &raw), SQLITE_OK);
   sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(raw);
+  Result<Store> store = Store::open(db.file());
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.error().message, HasSubstr("schema version 99 is newer"));
+}
+
+TEST(Store, RefusesAPostgresSchemaFromANewerKhabar) {
+  if (!store_testing::TestStoreLocation::on_postgres()) GTEST_SKIP() << "runs on PostgreSQL";
+  TempDb db;
+  {
+    Store store = open_or_die(db.path());
+    ASSERT_TRUE(store.begin().ok());
+    ASSERT_TRUE(store.insert(make_article(1)).ok());
+    ASSERT_TRUE(store.commit().ok());
+  }
+  PGconn* conn = PQconnectdb(db.path().c_str());
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK);
+  PQclear(PQexec(conn, "UPDATE khabar_schema SET version = 99"));
+  PQfinish(conn);
   Result<Store> store = Store::open(db.path());
   ASSERT_FALSE(store.ok());
   EXPECT_THAT(store.error().message, HasSubstr("schema version 99 is newer"));
 }
 
-TEST(Store, RefusesAFileThatIsNotADatabase) {
+// Workers started together each open the store: one migrates, the others wait for it and find
+// the schema ready, and none fails.
+TEST(Store, ConcurrentOpensMigrateOnce) {
   TempDb db;
-  std::ofstream(db.path("notes.db")) << "this is a text file, not SQLite, and it is long enough";
-  Result<Store> store = Store::open(db.path("notes.db"));
+  const std::string location = db.path();
+  std::vector<std::thread> openers;
+  std::atomic<int> opened{0};
+  std::string failure;
+  std::mutex failure_mutex;
+  for (int i = 0; i < 4; ++i) {
+    openers.emplace_back([&] {
+      Result<Store> store = Store::open(location);
+      if (store.ok()) {
+        ++opened;
+      } else {
+        std::lock_guard lock(failure_mutex);
+        failure = store.error().message;
+      }
+    });
+  }
+  for (std::thread& t : openers)
+    t.join();
+  EXPECT_EQ(opened, 4) << failure;
+}
+
+TEST(Store, ReportsAnUnreachableServerWithoutItsPassword) {
+  Result<Store> store = Store::open("postgresql://khabar:secret@127.0.0.1:1/khabar");
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.error().message, HasSubstr("postgresql://khabar:***@127.0.0.1:1/khabar"));
+  EXPECT_THAT(store.error().message, HasSubstr("cannot connect"));
+  EXPECT_THAT(store.error().message, ::testing::Not(HasSubstr("secret")));
+}
+
+TEST(Store, RefusesAFileThatIsNotADatabase) {
+  SKIP_ON_POSTGRES();
+  TempDb db;
+  std::ofstream(db.file("notes.db")) << "this is a text file, not SQLite, and it is long enough";
+  Result<Store> store = Store::open(db.file("notes.db"));
   ASSERT_FALSE(store.ok());
   EXPECT_THAT(store.error().message, HasSubstr("notes.db"));
 }
@@ -224,8 +303,9 @@ TEST(Store, EntitiesAndTheirMentionsAreReplacedNotAdded) {
   Result<int64_t> city = store.add_entity(
       {.key = "place:SY-DAM", .type = "place", .canonical = "دمشق", .country = "SY"});
   ASSERT_TRUE(city.ok()) << city.error().message;
-  EXPECT_FALSE(store.add_entity({.key = "place:SY-DAM", .type = "place"}).ok())
-      << "keys are unique";
+  Result<int64_t> again = store.add_entity({.key = "place:SY-DAM", .type = "place"});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *city) << "a key names one entity";
   EXPECT_EQ(*store.count_awaiting_entities(), 1);
   const EntityMentionRecord mention{.entity = *city, .begin = 0, .end = 8, .surface = "دمشق"};
   ASSERT_TRUE(store.set_entity_mentions(article, {mention, mention}).ok());

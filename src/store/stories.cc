@@ -4,18 +4,20 @@
 #include <set>
 
 #include "khabar/store.h"
-#include "store/internal/statement.h"
+#include "store/internal/database.h"
 #include "store/internal/store_impl.h"
 
 namespace khabar {
 
-using store_internal::sqlite_error;
+using store_internal::Database;
 using store_internal::Statement;
+using store_internal::Step;
+using store_internal::storage_error;
 
 namespace {
 
 // Run once an article: kept prepared by Store::Impl::statement, which keys them by address.
-constexpr const char* kInsertStory = "INSERT INTO stories DEFAULT VALUES";
+constexpr const char* kInsertStory = "INSERT INTO stories DEFAULT VALUES RETURNING sequence";
 constexpr const char* kSetStory =
     "UPDATE articles SET story_sequence = ?2, story_similarity = ?3 WHERE sequence = ?1";
 // Counts a member and widens the story's time span to its date.
@@ -28,22 +30,22 @@ constexpr const char* kCountMember =
     "WHERE sequence = ?1";
 
 template <typename Bind>
-Status run(sqlite3* db, Result<Statement*> stmt, std::string_view doing, Bind bind) {
+Status run(Database& db, Result<Statement*> stmt, std::string_view doing, Bind bind) {
   if (!stmt.ok()) return stmt.error();
   bind(**stmt);
-  if ((*stmt)->step() != SQLITE_DONE) return sqlite_error(db, doing);
+  if ((*stmt)->step() != Step::kDone) return storage_error(db, doing);
   return {};
 }
 
 }  // namespace
 
 Result<int64_t> Store::start_story(int64_t article_sequence, const std::string& published) {
-  sqlite3* db = impl_->db;
-  if (Status s = run(db, impl_->statement(kInsertStory), "starting a story", [](Statement&) {});
-      !s.ok()) {
-    return s.error();
-  }
-  const int64_t story = sqlite3_last_insert_rowid(db);
+  Database& db = *impl_->db;
+  Result<Statement*> inserted = impl_->statement(kInsertStory);
+  if (!inserted.ok()) return inserted.error();
+  if ((*inserted)->step() != Step::kRow) return storage_error(db, "starting a story");
+  const int64_t story = (*inserted)->integer(0);
+  if ((*inserted)->step() != Step::kDone) return storage_error(db, "starting a story");
   Status placed =
       run(db, impl_->statement(kSetStory), "placing an article in its story",
           [&](Statement& st) { st.bind(1, article_sequence).bind(2, story).bind_null(3); });
@@ -56,7 +58,7 @@ Result<int64_t> Store::start_story(int64_t article_sequence, const std::string& 
 
 Status Store::join_story(int64_t story, int64_t article_sequence, double similarity,
                          const std::string& published) {
-  sqlite3* db = impl_->db;
+  Database& db = *impl_->db;
   Status placed =
       run(db, impl_->statement(kSetStory), "placing an article in its story",
           [&](Statement& st) { st.bind(1, article_sequence).bind(2, story).bind(3, similarity); });
@@ -66,22 +68,18 @@ Status Store::join_story(int64_t story, int64_t article_sequence, double similar
 }
 
 Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit) {
-  Result<Statement> stmt = Statement::prepare(
-      impl_->db,
+  return store_internal::scan_in_pages(
+      *impl_->db,
       "SELECT sequence, story_sequence, title, body, COALESCE(published, '') FROM articles "
-      "WHERE story_sequence IS NOT NULL ORDER BY sequence");
-  if (!stmt.ok()) return stmt.error();
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
-    visit({stmt->integer(0), stmt->integer(1), stmt->text(2), stmt->text(3), stmt->text(4)});
-  }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading clustered articles");
-  return {};
+      "WHERE story_sequence IS NOT NULL AND sequence > ?1 ORDER BY sequence LIMIT ?2",
+      "reading clustered articles", [&](const Statement& row) {
+        visit({row.integer(0), row.integer(1), row.text(2), row.text(3), row.text(4)});
+      });
 }
 
 namespace {
 
-Result<StorySummary> summarise(sqlite3* db, int64_t story, int64_t count, std::string first,
+Result<StorySummary> summarise(Database& db, int64_t story, int64_t count, std::string first,
                                std::string last) {
   StorySummary out{story, "", {}, count, std::move(first), std::move(last)};
   Result<Statement> members =
@@ -91,12 +89,12 @@ Result<StorySummary> summarise(sqlite3* db, int64_t story, int64_t count, std::s
   if (!members.ok()) return members.error();
   members->bind(1, story);
   std::set<std::string> outlets;
-  int rc;
-  while ((rc = members->step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = members->step()) == Step::kRow) {
     if (out.title.empty()) out.title = members->text(0);
     if (!members->text(1).empty()) outlets.insert(members->text(1));
   }
-  if (rc != SQLITE_DONE) return sqlite_error(db, "reading a story's members");
+  if (rc != Step::kDone) return storage_error(db, "reading a story's members");
   out.outlets.assign(outlets.begin(), outlets.end());
   return out;
 }
@@ -107,16 +105,16 @@ namespace {
 
 constexpr const char* kStoryOrder = "ORDER BY last_time IS NULL, last_time DESC, sequence DESC";
 
-Result<std::vector<StorySummary>> summarise_rows(sqlite3* db, Statement& stmt) {
+Result<std::vector<StorySummary>> summarise_rows(Database& db, Statement& stmt) {
   std::vector<StorySummary> out;
-  int rc;
-  while ((rc = stmt.step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = stmt.step()) == Step::kRow) {
     Result<StorySummary> summary =
         summarise(db, stmt.integer(0), stmt.integer(1), stmt.text(2), stmt.text(3));
     if (!summary.ok()) return summary.error();
     out.push_back(std::move(*summary));
   }
-  if (rc != SQLITE_DONE) return sqlite_error(db, "listing stories");
+  if (rc != Step::kDone) return storage_error(db, "listing stories");
   return out;
 }
 
@@ -124,12 +122,12 @@ Result<std::vector<StorySummary>> summarise_rows(sqlite3* db, Statement& stmt) {
 
 Result<std::vector<StorySummary>> Store::stories(int64_t limit, int64_t offset) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT sequence, article_count, COALESCE(first_time, ''), "
-                             "COALESCE(last_time, '') FROM stories {} LIMIT ?1 OFFSET ?2",
-                             kStoryOrder));
+      *impl_->db, fmt::format("SELECT sequence, article_count, COALESCE(first_time, ''), "
+                              "COALESCE(last_time, '') FROM stories {} LIMIT ?1 OFFSET ?2",
+                              kStoryOrder));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, limit).bind(2, offset);
-  return summarise_rows(impl_->db, *stmt);
+  return summarise_rows(*impl_->db, *stmt);
 }
 
 Result<std::vector<StorySummary>> Store::stories_between(const std::string& since,
@@ -138,64 +136,64 @@ Result<std::vector<StorySummary>> Store::stories_between(const std::string& sinc
   // After (t, s) in the order above: an earlier last_time, the same one and an older story, or
   // undated; after an undated story, only older undated ones.
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT sequence, article_count, COALESCE(first_time, ''), "
-                             "COALESCE(last_time, '') FROM stories "
-                             "WHERE (?2 = '' OR substr(last_time, 1, 10) >= ?2) "
-                             "AND (?3 = '' OR substr(first_time, 1, 10) <= ?3) "
-                             "AND (?4 = 0 OR (?5 <> '' AND (last_time IS NULL OR last_time < ?5 "
-                             "  OR (last_time = ?5 AND sequence < ?4))) "
-                             "  OR (?5 = '' AND last_time IS NULL AND sequence < ?4)) "
-                             "{} LIMIT ?1",
-                             kStoryOrder));
+      *impl_->db, fmt::format("SELECT sequence, article_count, COALESCE(first_time, ''), "
+                              "COALESCE(last_time, '') FROM stories "
+                              "WHERE (?2 = '' OR substr(last_time, 1, 10) >= ?2) "
+                              "AND (?3 = '' OR substr(first_time, 1, 10) <= ?3) "
+                              "AND (?4 = 0 OR (?5 <> '' AND (last_time IS NULL OR last_time < ?5 "
+                              "  OR (last_time = ?5 AND sequence < ?4))) "
+                              "  OR (?5 = '' AND last_time IS NULL AND sequence < ?4)) "
+                              "{} LIMIT ?1",
+                              kStoryOrder));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, limit).bind(2, since).bind(3, until).bind(4, after.story).bind(5, after.last_time);
-  return summarise_rows(impl_->db, *stmt);
+  return summarise_rows(*impl_->db, *stmt);
 }
 
 Result<std::optional<StorySummary>> Store::story(int64_t story) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
+      *impl_->db,
       "SELECT article_count, COALESCE(first_time, ''), COALESCE(last_time, '') FROM stories "
       "WHERE sequence = ?1");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, story);
-  if (stmt->step() != SQLITE_ROW) return std::optional<StorySummary>();
+  if (stmt->step() != Step::kRow) return std::optional<StorySummary>();
   Result<StorySummary> summary =
-      summarise(impl_->db, story, stmt->integer(0), stmt->text(1), stmt->text(2));
+      summarise(*impl_->db, story, stmt->integer(0), stmt->text(1), stmt->text(2));
   if (!summary.ok()) return summary.error();
   return std::optional<StorySummary>(std::move(*summary));
 }
 
 Status Store::for_each_assignment(const std::function<void(const StoryAssignmentRow&)>& visit) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db,
+      *impl_->db,
       "SELECT id, external_id, COALESCE(story_sequence, 0), 0, sequence FROM articles "
       "UNION ALL SELECT a.id, s.external_id, COALESCE(a.story_sequence, 0), 1, a.sequence "
       "FROM sightings s JOIN articles a ON a.sequence = s.article_sequence "
       "ORDER BY 4, 5");
   if (!stmt.ok()) return stmt.error();
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow) {
     visit({stmt->text(0), stmt->text(1), stmt->integer(2), stmt->integer(3) != 0});
   }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading story assignments");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading story assignments");
   return {};
 }
 
 Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
   Result<Statement> stmt = Statement::prepare(
-      impl_->db, fmt::format("SELECT {}, COALESCE(a.story_similarity, 0), "
-                             "COALESCE(a.family_sequence, a.sequence) FROM articles a "
-                             "WHERE a.story_sequence = ?1 "
-                             "ORDER BY a.published IS NULL, a.published, a.sequence",
-                             store_internal::kSummaryColumns));
+      *impl_->db, fmt::format("SELECT {}, COALESCE(a.story_similarity, 0), "
+                              "COALESCE(a.family_sequence, a.sequence) FROM articles a "
+                              "WHERE a.story_sequence = ?1 "
+                              "ORDER BY a.published IS NULL, a.published, a.sequence",
+                              impl_->summary_columns()));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, story);
   std::vector<StoryMember> out;
-  int rc;
-  while ((rc = stmt->step()) == SQLITE_ROW)
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
     out.push_back({store_internal::read_summary(*stmt, 0), stmt->real(7), stmt->integer(8)});
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, "reading a story");
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading a story");
   return out;
 }
 

@@ -1,37 +1,70 @@
 // Store's private state, shared by the files that implement it (store.cc, duplicates.cc,
-// stories.cc).
+// stories.cc, entities.cc, search.cc).
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "khabar/store.h"
-#include "store/internal/statement.h"
+#include "search/analysis.h"
+#include "store/internal/database.h"
 
 namespace khabar {
 namespace store_internal {
 
 // The columns of an ArticleSummary, from `articles a`, in the order read_summary takes them.
-inline constexpr const char* kSummaryColumns =
-    "a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, length(CAST(a.body AS BLOB)), "
-    "a.sequence";
+inline const char* summary_columns(Dialect dialect) {
+  return dialect == Dialect::kPostgres
+             ? "a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, octet_length(a.body), "
+               "a.sequence"
+             : "a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
+               "length(CAST(a.body AS BLOB)), a.sequence";
+}
 
 inline ArticleSummary read_summary(const Statement& s, int first) {
   return {s.text(first),     s.text(first + 1),    s.text(first + 2),   s.text(first + 3),
           s.text(first + 4), s.integer(first + 5), s.integer(first + 6)};
 }
 
+// Scans that could cover the whole store read it in pages of this many rows, so that a
+// PostgreSQL result never holds the store in memory.
+inline constexpr int64_t kScanPage = 1000;
+
+// Visits every row of `sql`, a query whose first column is a sequence it is ordered by, in
+// pages: `sql` takes the last sequence seen as ?1 and the page size as ?2.
+inline Status scan_in_pages(Database& db, const std::string& sql, std::string_view doing,
+                            const std::function<void(const Statement&)>& visit) {
+  for (int64_t after = 0, rows = kScanPage; rows == kScanPage;) {
+    Result<Statement> stmt = db.prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, after).bind(2, kScanPage);
+    Step step;
+    for (rows = 0; (step = stmt->step()) == Step::kRow; ++rows) {
+      after = stmt->integer(0);
+      visit(*stmt);
+    }
+    if (step != Step::kDone) return db.error(doing);
+  }
+  return {};
+}
+
 }  // namespace store_internal
 
 struct Store::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
+  // First, so that it closes after every statement below is gone.
+  std::unique_ptr<store_internal::Database> db;
+  store_internal::Dialect dialect = store_internal::Dialect::kSqlite;
+  std::string path;  // as given, without a password
   store_internal::Statement insert_article;
   store_internal::Statement insert_removal;
   store_internal::Statement select_removals;
   // Statements run once an article, prepared on first use and kept: preparing one costs as much
   // as running it. Keyed by the SQL text's address, so the SQL must be a constant.
   std::unordered_map<const char*, store_internal::Statement> prepared;
+  // PostgreSQL only: the analyzer that computes each article's search terms.
+  std::unique_ptr<search_internal::SearchAnalysis> search_analysis;
 
   ~Impl() {
     // Statements must be finalised before the connection closes.
@@ -39,14 +72,18 @@ struct Store::Impl {
     insert_removal = store_internal::Statement();
     select_removals = store_internal::Statement();
     prepared.clear();
-    sqlite3_close(db);
   }
+
+  // PostgreSQL's search terms of a new article (SQLite's FTS5 triggers index it themselves).
+  Status index_for_search(int64_t sequence, const std::string& title, const std::string& body);
+
+  const char* summary_columns() const { return store_internal::summary_columns(dialect); }
 
   // The statement for `sql`, reset and ready to bind; an error if it does not prepare.
   Result<store_internal::Statement*> statement(const char* sql) {
     auto it = prepared.find(sql);
     if (it == prepared.end()) {
-      Result<store_internal::Statement> made = store_internal::Statement::prepare(db, sql);
+      Result<store_internal::Statement> made = db->prepare_kept(sql);
       if (!made.ok()) return made.error();
       it = prepared.emplace(sql, std::move(made).value()).first;
     }
@@ -55,11 +92,10 @@ struct Store::Impl {
   }
 
   Status load_removals(StoredArticle& article) {
-    using store_internal::sqlite_error;
     select_removals.reset();
     select_removals.bind(1, article.sequence);
-    int rc;
-    while ((rc = select_removals.step()) == SQLITE_ROW) {
+    store_internal::Step step;
+    while ((step = select_removals.step()) == store_internal::Step::kRow) {
       Removal r;
       r.begin = static_cast<size_t>(select_removals.integer(0));
       r.end = static_cast<size_t>(select_removals.integer(1));
@@ -69,7 +105,7 @@ struct Store::Impl {
       r.reason = select_removals.text(4);
       article.removals.push_back(std::move(r));
     }
-    if (rc != SQLITE_DONE) return sqlite_error(db, "reading removals");
+    if (step != store_internal::Step::kDone) return db->error("reading removals");
     return {};
   }
 };

@@ -2,19 +2,12 @@
 
 #include <iterator>
 
-#include "internal/statement.h"
 #include "khabar/store.h"
+#include "store/internal/database.h"
 
 namespace khabar::store_internal {
 namespace {
 
-struct Migration {
-  int version;
-  const char* description;
-  const char* sql;
-};
-
-// Append only: a released migration never changes, a new one gets the next version.
 constexpr Migration kMigrations[] = {
     {1, "articles and their cleaning audit", R"sql(
 CREATE TABLE articles (
@@ -170,32 +163,41 @@ static_assert(std::size(kMigrations) == kSchemaVersion &&
                   kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,
               "kSchemaVersion is the version of the last migration");
 
-Result<int> user_version(sqlite3* db) {
+Result<int> user_version(Database& db) {
   Result<Statement> stmt = Statement::prepare(db, "PRAGMA user_version");
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != SQLITE_ROW) return sqlite_error(db, "reading the schema version");
+  if (stmt->step() != Step::kRow) return storage_error(db, "reading the schema version");
   return static_cast<int>(stmt->integer(0));
 }
 
 }  // namespace
 
-Status migrate(sqlite3* db, const std::string& path) {
+Status refuse_newer_schema(int found, const std::string& location) {
+  if (found <= kSchemaVersion) return {};
+  return make_error(ErrorCode::kStorage,
+                    fmt::format("{}: database schema version {} is newer than this khabar "
+                                "supports ({}); upgrade khabar",
+                                location, found, kSchemaVersion));
+}
+
+Status migrate_sqlite(Database& db, const std::string& path) {
   Result<int> current = user_version(db);
   if (!current.ok()) return current.error();
-  if (*current > kSchemaVersion) {
-    return make_error(ErrorCode::kStorage,
-                      fmt::format("{}: database schema version {} is newer than this khabar "
-                                  "supports ({}); upgrade khabar",
-                                  path, *current, kSchemaVersion));
-  }
+  if (Status s = refuse_newer_schema(*current, path); !s.ok()) return s;
   for (const Migration& m : kMigrations) {
     if (m.version <= *current) continue;
-    const std::string sql =
-        fmt::format("BEGIN IMMEDIATE;\n{}\nPRAGMA user_version = {};\nCOMMIT;", m.sql, m.version);
-    Status status =
-        execute(db, sql, fmt::format("migrating to schema {} ({})", m.version, m.description));
+    const std::string doing = fmt::format("migrating to schema {} ({})", m.version, m.description);
+    // Another process opening the same new file may have migrated since the version was read:
+    // read it again under the write lock.
+    if (Status s = db.begin(); !s.ok()) return s;
+    Result<int> now = user_version(db);
+    Status status = now.ok() ? Status() : Status(now.error());
+    if (status.ok() && *now < m.version) {
+      status = db.execute(fmt::format("{}\nPRAGMA user_version = {};", m.sql, m.version), doing);
+    }
+    if (status.ok()) status = db.commit();
     if (!status.ok()) {
-      (void)execute(db, "ROLLBACK", "rolling back a failed migration");  // the first error matters
+      (void)db.rollback();  // the first error matters
       return status;
     }
   }
