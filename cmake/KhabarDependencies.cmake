@@ -31,3 +31,11 @@ find_library(STEMMER_LIBRARY stemmer REQUIRED)
 add_library(khabar_stemmer INTERFACE)
 target_include_directories(khabar_stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(khabar_stemmer INTERFACE ${STEMMER_LIBRARY})
+
+# libnats (NATS JetStream, which carries articles to workers): Debian's CMake config names a
+# static library the package does not ship, and there is no pkg-config file.
+find_path(NATS_INCLUDE_DIR nats/nats.h REQUIRED)
+find_library(NATS_LIBRARY nats REQUIRED)
+add_library(khabar_nats INTERFACE)
+target_include_directories(khabar_nats SYSTEM INTERFACE ${NATS_INCLUDE_DIR})
+target_link_libraries(khabar_nats INTERFACE ${NATS_LIBRARY})

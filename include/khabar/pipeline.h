@@ -95,11 +95,15 @@ Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& 
 Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
                                    const PipelineOptions& options, IngestObserver& observer);
 
+namespace pipeline_internal {
+class IngestRun;
+}
+
 // Ingest calls that share what they learned of the store. ingest_buffer loads the duplicate
 // index, the clusterer and the entity index from the store on every call, which costs more as
-// the store grows; a session loads them once and keeps them current, and loads them again only
-// when another process has stored articles since its last call (or its last call failed). For
-// a server taking one POST at a time: calls must not overlap.
+// the store grows; a session loads them once, and at each batch learns only what other
+// processes stored since (a server taking POSTs; a worker taking batches from the queue). After
+// a failed call it loads them again. Calls must not overlap.
 class IngestSession {
  public:
   IngestSession(Store& store, PipelineOptions options);
@@ -109,8 +113,23 @@ class IngestSession {
 
   Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path,
                                      IngestObserver& observer);
+  // What a caller of ingest_documents does around the batch's transaction.
+  struct BatchHooks {
+    // After cleaning and extraction, before the transaction begins (a worker waits there for
+    // the batches published before its own).
+    std::function<Status()> before_transaction;
+    // Last in the transaction (a worker records its messages' position there).
+    std::function<Status(Store&)> before_commit;
+  };
+  // Documents already read (a worker's batch from the queue), stored in one transaction. They
+  // are cleaned and their entities extracted before the batch takes the writers' lock
+  // (Store::lock_writers), so that workers sharing a store do the costly part side by side.
+  Result<IngestCounts> ingest_documents(std::vector<Document> documents, IngestObserver& observer,
+                                        const BatchHooks& hooks = {});
 
  private:
+  Result<IngestCounts> call(IngestObserver& observer,
+                            const std::function<void(pipeline_internal::IngestRun&)>& read);
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -178,7 +178,17 @@ struct StoryListPosition {
   std::string last_time{};  // its last_time; empty when undated
 };
 
-inline constexpr int kSchemaVersion = 9;
+// A worker's progress (khabar worker), reported after each batch, for `khabar status`.
+struct WorkerReport {
+  std::string name{};        // host:pid
+  std::string started_at{};  // UTC, ISO 8601
+  std::string seen_at{};     // its last report
+  int64_t articles = 0;      // messages done (stored, present, or rejected)
+  int64_t batches = 0;
+  double rate = 0;  // articles per second over its last minute or so
+};
+
+inline constexpr int kSchemaVersion = 10;
 
 class Store {
  public:
@@ -192,6 +202,12 @@ class Store {
   Status begin();
   Status commit();
   Status rollback();
+  // Within a batch: waits until no other writer is inside the same step, and keeps them out
+  // until the batch ends. Workers sharing a PostgreSQL store take it before deciding anything
+  // that depends on what is stored (is this a copy, which story, which entity), so that those
+  // decisions are made one batch at a time, as by one process (README, Workers). On SQLite the
+  // batch holds the write lock already.
+  Status lock_writers();
 
   struct InsertOutcome {
     bool inserted = false;  // false: an article with the same id was stored before
@@ -220,8 +236,10 @@ class Store {
   Status set_family(const std::vector<int64_t>& families, int64_t representative);
   // The body of an article by sequence, for verifying a duplicate candidate.
   Result<std::string> body_of(int64_t sequence);
-  // Every article's sequence and body, in ingest order: for rebuilding the duplicate index.
-  Status for_each_body(const std::function<void(int64_t sequence, const std::string& body)>& visit);
+  // Every article's sequence and body after `after_sequence`, in ingest order: for building the
+  // duplicate index, or bringing it up to date.
+  Status for_each_body(const std::function<void(int64_t sequence, const std::string& body)>& visit,
+                       int64_t after_sequence = 0);
   // Families with more than one member (or with sightings), largest first.
   Result<std::vector<DuplicateFamily>> duplicate_families(int64_t limit);
   // An article's family: its members with their links, earliest first.
@@ -233,9 +251,10 @@ class Store {
   // Puts the article in an existing story.
   Status join_story(int64_t story, int64_t article_sequence, double similarity,
                     const std::string& published);
-  // Every clustered article's story, with what clustering needs, in ingest order: for
-  // rebuilding the clusterer from the store.
-  Status for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit);
+  // Every clustered article's story after `after_sequence`, with what clustering needs, in
+  // ingest order: for building the clusterer from the store, or bringing it up to date.
+  Status for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit,
+                            int64_t after_sequence = 0);
   // Stories, the most recently active first (the newest story first among equals).
   Result<std::vector<StorySummary>> stories(int64_t limit, int64_t offset = 0);
   // The same after a position, only stories active on or after `since` and starting on or
@@ -269,7 +288,9 @@ class Store {
   // Replaces the article's mentions with these and marks its entities extracted.
   Status set_entity_mentions(int64_t article_sequence,
                              const std::vector<EntityMentionRecord>& mentions);
-  Status for_each_entity(const std::function<void(const StoredEntity&)>& visit);
+  // Entities after `after_sequence` (their ids), in the order they were stored.
+  Status for_each_entity(const std::function<void(const StoredEntity&)>& visit,
+                         int64_t after_sequence = 0);
   // By sequence ("42") or by key ("place:KZ").
   Result<std::optional<StoredEntity>> find_entity(const std::string& id_or_key);
   // What the store knows of an entity; `limit` bounds its stories and recent articles.
@@ -280,6 +301,20 @@ class Store {
   Result<std::vector<EntityMentionRecord>> entity_mentions_of(int64_t article_sequence);
   // Articles whose entities are not extracted yet.
   Result<int64_t> count_awaiting_entities();
+
+  // --- Workers (src/store/workers.cc) ---
+  Status report_worker(const WorkerReport& report);
+  // Every worker that reported, the latest report first.
+  Result<std::vector<WorkerReport>> workers();
+  // How far a stream's messages are committed: every message at or before this position is;
+  // -1 while no worker has started on the stream.
+  Result<int64_t> queue_position(const std::string& stream);
+  // The first worker on a stream sets where it starts (just before the oldest message in it).
+  Status start_queue_position(const std::string& stream, int64_t position);
+  // Within a batch: these messages are committed with it. The position moves over every
+  // message committed in a row after it, this batch's or earlier ones' out of order.
+  Status record_queue_commits(const std::string& stream, const std::vector<int64_t>& sequences);
+  Result<int64_t> count_stories();
 
   int schema_version() const;
   const std::string& path() const;  // as opened, without a password

@@ -19,10 +19,12 @@ DuplicateTracker::DuplicateTracker(Store& store, const DedupOptions& options,
     : store_(store), normalizer_(normalizer), index_(options) {}
 
 Status DuplicateTracker::load_stored() {
-  return store_.for_each_body([&](int64_t sequence, const std::string& body) {
-    index_.add_without_links(normalizer_.normalize(body));
-    sequences_.push_back(sequence);
-  });
+  return store_.for_each_body(
+      [&](int64_t sequence, const std::string& body) {
+        index_.add_without_links(normalizer_.normalize(body));
+        sequences_.push_back(sequence);
+      },
+      sequences_.empty() ? 0 : sequences_.back());
 }
 
 Result<bool> DuplicateTracker::add(int64_t sequence, const std::string& normalized_body,

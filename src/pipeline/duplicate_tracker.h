@@ -16,7 +16,8 @@ class DuplicateTracker {
  public:
   DuplicateTracker(Store& store, const DedupOptions& options, const Normalizer& normalizer);
 
-  // Indexes the articles stored before this run; their links are in the store already.
+  // Indexes the stored articles it does not know yet: all of them at the start of a run, those
+  // other workers stored since, later. Their links are in the store already.
   Status load_stored();
 
   // A newly stored article: links it to the earlier articles it copies or is copied in, and
@@ -31,7 +32,7 @@ class DuplicateTracker {
   Store& store_;
   const Normalizer& normalizer_;
   DuplicateIndex index_;
-  std::vector<int64_t> sequences_;  // index number → store sequence
+  std::vector<int64_t> sequences_;  // index number → store sequence, ascending
 };
 
 }  // namespace khabar::pipeline_internal

@@ -1,5 +1,7 @@
 #include "pipeline/entity_tracker.h"
 
+#include <algorithm>
+
 #include "text/spelling.h"
 
 namespace khabar::pipeline_internal {
@@ -19,10 +21,11 @@ EntityTracker::EntityTracker(Store& store, const Extractor& extractor)
     : store_(store), extractor_(extractor) {}
 
 Status EntityTracker::load_stored() {
-  return store_.for_each_entity([&](const StoredEntity& e) { remember(e); });
+  return store_.for_each_entity([&](const StoredEntity& e) { remember(e); }, known_through_);
 }
 
 void EntityTracker::remember(const StoredEntity& entity) {
+  known_through_ = std::max(known_through_, entity.sequence);
   by_key_.emplace(entity.key, entity.sequence);
   if (entity.type != "person") return;
   // People found by a pattern are matched by name, and their key is made of it (store_person);
@@ -34,15 +37,23 @@ void EntityTracker::remember(const StoredEntity& entity) {
   people_.push_back({entity.sequence, std::move(words), entity.country});
 }
 
+Extraction EntityTracker::extract(const StoredArticle& article) const {
+  return extractor_.extract({.text = article.body,
+                             .title = article.title,
+                             .published = article.published,
+                             .lang = article.lang});
+}
+
 Status EntityTracker::add(const StoredArticle& article, int64_t sequence) {
+  return add(article, sequence, extract(article));
+}
+
+Status EntityTracker::add(const StoredArticle& article, int64_t sequence, Extraction extraction) {
   std::vector<ArticleFacts> facts(1);
   facts[0].article_id = article.id;
   facts[0].outlet = article.source;
   facts[0].published = article.published;
-  facts[0].extraction = extractor_.extract({.text = article.body,
-                                            .title = article.title,
-                                            .published = article.published,
-                                            .lang = article.lang});
+  facts[0].extraction = std::move(extraction);
   std::vector<std::vector<int>> entity_of;
   const std::vector<Entity> entities = resolve_entities(facts, &entity_of);
 

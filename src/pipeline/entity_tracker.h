@@ -24,12 +24,17 @@ class EntityTracker {
  public:
   EntityTracker(Store& store, const Extractor& extractor);
 
-  // Learns the entities stored before this run.
+  // Learns the stored entities it does not know yet: all of them at the start of a run, those
+  // other workers stored since, later.
   Status load_stored();
 
   // Extracts the stored article's entities and stores its mentions, linked. Within the caller's
   // transaction.
   Status add(const StoredArticle& article, int64_t sequence);
+  // The same in two steps: extraction needs nothing of the store, so workers do it before they
+  // take the writers' lock (Store::lock_writers), and link inside it.
+  Extraction extract(const StoredArticle& article) const;
+  Status add(const StoredArticle& article, int64_t sequence, Extraction extraction);
 
  private:
   struct Person {
@@ -47,6 +52,7 @@ class EntityTracker {
   Store& store_;
   const Extractor& extractor_;
   std::unordered_map<std::string, int64_t> by_key_;
+  int64_t known_through_ = 0;  // the last stored entity it has learned
   std::vector<Person> people_;
   // By the skeleton of the family name (the last word): every kind of name match needs it equal.
   std::unordered_map<uint64_t, std::vector<size_t>> people_by_family_;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "khabar/pipeline.h"
@@ -8,9 +9,22 @@
 #include "pipeline/story_tracker.h"
 
 namespace khabar {
-namespace {
+namespace pipeline_internal {
+
+// An article cleaned and fingerprinted, ready to store; with its entities when they were
+// extracted ahead.
+struct Processed {
+  StoredArticle article;
+  std::string normalized_body;
+  std::optional<Extraction> extraction;
+};
 
 // Receives documents from the readers and stores them in committed batches.
+//
+// Each batch takes the writers' lock (Store::lock_writers) and first learns what other
+// processes stored since its last batch, so that duplicates, stories and entities are decided
+// against everything stored, as by one process: for workers sharing a PostgreSQL store, and
+// for a server while `khabar ingest` writes the same SQLite file.
 class IngestRun : public DocumentSink {
  public:
   IngestRun(Store& store, const PipelineOptions& options)
@@ -58,59 +72,32 @@ class IngestRun : public DocumentSink {
 
   void document(Document doc) override {
     if (!fatal_.ok()) return;
-    ++counts_.read;
-    std::string normalized_body;
-    Result<StoredArticle> article = processor_.process(doc, &normalized_body);
-    if (!article.ok()) {
-      problem({Problem::Severity::kRejected, doc.origin, 0, -1, article.error().message});
-      return;
-    }
-    if (!in_batch_) {
-      if (Status s = store_.begin(); !s.ok()) {
-        fatal_ = s;
-        return;
-      }
-      in_batch_ = true;
-    }
-    Result<Store::InsertOutcome> inserted = store_.insert(*article);
-    if (!inserted.ok()) {
-      fatal_ = inserted.status();
-      return;
-    }
-    if (inserted->inserted) {
-      ++pending_stored_;
-      if (duplicates_) {
-        Result<bool> linked =
-            duplicates_->add(inserted->sequence, normalized_body, article->published);
-        if (!linked.ok()) {
-          fatal_ = linked.status();
-          return;
-        }
-        pending_linked_ += *linked ? 1 : 0;
-      }
-      if (stories_) {
-        Result<bool> clustered =
-            stories_->add(inserted->sequence, normalized_body, article->title, article->published);
-        if (!clustered.ok()) {
-          fatal_ = clustered.status();
-          return;
-        }
-        pending_too_short_ += *clustered ? 0 : 1;
-      }
-      if (entities_) {
-        if (Status s = entities_->add(*article, inserted->sequence); !s.ok()) {
-          fatal_ = s;
-          return;
-        }
-      }
-    } else {
-      ++pending_present_;
-      fatal_ = store_.add_sighting(inserted->sequence, *article);
-    }
+    std::optional<Processed> processed = process(doc, false);
+    if (!processed) return;
+    if (!in_batch_ && !begin_batch()) return;
+    store_processed(std::move(*processed));
     if (!fatal_.ok()) return;
     if (pending_stored_ + pending_present_ >= options_.batch_size) commit();
   }
 
+  // One batch, in one transaction: cleaned and with entities extracted before the writers' lock
+  // is taken, so that other workers store meanwhile.
+  void documents(std::vector<Document> docs, const IngestSession::BatchHooks& hooks) {
+    std::vector<Processed> ready;
+    for (const Document& doc : docs) {
+      if (std::optional<Processed> processed = process(doc, true)) {
+        ready.push_back(std::move(*processed));
+      }
+    }
+    if (hooks.before_transaction) fatal_ = hooks.before_transaction();
+    if (!fatal_.ok() || !begin_batch()) return;
+    for (Processed& processed : ready) {
+      store_processed(std::move(processed));
+      if (!fatal_.ok()) return;
+    }
+    if (hooks.before_commit) fatal_ = hooks.before_commit(store_);
+    if (fatal_.ok()) commit();
+  }
   void problem(Problem p) override {
     switch (p.severity) {
       case Problem::Severity::kRejected:
@@ -138,6 +125,85 @@ class IngestRun : public DocumentSink {
   }
 
  private:
+  std::optional<Processed> process(const Document& doc, bool extract_entities) {
+    ++counts_.read;
+    Processed out;
+    Result<StoredArticle> article = processor_.process(doc, &out.normalized_body);
+    if (!article.ok()) {
+      problem({Problem::Severity::kRejected, doc.origin, 0, -1, article.error().message});
+      return std::nullopt;
+    }
+    out.article = std::move(*article);
+    if (extract_entities && entities_) out.extraction = entities_->extract(out.article);
+    return out;
+  }
+
+  bool begin_batch() {
+    fatal_ = store_.begin();
+    if (!fatal_.ok()) return false;
+    in_batch_ = true;
+    fatal_ = store_.lock_writers();
+    if (fatal_.ok()) fatal_ = catch_up();
+    return fatal_.ok();
+  }
+
+  // Learns the articles and entities others stored since this run last looked.
+  Status catch_up() {
+    Result<int64_t> last = store_.last_sequence();
+    if (!last.ok()) return last.error();
+    if (*last <= known_through_) return {};
+    if (duplicates_) {
+      if (Status s = duplicates_->load_stored(); !s.ok()) return s;
+    }
+    if (stories_) {
+      if (Status s = stories_->load_stored(); !s.ok()) return s;
+    }
+    if (entities_) {
+      if (Status s = entities_->load_stored(); !s.ok()) return s;
+    }
+    known_through_ = *last;
+    return {};
+  }
+
+  void store_processed(Processed processed) {
+    const StoredArticle& article = processed.article;
+    Result<Store::InsertOutcome> inserted = store_.insert(article);
+    if (!inserted.ok()) {
+      fatal_ = inserted.status();
+      return;
+    }
+    if (!inserted->inserted) {
+      ++pending_present_;
+      fatal_ = store_.add_sighting(inserted->sequence, article);
+      return;
+    }
+    ++pending_stored_;
+    known_through_ = std::max(known_through_, inserted->sequence);
+    if (duplicates_) {
+      Result<bool> linked =
+          duplicates_->add(inserted->sequence, processed.normalized_body, article.published);
+      if (!linked.ok()) {
+        fatal_ = linked.status();
+        return;
+      }
+      pending_linked_ += *linked ? 1 : 0;
+    }
+    if (stories_) {
+      Result<bool> clustered = stories_->add(inserted->sequence, processed.normalized_body,
+                                             article.title, article.published);
+      if (!clustered.ok()) {
+        fatal_ = clustered.status();
+        return;
+      }
+      pending_too_short_ += *clustered ? 0 : 1;
+    }
+    if (entities_) {
+      fatal_ = processed.extraction
+                   ? entities_->add(article, inserted->sequence, std::move(*processed.extraction))
+                   : entities_->add(article, inserted->sequence);
+    }
+  }
+
   void commit() {
     if (!in_batch_ || !fatal_.ok()) return;
     if (Status s = store_.commit(); !s.ok()) {
@@ -168,9 +234,14 @@ class IngestRun : public DocumentSink {
   uint64_t pending_linked_ = 0;
   uint64_t pending_too_short_ = 0;
   uint64_t current_file_bytes_ = 0;
+  int64_t known_through_ = 0;  // the store's last article this run knows of
   bool in_batch_ = false;
   Status fatal_;
 };
+
+}  // namespace pipeline_internal
+
+namespace {
 
 Status check_options(const PipelineOptions& options) {
   if (options.batch_size == 0) {
@@ -184,6 +255,8 @@ Status check_options(const PipelineOptions& options) {
 }
 
 }  // namespace
+
+using pipeline_internal::IngestRun;
 
 Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
                                   const PipelineOptions& options, IngestObserver& observer) {
@@ -209,21 +282,17 @@ struct IngestSession::State {
   Store& store;
   PipelineOptions options;
   std::unique_ptr<IngestRun> run;  // null until the first call, or after a failed one
-  int64_t known_through = -1;      // the store's last article when the trackers were current
 };
 
 IngestSession::IngestSession(Store& store, PipelineOptions options)
-    : state_(std::make_unique<State>(State{store, std::move(options), nullptr, -1})) {}
+    : state_(std::make_unique<State>(State{store, std::move(options), nullptr})) {}
 IngestSession::~IngestSession() = default;
 
-Result<IngestCounts> IngestSession::ingest_buffer(std::string_view bytes, std::string_view path,
-                                                  IngestObserver& observer) {
+Result<IngestCounts> IngestSession::call(IngestObserver& observer,
+                                         const std::function<void(IngestRun&)>& read) {
   State& s = *state_;
   if (Status checked = check_options(s.options); !checked.ok()) return checked.error();
-  Result<int64_t> last = s.store.last_sequence();
-  if (!last.ok()) return last.error();
-  // Articles stored by someone else since the last call: the trackers learn the store again.
-  if (!s.run || *last != s.known_through) {
+  if (!s.run) {
     s.run = std::make_unique<IngestRun>(s.store, s.options);
     if (Status started = s.run->start(); !started.ok()) {
       s.run.reset();
@@ -231,16 +300,23 @@ Result<IngestCounts> IngestSession::ingest_buffer(std::string_view bytes, std::s
     }
   }
   s.run->begin_call(observer);
-  read_buffer(bytes, path, s.options.read, *s.run);
+  read(*s.run);
   Result<IngestCounts> counts = s.run->finish();
-  // After a failure the trackers may hold articles that were rolled back.
-  Result<int64_t> now = counts.ok() ? s.store.last_sequence() : Result<int64_t>(int64_t{-1});
-  if (!counts.ok() || !now.ok()) {
-    s.run.reset();
-  } else {
-    s.known_through = *now;
-  }
+  // After a failure the trackers may hold articles that were rolled back: learn the store anew.
+  if (!counts.ok()) s.run.reset();
   return counts;
+}
+
+Result<IngestCounts> IngestSession::ingest_buffer(std::string_view bytes, std::string_view path,
+                                                  IngestObserver& observer) {
+  return call(observer,
+              [&](IngestRun& run) { read_buffer(bytes, path, state_->options.read, run); });
+}
+
+Result<IngestCounts> IngestSession::ingest_documents(std::vector<Document> documents,
+                                                     IngestObserver& observer,
+                                                     const BatchHooks& hooks) {
+  return call(observer, [&](IngestRun& run) { run.documents(std::move(documents), hooks); });
 }
 
 Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool all,

@@ -1,5 +1,7 @@
 #include "pipeline/story_tracker.h"
 
+#include <algorithm>
+
 namespace khabar::pipeline_internal {
 
 StoryTracker::StoryTracker(Store& store, const ClusterOptions& options,
@@ -16,17 +18,21 @@ ClusterInput StoryTracker::input(const std::string& normalized_body, const std::
 }
 
 Status StoryTracker::load_stored() {
-  std::unordered_map<int64_t, uint32_t> number_of;  // store's story → clusterer's number
-  return store_.for_each_clustered([&](const ClusteredArticle& a) {
-    const ClusterInput in = input(normalizer_.normalize(a.body), a.title, a.published);
-    const auto [it, first] = number_of.emplace(a.story, static_cast<uint32_t>(store_story_.size()));
-    if (first) store_story_.push_back(a.story);
-    clusterer_.replay(in, it->second);
-  });
+  return store_.for_each_clustered(
+      [&](const ClusteredArticle& a) {
+        known_through_ = a.sequence;
+        const ClusterInput in = input(normalizer_.normalize(a.body), a.title, a.published);
+        const auto [it, first] =
+            number_of_.emplace(a.story, static_cast<uint32_t>(store_story_.size()));
+        if (first) store_story_.push_back(a.story);
+        clusterer_.replay(in, it->second);
+      },
+      known_through_);
 }
 
 Result<bool> StoryTracker::add(int64_t sequence, const std::string& normalized_body,
                                const std::string& title, const std::string& published) {
+  known_through_ = std::max(known_through_, sequence);
   const StoryAssignment assignment = clusterer_.add(input(normalized_body, title, published));
   if (assignment.story >= store_story_.size()) store_story_.resize(assignment.story + 1, -1);
   if (assignment.too_short) return false;
@@ -34,6 +40,7 @@ Result<bool> StoryTracker::add(int64_t sequence, const std::string& normalized_b
     Result<int64_t> story = store_.start_story(sequence, published);
     if (!story.ok()) return story.error();
     store_story_[assignment.story] = *story;
+    number_of_[*story] = static_cast<uint32_t>(assignment.story);
     return true;
   }
   Status s =

@@ -19,7 +19,8 @@ class StoryTracker {
  public:
   StoryTracker(Store& store, const ClusterOptions& options, const Normalizer& normalizer);
 
-  // Replays the stories of the articles stored before this run.
+  // Replays the stories of the stored articles it does not know yet: all of them at the start of
+  // a run, those other workers stored since, later.
   Status load_stored();
 
   // A newly stored article joins a story or starts one. False when it is too short to
@@ -36,7 +37,9 @@ class StoryTracker {
   Analyzer analyzer_;
   StoryClusterer clusterer_;
   std::vector<int64_t> store_story_;  // clusterer's story number → store's story; −1: none
-  int64_t last_time_ = 0;             // the time an undated article takes
+  std::unordered_map<int64_t, uint32_t> number_of_;  // store's story → clusterer's number
+  int64_t last_time_ = 0;                            // the time an undated article takes
+  int64_t known_through_ = 0;                        // the last stored article it has seen
 };
 
 }  // namespace khabar::pipeline_internal

@@ -98,9 +98,10 @@ Result<std::string> Store::body_of(int64_t sequence) {
 }
 
 Status Store::for_each_body(
-    const std::function<void(int64_t sequence, const std::string& body)>& visit) {
+    const std::function<void(int64_t sequence, const std::string& body)>& visit,
+    int64_t after_sequence) {
   return store_internal::scan_in_pages(
-      *impl_->db,
+      *impl_->db, after_sequence,
       "SELECT sequence, body FROM articles WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
       "reading article bodies", [&](const Statement& row) { visit(row.integer(0), row.text(1)); });
 }

@@ -111,9 +111,10 @@ Status Store::set_entity_mentions(int64_t article_sequence,
   return {};
 }
 
-Status Store::for_each_entity(const std::function<void(const StoredEntity&)>& visit) {
+Status Store::for_each_entity(const std::function<void(const StoredEntity&)>& visit,
+                              int64_t after_sequence) {
   return store_internal::scan_in_pages(
-      *impl_->db,
+      *impl_->db, after_sequence,
       fmt::format("SELECT {} FROM entities e WHERE e.sequence > ?1 ORDER BY e.sequence LIMIT ?2",
                   kEntityColumns),
       "reading entities", [&](const Statement& row) { visit(read_entity(row, 0)); });

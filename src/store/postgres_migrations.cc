@@ -104,6 +104,28 @@ CREATE TABLE entity_mentions (
 );
 CREATE INDEX entity_mentions_entity ON entity_mentions(entity_sequence, article_sequence);
 )sql"},
+    // What `khabar status` shows of each worker pulling articles from the queue.
+    {10, "worker progress", R"sql(
+CREATE TABLE workers (
+  name       TEXT COLLATE "C" PRIMARY KEY,      -- host:pid
+  started_at TEXT COLLATE "C" NOT NULL,
+  seen_at    TEXT COLLATE "C" NOT NULL,         -- its last report, UTC ISO 8601
+  articles   BIGINT NOT NULL DEFAULT 0,
+  batches    BIGINT NOT NULL DEFAULT 0,
+  rate       DOUBLE PRECISION NOT NULL DEFAULT 0  -- articles/s over its last minute or so
+);
+-- Workers store batches in the order they were published: every message of the stream up to
+-- `position` is committed, and those committed out of order beyond it are in queue_done.
+CREATE TABLE queue_positions (
+  stream   TEXT COLLATE "C" PRIMARY KEY,
+  position BIGINT NOT NULL
+);
+CREATE TABLE queue_done (
+  stream   TEXT COLLATE "C" NOT NULL,
+  sequence BIGINT NOT NULL,
+  PRIMARY KEY (stream, sequence)
+);
+)sql"},
 };
 
 static_assert(kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,

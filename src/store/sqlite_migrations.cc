@@ -157,6 +157,28 @@ ALTER TABLE articles ADD COLUMN entities_extracted INTEGER NOT NULL DEFAULT 0;
     {9, "stories by last activity", R"sql(
 CREATE INDEX stories_by_activity ON stories(last_time, sequence);
 )sql"},
+    // What `khabar status` shows of each worker pulling articles from the queue.
+    {10, "worker progress", R"sql(
+CREATE TABLE workers (
+  name       TEXT PRIMARY KEY,                  -- host:pid
+  started_at TEXT NOT NULL,
+  seen_at    TEXT NOT NULL,                     -- its last report, UTC ISO 8601
+  articles   INTEGER NOT NULL DEFAULT 0,
+  batches    INTEGER NOT NULL DEFAULT 0,
+  rate       REAL NOT NULL DEFAULT 0            -- articles/s over its last minute or so
+);
+-- Workers store batches in the order they were published: every message of the stream up to
+-- `position` is committed, and those committed out of order beyond it are in queue_done.
+CREATE TABLE queue_positions (
+  stream   TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+);
+CREATE TABLE queue_done (
+  stream   TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY (stream, sequence)
+) WITHOUT ROWID;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

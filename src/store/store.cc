@@ -121,6 +121,12 @@ Status Store::commit() {
 Status Store::rollback() {
   return impl_->db->rollback();
 }
+Status Store::lock_writers() {
+  if (impl_->dialect == store_internal::Dialect::kSqlite) return {};
+  return impl_->db->execute(
+      "SELECT pg_advisory_xact_lock(hashtext('khabar:writers:' || current_schema()))",
+      "waiting for the other writers");
+}
 
 Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
   // Looked up first: PostgreSQL spends a sequence number on every insert that conflicts, and

@@ -67,9 +67,10 @@ Status Store::join_story(int64_t story, int64_t article_sequence, double similar
              [&](Statement& st) { st.bind(1, story).bind(2, published); });
 }
 
-Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit) {
+Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit,
+                                 int64_t after_sequence) {
   return store_internal::scan_in_pages(
-      *impl_->db,
+      *impl_->db, after_sequence,
       "SELECT sequence, story_sequence, title, body, COALESCE(published, '') FROM articles "
       "WHERE story_sequence IS NOT NULL AND sequence > ?1 ORDER BY sequence LIMIT ?2",
       "reading clustered articles", [&](const Statement& row) {
@@ -178,6 +179,13 @@ Status Store::for_each_assignment(const std::function<void(const StoryAssignment
   }
   if (rc != Step::kDone) return storage_error(*impl_->db, "reading story assignments");
   return {};
+}
+
+Result<int64_t> Store::count_stories() {
+  Result<Statement> stmt = Statement::prepare(*impl_->db, "SELECT count(*) FROM stories");
+  if (!stmt.ok()) return stmt.error();
+  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "counting stories");
+  return stmt->integer(0);
 }
 
 Result<std::vector<StoryMember>> Store::story_members(int64_t story) {

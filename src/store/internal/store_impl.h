@@ -32,11 +32,12 @@ inline ArticleSummary read_summary(const Statement& s, int first) {
 // PostgreSQL result never holds the store in memory.
 inline constexpr int64_t kScanPage = 1000;
 
-// Visits every row of `sql`, a query whose first column is a sequence it is ordered by, in
-// pages: `sql` takes the last sequence seen as ?1 and the page size as ?2.
-inline Status scan_in_pages(Database& db, const std::string& sql, std::string_view doing,
+// Visits every row of `sql` after `after`, a query whose first column is a sequence it is
+// ordered by, in pages: `sql` takes the last sequence seen as ?1 and the page size as ?2.
+inline Status scan_in_pages(Database& db, int64_t after, const std::string& sql,
+                            std::string_view doing,
                             const std::function<void(const Statement&)>& visit) {
-  for (int64_t after = 0, rows = kScanPage; rows == kScanPage;) {
+  for (int64_t rows = kScanPage; rows == kScanPage;) {
     Result<Statement> stmt = db.prepare(sql);
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, after).bind(2, kScanPage);
