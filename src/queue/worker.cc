@@ -14,6 +14,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+double seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
 // How long a fetch waits for messages before the worker looks at `stop` and the idle rule.
 constexpr int64_t kFetchWaitMs = 500;
 
@@ -126,13 +130,24 @@ class Worker {
     }
     BatchObserver batch_observer(observer_);
     const std::string& stream = options_.queue.stream;
+    const Clock::time_point started = Clock::now();
+    Clock::time_point storing = started;
     IngestSession::BatchHooks hooks{
-        .before_transaction = [&] { return wait_for_earlier(queue, batch, sequences); },
+        .before_transaction =
+            [&] {
+              const Clock::time_point processed = Clock::now();
+              totals_.processing_seconds += seconds(processed - started);
+              Status waited = wait_for_earlier(queue, batch, sequences);
+              storing = Clock::now();
+              totals_.order_wait_seconds += seconds(storing - processed);
+              return waited;
+            },
         .before_commit =
             [&](Store& store) { return store.record_queue_commits(stream, sequences); },
     };
     Result<IngestCounts> counts =
         session_.ingest_documents(std::move(documents), batch_observer, hooks);
+    totals_.store_seconds += seconds(Clock::now() - storing);
     if (!counts.ok()) {
       for (QueueMessage& message : batch) {
         if (message.valid()) message.nak();

@@ -2,6 +2,7 @@
 // mentions them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "khabar/store.h"
@@ -31,10 +32,9 @@ constexpr const char* kInsertEntity =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key) DO NOTHING RETURNING sequence";
 constexpr const char* kEntityByKey = "SELECT sequence FROM entities WHERE key = ?1";
 constexpr const char* kDeleteMentions = "DELETE FROM entity_mentions WHERE article_sequence = ?1";
-constexpr const char* kInsertMention =
+constexpr const char* kInsertMentions =
     "INSERT INTO entity_mentions "
-    "(article_sequence, entity_sequence, in_title, begin_byte, end_byte, surface) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
+    "(article_sequence, entity_sequence, in_title, begin_byte, end_byte, surface)";
 constexpr const char* kMarkExtracted =
     "UPDATE articles SET entities_extracted = 1 WHERE sequence = ?1";
 
@@ -93,13 +93,21 @@ Status Store::set_entity_mentions(int64_t article_sequence,
   if ((*cleared)->step() != Step::kDone) {
     return storage_error(*impl_->db, "replacing an article's entity mentions");
   }
-  for (const EntityMentionRecord& m : mentions) {
-    Result<Statement*> stmt = impl_->statement(kInsertMention);
+  for (size_t first = 0; first < mentions.size(); first += store_internal::kRowsPerInsert) {
+    const size_t rows = std::min(store_internal::kRowsPerInsert, mentions.size() - first);
+    Result<Statement> stmt = Statement::prepare(
+        *impl_->db,
+        store_internal::multi_row_insert(kInsertMentions, 6, rows, " ON CONFLICT DO NOTHING"));
     if (!stmt.ok()) return stmt.error();
-    (*stmt)->bind(1, article_sequence).bind(2, m.entity).bind(3, int64_t{m.in_title ? 1 : 0});
-    (*stmt)->bind(4, m.begin).bind(5, m.end).bind(6, m.surface);
-    if ((*stmt)->step() != Step::kDone) {
-      return storage_error(*impl_->db, "storing an entity mention");
+    for (size_t row = 0; row < rows; ++row) {
+      const EntityMentionRecord& m = mentions[first + row];
+      const int at = static_cast<int>(row) * 6;
+      stmt->bind(at + 1, article_sequence).bind(at + 2, m.entity);
+      stmt->bind(at + 3, int64_t{m.in_title ? 1 : 0}).bind(at + 4, m.begin).bind(at + 5, m.end);
+      stmt->bind(at + 6, m.surface);
+    }
+    if (stmt->step() != Step::kDone) {
+      return storage_error(*impl_->db, "storing an article's entity mentions");
     }
   }
   Result<Statement*> marked = impl_->statement(kMarkExtracted);

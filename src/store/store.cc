@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "store/internal/database.h"
@@ -100,9 +101,6 @@ Result<Store> Store::open(const std::string& location) {
                    "encoding, external_id, metadata_json, ingested_at) VALUES "
                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
                    "ON CONFLICT(id) DO NOTHING RETURNING sequence"),
-           prepare(impl->insert_removal,
-                   "INSERT INTO removals (article_sequence, seq, begin_byte, end_byte, kind, rule, "
-                   "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
            prepare(impl->select_removals,
                    "SELECT begin_byte, end_byte, kind, rule, reason FROM removals "
                    "WHERE article_sequence = ?1 ORDER BY seq"),
@@ -173,15 +171,22 @@ Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
   const int64_t sequence = s.integer(0);
   if (s.step() != Step::kDone) return storage_error(*impl_->db, fmt::format("storing {}", a.id));
 
-  Statement& r = impl_->insert_removal;
-  for (size_t i = 0; i < a.removals.size(); ++i) {
-    const Removal& removal = a.removals[i];
-    r.reset();
-    r.bind(1, sequence).bind(2, static_cast<int64_t>(i));
-    r.bind(3, static_cast<int64_t>(removal.begin));
-    r.bind(4, static_cast<int64_t>(removal.end)).bind(5, kind_name(removal.kind));
-    r.bind(6, removal.rule).bind(7, removal.reason);
-    if (r.step() != Step::kDone) {
+  for (size_t first = 0; first < a.removals.size(); first += store_internal::kRowsPerInsert) {
+    const size_t rows = std::min(store_internal::kRowsPerInsert, a.removals.size() - first);
+    Result<Statement> r = Statement::prepare(
+        *impl_->db, store_internal::multi_row_insert("INSERT INTO removals (article_sequence, seq, "
+                                                     "begin_byte, end_byte, kind, rule, reason)",
+                                                     7, rows));
+    if (!r.ok()) return r.error();
+    for (size_t row = 0; row < rows; ++row) {
+      const Removal& removal = a.removals[first + row];
+      const int at = static_cast<int>(row) * 7;
+      r->bind(at + 1, sequence).bind(at + 2, static_cast<int64_t>(first + row));
+      r->bind(at + 3, static_cast<int64_t>(removal.begin));
+      r->bind(at + 4, static_cast<int64_t>(removal.end)).bind(at + 5, kind_name(removal.kind));
+      r->bind(at + 6, removal.rule).bind(at + 7, removal.reason);
+    }
+    if (r->step() != Step::kDone) {
       return storage_error(*impl_->db, fmt::format("storing the audit of {}", a.id));
     }
   }

@@ -142,6 +142,10 @@ int run_worker_command(const WorkerArgs& args, const GlobalOptions& global) {
       totals->messages, totals->messages == 1 ? "" : "s", totals->batches,
       totals->batches == 1 ? "" : "es", c.stored, c.already_present, c.rejected, totals->unreadable,
       totals->out_of_order, totals->out_of_order == 1 ? "" : "es");
+  std::cout << fmt::format(
+      "time: {:.2f} s cleaning and extracting, {:.2f} s waiting for earlier batches, {:.2f} s in "
+      "the store step (one worker at a time)\n",
+      totals->processing_seconds, totals->order_wait_seconds, totals->store_seconds);
   return kExitOk;
 }
 

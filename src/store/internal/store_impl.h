@@ -32,6 +32,28 @@ inline ArticleSummary read_summary(const Statement& s, int first) {
 // PostgreSQL result never holds the store in memory.
 inline constexpr int64_t kScanPage = 1000;
 
+// Rows per multi-row INSERT: each statement is a round trip to a PostgreSQL server, and an
+// article has dozens of entity mentions; SQLite allows 32,766 parameters a statement.
+inline constexpr size_t kRowsPerInsert = 100;
+
+// "<head> VALUES (?1, ..., ?c), (?c+1, ...), ..." for `rows` rows of `columns` parameters.
+inline std::string multi_row_insert(std::string_view head, int columns, size_t rows,
+                                    std::string_view tail = "") {
+  std::string sql(head);
+  sql += " VALUES ";
+  int parameter = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (int column = 0; column < columns; ++column) {
+      if (column > 0) sql += ", ";
+      sql += "?" + std::to_string(++parameter);
+    }
+    sql += ")";
+  }
+  sql += tail;
+  return sql;
+}
+
 // Visits every row of `sql` after `after`, a query whose first column is a sequence it is
 // ordered by, in pages: `sql` takes the last sequence seen as ?1 and the page size as ?2.
 inline Status scan_in_pages(Database& db, int64_t after, const std::string& sql,
@@ -59,7 +81,6 @@ struct Store::Impl {
   store_internal::Dialect dialect = store_internal::Dialect::kSqlite;
   std::string path;  // as given, without a password
   store_internal::Statement insert_article;
-  store_internal::Statement insert_removal;
   store_internal::Statement select_removals;
   // Statements run once an article, prepared on first use and kept: preparing one costs as much
   // as running it. Keyed by the SQL text's address, so the SQL must be a constant.
@@ -70,7 +91,6 @@ struct Store::Impl {
   ~Impl() {
     // Statements must be finalised before the connection closes.
     insert_article = store_internal::Statement();
-    insert_removal = store_internal::Statement();
     select_removals = store_internal::Statement();
     prepared.clear();
   }
