@@ -194,6 +194,8 @@ class Store {
  public:
   // A file path, or a libpq URI ("postgresql://..." or "postgres://...").
   static Result<Store> open(const std::string& location);
+  // The location as messages show it: a URI's password masked.
+  static std::string shown(const std::string& location);
   ~Store();
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

@@ -110,6 +110,10 @@ Result<Store> Store::open(const std::string& location) {
   return Store(std::move(impl));
 }
 
+std::string Store::shown(const std::string& location) {
+  return store_internal::redacted_location(location);
+}
+
 Status Store::begin() {
   return impl_->db->begin();
 }

@@ -281,6 +281,9 @@ TEST(Store, ReportsAnUnreachableServerWithoutItsPassword) {
   EXPECT_THAT(store.error().message, HasSubstr("postgresql://khabar:***@127.0.0.1:1/khabar"));
   EXPECT_THAT(store.error().message, HasSubstr("cannot connect"));
   EXPECT_THAT(store.error().message, ::testing::Not(HasSubstr("secret")));
+  EXPECT_EQ(Store::shown("postgres://u:pw@h/d?password=pw2&sslmode=require"),
+            "postgres://u:***@h/d?password=***&sslmode=require");
+  EXPECT_EQ(Store::shown("/data/khabar.db"), "/data/khabar.db");
 }
 
 TEST(Store, RefusesAFileThatIsNotADatabase) {

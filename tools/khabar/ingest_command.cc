@@ -70,7 +70,7 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
                              counts->skipped_files == 1 ? "" : "s");
   }
   if (counts->warnings > 0) std::cout << fmt::format(", {} warnings", counts->warnings);
-  std::cout << fmt::format(" (database {})\n", global.db);
+  std::cout << fmt::format(" (database {})\n", Store::shown(global.db));
   return counts->rejected > 0 ? kExitRejected : kExitOk;
 }
 

@@ -132,7 +132,7 @@ int run_worker_command(const WorkerArgs& args, const GlobalOptions& global) {
   std::cerr << fmt::format(
       "khabar: worker on {} ({}) storing into {} (Ctrl-C stops after the "
       "batch in hand)\n",
-      options.queue.stream, options.queue.url, global.db);
+      options.queue.stream, options.queue.url, Store::shown(global.db));
   Result<WorkerTotals> totals = run_worker(*store, pipeline, options, progress, worker_stopping);
   if (!totals.ok()) return fail(totals.error());
   const IngestCounts& c = totals->counts;

@@ -53,8 +53,8 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
   running_server = &server;
   std::signal(SIGINT, stop_on_signal);
   std::signal(SIGTERM, stop_on_signal);
-  std::cerr << fmt::format("khabar: serving {} on http://{}:{}/ (Ctrl-C stops)\n", global.db,
-                           address->first, *port);
+  std::cerr << fmt::format("khabar: serving {} on http://{}:{}/ (Ctrl-C stops)\n",
+                           Store::shown(global.db), address->first, *port);
   const bool ran = server.run();
   running_server = nullptr;
   if (!ran) {

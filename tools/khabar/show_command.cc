@@ -65,8 +65,8 @@ void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code
       return;
     }
     if (!found->has_value()) {
-      exit_code = fail(make_error(ErrorCode::kNotFound,
-                                  fmt::format("no article {} in {}", args->id, global.db)));
+      exit_code = fail(make_error(ErrorCode::kNotFound, fmt::format("no article {} in {}", args->id,
+                                                                    Store::shown(global.db))));
       return;
     }
     if (args->json) {
