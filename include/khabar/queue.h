@@ -102,7 +102,6 @@ class QueueMessage {
 
   bool valid() const { return handle_ != nullptr; }  // false once moved from, or dropped
   std::string_view data() const;
-  uint64_t deliveries() const;       // 1 the first time
   uint64_t stream_sequence() const;  // its place in the stream: the order it was published in
   void in_progress();                // still working on it: restart its ack wait
   void ack();                        // done: the stream drops it

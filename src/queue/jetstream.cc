@@ -210,14 +210,6 @@ std::string_view QueueMessage::data() const {
           static_cast<size_t>(natsMsg_GetDataLength(handle_->message))};
 }
 
-uint64_t QueueMessage::deliveries() const {
-  jsMsgMetaData* meta = nullptr;
-  if (natsMsg_GetMetaData(&meta, handle_->message) != NATS_OK) return 1;
-  const uint64_t n = meta->NumDelivered;
-  jsMsgMetaData_Destroy(meta);
-  return n;
-}
-
 uint64_t QueueMessage::stream_sequence() const {
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, handle_->message) != NATS_OK) return 0;
