@@ -21,7 +21,7 @@ done
 command -v nats-server >/dev/null || { echo "workers_bench: needs nats-server" >&2; exit 2; }
 work=$(mktemp -d)
 chmod 755 "$work"
-export KHABAR_PG_DIR=$work/pg KHABAR_PG_PORT=55439
+export KHABAR_PG_DIR=$work/pg KHABAR_PG_PORT=25439
 cleanup() {
   kill "${nats:-0}" 2>/dev/null || true
   scripts/postgres stop
