@@ -115,15 +115,19 @@ class IngestSession {
                                      IngestObserver& observer);
   // What a caller of ingest_documents does around the batch's transaction.
   struct BatchHooks {
-    // After cleaning and extraction, before the transaction begins (a worker waits there for
-    // the batches published before its own).
-    std::function<Status()> before_transaction;
+    // Before the batch's articles are decided (a worker waits there for the batches published
+    // before its own). On a store that writes concurrently (Store::writes_concurrently) the
+    // articles are inserted already, in the batch's open transaction, and `holding_articles`
+    // is true: another writer may be blocked on one of them (an exact copy in its own batch),
+    // and false asks to roll the batch back and start it again, this wait first.
+    std::function<Result<bool>(bool holding_articles)> before_decisions;
     // Last in the transaction (a worker records its messages' position there).
     std::function<Status(Store&)> before_commit;
   };
   // Documents already read (a worker's batch from the queue), stored in one transaction. They
-  // are cleaned and their entities extracted before the batch takes the writers' lock
-  // (Store::lock_writers), so that workers sharing a store do the costly part side by side.
+  // are cleaned and their entities extracted first, and on PostgreSQL inserted too, before the
+  // batch takes the writers' lock (Store::lock_writers) to decide them, so that workers sharing
+  // a store do the costly part side by side.
   Result<IngestCounts> ingest_documents(std::vector<Document> documents, IngestObserver& observer,
                                         const BatchHooks& hooks = {});
 

@@ -135,10 +135,13 @@ struct WorkerTotals {
   uint64_t batches = 0;
   uint64_t unreadable = 0;    // messages that are no article message, reported and dropped
   uint64_t out_of_order = 0;  // batches stored before earlier ones, after waiting the longest
-  // Where the time went: reading messages, cleaning and extracting (side by side with other
-  // workers); waiting for earlier batches; and the store step, which workers take one at a
-  // time (the lock, learning what others stored, deciding, committing). With one worker the
-  // last, per article, bounds what any number of workers can store.
+  // Batches that gave their inserted articles up while waiting for their turn, because another
+  // worker was blocked on one of them (an exact copy in an earlier batch), and started again.
+  uint64_t restarts = 0;
+  // Where the time went: cleaning and extracting, and on PostgreSQL inserting the articles
+  // (side by side with other workers); waiting for earlier batches; and deciding, which workers
+  // do one at a time (the writers' lock, learning what others decided, deciding, committing).
+  // With one worker the last, per article, bounds what any number of workers can store.
   double processing_seconds = 0;
   double order_wait_seconds = 0;
   double store_seconds = 0;

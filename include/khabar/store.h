@@ -96,6 +96,7 @@ struct DuplicateFamily {
 };
 
 struct ClusteredArticle {
+  int64_t decision = 0;  // its place in the order articles were decided (Store::last_decision)
   int64_t sequence = 0;
   int64_t story = 0;
   std::string title;
@@ -188,7 +189,7 @@ struct WorkerReport {
   double rate = 0;  // articles per second over its last minute or so
 };
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 class Store {
  public:
@@ -210,6 +211,10 @@ class Store {
   // decisions are made one batch at a time, as by one process (README, Workers). On SQLite the
   // batch holds the write lock already.
   Status lock_writers();
+  // True when another writer is blocked on a row this transaction wrote (PostgreSQL; SQLite
+  // writers wait for the whole transaction instead). A worker waiting for an earlier batch
+  // must then give its rows up: the earlier batch may be the one blocked.
+  Result<bool> blocking_others();
 
   struct InsertOutcome {
     bool inserted = false;  // false: an article with the same id was stored before
@@ -223,8 +228,21 @@ class Store {
   Result<std::vector<ArticleSummary>> list(int64_t limit, int64_t offset = 0);
   Status for_each(const std::function<void(const StoredArticle&)>& visit);
   Result<int64_t> count_articles();
-  // The last article's sequence, 0 for none: it changes whenever anyone stores an article.
-  Result<int64_t> last_sequence();
+
+  // --- Decision order ---
+  // Articles are decided (deduplicated, clustered, their entities linked) one at a time, under
+  // the writers' lock, in this order. With several workers on PostgreSQL an article is inserted
+  // before its turn, so its sequence is not its place in this order; workers learn each
+  // other's decisions by it instead.
+  //
+  // The last decision's number, 0 for none. Read under the writers' lock, every decision up to
+  // it is committed, and the next is numbered after it.
+  Result<int64_t> last_decision();
+  // Records that the articles were decided, numbered from `first` on.
+  Status record_decisions(int64_t first, const std::vector<int64_t>& article_sequences);
+  // True when other processes can write while this one's transaction is open (PostgreSQL); a
+  // SQLite write transaction excludes every other writer from its start.
+  bool writes_concurrently() const;
 
   // --- Duplicates (src/store/duplicates.cc) ---
   // Records that `copy`, an exact duplicate of the stored article, arrived from elsewhere. A
@@ -238,10 +256,11 @@ class Store {
   Status set_family(const std::vector<int64_t>& families, int64_t representative);
   // The body of an article by sequence, for verifying a duplicate candidate.
   Result<std::string> body_of(int64_t sequence);
-  // Every article's sequence and body after `after_sequence`, in ingest order: for building the
-  // duplicate index, or bringing it up to date.
-  Status for_each_body(const std::function<void(int64_t sequence, const std::string& body)>& visit,
-                       int64_t after_sequence = 0);
+  // Every decided article's body after decision `after_decision`, in decision order: for
+  // building the duplicate index, or bringing it up to date.
+  Status for_each_body(
+      const std::function<void(int64_t decision, int64_t sequence, const std::string& body)>& visit,
+      int64_t after_decision = 0);
   // Families with more than one member (or with sightings), largest first.
   Result<std::vector<DuplicateFamily>> duplicate_families(int64_t limit);
   // An article's family: its members with their links, earliest first.
@@ -253,10 +272,11 @@ class Store {
   // Puts the article in an existing story.
   Status join_story(int64_t story, int64_t article_sequence, double similarity,
                     const std::string& published);
-  // Every clustered article's story after `after_sequence`, with what clustering needs, in
-  // ingest order: for building the clusterer from the store, or bringing it up to date.
+  // Every clustered article's story after decision `after_decision`, with what clustering
+  // needs, in decision order: for building the clusterer from the store, or bringing it up to
+  // date.
   Status for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit,
-                            int64_t after_sequence = 0);
+                            int64_t after_decision = 0);
   // Stories, the most recently active first (the newest story first among equals).
   Result<std::vector<StorySummary>> stories(int64_t limit, int64_t offset = 0);
   // The same after a position, only stories active on or after `since` and starting on or

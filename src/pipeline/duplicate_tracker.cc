@@ -20,15 +20,18 @@ DuplicateTracker::DuplicateTracker(Store& store, const DedupOptions& options,
 
 Status DuplicateTracker::load_stored() {
   return store_.for_each_body(
-      [&](int64_t sequence, const std::string& body) {
+      [&](int64_t decision, int64_t sequence, const std::string& body) {
         index_.add_without_links(normalizer_.normalize(body));
         sequences_.push_back(sequence);
+        known_decision_ = decision;
       },
-      sequences_.empty() ? 0 : sequences_.back());
+      known_decision_);
 }
 
-Result<bool> DuplicateTracker::add(int64_t sequence, const std::string& normalized_body,
+Result<bool> DuplicateTracker::add(int64_t sequence, int64_t decision,
+                                   const std::string& normalized_body,
                                    const std::string& published) {
+  known_decision_ = std::max(known_decision_, decision);
   Status failure;
   const std::vector<DuplicateLink> links =
       index_.add(normalized_body, [&](uint32_t number) -> std::string {

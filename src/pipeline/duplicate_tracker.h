@@ -20,9 +20,10 @@ class DuplicateTracker {
   // other workers stored since, later. Their links are in the store already.
   Status load_stored();
 
-  // A newly stored article: links it to the earlier articles it copies or is copied in, and
-  // merges their families under the earliest member. True when it was linked.
-  Result<bool> add(int64_t sequence, const std::string& normalized_body,
+  // A newly stored article, the store's decision `decision`: links it to the earlier articles
+  // it copies or is copied in, and merges their families under the earliest member. True when
+  // it was linked.
+  Result<bool> add(int64_t sequence, int64_t decision, const std::string& normalized_body,
                    const std::string& published);
 
  private:
@@ -32,7 +33,8 @@ class DuplicateTracker {
   Store& store_;
   const Normalizer& normalizer_;
   DuplicateIndex index_;
-  std::vector<int64_t> sequences_;  // index number → store sequence, ascending
+  std::vector<int64_t> sequences_;  // index number → store sequence, in decision order
+  int64_t known_decision_ = 0;      // the last decision indexed
 };
 
 }  // namespace khabar::pipeline_internal

@@ -74,14 +74,19 @@ class IngestRun : public DocumentSink {
     if (!fatal_.ok()) return;
     std::optional<Processed> processed = process(doc, false);
     if (!processed) return;
-    if (!in_batch_ && !begin_batch()) return;
-    store_processed(std::move(*processed));
+    if (!in_batch_ && !(begin_transaction() && lock_and_catch_up())) return;
+    if (std::optional<int64_t> sequence = insert(*processed)) {
+      decide(std::move(*processed), *sequence);
+    }
     if (!fatal_.ok()) return;
     if (pending_stored_ + pending_present_ >= options_.batch_size) commit();
   }
 
-  // One batch, in one transaction: cleaned and with entities extracted before the writers' lock
-  // is taken, so that other workers store meanwhile.
+  // One batch, in one transaction, cleaned and with entities extracted before the writers' lock
+  // is taken. On a store that writes concurrently (PostgreSQL) the articles are inserted before
+  // the batch waits for its turn and takes the lock, so that other workers decide meanwhile; a
+  // SQLite write transaction excludes every other writer from its start, so there the batch
+  // waits first.
   void documents(std::vector<Document> docs, const IngestSession::BatchHooks& hooks) {
     std::vector<Processed> ready;
     for (const Document& doc : docs) {
@@ -89,15 +94,35 @@ class IngestRun : public DocumentSink {
         ready.push_back(std::move(*processed));
       }
     }
-    if (hooks.before_transaction) fatal_ = hooks.before_transaction();
-    if (!fatal_.ok() || !begin_batch()) return;
-    for (Processed& processed : ready) {
-      store_processed(std::move(processed));
+    bool wait_first = !store_.writes_concurrently();
+    std::vector<std::pair<size_t, int64_t>> fresh;  // ready's index, the inserted sequence
+    for (;;) {
+      if (wait_first && !wait_for_turn(hooks, false)) return;
+      if (!begin_transaction()) return;
+      fresh.clear();
+      for (size_t i = 0; i < ready.size(); ++i) {
+        if (std::optional<int64_t> sequence = insert(ready[i])) fresh.emplace_back(i, *sequence);
+        if (!fatal_.ok()) return;
+      }
+      if (wait_first || wait_for_turn(hooks, true)) break;
+      if (!fatal_.ok()) return;
+      // Another writer waits on one of these articles while this batch waits for that writer's
+      // batch: give the articles up, and insert them again once it is this batch's turn.
+      fatal_ = store_.rollback();
+      in_batch_ = false;
+      pending_stored_ = pending_present_ = 0;
+      if (!fatal_.ok()) return;
+      wait_first = true;
+    }
+    if (!lock_and_catch_up()) return;
+    for (const auto& [index, sequence] : fresh) {
+      decide(std::move(ready[index]), sequence);
       if (!fatal_.ok()) return;
     }
     if (hooks.before_commit) fatal_ = hooks.before_commit(store_);
     if (fatal_.ok()) commit();
   }
+
   void problem(Problem p) override {
     switch (p.severity) {
       case Problem::Severity::kRejected:
@@ -138,20 +163,34 @@ class IngestRun : public DocumentSink {
     return out;
   }
 
-  bool begin_batch() {
+  bool begin_transaction() {
     fatal_ = store_.begin();
-    if (!fatal_.ok()) return false;
-    in_batch_ = true;
+    in_batch_ = fatal_.ok();
+    return in_batch_;
+  }
+
+  // False to stop: on an error (in fatal_), or when the articles held must be given up.
+  bool wait_for_turn(const IngestSession::BatchHooks& hooks, bool holding_articles) {
+    if (!hooks.before_decisions) return true;
+    Result<bool> go = hooks.before_decisions(holding_articles);
+    if (!go.ok()) {
+      fatal_ = go.status();
+      return false;
+    }
+    return *go || !holding_articles;
+  }
+
+  bool lock_and_catch_up() {
     fatal_ = store_.lock_writers();
     if (fatal_.ok()) fatal_ = catch_up();
     return fatal_.ok();
   }
 
-  // Learns the articles and entities others stored since this run last looked.
+  // Learns the articles and entities others decided since this run last looked.
   Status catch_up() {
-    Result<int64_t> last = store_.last_sequence();
+    Result<int64_t> last = store_.last_decision();
     if (!last.ok()) return last.error();
-    if (*last <= known_through_) return {};
+    if (*last <= known_decision_) return {};
     if (duplicates_) {
       if (Status s = duplicates_->load_stored(); !s.ok()) return s;
     }
@@ -161,27 +200,33 @@ class IngestRun : public DocumentSink {
     if (entities_) {
       if (Status s = entities_->load_stored(); !s.ok()) return s;
     }
-    known_through_ = *last;
+    known_decision_ = *last;
     return {};
   }
 
-  void store_processed(Processed processed) {
-    const StoredArticle& article = processed.article;
-    Result<Store::InsertOutcome> inserted = store_.insert(article);
+  // The new article's sequence; none when it is stored already (a sighting then) or on an
+  // error.
+  std::optional<int64_t> insert(const Processed& processed) {
+    Result<Store::InsertOutcome> inserted = store_.insert(processed.article);
     if (!inserted.ok()) {
       fatal_ = inserted.status();
-      return;
+      return std::nullopt;
     }
-    if (!inserted->inserted) {
-      ++pending_present_;
-      fatal_ = store_.add_sighting(inserted->sequence, article);
-      return;
-    }
+    if (inserted->inserted) return inserted->sequence;
+    ++pending_present_;
+    fatal_ = store_.add_sighting(inserted->sequence, processed.article);
+    return std::nullopt;
+  }
+
+  // Is it a copy, which story is it in, which entities does it name: under the writers' lock.
+  void decide(Processed processed, int64_t sequence) {
+    const StoredArticle& article = processed.article;
     ++pending_stored_;
-    known_through_ = std::max(known_through_, inserted->sequence);
+    const int64_t decision = ++known_decision_;
+    decided_.push_back(sequence);
     if (duplicates_) {
       Result<bool> linked =
-          duplicates_->add(inserted->sequence, processed.normalized_body, article.published);
+          duplicates_->add(sequence, decision, processed.normalized_body, article.published);
       if (!linked.ok()) {
         fatal_ = linked.status();
         return;
@@ -189,7 +234,7 @@ class IngestRun : public DocumentSink {
       pending_linked_ += *linked ? 1 : 0;
     }
     if (stories_) {
-      Result<bool> clustered = stories_->add(inserted->sequence, processed.normalized_body,
+      Result<bool> clustered = stories_->add(sequence, decision, processed.normalized_body,
                                              article.title, article.published);
       if (!clustered.ok()) {
         fatal_ = clustered.status();
@@ -199,13 +244,19 @@ class IngestRun : public DocumentSink {
     }
     if (entities_) {
       fatal_ = processed.extraction
-                   ? entities_->add(article, inserted->sequence, std::move(*processed.extraction))
-                   : entities_->add(article, inserted->sequence);
+                   ? entities_->add(article, sequence, std::move(*processed.extraction))
+                   : entities_->add(article, sequence);
     }
   }
 
   void commit() {
     if (!in_batch_ || !fatal_.ok()) return;
+    const int64_t first = known_decision_ - static_cast<int64_t>(decided_.size()) + 1;
+    if (Status s = store_.record_decisions(first, decided_); !s.ok()) {
+      fatal_ = s;
+      return;
+    }
+    decided_.clear();
     if (Status s = store_.commit(); !s.ok()) {
       fatal_ = s;
       return;
@@ -234,7 +285,8 @@ class IngestRun : public DocumentSink {
   uint64_t pending_linked_ = 0;
   uint64_t pending_too_short_ = 0;
   uint64_t current_file_bytes_ = 0;
-  int64_t known_through_ = 0;  // the store's last article this run knows of
+  int64_t known_decision_ = 0;    // the store's last decision this run knows of, or made
+  std::vector<int64_t> decided_;  // this batch's articles, in the order they were decided
   bool in_batch_ = false;
   Status fatal_;
 };
@@ -335,6 +387,11 @@ Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool
     if (!batch.ok()) return batch.error();
     if (batch->empty()) return done;
     if (Status s = store.begin(); !s.ok()) return s.error();
+    // Linking creates entities, which workers learn from each other in the order stored.
+    if (Status s = store.lock_writers(); !s.ok()) {
+      (void)store.rollback();  // the lock's error is the one to report
+      return s.error();
+    }
     for (const StoredArticle& article : *batch) {
       if (Status s = tracker.add(article, article.sequence); !s.ok()) {
         (void)store.rollback();  // the tracker's error is the one to report

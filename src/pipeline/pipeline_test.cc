@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "khabar/article_json.h"
 #include "khabar/fingerprint.h"
@@ -379,6 +382,67 @@ TEST_F(PipelineTest, ASessionKeepsWhatItLearnedAndSeesWhatOthersStored) {
   Result<std::vector<StorySummary>> stories = store_->stories(10);
   ASSERT_TRUE(stories.ok());
   EXPECT_EQ(stories->size(), 2u) << "each copy joined its original's story";
+}
+
+// Two workers on PostgreSQL: the later batch inserts its articles, then waits for the earlier
+// one, which holds an exact copy of one of them and so waits on the later batch's row. The
+// later batch must give its articles up and start again, not wait out its order wait.
+TEST_F(PipelineTest, ALaterBatchHoldingACopyAnEarlierOneWaitsOnStartsAgain) {
+  if (!store_->writes_concurrently()) GTEST_SKIP() << "SQLite batches exclude each other";
+  auto document = [](const std::string& text, const std::string& origin) {
+    Document d;
+    d.text = text;
+    d.origin = origin;
+    return d;
+  };
+  Result<Store> earlier_store = Store::open(location("k.db"));
+  ASSERT_TRUE(earlier_store.ok());
+  IngestSession later(*store_, without_entities());
+  IngestSession earlier(*earlier_store, without_entities());
+  std::atomic<bool> later_inserted{false}, earlier_done{false};
+  std::vector<bool> holding_calls;
+  using Clock = std::chrono::steady_clock;
+  auto wait_until = [](const std::function<bool()>& done) {
+    for (const auto give_up = Clock::now() + std::chrono::seconds(10);
+         !done() && Clock::now() < give_up;)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  IngestSession::BatchHooks hooks{.before_decisions = [&](bool holding) -> Result<bool> {
+                                    holding_calls.push_back(holding);
+                                    later_inserted = true;
+                                    bool blocking = false;
+                                    wait_until([&] {
+                                      if (earlier_done) return true;
+                                      if (!holding) return false;
+                                      Result<bool> b = store_->blocking_others();
+                                      blocking = b.ok() && *b;
+                                      return blocking;
+                                    });
+                                    return !blocking;
+                                  },
+                                  .before_commit = nullptr};
+  Recorder later_recorder, earlier_recorder;
+  Result<IngestCounts> later_counts = IngestCounts{};
+  std::thread later_thread([&] {
+    later_counts = later.ingest_documents(
+        {document(wire_text(1), "later/1"), document(wire_text(2), "later/2")}, later_recorder,
+        hooks);
+  });
+  wait_until([&] { return later_inserted.load(); });
+  Result<IngestCounts> earlier_counts =
+      earlier.ingest_documents({document(wire_text(1), "earlier/1")}, earlier_recorder);
+  earlier_done = true;
+  later_thread.join();
+
+  ASSERT_TRUE(earlier_counts.ok()) << earlier_counts.error().message;
+  ASSERT_TRUE(later_counts.ok()) << later_counts.error().message;
+  EXPECT_EQ(holding_calls, (std::vector<bool>{true, false}));
+  EXPECT_EQ(earlier_counts->stored, 1u);
+  EXPECT_EQ(later_counts->stored, 1u);
+  EXPECT_EQ(later_counts->already_present, 1u) << "the earlier batch's copy, seen again";
+  Result<int64_t> decided = store_->last_decision();
+  ASSERT_TRUE(decided.ok());
+  EXPECT_EQ(*decided, 2);
 }
 
 // --- Entities --------------------------------------------------------------------------------

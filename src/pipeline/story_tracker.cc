@@ -20,19 +20,20 @@ ClusterInput StoryTracker::input(const std::string& normalized_body, const std::
 Status StoryTracker::load_stored() {
   return store_.for_each_clustered(
       [&](const ClusteredArticle& a) {
-        known_through_ = a.sequence;
+        known_decision_ = a.decision;
         const ClusterInput in = input(normalizer_.normalize(a.body), a.title, a.published);
         const auto [it, first] =
             number_of_.emplace(a.story, static_cast<uint32_t>(store_story_.size()));
         if (first) store_story_.push_back(a.story);
         clusterer_.replay(in, it->second);
       },
-      known_through_);
+      known_decision_);
 }
 
-Result<bool> StoryTracker::add(int64_t sequence, const std::string& normalized_body,
-                               const std::string& title, const std::string& published) {
-  known_through_ = std::max(known_through_, sequence);
+Result<bool> StoryTracker::add(int64_t sequence, int64_t decision,
+                               const std::string& normalized_body, const std::string& title,
+                               const std::string& published) {
+  known_decision_ = std::max(known_decision_, decision);
   const StoryAssignment assignment = clusterer_.add(input(normalized_body, title, published));
   if (assignment.story >= store_story_.size()) store_story_.resize(assignment.story + 1, -1);
   if (assignment.too_short) return false;

@@ -23,10 +23,10 @@ class StoryTracker {
   // a run, those other workers stored since, later.
   Status load_stored();
 
-  // A newly stored article joins a story or starts one. False when it is too short to
-  // cluster: it is then in no story.
-  Result<bool> add(int64_t sequence, const std::string& normalized_body, const std::string& title,
-                   const std::string& published);
+  // A newly stored article, the store's decision `decision`, joins a story or starts one.
+  // False when it is too short to cluster: it is then in no story.
+  Result<bool> add(int64_t sequence, int64_t decision, const std::string& normalized_body,
+                   const std::string& title, const std::string& published);
 
  private:
   ClusterInput input(const std::string& normalized_body, const std::string& title,
@@ -39,7 +39,7 @@ class StoryTracker {
   std::vector<int64_t> store_story_;  // clusterer's story number → store's story; −1: none
   std::unordered_map<int64_t, uint32_t> number_of_;  // store's story → clusterer's number
   int64_t last_time_ = 0;                            // the time an undated article takes
-  int64_t known_through_ = 0;                        // the last stored article it has seen
+  int64_t known_decision_ = 0;                       // the last decision it has seen
 };
 
 }  // namespace khabar::pipeline_internal

@@ -132,14 +132,15 @@ class Worker {
     const std::string& stream = options_.queue.stream;
     const Clock::time_point started = Clock::now();
     Clock::time_point storing = started;
+    if (Status s = start_position(queue, sequences); !s.ok()) return s;
     IngestSession::BatchHooks hooks{
-        .before_transaction =
-            [&] {
-              const Clock::time_point processed = Clock::now();
-              totals_.processing_seconds += seconds(processed - started);
-              Status waited = wait_for_earlier(queue, batch, sequences);
+        .before_decisions =
+            [&](bool holding_articles) {
+              const Clock::time_point waiting = Clock::now();
+              if (storing == started) totals_.processing_seconds += seconds(waiting - started);
+              Result<bool> waited = wait_for_earlier(batch, sequences, holding_articles);
               storing = Clock::now();
-              totals_.order_wait_seconds += seconds(storing - processed);
+              totals_.order_wait_seconds += seconds(storing - waiting);
               return waited;
             },
         .before_commit =
@@ -165,37 +166,52 @@ class Worker {
     return report();
   }
 
-  // Waits until every message published before this batch is committed, so that batches are
-  // stored in the order they were published, as one process would store them. Not forever: a
-  // dead worker's messages come back only after the ack wait.
-  Status wait_for_earlier(JetStream& queue, std::vector<QueueMessage>& batch,
-                          const std::vector<int64_t>& sequences) {
+  // The first batch on a stream sets where the stream starts, before its oldest message: in a
+  // transaction of its own, for a batch's open transaction would keep it from the others.
+  Status start_position(JetStream& queue, const std::vector<int64_t>& sequences) {
     if (options_.order_wait_ms <= 0 || sequences.empty()) return {};
+    Result<int64_t> position = store_.queue_position(options_.queue.stream);
+    if (!position.ok()) return position.error();
+    if (*position >= 0) return {};
+    Result<JetStream::Backlog> backlog = queue.backlog();
+    if (!backlog.ok()) return backlog.error();
+    const auto oldest = static_cast<int64_t>(std::max<uint64_t>(backlog->first_sequence, 1));
+    const int64_t first = *std::min_element(sequences.begin(), sequences.end());
+    return store_.start_queue_position(options_.queue.stream, std::min(oldest, first) - 1);
+  }
+
+  // Waits until every message published before this batch is committed, so that batches are
+  // decided in the order they were published, as one process would decide them. Not forever: a
+  // dead worker's messages come back only after the ack wait. False when the batch holds
+  // articles that another writer is blocked on, which may be the very batch waited for.
+  Result<bool> wait_for_earlier(std::vector<QueueMessage>& batch,
+                                const std::vector<int64_t>& sequences, bool holding_articles) {
+    if (options_.order_wait_ms <= 0 || sequences.empty()) return true;
     const int64_t first = *std::min_element(sequences.begin(), sequences.end());
     const Clock::time_point start = Clock::now();
     const auto give_up = start + std::chrono::milliseconds(options_.order_wait_ms);
     const auto keep_alive =
         std::chrono::milliseconds(std::max<int64_t>(options_.ack_wait_ms / 3, 1));
+    constexpr auto kBlockingCheck = std::chrono::milliseconds(50);
     Clock::time_point pinged = start;
+    Clock::time_point checked = start;
     for (;;) {
       Result<int64_t> position = store_.queue_position(options_.queue.stream);
       if (!position.ok()) return position.error();
-      if (*position < 0) {  // the first batch on this stream: it starts before its oldest message
-        Result<JetStream::Backlog> backlog = queue.backlog();
-        if (!backlog.ok()) return backlog.error();
-        const auto oldest = static_cast<int64_t>(std::max<uint64_t>(backlog->first_sequence, 1));
-        if (Status s =
-                store_.start_queue_position(options_.queue.stream, std::min(oldest, first) - 1);
-            !s.ok()) {
-          return s;
-        }
-        continue;
-      }
-      if (*position >= first - 1) return {};
+      if (*position >= first - 1) return true;
       const Clock::time_point now = Clock::now();
       if (now >= give_up) {
         ++totals_.out_of_order;
-        return {};
+        return true;
+      }
+      if (holding_articles && now - checked >= kBlockingCheck) {
+        Result<bool> blocking = store_.blocking_others();
+        if (!blocking.ok()) return blocking.error();
+        if (*blocking) {
+          ++totals_.restarts;
+          return false;
+        }
+        checked = now;
       }
       if (now - pinged >= keep_alive) {
         for (QueueMessage& message : batch) {

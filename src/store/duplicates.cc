@@ -98,12 +98,15 @@ Result<std::string> Store::body_of(int64_t sequence) {
 }
 
 Status Store::for_each_body(
-    const std::function<void(int64_t sequence, const std::string& body)>& visit,
-    int64_t after_sequence) {
-  return store_internal::scan_in_pages(
-      *impl_->db, after_sequence,
-      "SELECT sequence, body FROM articles WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
-      "reading article bodies", [&](const Statement& row) { visit(row.integer(0), row.text(1)); });
+    const std::function<void(int64_t decision, int64_t sequence, const std::string& body)>& visit,
+    int64_t after_decision) {
+  return store_internal::scan_in_pages(*impl_->db, after_decision,
+                                       "SELECT d.decision, a.sequence, a.body FROM decisions d "
+                                       "JOIN articles a ON a.sequence = d.article_sequence "
+                                       "WHERE d.decision > ?1 ORDER BY d.decision LIMIT ?2",
+                                       "reading article bodies", [&](const Statement& row) {
+                                         visit(row.integer(0), row.integer(1), row.text(2));
+                                       });
 }
 
 Result<DuplicateFamily> Store::family_of(int64_t sequence) {

@@ -126,6 +126,14 @@ CREATE TABLE queue_done (
   PRIMARY KEY (stream, sequence)
 );
 )sql"},
+    // See SQLite's migration 11.
+    {11, "decision order", R"sql(
+CREATE TABLE decisions (
+  decision         BIGINT PRIMARY KEY,
+  article_sequence BIGINT NOT NULL UNIQUE REFERENCES articles(sequence) ON DELETE CASCADE
+);
+INSERT INTO decisions (decision, article_sequence) SELECT sequence, sequence FROM articles;
+)sql"},
 };
 
 static_assert(kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,

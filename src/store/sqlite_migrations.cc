@@ -179,6 +179,16 @@ CREATE TABLE queue_done (
   PRIMARY KEY (stream, sequence)
 ) WITHOUT ROWID;
 )sql"},
+    // The order in which articles were decided (deduplicated, clustered, their entities linked):
+    // with several workers an article's sequence is taken when it is inserted, before its turn
+    // to be decided, so workers learn each other's decisions in this order instead.
+    {11, "decision order", R"sql(
+CREATE TABLE decisions (
+  decision         INTEGER PRIMARY KEY,
+  article_sequence INTEGER NOT NULL UNIQUE REFERENCES articles(sequence) ON DELETE CASCADE
+);
+INSERT INTO decisions (decision, article_sequence) SELECT sequence, sequence FROM articles;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

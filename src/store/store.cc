@@ -130,6 +130,20 @@ Status Store::lock_writers() {
       "waiting for the other writers");
 }
 
+Result<bool> Store::blocking_others() {
+  if (impl_->dialect == store_internal::Dialect::kSqlite) return false;
+  static constexpr const char* kBlocking =
+      "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))";
+  Result<Statement*> stmt = impl_->statement(kBlocking);
+  if (!stmt.ok()) return stmt.error();
+  if ((*stmt)->step() != Step::kRow) {
+    return storage_error(*impl_->db, "looking for writers waiting on this one");
+  }
+  const bool blocking = (*stmt)->integer(0) > 0;
+  (*stmt)->reset();
+  return blocking;
+}
+
 Result<Store::InsertOutcome> Store::insert(const StoredArticle& a) {
   // Looked up first: PostgreSQL spends a sequence number on every insert that conflicts, and
   // exact copies are common enough in news to leave ingest order full of holes.
@@ -279,12 +293,33 @@ Result<int64_t> Store::count_articles() {
   return stmt->integer(0);
 }
 
-Result<int64_t> Store::last_sequence() {
+Result<int64_t> Store::last_decision() {
   Result<Statement> stmt =
-      Statement::prepare(*impl_->db, "SELECT COALESCE(max(sequence), 0) FROM articles");
+      Statement::prepare(*impl_->db, "SELECT COALESCE(max(decision), 0) FROM decisions");
   if (!stmt.ok()) return stmt.error();
-  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "reading the last article");
+  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "reading the last decision");
   return stmt->integer(0);
+}
+
+Status Store::record_decisions(int64_t first, const std::vector<int64_t>& article_sequences) {
+  for (size_t done = 0; done < article_sequences.size(); done += store_internal::kRowsPerInsert) {
+    const size_t rows = std::min(store_internal::kRowsPerInsert, article_sequences.size() - done);
+    Result<Statement> insert = Statement::prepare(
+        *impl_->db, store_internal::multi_row_insert(
+                        "INSERT INTO decisions (decision, article_sequence)", 2, rows));
+    if (!insert.ok()) return insert.error();
+    for (size_t row = 0; row < rows; ++row) {
+      const int at = static_cast<int>(row) * 2;
+      insert->bind(at + 1, first + static_cast<int64_t>(done + row));
+      insert->bind(at + 2, article_sequences[done + row]);
+    }
+    if (insert->step() != Step::kDone) return storage_error(*impl_->db, "recording decisions");
+  }
+  return {};
+}
+
+bool Store::writes_concurrently() const {
+  return impl_->dialect == store_internal::Dialect::kPostgres;
 }
 
 int Store::schema_version() const {

@@ -218,6 +218,97 @@ TEST(Store, MigratesASchemaOneDatabase) {
   ASSERT_TRUE(hits.ok()) << hits.error().message;
   ASSERT_EQ(hits->size(), 1u);
   EXPECT_EQ(hits->front().article_id, "0123456789abcdef");
+  // Articles stored before the decision order are decided in ingest order.
+  std::vector<int64_t> decided;
+  ASSERT_TRUE(store
+                  .for_each_body([&](int64_t decision, int64_t sequence, const std::string&) {
+                    decided = {decision, sequence};
+                  })
+                  .ok());
+  EXPECT_EQ(decided, (std::vector<int64_t>{(*a)->sequence, (*a)->sequence}));
+}
+
+// Workers insert side by side and decide one at a time, so an article's sequence is not its
+// place in the decision order, which is what the others learn decisions by.
+TEST(Store, ScansDecidedArticlesInDecisionOrder) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  ASSERT_TRUE(store.begin().ok());
+  std::vector<int64_t> sequences;
+  for (int n = 0; n < 3; ++n) {
+    Result<Store::InsertOutcome> inserted = store.insert(make_article(n));
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    sequences.push_back(inserted->sequence);
+  }
+  Result<int64_t> none = store.last_decision();
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+  // The third article was decided first; the first is not decided yet.
+  ASSERT_TRUE(store.record_decisions(1, {sequences[2], sequences[1]}).ok());
+  ASSERT_TRUE(store.commit().ok());
+  Result<int64_t> last = store.last_decision();
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, 2);
+
+  std::vector<std::pair<int64_t, int64_t>> seen;
+  ASSERT_TRUE(store
+                  .for_each_body([&](int64_t decision, int64_t sequence, const std::string&) {
+                    seen.emplace_back(decision, sequence);
+                  })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{1, sequences[2]}, {2, sequences[1]}}));
+  seen.clear();
+  ASSERT_TRUE(store
+                  .for_each_body([&](int64_t decision, int64_t sequence,
+                                     const std::string&) { seen.emplace_back(decision, sequence); },
+                                 1)
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{2, sequences[1]}}));
+  // An article is decided once.
+  ASSERT_TRUE(store.begin().ok());
+  EXPECT_FALSE(store.record_decisions(3, {sequences[2]}).ok());
+  ASSERT_TRUE(store.rollback().ok());
+}
+
+// A worker waiting for an earlier batch while holding an exact copy of one of its articles
+// would wait for a writer that waits for it: it must see that writer.
+TEST(Store, SeesAWriterBlockedOnItsRows) {
+  TempDb db;
+  Store holder = open_or_die(db.path());
+  if (!holder.writes_concurrently()) {
+    Result<bool> blocking = holder.blocking_others();
+    ASSERT_TRUE(blocking.ok());
+    EXPECT_FALSE(*blocking);
+    GTEST_SKIP() << "SQLite writers wait for the whole transaction";
+  }
+  Store other = open_or_die(db.path());
+  ASSERT_TRUE(holder.begin().ok());
+  ASSERT_TRUE(holder.insert(make_article(1)).ok());
+  Result<bool> alone = holder.blocking_others();
+  ASSERT_TRUE(alone.ok()) << alone.error().message;
+  EXPECT_FALSE(*alone);
+
+  std::atomic<bool> other_done{false};
+  Result<Store::InsertOutcome> other_outcome = Store::InsertOutcome{};
+  std::thread blocked([&] {
+    if (other.begin().ok()) other_outcome = other.insert(make_article(1));
+    (void)other.commit();
+    other_done = true;
+  });
+  bool seen = false;
+  for (int tries = 0; tries < 500 && !seen; ++tries) {
+    Result<bool> blocking = holder.blocking_others();
+    ASSERT_TRUE(blocking.ok()) << blocking.error().message;
+    seen = *blocking;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_FALSE(other_done);
+  // Giving the row up lets the other writer store the article.
+  ASSERT_TRUE(holder.rollback().ok());
+  blocked.join();
+  ASSERT_TRUE(other_outcome.ok()) << other_outcome.error().message;
+  EXPECT_TRUE(other_outcome->inserted);
 }
 
 TEST(Store, RefusesADatabaseFromANewerKhabar) {

@@ -68,13 +68,16 @@ Status Store::join_story(int64_t story, int64_t article_sequence, double similar
 }
 
 Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit,
-                                 int64_t after_sequence) {
+                                 int64_t after_decision) {
   return store_internal::scan_in_pages(
-      *impl_->db, after_sequence,
-      "SELECT sequence, story_sequence, title, body, COALESCE(published, '') FROM articles "
-      "WHERE story_sequence IS NOT NULL AND sequence > ?1 ORDER BY sequence LIMIT ?2",
+      *impl_->db, after_decision,
+      "SELECT d.decision, a.sequence, a.story_sequence, a.title, a.body, "
+      "COALESCE(a.published, '') FROM decisions d "
+      "JOIN articles a ON a.sequence = d.article_sequence "
+      "WHERE a.story_sequence IS NOT NULL AND d.decision > ?1 ORDER BY d.decision LIMIT ?2",
       "reading clustered articles", [&](const Statement& row) {
-        visit({row.integer(0), row.integer(1), row.text(2), row.text(3), row.text(4)});
+        visit({row.integer(0), row.integer(1), row.integer(2), row.text(3), row.text(4),
+               row.text(5)});
       });
 }
 

@@ -138,14 +138,15 @@ int run_worker_command(const WorkerArgs& args, const GlobalOptions& global) {
   const IngestCounts& c = totals->counts;
   std::cout << fmt::format(
       "{} message{} in {} batch{}: {} stored, {} already present, {} rejected ({} unreadable); "
-      "{} batch{} stored out of order\n",
+      "{} batch{} stored out of order, {} started again\n",
       totals->messages, totals->messages == 1 ? "" : "s", totals->batches,
       totals->batches == 1 ? "" : "es", c.stored, c.already_present, c.rejected, totals->unreadable,
-      totals->out_of_order, totals->out_of_order == 1 ? "" : "es");
+      totals->out_of_order, totals->out_of_order == 1 ? "" : "es", totals->restarts);
   std::cout << fmt::format(
-      "time: {:.2f} s cleaning and extracting, {:.2f} s waiting for earlier batches, {:.2f} s in "
-      "the store step (one worker at a time)\n",
-      totals->processing_seconds, totals->order_wait_seconds, totals->store_seconds);
+      "time: {:.2f} s cleaning, extracting{}, {:.2f} s waiting for earlier batches, {:.2f} s "
+      "deciding (one worker at a time)\n",
+      totals->processing_seconds, store->writes_concurrently() ? " and inserting" : "",
+      totals->order_wait_seconds, totals->store_seconds);
   return kExitOk;
 }
 
