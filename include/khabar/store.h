@@ -220,8 +220,10 @@ class Store {
     bool inserted = false;  // false: an article with the same id was stored before
     int64_t sequence = 0;   // the stored article's, new or old
   };
-  // Inserts the article unless one with the same id is stored.
-  Result<InsertOutcome> insert(const StoredArticle& article);
+  // Inserts the article unless one with the same id is stored. With `entities_follow` the
+  // caller stores its entity mentions in this transaction (add_entity_mentions), so it is
+  // marked extracted from the start, saving an update of its row.
+  Result<InsertOutcome> insert(const StoredArticle& article, bool entities_follow = false);
   // By full id, or by a unique prefix of at least 4 hex digits.
   Result<std::optional<StoredArticle>> get(const std::string& id_or_prefix);
   // In ingest order.
@@ -309,6 +311,10 @@ class Store {
   Status rename_entity(int64_t entity, const std::string& canonical, const std::string& name_key);
   // Replaces the article's mentions with these and marks its entities extracted.
   Status set_entity_mentions(int64_t article_sequence,
+                             const std::vector<EntityMentionRecord>& mentions);
+  // The mentions of an article inserted in this transaction with `entities_follow` (insert):
+  // it has none to replace, and is marked already.
+  Status add_entity_mentions(int64_t article_sequence,
                              const std::vector<EntityMentionRecord>& mentions);
   // Entities after `after_sequence` (their ids), in the order they were stored.
   Status for_each_entity(const std::function<void(const StoredEntity&)>& visit,

@@ -44,11 +44,22 @@ Extraction EntityTracker::extract(const StoredArticle& article) const {
                              .lang = article.lang});
 }
 
-Status EntityTracker::add(const StoredArticle& article, int64_t sequence) {
-  return add(article, sequence, extract(article));
+Status EntityTracker::refresh(const StoredArticle& article, int64_t sequence) {
+  Result<std::vector<EntityMentionRecord>> mentions = linked_mentions(article, extract(article));
+  if (!mentions.ok()) return mentions.error();
+  return store_.set_entity_mentions(sequence, *mentions);
 }
 
-Status EntityTracker::add(const StoredArticle& article, int64_t sequence, Extraction extraction) {
+Status EntityTracker::add_new(const StoredArticle& article, int64_t sequence,
+                              Extraction extraction) {
+  Result<std::vector<EntityMentionRecord>> mentions =
+      linked_mentions(article, std::move(extraction));
+  if (!mentions.ok()) return mentions.error();
+  return store_.add_entity_mentions(sequence, *mentions);
+}
+
+Result<std::vector<EntityMentionRecord>> EntityTracker::linked_mentions(
+    const StoredArticle& article, Extraction extraction) {
   std::vector<ArticleFacts> facts(1);
   facts[0].article_id = article.id;
   facts[0].outlet = article.source;
@@ -87,7 +98,7 @@ Status EntityTracker::add(const StoredArticle& article, int64_t sequence, Extrac
     records.push_back({entity, static_cast<int64_t>(mention.span.begin),
                        static_cast<int64_t>(mention.span.end), mention.in_title, mention.surface});
   }
-  return store_.set_entity_mentions(sequence, records);
+  return records;
 }
 
 Result<int64_t> EntityTracker::link(const Entity& entity) {

@@ -28,13 +28,14 @@ class EntityTracker {
   // other workers stored since, later.
   Status load_stored();
 
-  // Extracts the stored article's entities and stores its mentions, linked. Within the caller's
-  // transaction.
-  Status add(const StoredArticle& article, int64_t sequence);
-  // The same in two steps: extraction needs nothing of the store, so workers do it before they
-  // take the writers' lock (Store::lock_writers), and link inside it.
+  // Extracts a stored article's entities and replaces its mentions with these, linked. Within
+  // the caller's transaction.
+  Status refresh(const StoredArticle& article, int64_t sequence);
+  // Links the entities of an article inserted in this transaction with `entities_follow`
+  // (Store::insert) and stores its mentions. Extraction needs nothing of the store, so
+  // workers do it before they take the writers' lock (Store::lock_writers), and link inside it.
   Extraction extract(const StoredArticle& article) const;
-  Status add(const StoredArticle& article, int64_t sequence, Extraction extraction);
+  Status add_new(const StoredArticle& article, int64_t sequence, Extraction extraction);
 
  private:
   struct Person {
@@ -44,6 +45,8 @@ class EntityTracker {
   };
 
   void remember(const StoredEntity& entity);
+  Result<std::vector<EntityMentionRecord>> linked_mentions(const StoredArticle& article,
+                                                           Extraction extraction);
   Result<int64_t> link(const Entity& entity);
   Result<int64_t> link_person(const Entity& entity);
   Result<int64_t> link_by_key(const std::string& key, const Entity& entity);

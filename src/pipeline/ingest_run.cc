@@ -207,7 +207,7 @@ class IngestRun : public DocumentSink {
   // The new article's sequence; none when it is stored already (a sighting then) or on an
   // error.
   std::optional<int64_t> insert(const Processed& processed) {
-    Result<Store::InsertOutcome> inserted = store_.insert(processed.article);
+    Result<Store::InsertOutcome> inserted = store_.insert(processed.article, entities_.has_value());
     if (!inserted.ok()) {
       fatal_ = inserted.status();
       return std::nullopt;
@@ -243,9 +243,9 @@ class IngestRun : public DocumentSink {
       pending_too_short_ += *clustered ? 0 : 1;
     }
     if (entities_) {
-      fatal_ = processed.extraction
-                   ? entities_->add(article, sequence, std::move(*processed.extraction))
-                   : entities_->add(article, sequence);
+      fatal_ = entities_->add_new(
+          article, sequence,
+          processed.extraction ? std::move(*processed.extraction) : entities_->extract(article));
     }
   }
 
@@ -393,7 +393,7 @@ Result<uint64_t> refresh_entities(Store& store, const Extractor& extractor, bool
       return s.error();
     }
     for (const StoredArticle& article : *batch) {
-      if (Status s = tracker.add(article, article.sequence); !s.ok()) {
+      if (Status s = tracker.refresh(article, article.sequence); !s.ok()) {
         (void)store.rollback();  // the tracker's error is the one to report
         return s.error();
       }

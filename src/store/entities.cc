@@ -85,14 +85,8 @@ Status Store::rename_entity(int64_t entity, const std::string& canonical,
   return {};
 }
 
-Status Store::set_entity_mentions(int64_t article_sequence,
+Status Store::add_entity_mentions(int64_t article_sequence,
                                   const std::vector<EntityMentionRecord>& mentions) {
-  Result<Statement*> cleared = impl_->statement(kDeleteMentions);
-  if (!cleared.ok()) return cleared.error();
-  (*cleared)->bind(1, article_sequence);
-  if ((*cleared)->step() != Step::kDone) {
-    return storage_error(*impl_->db, "replacing an article's entity mentions");
-  }
   for (size_t first = 0; first < mentions.size(); first += store_internal::kRowsPerInsert) {
     const size_t rows = std::min(store_internal::kRowsPerInsert, mentions.size() - first);
     Result<Statement> stmt = Statement::prepare(
@@ -110,6 +104,18 @@ Status Store::set_entity_mentions(int64_t article_sequence,
       return storage_error(*impl_->db, "storing an article's entity mentions");
     }
   }
+  return {};
+}
+
+Status Store::set_entity_mentions(int64_t article_sequence,
+                                  const std::vector<EntityMentionRecord>& mentions) {
+  Result<Statement*> cleared = impl_->statement(kDeleteMentions);
+  if (!cleared.ok()) return cleared.error();
+  (*cleared)->bind(1, article_sequence);
+  if ((*cleared)->step() != Step::kDone) {
+    return storage_error(*impl_->db, "replacing an article's entity mentions");
+  }
+  if (Status s = add_entity_mentions(article_sequence, mentions); !s.ok()) return s;
   Result<Statement*> marked = impl_->statement(kMarkExtracted);
   if (!marked.ok()) return marked.error();
   (*marked)->bind(1, article_sequence);
