@@ -154,6 +154,25 @@ class PostgresDatabase final : public Database {
     return {};
   }
 
+  Status copy_in(std::string_view copy, std::string_view rows, std::string_view doing) override {
+    ResultPtr started(PQexec(conn_, std::string(copy).c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
+      if (succeeded(started.get())) last_error_ = "the server did not start the copy";
+      return error(doing);
+    }
+    if (PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1 ||
+        PQputCopyEnd(conn_, nullptr) != 1) {
+      last_error_ = trimmed(PQerrorMessage(conn_));
+      return error(doing);
+    }
+    ResultPtr finished(PQgetResult(conn_));
+    const bool ok = succeeded(finished.get());
+    while (PGresult* more = PQgetResult(conn_))  // a copy ends with a null result
+      PQclear(more);
+    if (!ok) return error(doing);
+    return {};
+  }
+
   Error error(std::string_view doing) const override {
     return make_error(
         ErrorCode::kStorage,

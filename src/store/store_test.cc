@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "khabar/fingerprint.h"
@@ -424,6 +425,32 @@ TEST(Store, EntitiesAndTheirMentionsAreReplacedNotAdded) {
   Result<EntityProfile> missing = store.entity_profile(*city + 1, 10);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+// A new article's mentions go in without a replace (by COPY on PostgreSQL, whose text format
+// escapes tabs, newlines and backslashes), one per key, and the article is marked extracted.
+TEST(Store, ANewArticlesMentionsKeepTheirTextAndTheirFirstOfAKey) {
+  TempDb tmp;
+  Store store = open_or_die(tmp.path());
+  ASSERT_TRUE(store.begin().ok());
+  const int64_t article = store.insert(make_article(1), true)->sequence;
+  Result<int64_t> city = store.add_entity({.key = "place:SY-DAM", .type = "place"});
+  ASSERT_TRUE(city.ok()) << city.error().message;
+  const std::string odd = "دمشق\t\\N\n\\";
+  ASSERT_TRUE(store
+                  .add_entity_mentions(article, {{*city, 0, 8, false, odd},
+                                                 {*city, 0, 8, false, "later, same key"},
+                                                 {*city, 0, 8, true, "in the title"}})
+                  .ok());
+  ASSERT_TRUE(store.commit().ok());
+  EXPECT_EQ(*store.count_awaiting_entities(), 0);
+  Result<std::vector<EntityMentionRecord>> mentions = store.entity_mentions_of(article);
+  ASSERT_TRUE(mentions.ok()) << mentions.error().message;
+  ASSERT_EQ(mentions->size(), 2u);
+  std::set<std::string> surfaces;
+  for (const EntityMentionRecord& m : *mentions)
+    surfaces.insert(m.surface);
+  EXPECT_EQ(surfaces, (std::set<std::string>{odd, "in the title"}));
 }
 
 TEST(Store, KillDuringABatchLosesNothingCommitted) {

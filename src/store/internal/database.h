@@ -7,6 +7,8 @@
 // schema and its migrations, full-text search, a byte length) ask dialect().
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -88,6 +90,14 @@ class Database {
   virtual Result<Statement> prepare_kept(std::string_view sql) = 0;
   // Runs SQL with no results (several statements allowed).
   virtual Status execute(std::string_view sql, std::string_view doing) = 0;
+  // Appends rows in bulk: `copy` is "COPY table (columns) FROM STDIN", `rows` its text format,
+  // a line a row, tab between fields (append_copy_field). PostgreSQL only: it neither parses nor
+  // plans a statement, nor runs one per row; SQLite has no such path.
+  virtual Status copy_in(std::string_view copy, std::string_view rows, std::string_view doing) {
+    (void)copy;
+    (void)rows;
+    return make_error(ErrorCode::kStorage, fmt::format("{}: bulk copy is PostgreSQL's", doing));
+  }
   // The last failure on this connection, as an error naming what was being done.
   virtual Error error(std::string_view doing) const = 0;
   // A batch: SQLite takes the write lock at once, so that two writers never deadlock midway.
@@ -102,6 +112,28 @@ inline Result<Statement> Statement::prepare(Database& db, std::string_view sql) 
 
 inline Error storage_error(const Database& db, std::string_view doing) {
   return db.error(doing);
+}
+
+// A text value as a field of COPY's text format.
+inline void append_copy_field(std::string& out, std::string_view value) {
+  for (const char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
 }
 
 // "postgresql://..." or "postgres://...": a PostgreSQL connection URI; anything else is a path.
