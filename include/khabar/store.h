@@ -152,6 +152,11 @@ struct EntityMentionRecord {
   std::string surface{};  // as printed
 };
 
+struct ArticleMentions {
+  int64_t article_sequence = 0;
+  std::vector<EntityMentionRecord> mentions;
+};
+
 struct EntityCount {
   std::string value;
   int64_t count = 0;
@@ -316,6 +321,15 @@ class Store {
   // it has none to replace, and is marked already.
   Status add_entity_mentions(int64_t article_sequence,
                              const std::vector<EntityMentionRecord>& mentions);
+  // The same for a batch's articles, put off on PostgreSQL: set aside in this transaction, one
+  // row an article, and stored by apply_deferred_mentions after the commit. A worker links
+  // mentions under the writers' lock, which is held to the commit, and storing some 50 rows
+  // an article there would make every other worker wait for them. SQLite stores them at once.
+  Status defer_entity_mentions(const std::vector<ArticleMentions>& articles);
+  // Stores the mentions set aside, by any process (one killed between its commit and this left
+  // them), each process taking different articles'; in transactions of its own, so not within
+  // a batch. Returns how many articles' it stored; 0 on SQLite.
+  Result<int64_t> apply_deferred_mentions();
   // Entities after `after_sequence` (their ids), in the order they were stored.
   Status for_each_entity(const std::function<void(const StoredEntity&)>& visit,
                          int64_t after_sequence = 0);

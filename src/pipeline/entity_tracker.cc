@@ -45,21 +45,13 @@ Extraction EntityTracker::extract(const StoredArticle& article) const {
 }
 
 Status EntityTracker::refresh(const StoredArticle& article, int64_t sequence) {
-  Result<std::vector<EntityMentionRecord>> mentions = linked_mentions(article, extract(article));
+  Result<std::vector<EntityMentionRecord>> mentions = link_mentions(article, extract(article));
   if (!mentions.ok()) return mentions.error();
   return store_.set_entity_mentions(sequence, *mentions);
 }
 
-Status EntityTracker::add_new(const StoredArticle& article, int64_t sequence,
-                              Extraction extraction) {
-  Result<std::vector<EntityMentionRecord>> mentions =
-      linked_mentions(article, std::move(extraction));
-  if (!mentions.ok()) return mentions.error();
-  return store_.add_entity_mentions(sequence, *mentions);
-}
-
-Result<std::vector<EntityMentionRecord>> EntityTracker::linked_mentions(
-    const StoredArticle& article, Extraction extraction) {
+Result<std::vector<EntityMentionRecord>> EntityTracker::link_mentions(const StoredArticle& article,
+                                                                      Extraction extraction) {
   std::vector<ArticleFacts> facts(1);
   facts[0].article_id = article.id;
   facts[0].outlet = article.source;

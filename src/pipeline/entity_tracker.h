@@ -31,11 +31,12 @@ class EntityTracker {
   // Extracts a stored article's entities and replaces its mentions with these, linked. Within
   // the caller's transaction.
   Status refresh(const StoredArticle& article, int64_t sequence);
-  // Links the entities of an article inserted in this transaction with `entities_follow`
-  // (Store::insert) and stores its mentions. Extraction needs nothing of the store, so
-  // workers do it before they take the writers' lock (Store::lock_writers), and link inside it.
+  // The two steps for a new article. Extraction needs nothing of the store, so workers do it
+  // before they take the writers' lock (Store::lock_writers); linking stores new entities, and
+  // returns the mentions for the caller to store.
   Extraction extract(const StoredArticle& article) const;
-  Status add_new(const StoredArticle& article, int64_t sequence, Extraction extraction);
+  Result<std::vector<EntityMentionRecord>> link_mentions(const StoredArticle& article,
+                                                         Extraction extraction);
 
  private:
   struct Person {
@@ -45,8 +46,6 @@ class EntityTracker {
   };
 
   void remember(const StoredEntity& entity);
-  Result<std::vector<EntityMentionRecord>> linked_mentions(const StoredArticle& article,
-                                                           Extraction extraction);
   Result<int64_t> link(const Entity& entity);
   Result<int64_t> link_person(const Entity& entity);
   Result<int64_t> link_by_key(const std::string& key, const Entity& entity);

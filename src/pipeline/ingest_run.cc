@@ -243,14 +243,27 @@ class IngestRun : public DocumentSink {
       pending_too_short_ += *clustered ? 0 : 1;
     }
     if (entities_) {
-      fatal_ = entities_->add_new(
-          article, sequence,
-          processed.extraction ? std::move(*processed.extraction) : entities_->extract(article));
+      Result<std::vector<EntityMentionRecord>> mentions =
+          entities_->link_mentions(article, processed.extraction ? std::move(*processed.extraction)
+                                                                 : entities_->extract(article));
+      if (!mentions.ok()) {
+        fatal_ = mentions.status();
+        return;
+      }
+      linked_mentions_.push_back({sequence, std::move(*mentions)});
     }
   }
 
   void commit() {
     if (!in_batch_ || !fatal_.ok()) return;
+    const bool mentions_deferred = !linked_mentions_.empty();
+    if (mentions_deferred) {
+      if (Status s = store_.defer_entity_mentions(linked_mentions_); !s.ok()) {
+        fatal_ = s;
+        return;
+      }
+      linked_mentions_.clear();
+    }
     const int64_t first = known_decision_ - static_cast<int64_t>(decided_.size()) + 1;
     if (Status s = store_.record_decisions(first, decided_); !s.ok()) {
       fatal_ = s;
@@ -262,6 +275,12 @@ class IngestRun : public DocumentSink {
       return;
     }
     in_batch_ = false;
+    if (mentions_deferred) {
+      if (Result<int64_t> applied = store_.apply_deferred_mentions(); !applied.ok()) {
+        fatal_ = applied.status();  // committed all the same: the next batch stores them
+        return;
+      }
+    }
     counts_.stored += pending_stored_;
     counts_.already_present += pending_present_;
     counts_.linked_to_copies += pending_linked_;
@@ -287,6 +306,7 @@ class IngestRun : public DocumentSink {
   uint64_t current_file_bytes_ = 0;
   int64_t known_decision_ = 0;    // the store's last decision this run knows of, or made
   std::vector<int64_t> decided_;  // this batch's articles, in the order they were decided
+  std::vector<ArticleMentions> linked_mentions_;  // this batch's, stored as it commits
   bool in_batch_ = false;
   Status fatal_;
 };

@@ -132,6 +132,7 @@ class Worker {
     const std::string& stream = options_.queue.stream;
     const Clock::time_point started = Clock::now();
     Clock::time_point storing = started;
+    Clock::time_point committing = started;
     if (Status s = start_position(queue, sequences); !s.ok()) return s;
     IngestSession::BatchHooks hooks{
         .before_decisions =
@@ -144,11 +145,20 @@ class Worker {
               return waited;
             },
         .before_commit =
-            [&](Store& store) { return store.record_queue_commits(stream, sequences); },
+            [&](Store& store) {
+              committing = Clock::now();
+              return store.record_queue_commits(stream, sequences);
+            },
     };
     Result<IngestCounts> counts =
         session_.ingest_documents(std::move(documents), batch_observer, hooks);
-    totals_.store_seconds += seconds(Clock::now() - storing);
+    const Clock::time_point finished = Clock::now();
+    if (committing > storing) {
+      totals_.store_seconds += seconds(committing - storing);
+      totals_.commit_seconds += seconds(finished - committing);
+    } else {  // failed before its commit
+      totals_.store_seconds += seconds(finished - storing);
+    }
     if (!counts.ok()) {
       for (QueueMessage& message : batch) {
         if (message.valid()) message.nak();

@@ -47,6 +47,9 @@ constexpr const char* kCopyMentions =
     "COPY entity_mentions "
     "(article_sequence, entity_sequence, in_title, begin_byte, end_byte, surface) FROM STDIN";
 
+constexpr const char* kCopyDeferred =
+    "COPY deferred_mentions (article_sequence, copy_text) FROM STDIN";
+
 // COPY has no ON CONFLICT: of mentions with one primary key the first is kept, as the INSERT's
 // DO NOTHING keeps it.
 std::string mention_copy_rows(int64_t article, const std::vector<EntityMentionRecord>& mentions) {
@@ -133,6 +136,68 @@ Status Store::add_entity_mentions(int64_t article_sequence,
     }
   }
   return {};
+}
+
+Status Store::defer_entity_mentions(const std::vector<ArticleMentions>& articles) {
+  if (impl_->dialect != store_internal::Dialect::kPostgres) {
+    for (const ArticleMentions& article : articles) {
+      if (Status s = add_entity_mentions(article.article_sequence, article.mentions); !s.ok()) {
+        return s;
+      }
+    }
+    return {};
+  }
+  std::string rows;
+  for (const ArticleMentions& article : articles) {
+    if (article.mentions.empty()) continue;
+    fmt::format_to(std::back_inserter(rows), "{}\t", article.article_sequence);
+    store_internal::append_copy_field(
+        rows, mention_copy_rows(article.article_sequence, article.mentions));
+    rows += '\n';
+  }
+  if (rows.empty()) return {};
+  return impl_->db->copy_in(kCopyDeferred, rows, "setting entity mentions aside");
+}
+
+Result<int64_t> Store::apply_deferred_mentions() {
+  if (impl_->dialect != store_internal::Dialect::kPostgres) return 0;
+  // Taking the rows first, each locked by the deleting transaction, keeps two processes from
+  // storing one article's mentions twice: each skips the rows the other holds.
+  static constexpr const char* kTake =
+      "DELETE FROM deferred_mentions WHERE article_sequence IN (SELECT article_sequence FROM "
+      "deferred_mentions ORDER BY article_sequence LIMIT ?1 FOR UPDATE SKIP LOCKED) "
+      "RETURNING copy_text";
+  static constexpr int64_t kArticlesATransaction = 1000;
+  Database& db = *impl_->db;
+  int64_t applied = 0;
+  for (int64_t taken = kArticlesATransaction; taken == kArticlesATransaction;) {
+    if (Status s = db.begin(); !s.ok()) return s.error();
+    Status status;
+    std::string rows;
+    taken = 0;
+    Result<Statement*> take = impl_->statement(kTake);
+    if (take.ok()) {
+      (*take)->bind(1, kArticlesATransaction);
+      Step step;
+      while ((step = (*take)->step()) == Step::kRow) {
+        rows += (*take)->text(0);
+        ++taken;
+      }
+      if (step != Step::kDone) status = storage_error(db, "taking deferred entity mentions");
+    } else {
+      status = take.error();
+    }
+    if (status.ok() && !rows.empty()) {
+      status = db.copy_in(kCopyMentions, rows, "storing deferred entity mentions");
+    }
+    if (status.ok()) status = db.commit();
+    if (!status.ok()) {
+      (void)db.rollback();  // the first error is the one to report
+      return status.error();
+    }
+    applied += taken;
+  }
+  return applied;
 }
 
 Status Store::set_entity_mentions(int64_t article_sequence,

@@ -138,6 +138,12 @@ CREATE TABLE decisions (
   article_sequence BIGINT NOT NULL UNIQUE REFERENCES articles(sequence) ON DELETE CASCADE
 );
 INSERT INTO decisions (decision, article_sequence) SELECT sequence, sequence FROM articles;
+-- Entity mentions linked under the writers' lock and stored after the batch commits, outside
+-- it (Store::defer_entity_mentions): an article's rows of entity_mentions in COPY's text format.
+CREATE TABLE deferred_mentions (
+  article_sequence BIGINT PRIMARY KEY,
+  copy_text        TEXT COLLATE "C" NOT NULL
+);
 )sql"},
 };
 

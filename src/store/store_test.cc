@@ -453,6 +453,40 @@ TEST(Store, ANewArticlesMentionsKeepTheirTextAndTheirFirstOfAKey) {
   EXPECT_EQ(surfaces, (std::set<std::string>{odd, "in the title"}));
 }
 
+// Workers link mentions under the writers' lock but store them after the commit; what one
+// process set aside, any process stores, once.
+TEST(Store, DeferredMentionsAreStoredOnceAfterTheCommit) {
+  TempDb tmp;
+  Store store = open_or_die(tmp.path());
+  Store other = open_or_die(tmp.path());
+  ASSERT_TRUE(store.begin().ok());
+  std::vector<ArticleMentions> deferred;
+  Result<int64_t> city = store.add_entity({.key = "place:SY-DAM", .type = "place"});
+  ASSERT_TRUE(city.ok());
+  for (int n = 0; n < 3; ++n) {
+    const int64_t article = store.insert(make_article(n), true)->sequence;
+    deferred.push_back({article, {{*city, 0, 8, false, "دمشق"}, {*city, 20, 28, false, "الشام"}}});
+  }
+  ASSERT_TRUE(store.defer_entity_mentions(deferred).ok());
+  ASSERT_TRUE(store.commit().ok());
+  const size_t stored_at_once = store.writes_concurrently() ? 0u : 2u;
+  EXPECT_EQ(store.entity_mentions_of(deferred[0].article_sequence)->size(), stored_at_once);
+
+  Result<int64_t> applied = other.apply_deferred_mentions();
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(*applied, store.writes_concurrently() ? 3 : 0);
+  Result<int64_t> again = store.apply_deferred_mentions();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  for (const ArticleMentions& article : deferred) {
+    Result<std::vector<EntityMentionRecord>> mentions =
+        store.entity_mentions_of(article.article_sequence);
+    ASSERT_TRUE(mentions.ok());
+    ASSERT_EQ(mentions->size(), 2u);
+    EXPECT_EQ((*mentions)[1].surface, "الشام");
+  }
+}
+
 TEST(Store, KillDuringABatchLosesNothingCommitted) {
   TempDb db;
   { Store create = open_or_die(db.path()); }

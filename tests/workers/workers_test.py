@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -167,6 +168,17 @@ def three_workers(args, work, server, nats):
     s = status(args, db, nats, "THREE")
     if s["stream"]["messages"] != 0 or len(s["workers"]) != 3:
         raise SystemExit(f"after the run: {s}")
+    # Workers store entity mentions after each commit (Store::defer_entity_mentions): all of
+    # them must be there in the end, as many as one process stores.
+    def count(table):
+        return int(run(["psql", "-tA", db, "-c", f"SELECT count(*) FROM {table}"]).strip())
+    with sqlite3.connect(reference_db) as reference_store:
+        expected = reference_store.execute("SELECT count(*) FROM entity_mentions").fetchone()[0]
+    mentions, left = count("entity_mentions"), count("deferred_mentions")
+    print(f"  entity mentions: {mentions} (one process: {expected}), {left} left aside")
+    if left != 0 or mentions != expected:
+        raise SystemExit(f"entity mentions: {mentions} stored and {left} left aside, "
+                         f"one process stored {expected}")
 
 
 def kill_one(args, work, server, nats):
