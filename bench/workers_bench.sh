@@ -63,7 +63,7 @@ for n in $counts; do
   for i in $(seq "$n"); do
     /usr/bin/time -f "%M" -o "$work/rss$n.$i" "$khabar" --db "$db" worker --nats $url \
       --stream $stream --subject "w$n.articles" --name "w$i" --exit-when-idle 1 "${extra[@]}" \
-      >"$work/out$n.$i" 2>/dev/null &
+      >"$work/out$n.$i" 2>"$work/err$n.$i" &
     pids+=($!)
   done
   # Drained: nothing left in the stream, nothing in a worker's hands.
@@ -78,6 +78,12 @@ for n in $counts; do
   printf "%d worker%s (PostgreSQL): %6.1f s  %8s articles/s\n" "$n" "$([ "$n" = 1 ] || echo s)" \
     "$seconds" "$(rate "$articles" "$seconds")"
   for i in $(seq "$n"); do
+    # time(1) writes "Command exited with non-zero status N" above the figure when one fails.
+    if [ "$(wc -l <"$work/rss$n.$i")" -gt 1 ]; then
+      echo "  w$i failed: $(head -1 "$work/rss$n.$i"); its last words:"
+      tail -3 "$work/err$n.$i" | sed 's/^/    /'
+      continue
+    fi
     echo "  w$i, peak $(($(cat "$work/rss$n.$i") / 1024)) MiB: $(tail -1 "$work/out$n.$i")"
   done
 done

@@ -216,6 +216,11 @@ class Store {
   // decisions are made one batch at a time, as by one process (README, Workers). On SQLite the
   // batch holds the write lock already.
   Status lock_writers();
+  // Before inserting articles beside other writers: locks their ids, to the end of the
+  // transaction, in one order for everyone (PostgreSQL; SQLite's write transaction excludes the
+  // others). Two batches holding copies of the same articles in different orders would
+  // otherwise each insert one and wait for the other's.
+  Status lock_ids(const std::vector<std::string>& ids);
   // True when another writer is blocked on a row this transaction wrote (PostgreSQL; SQLite
   // writers wait for the whole transaction instead). A worker waiting for an earlier batch
   // must then give its rows up: the earlier batch may be the one blocked.

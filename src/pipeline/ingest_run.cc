@@ -98,7 +98,7 @@ class IngestRun : public DocumentSink {
     std::vector<std::pair<size_t, int64_t>> fresh;  // ready's index, the inserted sequence
     for (;;) {
       if (wait_first && !wait_for_turn(hooks, false)) return;
-      if (!begin_transaction()) return;
+      if (!begin_transaction() || !lock_ids(ready)) return;
       fresh.clear();
       for (size_t i = 0; i < ready.size(); ++i) {
         if (std::optional<int64_t> sequence = insert(ready[i])) fresh.emplace_back(i, *sequence);
@@ -167,6 +167,15 @@ class IngestRun : public DocumentSink {
     fatal_ = store_.begin();
     in_batch_ = fatal_.ok();
     return in_batch_;
+  }
+
+  bool lock_ids(const std::vector<Processed>& ready) {
+    std::vector<std::string> ids;
+    ids.reserve(ready.size());
+    for (const Processed& processed : ready)
+      ids.push_back(processed.article.id);
+    fatal_ = store_.lock_ids(ids);
+    return fatal_.ok();
   }
 
   // False to stop: on an error (in fatal_), or when the articles held must be given up.

@@ -131,6 +131,31 @@ Status Store::lock_writers() {
       "waiting for the other writers");
 }
 
+Status Store::lock_ids(const std::vector<std::string>& ids) {
+  if (impl_->dialect == store_internal::Dialect::kSqlite || ids.empty()) return {};
+  // Ordered in a subquery, so that the locks are taken in that order.
+  static constexpr const char* kLockIds =
+      "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT "
+      "hashtextextended('khabar:id:' || id, 0) AS k FROM unnest(CAST(?1 AS TEXT[])) AS t(id) "
+      "ORDER BY k) AS keys";
+  std::string array = "{";
+  for (const std::string& id : ids) {
+    if (id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return make_error(ErrorCode::kInvalidArgument, fmt::format("«{}» is not an article id", id));
+    }
+    if (array.size() > 1) array += ',';
+    array += id;
+  }
+  array += '}';
+  Result<Statement*> stmt = impl_->statement(kLockIds);
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->bind(1, array);
+  const Step step = (*stmt)->step();
+  (*stmt)->reset();
+  if (step != Step::kRow) return storage_error(*impl_->db, "waiting for the batch's articles");
+  return {};
+}
+
 Result<bool> Store::blocking_others() {
   if (impl_->dialect == store_internal::Dialect::kSqlite) return false;
   static constexpr const char* kBlocking =

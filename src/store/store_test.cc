@@ -312,6 +312,37 @@ TEST(Store, SeesAWriterBlockedOnItsRows) {
   EXPECT_TRUE(other_outcome->inserted);
 }
 
+// Two batches holding copies of the same articles in different orders: the second waits for
+// the first as a whole, instead of each inserting one and waiting for the other's.
+TEST(Store, IdsAreLockedInOneOrderForEveryWriter) {
+  TempDb db;
+  Store first = open_or_die(db.path());
+  if (!first.writes_concurrently()) GTEST_SKIP() << "SQLite batches exclude each other";
+  Store second = open_or_die(db.path());
+  const std::string x = make_article(1).id, y = make_article(2).id;
+  ASSERT_TRUE(first.begin().ok());
+  ASSERT_TRUE(first.lock_ids({x, y}).ok());
+  std::atomic<bool> second_locked{false};
+  std::thread other([&] {
+    if (second.begin().ok() && second.lock_ids({y, x}).ok()) second_locked = true;
+    (void)second.rollback();
+  });
+  bool blocked = false;
+  for (int tries = 0; tries < 500 && !blocked; ++tries) {
+    Result<bool> blocking = first.blocking_others();
+    ASSERT_TRUE(blocking.ok());
+    blocked = *blocking;
+    if (!blocked) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(blocked);
+  EXPECT_FALSE(second_locked);
+  ASSERT_TRUE(first.insert(make_article(1)).ok());
+  ASSERT_TRUE(first.commit().ok());
+  other.join();
+  EXPECT_TRUE(second_locked);
+  EXPECT_FALSE(first.lock_ids({"not-hex"}).ok());
+}
+
 TEST(Store, RefusesADatabaseFromANewerKhabar) {
   SKIP_ON_POSTGRES();
   TempDb db;
