@@ -11,8 +11,8 @@
 namespace khabar {
 namespace pipeline_internal {
 
-// An article cleaned and fingerprinted, ready to store; with its entities when they were
-// extracted ahead.
+// An article cleaned and fingerprinted, ready to store; with its entities when they are
+// extracted.
 struct Processed {
   StoredArticle article;
   std::string normalized_body;
@@ -42,6 +42,7 @@ class IngestRun : public DocumentSink {
     current_file_bytes_ = 0;
     in_batch_ = false;
     fatal_ = {};
+    waiting_.clear();
   }
 
   // Indexes what the store holds already, so that new articles are compared with it.
@@ -70,30 +71,58 @@ class IngestRun : public DocumentSink {
     observer_->on_file(path, bytes, counts_);
   }
 
+  // Documents from the readers are stored in batches of options.batch_size, as a worker's are.
   void document(Document doc) override {
     if (!fatal_.ok()) return;
-    std::optional<Processed> processed = process(doc, false);
-    if (!processed) return;
-    if (!in_batch_ && !(begin_transaction() && lock_and_catch_up())) return;
-    if (std::optional<int64_t> sequence = insert(*processed)) {
-      decide(std::move(*processed), *sequence);
-    }
-    if (!fatal_.ok()) return;
-    if (pending_stored_ + pending_present_ >= options_.batch_size) commit();
+    if (std::optional<Processed> processed = process(doc))
+      waiting_.push_back(std::move(*processed));
+    if (waiting_.size() >= options_.batch_size) store_waiting({});
   }
 
+  // A worker's batch, in one transaction.
+  void documents(std::vector<Document> docs, const IngestSession::BatchHooks& hooks) {
+    for (const Document& doc : docs) {
+      if (std::optional<Processed> processed = process(doc))
+        waiting_.push_back(std::move(*processed));
+    }
+    store_waiting(hooks);
+  }
+
+  void problem(Problem p) override {
+    switch (p.severity) {
+      case Problem::Severity::kRejected:
+        ++counts_.rejected;
+        break;
+      case Problem::Severity::kWarning:
+        ++counts_.warnings;
+        break;
+      case Problem::Severity::kSkipped:
+        ++counts_.skipped_files;
+        break;
+    }
+    observer_->on_problem(p);
+  }
+
+  Result<IngestCounts> finish() {
+    if (fatal_.ok() && !waiting_.empty()) store_waiting({});
+    counts_.bytes_in_finished_files += current_file_bytes_;
+    current_file_bytes_ = 0;
+    if (!fatal_.ok()) {
+      if (in_batch_) (void)store_.rollback();  // the store's error is the one to report
+      return fatal_.error();
+    }
+    return counts_;
+  }
+
+ private:
   // One batch, in one transaction, cleaned and with entities extracted before the writers' lock
   // is taken. On a store that writes concurrently (PostgreSQL) the articles are inserted before
-  // the batch waits for its turn and takes the lock, so that other workers decide meanwhile; a
+  // the batch waits for its turn and takes the lock, so that other writers decide meanwhile; a
   // SQLite write transaction excludes every other writer from its start, so there the batch
   // waits first.
-  void documents(std::vector<Document> docs, const IngestSession::BatchHooks& hooks) {
-    std::vector<Processed> ready;
-    for (const Document& doc : docs) {
-      if (std::optional<Processed> processed = process(doc, true)) {
-        ready.push_back(std::move(*processed));
-      }
-    }
+  void store_waiting(const IngestSession::BatchHooks& hooks) {
+    std::vector<Processed> ready = std::move(waiting_);
+    waiting_.clear();
     bool wait_first = !store_.writes_concurrently();
     std::vector<std::pair<size_t, int64_t>> fresh;  // ready's index, the inserted sequence
     for (;;) {
@@ -123,34 +152,7 @@ class IngestRun : public DocumentSink {
     if (fatal_.ok()) commit();
   }
 
-  void problem(Problem p) override {
-    switch (p.severity) {
-      case Problem::Severity::kRejected:
-        ++counts_.rejected;
-        break;
-      case Problem::Severity::kWarning:
-        ++counts_.warnings;
-        break;
-      case Problem::Severity::kSkipped:
-        ++counts_.skipped_files;
-        break;
-    }
-    observer_->on_problem(p);
-  }
-
-  Result<IngestCounts> finish() {
-    commit();
-    counts_.bytes_in_finished_files += current_file_bytes_;
-    current_file_bytes_ = 0;
-    if (!fatal_.ok()) {
-      if (in_batch_) (void)store_.rollback();  // the store's error is the one to report
-      return fatal_.error();
-    }
-    return counts_;
-  }
-
- private:
-  std::optional<Processed> process(const Document& doc, bool extract_entities) {
+  std::optional<Processed> process(const Document& doc) {
     ++counts_.read;
     Processed out;
     Result<StoredArticle> article = processor_.process(doc, &out.normalized_body);
@@ -159,7 +161,7 @@ class IngestRun : public DocumentSink {
       return std::nullopt;
     }
     out.article = std::move(*article);
-    if (extract_entities && entities_) out.extraction = entities_->extract(out.article);
+    if (entities_) out.extraction = entities_->extract(out.article);
     return out;
   }
 
@@ -253,8 +255,7 @@ class IngestRun : public DocumentSink {
     }
     if (entities_) {
       Result<std::vector<EntityMentionRecord>> mentions =
-          entities_->link_mentions(article, processed.extraction ? std::move(*processed.extraction)
-                                                                 : entities_->extract(article));
+          entities_->link_mentions(article, std::move(processed.extraction).value());
       if (!mentions.ok()) {
         fatal_ = mentions.status();
         return;
@@ -316,6 +317,7 @@ class IngestRun : public DocumentSink {
   int64_t known_decision_ = 0;    // the store's last decision this run knows of, or made
   std::vector<int64_t> decided_;  // this batch's articles, in the order they were decided
   std::vector<ArticleMentions> linked_mentions_;  // this batch's, stored as it commits
+  std::vector<Processed> waiting_;                // read, not yet stored
   bool in_batch_ = false;
   Status fatal_;
 };
