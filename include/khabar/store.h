@@ -95,6 +95,14 @@ struct DuplicateFamily {
   int64_t sightings = 0;              // exact copies that arrived again
 };
 
+// Where the pipeline put an article.
+struct StoryPlacement {
+  int64_t article_sequence = 0;
+  int64_t story = 0;
+  std::optional<double> similarity;  // to the story; none for the article that started it
+  std::string published;             // ISO 8601; empty: undated
+};
+
 struct ClusteredArticle {
   int64_t decision = 0;  // its place in the order articles were decided (Store::last_decision)
   int64_t sequence = 0;
@@ -279,11 +287,12 @@ class Store {
   Result<DuplicateFamily> family_of(int64_t sequence);
 
   // --- Stories (src/store/stories.cc) ---
-  // A new story holding the article; returns the story's sequence (its id).
-  Result<int64_t> start_story(int64_t article_sequence, const std::string& published);
-  // Puts the article in an existing story.
-  Status join_story(int64_t story, int64_t article_sequence, double similarity,
-                    const std::string& published);
+  // A new story, empty until place_in_stories puts its first article in it; returns its
+  // sequence (its id).
+  Result<int64_t> new_story();
+  // Puts articles in their stories, counting them in and widening each story's time span: a
+  // batch's placements in a few statements, for they are made under the writers' lock.
+  Status place_in_stories(const std::vector<StoryPlacement>& placements);
   // Every clustered article's story after decision `after_decision`, with what clustering
   // needs, in decision order: for building the clusterer from the store, or bringing it up to
   // date.

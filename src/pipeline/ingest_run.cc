@@ -266,6 +266,12 @@ class IngestRun : public DocumentSink {
 
   void commit() {
     if (!in_batch_ || !fatal_.ok()) return;
+    if (stories_) {
+      if (Status s = stories_->store_placements(); !s.ok()) {
+        fatal_ = s;
+        return;
+      }
+    }
     const bool mentions_deferred = !linked_mentions_.empty();
     if (mentions_deferred) {
       if (Status s = store_.defer_entity_mentions(linked_mentions_); !s.ok()) {

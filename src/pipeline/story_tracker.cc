@@ -38,16 +38,22 @@ Result<bool> StoryTracker::add(int64_t sequence, int64_t decision,
   if (assignment.story >= store_story_.size()) store_story_.resize(assignment.story + 1, -1);
   if (assignment.too_short) return false;
   if (assignment.new_story) {
-    Result<int64_t> story = store_.start_story(sequence, published);
+    Result<int64_t> story = store_.new_story();
     if (!story.ok()) return story.error();
     store_story_[assignment.story] = *story;
     number_of_[*story] = static_cast<uint32_t>(assignment.story);
-    return true;
+    placements_.push_back({sequence, *story, std::nullopt, published});
+  } else {
+    placements_.push_back(
+        {sequence, store_story_[assignment.story], assignment.similarity, published});
   }
-  Status s =
-      store_.join_story(store_story_[assignment.story], sequence, assignment.similarity, published);
-  if (!s.ok()) return s.error();
   return true;
+}
+
+Status StoryTracker::store_placements() {
+  Status stored = store_.place_in_stories(placements_);
+  placements_.clear();
+  return stored;
 }
 
 }  // namespace khabar::pipeline_internal

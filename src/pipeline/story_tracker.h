@@ -24,9 +24,12 @@ class StoryTracker {
   Status load_stored();
 
   // A newly stored article, the store's decision `decision`, joins a story or starts one.
-  // False when it is too short to cluster: it is then in no story.
+  // False when it is too short to cluster: it is then in no story. The store learns where it
+  // went at store_placements, with the rest of the batch.
   Result<bool> add(int64_t sequence, int64_t decision, const std::string& normalized_body,
                    const std::string& title, const std::string& published);
+  // Before the batch commits.
+  Status store_placements();
 
  private:
   ClusterInput input(const std::string& normalized_body, const std::string& title,
@@ -40,6 +43,7 @@ class StoryTracker {
   std::unordered_map<int64_t, uint32_t> number_of_;  // store's story → clusterer's number
   int64_t last_time_ = 0;                            // the time an undated article takes
   int64_t known_decision_ = 0;                       // the last decision it has seen
+  std::vector<StoryPlacement> placements_;           // this batch's, not stored yet
 };
 
 }  // namespace khabar::pipeline_internal

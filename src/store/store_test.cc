@@ -518,6 +518,45 @@ TEST(Store, DeferredMentionsAreStoredOnceAfterTheCommit) {
   }
 }
 
+// A batch's placements go in together: each story counts its new members and widens its span
+// to their dates, undated ones leaving it as it is.
+TEST(Store, PlacementsCountMembersAndWidenTheirStoriesSpans) {
+  TempDb tmp;
+  Store store = open_or_die(tmp.path());
+  ASSERT_TRUE(store.begin().ok());
+  std::vector<int64_t> articles;
+  for (int n = 0; n < 4; ++n)
+    articles.push_back(store.insert(make_article(n))->sequence);
+  Result<int64_t> first = store.new_story();
+  Result<int64_t> second = store.new_story();
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE(store
+                  .place_in_stories({{articles[0], *first, std::nullopt, "2022-01-06"},
+                                     {articles[1], *second, std::nullopt, ""},
+                                     {articles[2], *first, 0.5, "2022-01-05"}})
+                  .ok());
+  ASSERT_TRUE(store.place_in_stories({{articles[3], *first, 0.25, "2022-01-09"}}).ok());
+  ASSERT_TRUE(store.commit().ok());
+
+  Result<std::optional<StorySummary>> one = store.story(*first);
+  ASSERT_TRUE(one.ok() && one->has_value());
+  EXPECT_EQ((*one)->article_count, 3);
+  EXPECT_EQ((*one)->first_time, "2022-01-05");
+  EXPECT_EQ((*one)->last_time, "2022-01-09");
+  Result<std::optional<StorySummary>> two = store.story(*second);
+  ASSERT_TRUE(two.ok() && two->has_value());
+  EXPECT_EQ((*two)->article_count, 1);
+  EXPECT_EQ((*two)->first_time, "");
+  Result<std::vector<StoryMember>> members = store.story_members(*first);
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(members->size(), 3u);
+  std::map<int64_t, double> similarity;
+  for (const StoryMember& m : *members)
+    similarity[m.article.sequence] = m.similarity;
+  EXPECT_EQ(similarity,
+            (std::map<int64_t, double>{{articles[0], 0}, {articles[2], 0.5}, {articles[3], 0.25}}));
+}
+
 TEST(Store, KillDuringABatchLosesNothingCommitted) {
   TempDb db;
   { Store create = open_or_die(db.path()); }

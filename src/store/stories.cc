@@ -1,6 +1,7 @@
 // Store's stories: which story each article is in, and the stories' summaries.
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "khabar/store.h"
@@ -16,55 +17,87 @@ using store_internal::storage_error;
 
 namespace {
 
-// Run once an article: kept prepared by Store::Impl::statement, which keys them by address.
+// Run once a story: kept prepared by Store::Impl::statement, which keys them by address.
 constexpr const char* kInsertStory = "INSERT INTO stories DEFAULT VALUES RETURNING sequence";
-constexpr const char* kSetStory =
-    "UPDATE articles SET story_sequence = ?2, story_similarity = ?3 WHERE sequence = ?1";
-// Counts a member and widens the story's time span to its date.
-constexpr const char* kCountMember =
-    "UPDATE stories SET article_count = article_count + 1, "
-    "first_time = CASE WHEN ?2 = '' THEN first_time "
-    "  WHEN first_time IS NULL OR ?2 < first_time THEN ?2 ELSE first_time END, "
-    "last_time = CASE WHEN ?2 = '' THEN last_time "
-    "  WHEN last_time IS NULL OR ?2 > last_time THEN ?2 ELSE last_time END "
-    "WHERE sequence = ?1";
 
-template <typename Bind>
-Status run(Database& db, Result<Statement*> stmt, std::string_view doing, Bind bind) {
-  if (!stmt.ok()) return stmt.error();
-  bind(**stmt);
-  if ((*stmt)->step() != Step::kDone) return storage_error(db, doing);
-  return {};
-}
+struct StoryGrowth {
+  int64_t added = 0;
+  std::string first, last;  // the new members' earliest and latest dates; empty: none dated
+};
 
 }  // namespace
 
-Result<int64_t> Store::start_story(int64_t article_sequence, const std::string& published) {
+Result<int64_t> Store::new_story() {
   Database& db = *impl_->db;
   Result<Statement*> inserted = impl_->statement(kInsertStory);
   if (!inserted.ok()) return inserted.error();
   if ((*inserted)->step() != Step::kRow) return storage_error(db, "starting a story");
   const int64_t story = (*inserted)->integer(0);
   if ((*inserted)->step() != Step::kDone) return storage_error(db, "starting a story");
-  Status placed =
-      run(db, impl_->statement(kSetStory), "placing an article in its story",
-          [&](Statement& st) { st.bind(1, article_sequence).bind(2, story).bind_null(3); });
-  if (!placed.ok()) return placed.error();
-  Status counted = run(db, impl_->statement(kCountMember), "updating a story",
-                       [&](Statement& st) { st.bind(1, story).bind(2, published); });
-  if (!counted.ok()) return counted.error();
   return story;
 }
 
-Status Store::join_story(int64_t story, int64_t article_sequence, double similarity,
-                         const std::string& published) {
+Status Store::place_in_stories(const std::vector<StoryPlacement>& placements) {
   Database& db = *impl_->db;
-  Status placed =
-      run(db, impl_->statement(kSetStory), "placing an article in its story",
-          [&](Statement& st) { st.bind(1, article_sequence).bind(2, story).bind(3, similarity); });
-  if (!placed.ok()) return placed;
-  return run(db, impl_->statement(kCountMember), "updating a story",
-             [&](Statement& st) { st.bind(1, story).bind(2, published); });
+  std::map<int64_t, StoryGrowth> growth;
+  for (size_t done = 0; done < placements.size(); done += store_internal::kRowsPerInsert) {
+    const size_t rows = std::min(store_internal::kRowsPerInsert, placements.size() - done);
+    Result<Statement> placed = Statement::prepare(
+        db,
+        fmt::format("WITH v(article, story, similarity) AS ({}) UPDATE articles SET "
+                    "story_sequence = v.story, story_similarity = v.similarity FROM v "
+                    "WHERE articles.sequence = v.article",
+                    store_internal::typed_values({"BIGINT", "BIGINT", "DOUBLE PRECISION"}, rows)));
+    if (!placed.ok()) return placed.error();
+    for (size_t row = 0; row < rows; ++row) {
+      const StoryPlacement& p = placements[done + row];
+      const int at = static_cast<int>(row) * 3;
+      placed->bind(at + 1, p.article_sequence).bind(at + 2, p.story);
+      if (p.similarity) {
+        placed->bind(at + 3, *p.similarity);
+      } else {
+        placed->bind_null(at + 3);
+      }
+      StoryGrowth& g = growth[p.story];
+      ++g.added;
+      if (p.published.empty()) continue;
+      if (g.first.empty() || p.published < g.first) g.first = p.published;
+      if (g.last.empty() || p.published > g.last) g.last = p.published;
+    }
+    if (placed->step() != Step::kDone) {
+      return storage_error(db, "placing articles in their stories");
+    }
+  }
+  const std::vector<std::pair<int64_t, StoryGrowth>> stories(growth.begin(), growth.end());
+  for (size_t done = 0; done < stories.size(); done += store_internal::kRowsPerInsert) {
+    const size_t rows = std::min(store_internal::kRowsPerInsert, stories.size() - done);
+    Result<Statement> grown = Statement::prepare(
+        db,
+        fmt::format("WITH v(story, added, first, last) AS ({}) UPDATE stories SET "
+                    "article_count = article_count + v.added, "
+                    "first_time = CASE WHEN v.first IS NULL THEN first_time "
+                    "  WHEN first_time IS NULL OR v.first < first_time THEN v.first "
+                    "  ELSE first_time END, "
+                    "last_time = CASE WHEN v.last IS NULL THEN last_time "
+                    "  WHEN last_time IS NULL OR v.last > last_time THEN v.last ELSE last_time END "
+                    "FROM v WHERE stories.sequence = v.story",
+                    store_internal::typed_values({"BIGINT", "BIGINT", "TEXT", "TEXT"}, rows)));
+    if (!grown.ok()) return grown.error();
+    for (size_t row = 0; row < rows; ++row) {
+      const auto& [story, g] = stories[done + row];
+      const int at = static_cast<int>(row) * 4;
+      grown->bind(at + 1, story).bind(at + 2, g.added);
+      for (const auto& [index, date] : {std::pair{3, &g.first}, std::pair{4, &g.last}}) {
+        if (date->empty()) {
+          grown->bind_null(at + index);
+        } else {
+          grown->bind(at + index, *date);
+        }
+      }
+    }
+    if (grown->step() != Step::kDone) return storage_error(db, "updating stories");
+  }
+  return {};
 }
 
 Status Store::for_each_clustered(const std::function<void(const ClusteredArticle&)>& visit,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -51,6 +52,24 @@ inline std::string multi_row_insert(std::string_view head, int columns, size_t r
     sql += ")";
   }
   sql += tail;
+  return sql;
+}
+
+// "VALUES (CAST(?1 AS t1), ...), (...), ..." for `rows` rows of parameters of these types: the
+// rows of a VALUES list in a WITH clause, which PostgreSQL cannot type from their use.
+inline std::string typed_values(std::initializer_list<std::string_view> types, size_t rows) {
+  std::string sql = "VALUES ";
+  int parameter = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ", (";
+    bool first = true;
+    for (const std::string_view type : types) {
+      if (!first) sql += ", ";
+      first = false;
+      sql += "CAST(?" + std::to_string(++parameter) + " AS " + std::string(type) + ")";
+    }
+    sql += ")";
+  }
   return sql;
 }
 
