@@ -123,6 +123,9 @@ class IngestSession {
     std::function<Result<bool>(bool holding_articles)> before_decisions;
     // Last in the transaction (a worker records its messages' position there).
     std::function<Status(Store&)> before_commit;
+    // Once committed, which releases the writers' lock, before the entity mentions set aside
+    // are stored (Store::apply_deferred_mentions).
+    std::function<void()> after_commit;
   };
   // Documents already read (a worker's batch from the queue), stored in one transaction. They
   // are cleaned and their entities extracted first, and on PostgreSQL inserted too, before the

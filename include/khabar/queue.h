@@ -140,13 +140,14 @@ struct WorkerTotals {
   uint64_t restarts = 0;
   // Where the time went: cleaning and extracting, and on PostgreSQL inserting the articles
   // (side by side with other workers); waiting for earlier batches; deciding, which workers do
-  // one at a time (the writers' lock, learning what others decided, deciding); and committing,
-  // then storing the entity mentions set aside (Store::defer_entity_mentions). With one worker
-  // the deciding, per article, bounds what any number of workers can store.
+  // one at a time (the writers' lock, learning what others decided, deciding, writing it,
+  // committing); and storing the entity mentions set aside (Store::defer_entity_mentions),
+  // side by side again. With one worker the deciding, per article, bounds what any number of
+  // workers can store.
   double processing_seconds = 0;
   double order_wait_seconds = 0;
   double store_seconds = 0;
-  double commit_seconds = 0;
+  double mention_seconds = 0;
 };
 
 // Pulls, stores and acknowledges batches until `stop` turns true, the stream stays idle (see

@@ -149,7 +149,7 @@ class IngestRun : public DocumentSink {
       if (!fatal_.ok()) return;
     }
     if (hooks.before_commit) fatal_ = hooks.before_commit(store_);
-    if (fatal_.ok()) commit();
+    if (fatal_.ok()) commit(hooks.after_commit);
   }
 
   std::optional<Processed> process(const Document& doc) {
@@ -264,7 +264,7 @@ class IngestRun : public DocumentSink {
     }
   }
 
-  void commit() {
+  void commit(const std::function<void()>& committed = {}) {
     if (!in_batch_ || !fatal_.ok()) return;
     if (stories_) {
       if (Status s = stories_->store_placements(); !s.ok()) {
@@ -291,6 +291,7 @@ class IngestRun : public DocumentSink {
       return;
     }
     in_batch_ = false;
+    if (committed) committed();
     if (mentions_deferred) {
       if (Result<int64_t> applied = store_.apply_deferred_mentions(); !applied.ok()) {
         fatal_ = applied.status();  // committed all the same: the next batch stores them

@@ -420,7 +420,8 @@ TEST_F(PipelineTest, ALaterBatchHoldingACopyAnEarlierOneWaitsOnStartsAgain) {
                                     });
                                     return !blocking;
                                   },
-                                  .before_commit = nullptr};
+                                  .before_commit = nullptr,
+                                  .after_commit = nullptr};
   Recorder later_recorder, earlier_recorder;
   Result<IngestCounts> later_counts = IngestCounts{};
   std::thread later_thread([&] {

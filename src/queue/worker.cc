@@ -132,7 +132,7 @@ class Worker {
     const std::string& stream = options_.queue.stream;
     const Clock::time_point started = Clock::now();
     Clock::time_point storing = started;
-    Clock::time_point committing = started;
+    Clock::time_point committed = started;
     if (Status s = start_position(queue, sequences); !s.ok()) return s;
     IngestSession::BatchHooks hooks{
         .before_decisions =
@@ -145,17 +145,15 @@ class Worker {
               return waited;
             },
         .before_commit =
-            [&](Store& store) {
-              committing = Clock::now();
-              return store.record_queue_commits(stream, sequences);
-            },
+            [&](Store& store) { return store.record_queue_commits(stream, sequences); },
+        .after_commit = [&] { committed = Clock::now(); },
     };
     Result<IngestCounts> counts =
         session_.ingest_documents(std::move(documents), batch_observer, hooks);
     const Clock::time_point finished = Clock::now();
-    if (committing > storing) {
-      totals_.store_seconds += seconds(committing - storing);
-      totals_.commit_seconds += seconds(finished - committing);
+    if (committed > storing) {
+      totals_.store_seconds += seconds(committed - storing);
+      totals_.mention_seconds += seconds(finished - committed);
     } else {  // failed before its commit
       totals_.store_seconds += seconds(finished - storing);
     }

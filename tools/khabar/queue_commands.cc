@@ -144,9 +144,9 @@ int run_worker_command(const WorkerArgs& args, const GlobalOptions& global) {
       totals->out_of_order, totals->out_of_order == 1 ? "" : "es", totals->restarts);
   std::cout << fmt::format(
       "time: {:.2f} s cleaning, extracting{}, {:.2f} s waiting for earlier batches, {:.2f} s "
-      "deciding (one worker at a time), {:.2f} s committing\n",
+      "deciding and committing (one worker at a time), {:.2f} s storing mentions\n",
       totals->processing_seconds, store->writes_concurrently() ? " and inserting" : "",
-      totals->order_wait_seconds, totals->store_seconds, totals->commit_seconds);
+      totals->order_wait_seconds, totals->store_seconds, totals->mention_seconds);
   return kExitOk;
 }
 
