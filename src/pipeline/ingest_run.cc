@@ -264,46 +264,42 @@ class IngestRun : public DocumentSink {
     }
   }
 
-  void commit(const std::function<void()>& committed = {}) {
-    if (!in_batch_ || !fatal_.ok()) return;
+  // What the batch decided, written last: where its articles went and, set aside, their
+  // entity mentions (stored after the commit, outside the writers' lock), then their order.
+  Status write_decisions() {
     if (stories_) {
-      if (Status s = stories_->store_placements(); !s.ok()) {
-        fatal_ = s;
-        return;
-      }
+      if (Status s = stories_->store_placements(); !s.ok()) return s;
     }
-    const bool mentions_deferred = !linked_mentions_.empty();
-    if (mentions_deferred) {
-      if (Status s = store_.defer_entity_mentions(linked_mentions_); !s.ok()) {
-        fatal_ = s;
-        return;
-      }
+    if (!linked_mentions_.empty()) {
+      if (Status s = store_.defer_entity_mentions(linked_mentions_); !s.ok()) return s;
       linked_mentions_.clear();
     }
     const int64_t first = known_decision_ - static_cast<int64_t>(decided_.size()) + 1;
-    if (Status s = store_.record_decisions(first, decided_); !s.ok()) {
-      fatal_ = s;
-      return;
-    }
+    if (Status s = store_.record_decisions(first, decided_); !s.ok()) return s;
     decided_.clear();
-    if (Status s = store_.commit(); !s.ok()) {
-      fatal_ = s;
-      return;
-    }
+    return {};
+  }
+
+  void commit(const std::function<void()>& committed = {}) {
+    if (!in_batch_ || !fatal_.ok()) return;
+    const bool mentions_set_aside = !linked_mentions_.empty();
+    fatal_ = write_decisions();
+    if (fatal_.ok()) fatal_ = store_.commit();
+    if (!fatal_.ok()) return;
     in_batch_ = false;
     if (committed) committed();
-    if (mentions_deferred) {
-      if (Result<int64_t> applied = store_.apply_deferred_mentions(); !applied.ok()) {
-        fatal_ = applied.status();  // committed all the same: the next batch stores them
-        return;
-      }
-    }
     counts_.stored += pending_stored_;
     counts_.already_present += pending_present_;
     counts_.linked_to_copies += pending_linked_;
     counts_.too_short_to_cluster += pending_too_short_;
     pending_stored_ = pending_present_ = pending_linked_ = pending_too_short_ = 0;
     observer_->on_commit(counts_);
+    if (mentions_set_aside) {
+      // On failure the batch stays committed; the next batch stores these mentions.
+      if (Result<int64_t> applied = store_.apply_deferred_mentions(); !applied.ok()) {
+        fatal_ = applied.status();
+      }
+    }
   }
 
   Store& store_;
