@@ -23,6 +23,9 @@ extern const std::string_view ${symbol};
   file(CONFIGURE OUTPUT "${_source}" CONTENT
 "// Generated from ${file} by KhabarEmbed.cmake; edit the data file, not this one.
 #include \"khabar_data/${symbol}.h\"
+// A data file may pass the 64 KiB that the standard asks every compiler to take in one literal;
+// GCC and clang take any length.
+#pragma GCC diagnostic ignored \"-Woverlength-strings\"
 namespace khabar::data {
 extern const std::string_view ${symbol} = R\"khabar_embed(@_content@)khabar_embed\";
 }  // namespace khabar::data

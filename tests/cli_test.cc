@@ -20,6 +20,13 @@
 namespace khabar {
 namespace {
 
+// At the default story threshold, chosen on real labelled news, the two seeds are two stories:
+// their join probability is 0.14, and real reports as far apart in wording (title and lead
+// cosine 0.13) are one happening in 4-6% of the labelled pairs (README, "Stories"). The tests
+// of what one story of the two outlets gives (members, facts) place them at this threshold,
+// where the names and dates they share join them.
+const std::string kSeedsThreshold = "0.1";
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;
@@ -141,7 +148,7 @@ TEST_F(CliTest, DupsListsFamiliesWithTheirOutletsAndBadDedupOptionsAreRefused) {
 }
 
 TEST_F(CliTest, TheSeedsAreOneStory) {
-  ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
+  ASSERT_EQ(run({"ingest", "--story-threshold", kSeedsThreshold, KHABAR_SEEDS_DIR}).exit_code, 0);
   CommandResult stories = run({"stories"});
   EXPECT_EQ(stories.exit_code, 0) << stories.err;
   EXPECT_THAT(stories.out, HasSubstr("2 articles"));
@@ -176,7 +183,7 @@ TEST_F(CliTest, StoryFactsFromTheStore) {
                          {"text", slurp(fs::path(KHABAR_SEEDS_DIR) / "004_f6197f5c1fb7e277.txt")}}
               .dump() +
           "\n");
-  ASSERT_EQ(run({"ingest", feed}).exit_code, 0);
+  ASSERT_EQ(run({"ingest", "--story-threshold", kSeedsThreshold, feed}).exit_code, 0);
   CommandResult facts = run({"story", "--facts", "--json", "1"});
   ASSERT_EQ(facts.exit_code, 0) << facts.err;
   const auto json = nlohmann::json::parse(facts.out);
@@ -246,7 +253,10 @@ TEST_F(CliTest, AssignmentsNameEveryArrivalByItsOwnIdAndStoryOptionsAreChecked) 
 
   CommandResult zero = run({"ingest", "--story-threshold", "0", feed});
   EXPECT_EQ(zero.exit_code, 2);
-  EXPECT_THAT(zero.err, HasSubstr("similarity threshold 0 is out of range"));
+  EXPECT_THAT(zero.err, HasSubstr("story threshold 0 is out of range"));
+  CommandResult model = run({"ingest", "--story-model", feed, feed});
+  EXPECT_EQ(model.exit_code, 2);
+  EXPECT_THAT(model.err, HasSubstr(feed + ":1: expected name<TAB>value"));
   CommandResult window = run({"ingest", "--story-window-hours", "-1", feed});
   EXPECT_EQ(window.exit_code, 2);
   EXPECT_THAT(window.err, HasSubstr("--story-window-hours"));

@@ -66,6 +66,14 @@ class ArticleProcessor {
   Normalizer normalizer_;
 };
 
+// The extractor's names that story clustering compares, in the form the store keeps
+// (StoredArticle::story_signals): a line a signal, "p<TAB>key" for a place, "e<TAB>key" for a
+// person or an organisation (its gazetteer entry, a person's name by the skeleton of its last
+// word, or the normalised name) and "d<TAB>date" for a day or month named (ISO 8601).
+std::string story_signals(const Extraction& extraction);
+// Adds signals in that form to a clusterer's input (places, entities and dates).
+void add_story_signals(std::string_view signals, ClusterInput& input);
+
 struct IngestCounts {
   uint64_t read = 0;                  // articles read and processed
   uint64_t stored = 0;                // committed to the store

@@ -37,6 +37,7 @@
 #include <memory>
 #include <string>
 
+#include "khabar/cluster.h"
 #include "khabar/result.h"
 
 namespace khabar {
@@ -49,6 +50,8 @@ struct ServeOptions {
   // The page's Arabic font; empty: the first installed of Debian's Noto Naskh Arabic
   // (fonts-noto-core, fonts-noto-ui-core), Amiri (fonts-hosny-amiri), KacstOne (fonts-kacst).
   std::string font_path{};
+  // How POSTed articles are placed in stories (khabar/cluster.h).
+  ClusterOptions stories{};
 };
 
 class ApiServer {

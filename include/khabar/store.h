@@ -55,7 +55,11 @@ struct StoredArticle {
   std::string external_id;
   std::string metadata_json;  // other source fields, a JSON object or empty
   std::string ingested_at;    // UTC, ISO 8601
-  int64_t sequence = 0;       // ingest order, set by the store
+  // What story clustering compares beyond the text, the extractor's names (khabar/cluster.h,
+  // story_signals_text): kept so that a process rebuilding the stories from the store need not
+  // extract every article again. Empty for articles stored before schema 12.
+  std::string story_signals;
+  int64_t sequence = 0;  // ingest order, set by the store
 };
 
 struct ArticleSummary {
@@ -110,6 +114,7 @@ struct ClusteredArticle {
   std::string title;
   std::string body;
   std::string published;
+  std::string story_signals;  // StoredArticle::story_signals
 };
 
 // One line of `khabar stories --assignments`: a stored article, or another arrival of its
@@ -202,7 +207,7 @@ struct WorkerReport {
   double rate = 0;  // articles per second over its last minute or so
 };
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 class Store {
  public:

@@ -5,27 +5,119 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
 #include <unordered_map>
+
+#include "khabar_data/document_frequencies_ar_tsv.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace {
 
-using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by term id
+// The vectors an article is compared on: one a field, each in a term space of its own.
+enum Field : size_t {
+  kBody,
+  kHead,
+  kTitle,
+  kNumbers,
+  kLeadNumbers,
+  kPlaces,
+  kEntities,
+  kDates,
+  kFields
+};
 
-constexpr uint64_t kTextSeed = 0;
-constexpr uint64_t kEntitySeed = 0x656e7469'74790001ull;
-constexpr uint64_t kNumberSeed = 0x6e756d62'65720001ull;
-// Centroid terms under which a story is found (it stays under those it had before).
-constexpr size_t kIndexedTerms = 32;
+// Terms by the top bits of their 64-bit hash, seeded by field: no string is kept, and memory
+// stays bounded however large the vocabulary grows. Two terms in one slot share a document
+// frequency, which moves a rare term's weight only when it meets a common one, about one rare
+// term in a hundred at a million terms.
+constexpr unsigned kSlotBits = 22;
+constexpr uint64_t kFieldSeed[kFields] = {
+    0x626f6479'00000001ull, 0x68656164'00000001ull, 0x7469746c'00000001ull, 0x6e756d62'65720001ull,
+    0x6c656164'6e756d01ull, 0x706c6163'65730001ull, 0x656e7469'74790001ull, 0x64617465'73000001ull};
+// Terms kept per field, heaviest first: the distinctive ones carry the cosine.
+constexpr size_t kKeptTerms[kFields] = {100, 60, 24, 32, 16, 16, 32, 16};
+// Terms a story's body and head centroids keep.
+constexpr size_t kCentroidTerms[2] = {160, 100};
+// Terms of a member under which its story is found: its rarest body and head words.
+constexpr size_t kIndexedTerms = 10;
 
-double norm(const TermVector& v) {
-  double sum = 0;
-  for (const auto& [term, weight] : v)
-    sum += static_cast<double>(weight) * weight;
-  return std::sqrt(sum);
+using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by slot
+
+// An article's unit vectors, and how rare each of its places and names is.
+struct ArticleVectors {
+  std::array<TermVector, kFields> fields;
+  TermVector name_rarity;
+};
+
+struct Member {
+  std::array<TermVector, kFields> fields;
+  int64_t time = 0;
+  double name_rarity = 0;  // the sum over its places and names
+};
+
+struct Story {
+  // Its first member and its most recent ones; empty once the story is inactive.
+  std::vector<Member> compared;
+  // The sums of all its members' body and head vectors, pruned, and their lengths.
+  std::array<TermVector, 2> centroid;
+  std::array<double, 2> centroid_norm{1.0, 1.0};
+  int64_t first_time = 0;
+  int64_t last_time = 0;
+  uint32_t size = 0;
+  std::vector<uint32_t> indexed_terms;  // sorted: the slots under which it is in the postings
+};
+
+// Marks, among a field's slots while they are counted, a term the prior knows the frequency of
+// (slots take kSlotBits).
+constexpr uint32_t kWithPrior = uint32_t{1} << 31;
+constexpr uint32_t kSlotMask = (uint32_t{1} << kSlotBits) - 1;
+
+// Document frequencies of Arabic terms and of the extractor's names over real news
+// (data/cluster/), which the clusterer's own counts are added to: a new store has seen too few
+// articles to tell a common word or place from a rare one, and two reports of one event would
+// otherwise share only "rare" words. Latin-script terms and numbers have no prior and are
+// weighed by what the store has seen alone.
+struct DocumentFrequencyPrior {
+  double articles = 0;
+  std::vector<std::tuple<Field, std::string_view, uint32_t>> terms;  // words: kBody
+};
+
+const DocumentFrequencyPrior& prior() {
+  static const DocumentFrequencyPrior loaded = [] {
+    DocumentFrequencyPrior p;
+    const std::string_view data = data::document_frequencies_ar_tsv;
+    static constexpr std::string_view kArticles = "# articles\t";
+    if (const size_t at = data.find(kArticles); at != std::string_view::npos) {
+      p.articles =
+          std::strtod(std::string(data.substr(at + kArticles.size(), 20)).c_str(), nullptr);
+    }
+    for (const text::DataLine& line : text::data_lines(data)) {
+      const size_t tab = line.text.find('\t');
+      if (tab == std::string_view::npos) continue;
+      std::string_view term = line.text.substr(0, tab);
+      Field field = kBody;
+      if (term.starts_with("p:") || term.starts_with("e:")) {
+        field = term[0] == 'p' ? kPlaces : kEntities;
+        term.remove_prefix(2);
+      }
+      p.terms.emplace_back(field, term,
+                           static_cast<uint32_t>(std::strtoul(
+                               std::string(line.text.substr(tab + 1)).c_str(), nullptr, 10)));
+    }
+    return p;
+  }();
+  return loaded;
 }
 
-// Keeps the `keep` heaviest entries, sorted by term id again.
+uint32_t slot(std::string_view term, Field field) {
+  return static_cast<uint32_t>(XXH3_64bits_withSeed(term.data(), term.size(), kFieldSeed[field]) >>
+                               (64 - kSlotBits));
+}
+
+// Keeps the `keep` heaviest entries, sorted by slot again.
 void keep_heaviest(TermVector& v, size_t keep) {
   if (v.size() > keep) {
     std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(keep), v.end(),
@@ -37,166 +129,319 @@ void keep_heaviest(TermVector& v, size_t keep) {
   std::sort(v.begin(), v.end());
 }
 
-struct Story {
-  TermVector centroid;  // the sum of its members' unit vectors, pruned; empty once inactive
-  double centroid_norm = 0;
-  int64_t first_time = 0;
-  int64_t last_time = 0;
-  uint32_t size = 0;
-  std::vector<uint32_t> indexed_terms;  // sorted: the terms under which it is in the postings
+double sum_of(const TermVector& v) {
+  double sum = 0;
+  for (const auto& entry : v)
+    sum += entry.second;
+  return sum;
+}
+
+void make_unit(TermVector& v) {
+  double sum = 0;
+  for (const auto& entry : v)
+    sum += static_cast<double>(entry.second) * entry.second;
+  const double length = std::sqrt(sum);
+  if (length == 0) return;
+  for (auto& entry : v)
+    entry.second = static_cast<float>(entry.second / length);
+}
+
+// The article being placed, by slot, for the cosines with each compared member: an open
+// addressing table of a few KiB that stays in cache, where a vocabulary-wide array would not.
+class ArticleTable {
+ public:
+  // `name_rarity`: each place's and name's log(N / df), under a field of its own.
+  void fill(const std::array<TermVector, kFields>& fields, const TermVector& name_rarity) {
+    size_t entries = name_rarity.size();
+    for (const TermVector& v : fields)
+      entries += v.size();
+    size_t capacity = 64;
+    while (capacity < 4 * entries)
+      capacity *= 2;
+    keys_.assign(capacity, kEmpty);
+    weights_.assign(capacity, 0.0F);
+    for (size_t f = 0; f < kFields; ++f) {
+      has_[f] = !fields[f].empty();
+      for (const auto& [term, weight] : fields[f]) {
+        size_t at = position(key(term, f));
+        keys_[at] = key(term, f);
+        weights_[at] = weight;
+      }
+    }
+    for (const auto& [term, rarity] : name_rarity) {
+      const size_t at = position(key(term, kFields));
+      if (keys_[at] == key(term, kFields)) continue;  // a place and a name in one slot
+      keys_[at] = key(term, kFields);
+      weights_[at] = rarity;
+    }
+  }
+
+  bool has(size_t field) const { return has_[field]; }
+
+  double dot(const TermVector& member, size_t field) const {
+    double sum = 0;
+    for (const auto& [term, weight] : member) {
+      const size_t at = position(key(term, field));
+      if (keys_[at] != kEmpty) sum += static_cast<double>(weights_[at]) * weight;
+    }
+    return sum;
+  }
+
+  // How rare, together, the places and names a member shares with the article are: reports of
+  // one happening share its rare names (Kazakhstan, the CSTO, Tokayev), reports of one beat
+  // its common ones.
+  double shared_rarity(const TermVector& member_names) const {
+    double sum = 0;
+    for (const auto& entry : member_names) {
+      const size_t at = position(key(entry.first, kFields));
+      if (keys_[at] != kEmpty) sum += weights_[at];
+    }
+    return sum;
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  static uint64_t key(uint32_t term, size_t field) { return (uint64_t{field} << 32) | term; }
+  size_t position(uint64_t k) const {
+    size_t at = static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> 20) & (keys_.size() - 1);
+    while (keys_[at] != kEmpty && keys_[at] != k)
+      at = (at + 1) & (keys_.size() - 1);
+    return at;
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<float> weights_;
+  std::array<bool, kFields> has_{};
+};
+
+struct FreeDeleter {
+  void operator()(uint32_t* p) const { std::free(p); }
 };
 
 }  // namespace
 
 Status ClusterOptions::validate() const {
   auto bad = [](std::string message) { return make_error(ErrorCode::kInvalidArgument, message); };
-  if (!(similarity_threshold > 0.0 && similarity_threshold <= 1.0)) {
-    return bad(fmt::format("similarity threshold {} is out of range: above 0, at most 1",
-                           similarity_threshold));
+  if (!(join_threshold > 0.0 && join_threshold < 1.0)) {
+    return bad(fmt::format("story threshold {} is out of range: a probability above 0 and below 1",
+                           join_threshold));
   }
   if (active_window_seconds <= 0) {
     return bad(fmt::format("the active window of {} s must be positive", active_window_seconds));
   }
-  if (article_terms < 1 || story_terms < article_terms) {
-    return bad(fmt::format("{} terms a story cannot hold {} terms an article", story_terms,
-                           article_terms));
-  }
-  for (const double weight : {title_weight, entity_weight, number_weight}) {
-    if (!(weight >= 0.0 && weight <= 100.0)) {
-      return bad(fmt::format("field weight {} is out of range: 0 to 100", weight));
-    }
+  if (compared_members < 1 || compared_stories < 1) {
+    return bad("at least one story and one member of it must be compared");
   }
   return {};
 }
 
 struct StoryClusterer::Impl {
   ClusterOptions options;
-  // Terms by their 64-bit hash: no string is kept or compared, and a collision between two
-  // terms (odds of 1 in 10^7 for a million terms) only merges their counts.
-  std::unordered_map<uint64_t, uint32_t> term_ids;
-  std::vector<uint32_t> document_frequency;
+  const JoinModel* model = nullptr;
+  // Document frequency by slot, for every field; calloc'd, so untouched pages cost nothing.
+  std::unique_ptr<uint32_t[], FreeDeleter> document_frequency{
+      static_cast<uint32_t*>(std::calloc(size_t{1} << kSlotBits, sizeof(uint32_t)))};
   uint64_t articles = 0;
   std::vector<Story> stories;
-  std::unordered_map<uint32_t, std::vector<uint32_t>> postings;  // term → stories
-  std::vector<uint64_t> seen_in_search;  // per story: the last search that met it
-  uint64_t search = 0;
-  // The article being placed, dense by term id (zero elsewhere, and between searches): each
-  // candidate's cosine is then one pass over its centroid with no comparisons, summing the
-  // same products in the same order as a sorted merge would.
-  std::vector<float> article_weight;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> postings;  // slot → stories
+  std::vector<double> shared_weight;  // per story: the article's weight of the terms it shares
+  std::vector<uint32_t> met;          // stories met in this search
+  ArticleTable table;
+  double article_name_rarity = 0;  // of the article in `table`
 
-  uint32_t term_id(std::string_view term, uint64_t field_seed) {
-    const uint64_t hash = XXH3_64bits_withSeed(term.data(), term.size(), field_seed);
-    const auto [it, inserted] = term_ids.emplace(hash, static_cast<uint32_t>(term_ids.size()));
-    if (inserted) document_frequency.push_back(0);
-    return it->second;
-  }
-
-  // Unit TF-IDF vector of the article's terms, heaviest `article_terms` kept.
-  TermVector vectorize(const ClusterInput& in) {
-    std::vector<std::pair<uint32_t, double>> occurrences;
-    auto count = [&](const std::vector<std::string>& terms, uint64_t field_seed, double weight) {
-      for (const std::string& t : terms)
-        occurrences.emplace_back(term_id(t, field_seed), weight);
-    };
-    // Hooked fields hash with seeds of their own, so a name never matches a common word.
-    count(in.terms, kTextSeed, 1.0);
-    count(in.title_terms, kTextSeed, options.title_weight);
-    count(in.entities, kEntitySeed, options.entity_weight);
-    count(in.numbers, kNumberSeed, options.number_weight);
-
-    // Sorted by term, equal terms summed: the weighted term frequencies.
-    std::sort(occurrences.begin(), occurrences.end());
-    std::vector<std::pair<uint32_t, double>> field_tf;
-    for (const auto& [term, weight] : occurrences) {
-      if (!field_tf.empty() && field_tf.back().first == term) {
-        field_tf.back().second += weight;
-      } else {
-        field_tf.emplace_back(term, weight);
+  // Unit TF-IDF vectors of each field, heaviest terms kept; the document frequencies learn
+  // the article first. Nothing for an article too short to cluster, which is never stored in a
+  // story and so must not count in the frequencies that a replay from the store rebuilds.
+  std::optional<ArticleVectors> vectorize(const ClusterInput& in) {
+    std::array<std::vector<uint32_t>, kFields> occurrences;
+    auto words = [&](const std::vector<std::string>& terms, Field field) {
+      const bool names = field == kPlaces || field == kEntities;
+      const bool arabic_words = field == kBody || field == kHead || field == kTitle;
+      for (const std::string& t : terms) {
+        const bool known = names || (arabic_words && text::starts_in_arabic_block(t));
+        occurrences[field].push_back(slot(t, field) | (known ? kWithPrior : 0));
       }
-    }
+    };
+    words(in.terms, kBody);
+    std::vector<uint32_t>& body = occurrences[kBody];
+    std::sort(body.begin(), body.end());
+    size_t distinct = 0;
+    for (size_t i = 0; i < body.size(); ++i)
+      distinct += i == 0 || body[i] != body[i - 1] ? 1 : 0;
+    if (distinct < options.min_terms) return std::nullopt;
+    words(in.title_terms, kHead);
+    words(in.lead_terms, kHead);
+    words(in.title_terms, kTitle);
+    words(in.numbers, kNumbers);
+    words(in.lead_numbers, kLeadNumbers);
+    words(in.places, kPlaces);
+    words(in.entities, kEntities);
+    words(in.dates, kDates);
+
     ++articles;
-    for (const auto& [term, tf] : field_tf)
-      ++document_frequency[term];
-    TermVector v;
-    v.reserve(field_tf.size());
     const double n = static_cast<double>(articles);
-    for (const auto& [term, tf] : field_tf) {
-      const double idf = std::log((n + 1.0) / (document_frequency[term] + 1.0)) + 1.0;
-      v.emplace_back(term, static_cast<float>((1.0 + std::log(tf)) * idf));
+    ArticleVectors out;
+    for (size_t f = 0; f < kFields; ++f) {
+      std::vector<uint32_t>& slots = occurrences[f];
+      std::sort(slots.begin(), slots.end());
+      TermVector& v = out.fields[f];
+      for (size_t i = 0; i < slots.size();) {
+        size_t j = i;
+        while (j < slots.size() && slots[j] == slots[i])
+          ++j;
+        const uint32_t term = slots[i] & kSlotMask;
+        const double seen = n + ((slots[i] & kWithPrior) != 0 ? prior().articles : 0.0);
+        const double rarity = std::log((seen + 1.0) / (++document_frequency[term] + 1.0));
+        const double idf = rarity + 1.0;
+        if (f == kPlaces || f == kEntities) {
+          out.name_rarity.emplace_back(term, static_cast<float>(rarity));
+        }
+        v.emplace_back(term,
+                       static_cast<float>((1.0 + std::log(static_cast<double>(j - i))) * idf));
+        i = j;
+      }
+      keep_heaviest(v, kKeptTerms[f]);
+      make_unit(v);
     }
-    keep_heaviest(v, options.article_terms);
-    const double length = norm(v);
-    for (auto& entry : v)
-      entry.second = static_cast<float>(entry.second / length);
-    return v;
+    return out;
   }
 
   bool active(const Story& s, int64_t time) const {
-    return !s.centroid.empty() && time <= s.last_time + options.active_window_seconds &&
+    return !s.compared.empty() && time <= s.last_time + options.active_window_seconds &&
            time >= s.first_time - options.active_window_seconds;
   }
 
-  // Stories that share a top term with the article and are still active, scored exactly.
-  std::pair<int64_t, double> best_story(const TermVector& v, int64_t time) {
-    ++search;
-    seen_in_search.resize(stories.size(), 0);
-    std::vector<uint32_t> candidates;
-    for (const auto& [term, weight] : v) {
-      auto it = postings.find(term);
-      if (it == postings.end()) continue;
-      std::vector<uint32_t>& list = it->second;
-      // Stories that went inactive leave the postings as they are met.
-      std::erase_if(list, [&](uint32_t s) {
-        if (time > stories[s].last_time + options.active_window_seconds) {
-          retire(stories[s]);
-          return true;
-        }
-        return false;
-      });
-      for (const uint32_t story : list) {
-        // A story under several of the article's terms is a candidate once.
-        if (seen_in_search[story] == search) continue;
-        seen_in_search[story] = search;
-        candidates.push_back(story);
-      }
-    }
-    std::sort(candidates.begin(), candidates.end());
-    article_weight.resize(document_frequency.size(), 0.0F);
-    for (const auto& [term, weight] : v)
-      article_weight[term] = weight;
-    int64_t best = -1;
-    double best_similarity = 0;
-    for (const uint32_t s : candidates) {  // ascending ids: ties go to the older story
-      if (!active(stories[s], time)) continue;
-      double product = 0;
-      for (const auto& [term, weight] : stories[s].centroid)
-        product += static_cast<double>(article_weight[term]) * static_cast<double>(weight);
-      const double similarity = product / stories[s].centroid_norm;
-      if (similarity > best_similarity) {
-        best = s;
-        best_similarity = similarity;
-      }
-    }
-    for (const auto& entry : v)
-      article_weight[entry.first] = 0.0F;
-    return {best, best_similarity};
-  }
-
-  // An inactive story takes no more articles: its centroid's memory goes back.
+  // An inactive story takes no more articles: its members' memory goes back.
   static void retire(Story& s) {
-    TermVector().swap(s.centroid);
+    std::vector<Member>().swap(s.compared);
+    for (TermVector& c : s.centroid)
+      TermVector().swap(c);
     std::vector<uint32_t>().swap(s.indexed_terms);
   }
 
-  void add_to_story(uint32_t id, const TermVector& v, int64_t time) {
+  // Active stories sharing a distinctive term with the article, best first by the article's
+  // weight of the terms they share; the first `compared_stories` of them.
+  std::vector<uint32_t> candidates(const std::array<TermVector, kFields>& article, int64_t time) {
+    shared_weight.resize(stories.size(), 0.0);
+    met.clear();
+    for (const Field field : {kBody, kHead}) {
+      for (const auto& [term, weight] : article[field]) {
+        auto it = postings.find(term);
+        if (it == postings.end()) continue;
+        // Stories that went inactive leave the postings as they are met.
+        std::erase_if(it->second, [&](uint32_t s) {
+          if (time > stories[s].last_time + options.active_window_seconds) {
+            retire(stories[s]);
+            return true;
+          }
+          return false;
+        });
+        for (const uint32_t s : it->second) {
+          if (shared_weight[s] == 0.0) met.push_back(s);
+          shared_weight[s] += weight;
+        }
+      }
+    }
+    std::vector<uint32_t> out;
+    for (const uint32_t s : met) {
+      if (active(stories[s], time)) out.push_back(s);
+    }
+    const auto by_weight = [&](uint32_t a, uint32_t b) {
+      return shared_weight[a] != shared_weight[b] ? shared_weight[a] > shared_weight[b] : a < b;
+    };
+    if (out.size() > options.compared_stories) {
+      std::partial_sort(out.begin(), out.begin() + static_cast<ptrdiff_t>(options.compared_stories),
+                        out.end(), by_weight);
+      out.resize(options.compared_stories);
+    }
+    std::sort(out.begin(), out.end());  // ascending ids: ties go to the older story
+    for (const uint32_t s : met)
+      shared_weight[s] = 0.0;
+    return out;
+  }
+
+  // A candidate story's features: each member-level signal at its best over the compared
+  // members (the closest report of the happening), the story-level ones against its centroids.
+  JoinFeatures features(const Story& s, int64_t time) const {
+    JoinFeatures f{};
+    auto at = [&f](JoinFeature feature) -> double& { return f[static_cast<size_t>(feature)]; };
+    at(JoinFeature::kStoryBody) = table.dot(s.centroid[0], kBody) / s.centroid_norm[0];
+    at(JoinFeature::kStoryHead) = table.dot(s.centroid[1], kHead) / s.centroid_norm[1];
+    at(JoinFeature::kDaysApart) = static_cast<double>(options.active_window_seconds) / 86400.0;
+    // Both print numbers in their titles and leads, and not one of them the same: a market's
+    // other day, a region's other tally. Any member sharing one clears it.
+    bool numbers_disjoint = table.has(kLeadNumbers);
+    for (const Member& m : s.compared) {
+      auto best = [&](JoinFeature feature, Field field) {
+        at(feature) = std::max(at(feature), table.dot(m.fields[field], field));
+      };
+      best(JoinFeature::kHead, kHead);
+      best(JoinFeature::kTitle, kTitle);
+      best(JoinFeature::kNumbers, kNumbers);
+      best(JoinFeature::kEntities, kEntities);
+      best(JoinFeature::kPlaces, kPlaces);
+      best(JoinFeature::kDates, kDates);
+      const double shared =
+          table.shared_rarity(m.fields[kPlaces]) + table.shared_rarity(m.fields[kEntities]);
+      at(JoinFeature::kSharedNames) = std::max(at(JoinFeature::kSharedNames), shared);
+      // The share of the fewer names that the other names too: one report's names all found in
+      // the other's, however many more it names.
+      const double fewer = std::min(article_name_rarity, m.name_rarity);
+      if (fewer > 0) {
+        at(JoinFeature::kNamesContained) =
+            std::max(at(JoinFeature::kNamesContained), shared / fewer);
+      }
+      if (m.fields[kLeadNumbers].empty() || table.dot(m.fields[kLeadNumbers], kLeadNumbers) > 0) {
+        numbers_disjoint = false;
+      }
+      const double seconds = static_cast<double>(
+          std::min<int64_t>(std::abs(time - m.time), options.active_window_seconds));
+      at(JoinFeature::kDaysApart) = std::min(at(JoinFeature::kDaysApart), seconds / 86400.0);
+    }
+    at(JoinFeature::kLeadNumbersDisjoint) = numbers_disjoint ? 1.0 : 0.0;
+    // In tens of nats, at most 3: five names each rarer than one article in ten thousand.
+    at(JoinFeature::kSharedNames) = std::min(at(JoinFeature::kSharedNames) / 10.0, 3.0);
+    return f;
+  }
+
+  // Each candidate with its features; the article's vectors must be in `table`.
+  template <typename Visit>
+  void for_each_compared(const std::vector<uint32_t>& candidates, int64_t time, Visit visit) {
+    for (const uint32_t s : candidates) {
+      JoinFeatures f = features(stories[s], time);
+      // How many stories the article could join: with none beside it, a story sharing the
+      // article's names is more likely its happening than on a day of many.
+      f[static_cast<size_t>(JoinFeature::kCompeting)] =
+          std::log(static_cast<double>(candidates.size()));
+      visit(s, f);
+    }
+  }
+
+  void add_to_story(uint32_t id, ArticleVectors vectors, int64_t time) {
+    std::array<TermVector, kFields>& fields = vectors.fields;
     Story& s = stories[id];
+    s.first_time = s.size == 0 ? time : std::min(s.first_time, time);
+    s.last_time = s.size == 0 ? time : std::max(s.last_time, time);
+    ++s.size;
+    index_member(id, fields);
+    add_to_centroid(s.centroid[0], s.centroid_norm[0], fields[kBody], kCentroidTerms[0]);
+    add_to_centroid(s.centroid[1], s.centroid_norm[1], fields[kHead], kCentroidTerms[1]);
+    // The first member stays; the most recent ones follow it.
+    if (s.compared.size() >= options.compared_members) {
+      s.compared.erase(s.compared.begin() + (options.compared_members > 1 ? 1 : 0));
+    }
+    // A member's body counts in the centroid alone: no need to keep it.
+    TermVector().swap(fields[kBody]);
+    s.compared.push_back({std::move(fields), time, sum_of(vectors.name_rarity)});
+  }
+
+  static void add_to_centroid(TermVector& centroid, double& length, const TermVector& v,
+                              size_t keep) {
     TermVector merged;
-    merged.reserve(s.centroid.size() + v.size());
-    std::merge(s.centroid.begin(), s.centroid.end(), v.begin(), v.end(),
-               std::back_inserter(merged));
+    merged.reserve(centroid.size() + v.size());
+    std::merge(centroid.begin(), centroid.end(), v.begin(), v.end(), std::back_inserter(merged));
     // Sum the weights of equal terms, which merge() put side by side.
     TermVector summed;
+    summed.reserve(merged.size());
     for (const auto& entry : merged) {
       if (!summed.empty() && summed.back().first == entry.first) {
         summed.back().second += entry.second;
@@ -204,32 +449,51 @@ struct StoryClusterer::Impl {
         summed.push_back(entry);
       }
     }
-    keep_heaviest(summed, options.story_terms);
-    s.centroid = std::move(summed);
-    s.centroid_norm = norm(s.centroid);
-    s.first_time = s.size == 0 ? time : std::min(s.first_time, time);
-    s.last_time = s.size == 0 ? time : std::max(s.last_time, time);
-    ++s.size;
-    index_story(id);
+    keep_heaviest(summed, keep);
+    centroid = std::move(summed);
+    double sum = 0;
+    for (const auto& entry : centroid)
+      sum += static_cast<double>(entry.second) * entry.second;
+    length = sum > 0 ? std::sqrt(sum) : 1.0;
   }
 
-  // A story is found under its heaviest centroid terms only: its names and places, not the
-  // common words every centroid holds, which would make every active story a candidate.
-  void index_story(uint32_t id) {
+  // A story is found under its members' rarest words: its names and places, not the common
+  // words every report holds, which would make every active story a candidate.
+  void index_member(uint32_t id, const std::array<TermVector, kFields>& fields) {
     Story& s = stories[id];
-    TermVector heaviest = s.centroid;
-    keep_heaviest(heaviest, kIndexedTerms);
-    for (const auto& [term, weight] : heaviest) {
-      if (std::binary_search(s.indexed_terms.begin(), s.indexed_terms.end(), term)) continue;
-      postings[term].push_back(id);
-      s.indexed_terms.insert(std::upper_bound(s.indexed_terms.begin(), s.indexed_terms.end(), term),
-                             term);
+    for (const Field field : {kBody, kHead}) {
+      TermVector heaviest = fields[field];
+      keep_heaviest(heaviest, kIndexedTerms);
+      for (const auto& [term, weight] : heaviest) {
+        const auto at = std::lower_bound(s.indexed_terms.begin(), s.indexed_terms.end(), term);
+        if (at != s.indexed_terms.end() && *at == term) continue;
+        postings[term].push_back(id);
+        s.indexed_terms.insert(at, term);
+      }
     }
+  }
+
+  uint32_t new_story() {
+    stories.emplace_back();
+    return static_cast<uint32_t>(stories.size() - 1);
   }
 };
 
 StoryClusterer::StoryClusterer(ClusterOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = options;
+  if (!impl_->document_frequency) {
+    std::cerr << "khabar: out of memory for the clusterer's document frequencies\n";
+    std::abort();
+  }
+  for (const auto& [field, term, frequency] : prior().terms) {
+    if (field != kBody) {
+      impl_->document_frequency[slot(term, field)] += frequency;
+      continue;
+    }
+    for (const Field words : {kBody, kHead, kTitle})
+      impl_->document_frequency[slot(term, words)] += frequency;
+  }
+  impl_->options = std::move(options);
+  impl_->model = impl_->options.model ? impl_->options.model.get() : &JoinModel::built_in();
 }
 StoryClusterer::~StoryClusterer() = default;
 StoryClusterer::StoryClusterer(StoryClusterer&&) noexcept = default;
@@ -237,36 +501,63 @@ StoryClusterer& StoryClusterer::operator=(StoryClusterer&&) noexcept = default;
 
 StoryAssignment StoryClusterer::add(const ClusterInput& article) {
   Impl& d = *impl_;
-  const TermVector v = d.vectorize(article);
+  std::optional<ArticleVectors> vectors = d.vectorize(article);
   StoryAssignment out;
-  if (v.size() < d.options.min_terms) {
-    out.story = static_cast<uint32_t>(d.stories.size());
+  if (!vectors) {
+    out.story = d.new_story();  // nothing to compare: it never takes another article
     out.too_short = true;
-    Story alone;
-    alone.first_time = alone.last_time = article.time;
-    alone.size = 1;
-    d.stories.push_back(std::move(alone));  // no centroid: it never takes another article
+    d.stories[out.story].first_time = d.stories[out.story].last_time = article.time;
+    d.stories[out.story].size = 1;
     return out;
   }
-  const auto [best, similarity] = d.best_story(v, article.time);
-  if (best >= 0 && similarity >= d.options.similarity_threshold) {
+  const std::vector<uint32_t> candidates = d.candidates(vectors->fields, article.time);
+  d.table.fill(vectors->fields, vectors->name_rarity);
+  d.article_name_rarity = sum_of(vectors->name_rarity);
+  int64_t best = -1;
+  d.for_each_compared(candidates, article.time, [&](uint32_t s, const JoinFeatures& f) {
+    const double p = d.model->probability(f);
+    if (p > out.probability) {
+      out.probability = p;
+      best = s;
+    }
+  });
+  if (best >= 0 && out.probability >= d.options.join_threshold) {
     out.story = static_cast<uint32_t>(best);
     out.new_story = false;
-    out.similarity = similarity;
   } else {
-    out.story = static_cast<uint32_t>(d.stories.size());
-    d.stories.emplace_back();
+    out.story = d.new_story();
   }
-  d.add_to_story(out.story, v, article.time);
+  d.add_to_story(out.story, std::move(*vectors), article.time);
   return out;
 }
 
 void StoryClusterer::replay(const ClusterInput& article, uint32_t story) {
+  (void)replay_with_candidates(article, story, false);
+}
+
+std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const ClusterInput& article,
+                                                                   uint32_t story) {
+  return replay_with_candidates(article, story, true);
+}
+
+std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const ClusterInput& article,
+                                                                   uint32_t story, bool compare) {
   Impl& d = *impl_;
-  const TermVector v = d.vectorize(article);
+  std::optional<ArticleVectors> vectors = d.vectorize(article);
   while (d.stories.size() <= story)
-    d.stories.emplace_back();
-  d.add_to_story(story, v, article.time);
+    d.new_story();
+  std::vector<CandidateStory> out;
+  if (!vectors) return out;  // stored in no story: a replay never meets one
+  if (compare) {
+    const std::vector<uint32_t> candidates = d.candidates(vectors->fields, article.time);
+    d.table.fill(vectors->fields, vectors->name_rarity);
+    d.article_name_rarity = sum_of(vectors->name_rarity);
+    d.for_each_compared(candidates, article.time, [&](uint32_t s, const JoinFeatures& f) {
+      out.push_back({s, f});
+    });
+  }
+  d.add_to_story(story, std::move(*vectors), article.time);
+  return out;
 }
 
 size_t StoryClusterer::story_count() const {
@@ -280,12 +571,14 @@ size_t StoryClusterer::memory_bytes() const {
   const Impl& d = *impl_;
   // A node of an unordered_map: the pair, a next pointer and a cached hash; a bucket pointer.
   constexpr size_t kNodeOverhead = 3 * sizeof(void*);
-  size_t bytes = d.document_frequency.capacity() * sizeof(uint32_t) +
-                 d.stories.capacity() * sizeof(Story) + d.article_weight.capacity() * sizeof(float);
-  bytes += d.term_ids.size() * (kNodeOverhead + sizeof(uint64_t) + sizeof(uint32_t));
+  size_t bytes = (size_t{1} << kSlotBits) * sizeof(uint32_t) +
+                 d.stories.capacity() * sizeof(Story) + d.shared_weight.capacity() * sizeof(double);
   for (const Story& s : d.stories) {
-    bytes += s.centroid.capacity() * sizeof(s.centroid[0]) +
-             s.indexed_terms.capacity() * sizeof(uint32_t);
+    bytes += s.compared.capacity() * sizeof(Member) + s.indexed_terms.capacity() * sizeof(uint32_t);
+    for (const Member& m : s.compared) {
+      for (const TermVector& v : m.fields)
+        bytes += v.capacity() * sizeof(v[0]);
+    }
   }
   for (const auto& [term, list] : d.postings) {
     bytes += kNodeOverhead + sizeof(uint32_t) + sizeof(list) + list.capacity() * sizeof(uint32_t);

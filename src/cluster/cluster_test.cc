@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "khabar/analyzer.h"
@@ -27,6 +30,13 @@ class Analyzed {
   Normalizer normalizer_;
   Analyzer analyzer_;
 };
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 TEST(Analyzer, ClitcsStopWordsAndNumbers) {
   const Analyzed terms;
@@ -58,47 +68,78 @@ struct Article {
   std::string text;
   std::string event;
   int64_t day = 0;
+  // What the extractor would give (pipeline_test covers it): gazetteer entries and names.
+  std::vector<std::string> places{};
+  std::vector<std::string> names{};
 };
 
 std::vector<Article> reports() {
   return {
       {"أعلن الرئيس الكازاخستاني قاسم جومارت توكاييف أن قوات حفظ السلام التابعة لمنظمة معاهدة "
        "الأمن الجماعي ستغادر كازاخستان بعد احتجاجات ألماتي. وقال إن الاضطرابات كانت محاولة انقلاب.",
-       "kz", 0},
+       "kz",
+       0,
+       {"KZ", "KZ", "KZ-ALA"},
+       {"person:tokayev", "CSTO"}},
       {"Kazakhstan unrest: President Tokayev says CSTO peacekeepers will leave Almaty after the "
        "protests.",
        "kz-en", 0},
       {"الرئيس الكازاخي توكايف: اضطرابات ألما آتا محاولة انقلاب، وقوات منظمة معاهدة الأمن "
        "الجماعي تبدأ الانسحاب من كازاخستان خلال أيام بعد إعادة النظام إلى المدينة.",
-       "kz", 1},
+       "kz",
+       1,
+       {"KZ", "KZ-ALA", "KZ"},
+       {"person:tokayev", "CSTO"}},
       {"ضرب زلزال بقوة 6.8 درجات جنوب تركيا فجر اليوم، وأعلنت إدارة الكوارث التركية عن سقوط قتلى "
        "وانهيار مبان في ولاية هاتاي، فيما تواصل فرق الإنقاذ البحث عن ناجين تحت الأنقاض.",
-       "quake", 1},
+       "quake",
+       1,
+       {"TR", "TR-31"},
+       {"TR-AFAD"}},
       {"فرق الإنقاذ التركية تنتشل ناجين من تحت أنقاض المباني المنهارة في هاتاي بعد الزلزال الذي "
        "ضرب جنوب تركيا، وإدارة الكوارث ترفع حصيلة القتلى.",
-       "quake", 2},
+       "quake",
+       2,
+       {"TR-31", "TR"},
+       {"TR-AFAD"}},
       {"البنك المركزي المصري يرفع أسعار الفائدة الأساسية 200 نقطة أساس في اجتماع استثنائي لمواجهة "
        "التضخم، ويقول إن القرار يهدف إلى احتواء ارتفاع الأسعار.",
-       "egp", 2},
+       "egp",
+       2,
+       {"EG"},
+       {"EG-CBE"}},
       {"رفع البنك المركزي في مصر أسعار الفائدة بمقدار 200 نقطة أساس لكبح التضخم، في قرار مفاجئ "
        "اتخذته لجنة السياسة النقدية في اجتماع استثنائي.",
-       "egp", 3},
+       "egp",
+       3,
+       {"EG"},
+       {"EG-CBE"}},
       {"فاز فريق الأهلي على الزمالك بهدفين مقابل هدف في مباراة القمة بالدوري المصري الممتاز لكرة "
        "القدم، وسجل المهاجم هدف الفوز في الدقيقة الأخيرة من المباراة.",
-       "football", 3},
+       "football",
+       3,
+       {"EG"},
+       {"EG-AHLY", "EG-ZAMALEK"}},
       {"قوات حفظ السلام تغادر كازاخستان: توكاييف يعلن انتهاء مهمة منظمة معاهدة الأمن الجماعي بعد "
        "احتجاجات ألماتي ومحاولة الانقلاب التي هزت البلاد.",
-       "kz", 3},
+       "kz",
+       3,
+       {"KZ", "KZ-ALA"},
+       {"person:tokayev", "CSTO"}},
   };
 }
 
 std::vector<StoryAssignment> cluster(const std::vector<Article>& articles,
                                      ClusterOptions options = {}) {
-  const Analyzed terms;
+  const Normalizer normalizer;
+  const Analyzer analyzer;
   StoryClusterer clusterer(options);
   std::vector<StoryAssignment> out;
   for (const Article& a : articles) {
-    out.push_back(clusterer.add({.terms = terms(a.text), .time = a.day * 86400}));
+    ClusterInput in = cluster_input(analyzer, {}, normalizer.normalize(a.text), a.day * 86400);
+    in.places = a.places;
+    in.entities = a.names;
+    out.push_back(clusterer.add(in));
   }
   return out;
 }
@@ -122,8 +163,42 @@ TEST(StoryClusterer, SameInputSameStories) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].story, b[i].story);
-    EXPECT_DOUBLE_EQ(a[i].similarity, b[i].similarity);
+    EXPECT_DOUBLE_EQ(a[i].probability, b[i].probability);
   }
+}
+
+// A process that rebuilds the stories from the store (replay) must decide the next article as
+// the process that placed them did, articles too short to cluster left out as the store leaves
+// them out.
+TEST(StoryClusterer, ReplayingThePlacementsGivesTheSameNextDecision) {
+  std::vector<Article> articles = reports();
+  articles.insert(articles.begin() + 3, {"عاجل", "short", 1});
+  const Normalizer normalizer;
+  const Analyzer analyzer;
+  auto input = [&](const Article& a) {
+    ClusterInput in = cluster_input(analyzer, {}, normalizer.normalize(a.text), a.day * 86400);
+    in.places = a.places;
+    in.entities = a.names;
+    return in;
+  };
+  StoryClusterer original(ClusterOptions{});
+  std::vector<StoryAssignment> placed;
+  for (size_t i = 0; i + 1 < articles.size(); ++i)
+    placed.push_back(original.add(input(articles[i])));
+  ASSERT_TRUE(placed[3].too_short);
+  StoryClusterer rebuilt(ClusterOptions{});
+  std::map<uint32_t, uint32_t> renumbered;
+  for (size_t i = 0; i + 1 < articles.size(); ++i) {
+    if (placed[i].too_short) continue;
+    const auto [it, first] =
+        renumbered.emplace(placed[i].story, static_cast<uint32_t>(rebuilt.story_count()));
+    rebuilt.replay(input(articles[i]), it->second);
+  }
+  const StoryAssignment next = original.add(input(articles.back()));
+  const StoryAssignment again = rebuilt.add(input(articles.back()));
+  ASSERT_FALSE(next.new_story);
+  EXPECT_EQ(renumbered.at(next.story), again.story);
+  EXPECT_DOUBLE_EQ(next.probability, again.probability);
 }
 
 TEST(StoryClusterer, AStoryClosesAfterItsWindow) {
@@ -135,11 +210,12 @@ TEST(StoryClusterer, AStoryClosesAfterItsWindow) {
 }
 
 TEST(StoryClusterer, ShortArticlesStayAloneAndNeverCrash) {
-  const Analyzed terms;
+  const Normalizer normalizer;
+  const Analyzer analyzer;
   StoryClusterer clusterer(ClusterOptions{});
   const StoryAssignment empty = clusterer.add({});
-  const StoryAssignment one_word = clusterer.add({.terms = terms("عاجل")});
-  const StoryAssignment again = clusterer.add({.terms = terms("عاجل")});
+  const StoryAssignment one_word = clusterer.add(cluster_input(analyzer, {}, "عاجل", 0));
+  const StoryAssignment again = clusterer.add(cluster_input(analyzer, "عاجل", "عاجل", 0));
   EXPECT_TRUE(empty.too_short);
   EXPECT_TRUE(one_word.too_short);
   EXPECT_NE(one_word.story, again.story);
@@ -147,39 +223,45 @@ TEST(StoryClusterer, ShortArticlesStayAloneAndNeverCrash) {
 
 TEST(ClusterOptions, OutOfRangeValuesAreRejected) {
   EXPECT_TRUE(ClusterOptions{}.validate().ok());
-  EXPECT_FALSE(ClusterOptions{.similarity_threshold = 0}.validate().ok());
+  EXPECT_FALSE(ClusterOptions{.join_threshold = 0}.validate().ok());
+  EXPECT_FALSE(ClusterOptions{.join_threshold = 1}.validate().ok());
   EXPECT_FALSE(ClusterOptions{.active_window_seconds = -1}.validate().ok());
-  const ClusterOptions too_few_story_terms{.article_terms = 200, .story_terms = 100};
-  EXPECT_FALSE(too_few_story_terms.validate().ok());
-  EXPECT_FALSE(ClusterOptions{.title_weight = -1}.validate().ok());
+  EXPECT_FALSE(ClusterOptions{.compared_members = 0}.validate().ok());
 }
 
-// EXPECTED.md: the two seed reports are one story; an unrelated article is not in it.
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// The compiled-in model names every feature the clusterer computes (a model trained for
+// another feature list fails here, not at run time).
+TEST(JoinModel, TheBuiltInModelParsesAndReadsItsFeatures) {
+  const Result<JoinModel> parsed =
+      JoinModel::parse(read_file(KHABAR_JOIN_MODEL), "data/cluster/join_model.tsv");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const JoinModel& model = JoinModel::built_in();
+  EXPECT_EQ(model.intercept, parsed->intercept);
+  EXPECT_EQ(model.weights, parsed->weights);
+  // More of what the story's reports share is more likely one happening.
+  JoinFeatures weak{}, strong{};
+  weak[static_cast<size_t>(JoinFeature::kStoryBody)] = 0.1;
+  strong[static_cast<size_t>(JoinFeature::kStoryBody)] = 0.6;
+  EXPECT_LT(model.probability(weak), model.probability(strong));
 }
 
-TEST(StoryClusterer, TheTwoSeedsAreOneStoryAndFootballIsNot) {
-  const Analyzed terms;
-  const Cleaner cleaner;
-  StoryClusterer clusterer(ClusterOptions{});
-  std::vector<StoryAssignment> stories;
-  for (const auto& entry : std::filesystem::directory_iterator(KHABAR_SEEDS_DIR)) {
-    if (entry.path().extension() != ".txt") continue;
-    Document doc;
-    doc.text = read_file(entry.path());
-    const CleanArticle clean = cleaner.clean(doc);
-    stories.push_back(
-        clusterer.add({.terms = terms(clean.body()), .title_terms = terms(clean.title)}));
-  }
-  ASSERT_EQ(stories.size(), 2u);
-  EXPECT_EQ(stories[0].story, stories[1].story);
-  EXPECT_GE(stories[1].similarity, ClusterOptions{}.similarity_threshold);
-  const StoryAssignment football = clusterer.add({.terms = terms(reports()[7].text)});
-  EXPECT_TRUE(football.new_story);
+TEST(JoinModel, AModelFileMustNameEveryFeatureOnce) {
+  std::string good = "# a comment\nintercept\t-1\n";
+  for (size_t f = 0; f < kJoinFeatures; ++f)
+    good += std::string(join_feature_name(static_cast<JoinFeature>(f))) + "\t0.5\n";
+  const Result<JoinModel> parsed = JoinModel::parse(good, "m.tsv");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_DOUBLE_EQ(parsed->probability(JoinFeatures{}), 1.0 / (1.0 + std::exp(1.0)));
+
+  const Result<JoinModel> missing = JoinModel::parse("intercept\t-1\nhead\t1\n", "m.tsv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.error().message, ::testing::HasSubstr("no weight for feature «title»"));
+  const Result<JoinModel> unknown = JoinModel::parse(good + "colour\t1\n", "m.tsv");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message, ::testing::HasSubstr("m.tsv:"));
+  EXPECT_THAT(unknown.error().message, ::testing::HasSubstr("unknown feature «colour»"));
+  EXPECT_FALSE(JoinModel::parse(good + "head\tmany\n", "m.tsv").ok());
+  EXPECT_FALSE(JoinModel::load("/nonexistent/model.tsv").ok());
 }
 
 }  // namespace

@@ -55,10 +55,13 @@ class IngestRun : public DocumentSink {
       stories_.emplace(store_, options_.cluster, normalizer_);
       if (Status s = stories_->load_stored(); !s.ok()) return s;
     }
+    // Stories compare the names the extractor finds too, so it runs for either.
+    if (options_.extract_entities || options_.cluster_stories) {
+      extractor_ = options_.extractor;
+      if (extractor_ == nullptr) extractor_ = &own_extractor_.emplace();
+    }
     if (options_.extract_entities) {
-      const Extractor* extractor = options_.extractor;
-      if (extractor == nullptr) extractor = &own_extractor_.emplace();
-      entities_.emplace(store_, *extractor);
+      entities_.emplace(store_, *extractor_);
       if (Status s = entities_->load_stored(); !s.ok()) return s;
     }
     return {};
@@ -161,7 +164,12 @@ class IngestRun : public DocumentSink {
       return std::nullopt;
     }
     out.article = std::move(*article);
-    if (entities_) out.extraction = entities_->extract(out.article);
+    if (extractor_ != nullptr) {
+      const StoredArticle& a = out.article;
+      out.extraction = extractor_->extract(
+          {.text = a.body, .title = a.title, .published = a.published, .lang = a.lang});
+      if (stories_) out.article.story_signals = story_signals(*out.extraction);
+    }
     return out;
   }
 
@@ -245,8 +253,9 @@ class IngestRun : public DocumentSink {
       pending_linked_ += *linked ? 1 : 0;
     }
     if (stories_) {
-      Result<bool> clustered = stories_->add(sequence, decision, processed.normalized_body,
-                                             article.title, article.published);
+      Result<bool> clustered =
+          stories_->add(sequence, decision, processed.normalized_body, article.title,
+                        article.published, article.story_signals);
       if (!clustered.ok()) {
         fatal_ = clustered.status();
         return;
@@ -310,6 +319,7 @@ class IngestRun : public DocumentSink {
   std::optional<pipeline_internal::DuplicateTracker> duplicates_;
   std::optional<pipeline_internal::StoryTracker> stories_;
   std::optional<Extractor> own_extractor_;
+  const Extractor* extractor_ = nullptr;  // when entities or stories are on
   std::optional<pipeline_internal::EntityTracker> entities_;
   IngestCounts counts_;
   uint64_t pending_stored_ = 0;

@@ -1,27 +1,104 @@
 #include "pipeline/story_tracker.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
-namespace khabar::pipeline_internal {
+#include "khabar/extract.h"
+#include "khabar/pipeline.h"
+#include "khabar/story_facts.h"
+#include "text/spelling.h"
+
+namespace khabar {
+
+namespace {
+
+// A name as stories compare it: its gazetteer entry, or for a person found by a title or a
+// speech verb the consonant skeleton of the last word of the name, which outlets' spellings
+// share (توكاييف، توكايف), or else its normalised form.
+std::string signal_key(const Mention& m) {
+  if (!m.gazetteer_id.empty()) return m.gazetteer_id;
+  if (m.type == EntityType::kPerson) {
+    const std::vector<std::string> words = name_words(m.key);
+    if (!words.empty()) {
+      return fmt::format("person:{:016x}", text::skeleton_digest(words.back()).hash);
+    }
+  }
+  return m.key;
+}
+
+void add_signal(std::string& out, char kind, const std::string& key) {
+  if (key.empty() || key.find_first_of("\t\n") != std::string::npos) return;
+  out += kind;
+  out += '\t';
+  out += key;
+  out += '\n';
+}
+
+}  // namespace
+
+std::string story_signals(const Extraction& extraction) {
+  std::string out;
+  for (const Mention& m : extraction.mentions) {
+    // A title standing for a person named earlier adds nothing the name did not.
+    if (m.role_reference) continue;
+    add_signal(out, m.type == EntityType::kPlace ? 'p' : 'e', signal_key(m));
+  }
+  for (const DateFact& d : extraction.dates) {
+    // Days and months tell one day's happening from the next; a bare weekday or year does not.
+    if (d.precision == DatePrecision::kDay || d.precision == DatePrecision::kPartOfMonth ||
+        d.precision == DatePrecision::kMonth) {
+      add_signal(out, 'd', d.value);
+      // A day's month too: «early January» and «10 January» are one happening's dates.
+      if (d.precision == DatePrecision::kDay && d.value.size() >= 7) {
+        add_signal(out, 'd', d.value.substr(0, d.value.size() - 3));
+      }
+    }
+  }
+  return out;
+}
+
+void add_story_signals(std::string_view signals, ClusterInput& input) {
+  while (!signals.empty()) {
+    const size_t end = std::min(signals.find('\n'), signals.size());
+    const std::string_view line = signals.substr(0, end);
+    signals.remove_prefix(std::min(end + 1, signals.size()));
+    if (line.size() < 3 || line[1] != '\t') continue;  // written by story_signals alone
+    switch (line[0]) {
+      case 'p':
+        input.places.emplace_back(line.substr(2));
+        break;
+      case 'd':
+        input.dates.emplace_back(line.substr(2));
+        break;
+      default:
+        input.entities.emplace_back(line.substr(2));
+    }
+  }
+}
+
+namespace pipeline_internal {
 
 StoryTracker::StoryTracker(Store& store, const ClusterOptions& options,
                            const Normalizer& normalizer)
     : store_(store), normalizer_(normalizer), clusterer_(options) {}
 
 ClusterInput StoryTracker::input(const std::string& normalized_body, const std::string& title,
-                                 const std::string& published) {
+                                 const std::string& published, const std::string& signals) {
   // An undated article takes the time of the one before it: it clusters by ingest order.
   if (const std::optional<int64_t> time = iso8601_unix_seconds(published)) last_time_ = *time;
-  return {.terms = analyzer_.terms(normalized_body),
-          .title_terms = analyzer_.terms(normalizer_.normalize(title)),
-          .time = last_time_};
+  ClusterInput in =
+      cluster_input(analyzer_, normalizer_.normalize(title), normalized_body, last_time_);
+  add_story_signals(signals, in);
+  return in;
 }
 
 Status StoryTracker::load_stored() {
   return store_.for_each_clustered(
       [&](const ClusteredArticle& a) {
         known_decision_ = a.decision;
-        const ClusterInput in = input(normalizer_.normalize(a.body), a.title, a.published);
+        const ClusterInput in =
+            input(normalizer_.normalize(a.body), a.title, a.published, a.story_signals);
         const auto [it, first] =
             number_of_.emplace(a.story, static_cast<uint32_t>(store_story_.size()));
         if (first) store_story_.push_back(a.story);
@@ -32,9 +109,10 @@ Status StoryTracker::load_stored() {
 
 Result<bool> StoryTracker::add(int64_t sequence, int64_t decision,
                                const std::string& normalized_body, const std::string& title,
-                               const std::string& published) {
+                               const std::string& published, const std::string& signals) {
   known_decision_ = std::max(known_decision_, decision);
-  const StoryAssignment assignment = clusterer_.add(input(normalized_body, title, published));
+  const StoryAssignment assignment =
+      clusterer_.add(input(normalized_body, title, published, signals));
   if (assignment.story >= store_story_.size()) store_story_.resize(assignment.story + 1, -1);
   if (assignment.too_short) return false;
   if (assignment.new_story) {
@@ -45,7 +123,7 @@ Result<bool> StoryTracker::add(int64_t sequence, int64_t decision,
     placements_.push_back({sequence, *story, std::nullopt, published});
   } else {
     placements_.push_back(
-        {sequence, store_story_[assignment.story], assignment.similarity, published});
+        {sequence, store_story_[assignment.story], assignment.probability, published});
   }
   return true;
 }
@@ -56,4 +134,5 @@ Status StoryTracker::store_placements() {
   return stored;
 }
 
-}  // namespace khabar::pipeline_internal
+}  // namespace pipeline_internal
+}  // namespace khabar

@@ -27,13 +27,14 @@ class StoryTracker {
   // False when it is too short to cluster: it is then in no story. The store learns where it
   // went at store_placements, with the rest of the batch.
   Result<bool> add(int64_t sequence, int64_t decision, const std::string& normalized_body,
-                   const std::string& title, const std::string& published);
+                   const std::string& title, const std::string& published,
+                   const std::string& signals);
   // Before the batch commits.
   Status store_placements();
 
  private:
   ClusterInput input(const std::string& normalized_body, const std::string& title,
-                     const std::string& published);
+                     const std::string& published, const std::string& signals);
 
   Store& store_;
   const Normalizer& normalizer_;

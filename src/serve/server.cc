@@ -308,6 +308,7 @@ struct ApiServer::Impl {
       PipelineOptions pipeline;
       pipeline.read.format = InputFormat::kJsonl;
       pipeline.extractor = &shared_extractor();
+      pipeline.cluster = options.stories;
       writer_session = std::make_unique<IngestSession>(*writer_store, pipeline);
     }
     return writer_session.get();

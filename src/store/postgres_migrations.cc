@@ -145,6 +145,10 @@ CREATE TABLE deferred_mentions (
   copy_text        TEXT COLLATE "C" NOT NULL
 );
 )sql"},
+    // See SQLite's migration 12.
+    {12, "story signals", R"sql(
+ALTER TABLE articles ADD COLUMN story_signals TEXT COLLATE "C";
+)sql"},
 };
 
 static_assert(kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,

@@ -189,6 +189,11 @@ CREATE TABLE decisions (
 );
 INSERT INTO decisions (decision, article_sequence) SELECT sequence, sequence FROM articles;
 )sql"},
+    // The extractor's names that story clustering compares (StoredArticle::story_signals), so
+    // that rebuilding the stories reads them instead of extracting every article again.
+    {12, "story signals", R"sql(
+ALTER TABLE articles ADD COLUMN story_signals TEXT;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

@@ -98,9 +98,10 @@ Result<Store> Store::open(const std::string& location) {
            prepare(impl->insert_article,
                    "INSERT INTO articles (id, title, source, url, published, lang, "
                    "lang_confidence, byline_json, subheads_json, body, raw_text, origin, format, "
-                   "encoding, external_id, metadata_json, ingested_at, entities_extracted) "
+                   "encoding, external_id, metadata_json, ingested_at, entities_extracted, "
+                   "story_signals) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                   "?16, ?17, ?18) "
+                   "?16, ?17, ?18, ?19) "
                    "ON CONFLICT(id) DO NOTHING RETURNING sequence"),
            prepare(impl->select_removals,
                    "SELECT begin_byte, end_byte, kind, rule, reason FROM removals "
@@ -199,7 +200,7 @@ Result<Store::InsertOutcome> Store::insert(const StoredArticle& a, bool entities
   // The two large texts are bound without a copy: `a` outlives the step below.
   s.bind_unowned(10, a.body).bind_unowned(11, a.raw_text).bind(12, a.origin);
   s.bind(13, a.format).bind(14, a.encoding).bind(15, a.external_id).bind(16, a.metadata_json);
-  s.bind(17, a.ingested_at).bind(18, int64_t{entities_follow ? 1 : 0});
+  s.bind(17, a.ingested_at).bind(18, int64_t{entities_follow ? 1 : 0}).bind(19, a.story_signals);
   const Step inserted = s.step();
   if (inserted == Step::kError) return storage_error(*impl_->db, fmt::format("storing {}", a.id));
   if (inserted == Step::kDone) {  // no row returned: another process stored it meanwhile

@@ -105,12 +105,12 @@ Status Store::for_each_clustered(const std::function<void(const ClusteredArticle
   return store_internal::scan_in_pages(
       *impl_->db, after_decision,
       "SELECT d.decision, a.sequence, a.story_sequence, a.title, a.body, "
-      "COALESCE(a.published, '') FROM decisions d "
+      "COALESCE(a.published, ''), COALESCE(a.story_signals, '') FROM decisions d "
       "JOIN articles a ON a.sequence = d.article_sequence "
       "WHERE a.story_sequence IS NOT NULL AND d.decision > ?1 ORDER BY d.decision LIMIT ?2",
       "reading clustered articles", [&](const Statement& row) {
         visit({row.integer(0), row.integer(1), row.integer(2), row.text(3), row.text(4),
-               row.text(5)});
+               row.text(5), row.text(6)});
       });
 }
 

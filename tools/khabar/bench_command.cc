@@ -46,6 +46,7 @@ class ProcessOnly : public DocumentSink {
       ++processed;
       normalized_bodies.push_back(std::move(normalized));
       published.push_back(article->published);
+      normalized_titles.push_back(normalizer_.normalize(article->title));
       bodies.push_back(std::move(article->body));
     } else {
       ++rejected;
@@ -54,11 +55,13 @@ class ProcessOnly : public DocumentSink {
   void problem(Problem) override { ++rejected; }
   uint64_t processed = 0, rejected = 0;
   std::vector<std::string> normalized_bodies;
+  std::vector<std::string> normalized_titles;
   std::vector<std::string> published;
   std::vector<std::string> bodies;  // as displayed: what extraction reads
 
  private:
   ArticleProcessor processor_;
+  Normalizer normalizer_;
 };
 
 void report(std::string_view phase, uint64_t articles, size_t bytes, double seconds) {
@@ -92,7 +95,7 @@ void bench_duplicate_index(const std::vector<std::string>& bodies) {
 }
 
 // The analyzer and the story clusterer alone, over bodies in memory.
-void bench_clusterer(const std::vector<std::string>& bodies,
+void bench_clusterer(const std::vector<std::string>& titles, const std::vector<std::string>& bodies,
                      const std::vector<std::string>& published) {
   Analyzer analyzer;
   StoryClusterer clusterer{ClusterOptions{}};
@@ -100,10 +103,11 @@ void bench_clusterer(const std::vector<std::string>& bodies,
   const double seconds = timed([&] {
     for (size_t i = 0; i < bodies.size(); ++i) {
       const int64_t time = iso8601_unix_seconds(published[i]).value_or(0);
-      joined += clusterer.add({.terms = analyzer.terms(bodies[i]), .time = time}).new_story ? 0 : 1;
+      joined +=
+          clusterer.add(cluster_input(analyzer, titles[i], bodies[i], time)).new_story ? 0 : 1;
     }
   });
-  report("stories (analyzer + TF-IDF + online clustering)", bodies.size(), 0, seconds);
+  report("stories (analyzer + signals + join model, online)", bodies.size(), 0, seconds);
   std::cout << fmt::format(
       "  {} stories, {} articles joined one; clusterer {:.0f} bytes an article\n",
       clusterer.story_count(), joined,
@@ -204,7 +208,7 @@ int run_bench(const BenchArgs& args) {
   report("ingest + clean + normalise (no store)", sink.processed, jsonl.size(), processing);
   if (sink.rejected > 0) std::cout << fmt::format("  ({} rejected)\n", sink.rejected);
   bench_duplicate_index(sink.normalized_bodies);
-  bench_clusterer(sink.normalized_bodies, sink.published);
+  bench_clusterer(sink.normalized_titles, sink.normalized_bodies, sink.published);
   sink.normalized_bodies = {};
   bench_extraction(sink.bodies, sink.published);
   sink.bodies = {};

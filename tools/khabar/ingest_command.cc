@@ -24,6 +24,7 @@ struct IngestArgs {
   bool no_stories = false;
   ClusterOptions cluster;
   double story_window_hours = 72;
+  std::string story_model;
   bool no_entities = false;
 };
 
@@ -43,6 +44,11 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.extract_entities = !args.no_entities;
   options.cluster = args.cluster;
   options.cluster.active_window_seconds = static_cast<int64_t>(args.story_window_hours * 3600);
+  if (!args.story_model.empty()) {
+    Result<JoinModel> model = JoinModel::load(args.story_model);
+    if (!model.ok()) return fail(model.error());
+    options.cluster.model = std::make_shared<const JoinModel>(*model);
+  }
   if (Status s = options.cluster.validate(); !s.ok()) return fail(s.error());
 
   Result<Store> store = Store::open(global.db);
@@ -119,9 +125,14 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
       ->group("Duplicates");
   cmd->add_flag("--no-stories", args->no_stories, "Do not place articles in stories")
       ->group("Stories");
-  cmd->add_option("--story-threshold", args->cluster.similarity_threshold,
-                  "Cosine similarity to a story's centroid for an article to join it (0-1]")
+  cmd->add_option("--story-threshold", args->cluster.join_threshold,
+                  "Probability that an article reports the same happening as a story's member "
+                  "for it to join the story (0-1)")
       ->capture_default_str()
+      ->group("Stories");
+  cmd->add_option("--story-model", args->story_model,
+                  "A join model made by eval/train_join_model.py, instead of the built-in one")
+      ->check(CLI::ExistingFile)
       ->group("Stories");
   cmd->add_option("--story-window-hours", args->story_window_hours,
                   "A story takes no articles this long after its last one")

@@ -16,6 +16,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   size_t max_body_mb = 16;
   std::string font;
+  double story_threshold = ClusterOptions{}.join_threshold;
 };
 
 std::atomic<ApiServer*> running_server{nullptr};
@@ -43,11 +44,15 @@ Result<std::pair<std::string, int>> parse_listen(const std::string& listen) {
 int run_serve(const GlobalOptions& global, const ServeArgs& args) {
   Result<std::pair<std::string, int>> address = parse_listen(args.listen);
   if (!address.ok()) return fail(address.error());
+  if (Status s = ClusterOptions{.join_threshold = args.story_threshold}.validate(); !s.ok()) {
+    return fail(s.error());
+  }
   ApiServer server({.db = global.db,
                     .host = address->first,
                     .port = address->second,
                     .max_body_bytes = args.max_body_mb << 20,
-                    .font_path = args.font});
+                    .font_path = args.font,
+                    .stories = {.join_threshold = args.story_threshold}});
   Result<int> port = server.bind();
   if (!port.ok()) return fail(port.error());
   running_server = &server;
@@ -81,6 +86,11 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
                   "The page's Arabic font file (default: Debian's Noto Naskh Arabic, Amiri or "
                   "KacstOne, the first installed)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--story-threshold", args->story_threshold,
+                  "For POSTed articles: the probability for an article to join a story (0-1), "
+                  "as khabar ingest's")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->callback([args, &global, &exit_code] { exit_code = run_serve(global, *args); });
 }
 

@@ -1,0 +1,123 @@
+// The join model's training rows: labelled articles streamed as khabar ingests them, each
+// compared with the members of its candidate stories, its gold story built from the labels.
+//
+//   build/eval/join_features LABELS.tsv ARTICLES.jsonl... > rows.tsv
+//
+// LABELS.tsv maps an input's id (its JSONL `id`) to its gold story, `id<TAB>story`. Articles are
+// cleaned and read exactly as `khabar ingest` reads them (the same cleaning, normalisation,
+// analysis and clusterer), in the order given; an exact copy of an article stored before is
+// left out, as ingest leaves it out of the stories, and so is an article with no label. Each
+// article then joins its gold story, so that every comparison is made against stories as the
+// labels have them (teacher forcing). Prints one line a candidate story:
+//
+//   article<TAB>same<TAB>feature...      (same: 1 when the candidate is the article's gold story)
+//
+// and, on standard error, how many articles had their gold story among the candidates. Used by
+// eval/train_join_model.py.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "khabar/analyzer.h"
+#include "khabar/cluster.h"
+#include "khabar/extract.h"
+#include "khabar/fingerprint.h"
+#include "khabar/ingest.h"
+#include "khabar/normalize.h"
+#include "khabar/pipeline.h"
+
+namespace {
+
+using namespace khabar;
+
+class Collect : public DocumentSink {
+ public:
+  void document(Document doc) override { documents.push_back(std::move(doc)); }
+  void problem(Problem p) override { std::cerr << p.to_string() << "\n"; }
+  std::vector<Document> documents;
+};
+
+std::unordered_map<std::string, std::string> read_labels(const char* path) {
+  std::unordered_map<std::string, std::string> labels;
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "join_features: cannot read " << path << "\n";
+    std::exit(2);
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t tab = line.find('\t');
+    if (line.empty() || line[0] == '#' || tab == std::string::npos) continue;
+    labels[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  return labels;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: join_features LABELS.tsv ARTICLES.jsonl...\n";
+    return 2;
+  }
+  const Extractor extractor;
+  const std::unordered_map<std::string, std::string> labels = read_labels(argv[1]);
+  Collect collect;
+  read_paths(std::vector<std::string>(argv + 2, argv + argc), ReadOptions{}, collect);
+
+  const ArticleProcessor processor;
+  const Normalizer normalizer;
+  const Analyzer analyzer;
+  StoryClusterer clusterer{ClusterOptions{}};
+  std::unordered_map<std::string, uint32_t> story_of_label;
+  std::set<std::string> stored_ids;
+  std::cout << "# article\tsame";
+  for (size_t f = 0; f < kJoinFeatures; ++f)
+    std::cout << '\t' << join_feature_name(static_cast<JoinFeature>(f));
+  std::cout << '\n';
+  int64_t last_time = 0;
+  size_t articles = 0, with_earlier_member = 0, found = 0;
+  for (const Document& doc : collect.documents) {
+    // A file of its own (text, HTML) has no id but its path.
+    const auto label = labels.find(doc.external_id.empty() ? doc.origin : doc.external_id);
+    if (label == labels.end()) continue;
+    std::string normalized_body;
+    Result<StoredArticle> article = processor.process(doc, &normalized_body);
+    if (!article.ok() || !stored_ids.insert(article->id).second) continue;
+    if (const std::optional<int64_t> time = iso8601_unix_seconds(article->published)) {
+      last_time = *time;
+    }
+    const auto [it, first] =
+        story_of_label.emplace(label->second, static_cast<uint32_t>(clusterer.story_count()));
+    ClusterInput in =
+        cluster_input(analyzer, normalizer.normalize(article->title), normalized_body, last_time);
+    add_story_signals(story_signals(extractor.extract({.text = article->body,
+                                                       .title = article->title,
+                                                       .published = article->published,
+                                                       .lang = article->lang})),
+                      in);
+    const std::vector<CandidateStory> members = clusterer.replay_with_candidates(in, it->second);
+    ++articles;
+    with_earlier_member += first ? 0 : 1;
+    bool met = false;
+    for (const CandidateStory& m : members) {
+      const bool same = m.story == it->second;
+      met = met || same;
+      std::cout << articles << '\t' << (same ? 1 : 0);
+      for (const double f : m.features)
+        std::cout << '\t' << fmt::format("{:.5f}", f);
+      std::cout << '\n';
+    }
+    found += met ? 1 : 0;
+  }
+  std::cerr << fmt::format(
+      "join_features: {} articles; {} had an earlier member of their story, {} of them among "
+      "the candidates\n",
+      articles, with_earlier_member, found);
+  return 0;
+}

@@ -1,0 +1,105 @@
+// Document frequencies of the terms story clustering compares, over a corpus of real news: the
+// prior that lets khabar weigh words sensibly before its own store has seen many articles
+// (data/cluster/document_frequencies_ar.tsv, made by eval/make_document_frequencies.sh).
+//
+//   build/eval/term_frequencies [--min-df N] ARTICLES... > frequencies.tsv
+//
+// Articles are cleaned and analysed exactly as `khabar ingest` analyses them for stories; an
+// exact copy of an article read before is counted once. Prints `# articles<TAB>N`, then
+// `term<TAB>df` for every term written in Arabic letters and every name the extractor finds
+// (`p:KEY` for a place, `e:KEY` for a person or an organisation, as in story_signals) in at
+// least N articles (default 3), most frequent first, then by term.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "khabar/analyzer.h"
+#include "khabar/extract.h"
+#include "khabar/ingest.h"
+#include "khabar/normalize.h"
+#include "khabar/pipeline.h"
+#include "text/utf8.h"
+
+namespace {
+
+using namespace khabar;
+
+class Count : public DocumentSink {
+ public:
+  void document(Document doc) override {
+    std::string normalized_body;
+    Result<StoredArticle> article = processor_.process(doc, &normalized_body);
+    if (!article.ok() || !ids_.insert(article->id).second) return;
+    ++articles;
+    std::vector<std::string> terms = analyzer_.terms(normalized_body);
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    for (std::string& term : terms) {
+      if (text::starts_in_arabic_block(term)) ++frequency[std::move(term)];
+    }
+    // The names stories compare, as `p:KEY` (places) and `e:KEY` (people, organisations).
+    const std::string signals = story_signals(extractor_.extract(
+        {.text = article->body, .title = article->title, .lang = article->lang}));
+    std::set<std::string> names;
+    for (size_t at = 0; at < signals.size();) {
+      const size_t end = signals.find('\n', at);
+      const std::string line = signals.substr(at, end - at);
+      at = end + 1;
+      if (line.size() > 2 && (line[0] == 'p' || line[0] == 'e')) {
+        names.insert(line.substr(0, 1) + ":" + line.substr(2));
+      }
+    }
+    for (const std::string& name : names)
+      ++frequency[name];
+  }
+  void problem(Problem) override {}
+
+  uint64_t articles = 0;
+  std::unordered_map<std::string, uint64_t> frequency;
+
+ private:
+  ArticleProcessor processor_;
+  Analyzer analyzer_;
+  Extractor extractor_;
+  std::set<std::string> ids_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t min_df = 3;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--min-df") == 0 && i + 1 < argc) {
+      min_df = std::strtoull(argv[++i], nullptr, 10);
+    } else {
+      paths.emplace_back(argv[i]);
+    }
+  }
+  if (paths.empty()) {
+    std::cerr << "usage: term_frequencies [--min-df N] ARTICLES...\n";
+    return 2;
+  }
+  Count count;
+  read_paths(paths, ReadOptions{}, count);
+  std::vector<std::pair<std::string, uint64_t>> rows;
+  for (auto& [term, df] : count.frequency) {
+    if (df >= min_df) rows.emplace_back(term, df);
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::cout << "# articles\t" << count.articles << "\n";
+  for (const auto& [term, df] : rows)
+    std::cout << term << '\t' << df << '\n';
+  std::cerr << fmt::format("term_frequencies: {} articles, {} terms in {} or more\n",
+                           count.articles, rows.size(), min_df);
+  return 0;
+}
