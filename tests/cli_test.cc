@@ -26,6 +26,10 @@ namespace {
 // of what one story of the two outlets gives (members, facts) place them at this threshold,
 // where the names and dates they share join them.
 const std::string kSeedsThreshold = "0.1";
+// The seeds with their publication dates are two days apart, which the join model counts
+// against them (−2 a day, README "Stories"): their probability falls to about 0.003, so the tests
+// of their dated facts place them at 0.001.
+const std::string kDatedSeedsThreshold = "0.001";
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -183,7 +187,7 @@ TEST_F(CliTest, StoryFactsFromTheStore) {
                          {"text", slurp(fs::path(KHABAR_SEEDS_DIR) / "004_f6197f5c1fb7e277.txt")}}
               .dump() +
           "\n");
-  ASSERT_EQ(run({"ingest", "--story-threshold", kSeedsThreshold, feed}).exit_code, 0);
+  ASSERT_EQ(run({"ingest", "--story-threshold", kDatedSeedsThreshold, feed}).exit_code, 0);
   CommandResult facts = run({"story", "--facts", "--json", "1"});
   ASSERT_EQ(facts.exit_code, 0) << facts.err;
   const auto json = nlohmann::json::parse(facts.out);

@@ -82,7 +82,7 @@ struct JoinModel {
 struct ClusterOptions {
   // The join model's probability at or above which an article joins a story. Chosen on real
   // labelled news (README, "Stories").
-  double join_threshold = 0.2;
+  double join_threshold = 0.25;
   // A story stops taking articles this long after its last one (3 days).
   int64_t active_window_seconds = 3 * 24 * 3600;
   // An article with fewer distinct body terms is too short to cluster and stays alone.
