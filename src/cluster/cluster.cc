@@ -575,6 +575,8 @@ size_t StoryClusterer::memory_bytes() const {
                  d.stories.capacity() * sizeof(Story) + d.shared_weight.capacity() * sizeof(double);
   for (const Story& s : d.stories) {
     bytes += s.compared.capacity() * sizeof(Member) + s.indexed_terms.capacity() * sizeof(uint32_t);
+    for (const TermVector& c : s.centroid)
+      bytes += c.capacity() * sizeof(c[0]);
     for (const Member& m : s.compared) {
       for (const TermVector& v : m.fields)
         bytes += v.capacity() * sizeof(v[0]);
