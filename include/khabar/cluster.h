@@ -9,19 +9,23 @@
 //     // s.story, s.new_story, s.probability
 //   }
 //
-// A story is one happening. Reports of one happening share its specific signals, its title
-// words, its lead, its names and numbers; reports of one beat share vocabulary. So an article
-// is compared with each candidate story's members, not with a centroid, on several
-// signals at once: TF-IDF cosines of the bodies, of the titles with their leads, of the
-// titles alone, of the numbers the texts print and of the names the extractor found, and the
-// time between the two. (Character n-grams of the titles and leads were tried and added
-// nothing the stemmed words did not give, at twice the cost.) A logistic model learned from
-// hand-labelled real news (data/cluster/join_model.tsv, made by eval/train_join_model.py) turns
-// them into the probability that the two report one happening. An article joins the story whose
-// member it most probably shares a happening with (single link, over the story's first and most
-// recent members, so that a story grows along its happening and never toward its beat's average)
-// when that probability reaches `join_threshold`.
+// A story is one happening. Reports of one happening share its specific signals: its title
+// words, its lead, its names, numbers and dates. Reports of one beat share vocabulary. So an
+// article is compared with each candidate story on several signals at once:
+//   - TF-IDF cosines with the story's members (its first and most recent ones), each signal at
+//     its best: titles with their leads, titles alone, the numbers printed, and the places,
+//     names and dates the extractor found (ClusterInput's places, entities and dates);
+//   - how rare the names they share are;
+//   - the cosines with the story's body and head centroids;
+//   - the days between them.
+// (Character n-grams of the titles and leads were tried; they added nothing the stemmed words
+// did not give, at twice the cost.) A logistic model learnt from hand-labelled real news
+// (data/cluster/join_model.tsv, made by eval/train_join_model.py) turns these into the
+// probability that the article reports the story's happening. The article joins the most
+// probable story when that probability reaches `join_threshold`.
 //
+// Word frequencies start from those of real Arabic news (data/cluster/
+// document_frequencies_ar.tsv), so that a new store already knows a common word from a rare one.
 // Document frequencies are learnt online, as articles arrive. A story takes articles while its
 // last one is within `active_window_seconds` of the new one; candidates are the active stories
 // that share a distinctive term with the article, found through an inverted index. The same
@@ -91,7 +95,7 @@ struct ClusterOptions {
   // recent ones.
   size_t compared_members = 6;
   // Candidate stories compared in full, the best by the distinctive terms they share.
-  size_t compared_stories = 16;
+  size_t compared_stories = 8;
   // Null: JoinModel::built_in().
   std::shared_ptr<const JoinModel> model{};
 

@@ -43,6 +43,8 @@ constexpr size_t kKeptTerms[kFields] = {100, 60, 24, 32, 16, 16, 32, 16};
 constexpr size_t kCentroidTerms[2] = {160, 100};
 // Terms of a member under which its story is found: its rarest body and head words.
 constexpr size_t kIndexedTerms = 10;
+// Terms of an article, per field, looked up in those postings.
+constexpr size_t kQueryTerms = 24;
 
 using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by slot
 
@@ -324,7 +326,11 @@ struct StoryClusterer::Impl {
     shared_weight.resize(stories.size(), 0.0);
     met.clear();
     for (const Field field : {kBody, kHead}) {
-      for (const auto& [term, weight] : article[field]) {
+      // The article's rarest terms find its stories; its common ones would meet every story of
+      // the window and cost a long postings walk each.
+      TermVector query = article[field];
+      keep_heaviest(query, kQueryTerms);
+      for (const auto& [term, weight] : query) {
         auto it = postings.find(term);
         if (it == postings.end()) continue;
         // Stories that went inactive leave the postings as they are met.
