@@ -167,6 +167,9 @@ class FeedParser {
       return;
     }
     if (is_item(n)) {
+      // An item opened inside another's field (broken markup) replaces it: nothing may go on
+      // writing into the field it is about to destroy.
+      capture_ = nullptr;
       item_.emplace();
       item_->line = XML_GetCurrentLineNumber(parser_);
       item_depth_ = depth_;

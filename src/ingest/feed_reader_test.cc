@@ -113,6 +113,18 @@ TEST(Feed, BrokenXmlKeepsTheItemsBeforeIt) {
   EXPECT_THAT(sink.rejections().back().reason, HasSubstr("XML error at line"));
 }
 
+// Found by the fuzzer: an item opened inside another item's title replaced that item while the
+// title's text was still being written into it (a use after free under AddressSanitizer).
+TEST(Feed, AnItemOpenedInsideAnotherItemsFieldReplacesIt) {
+  const std::string xml =
+      "<rss version=\"2.0\"><channel><item><title>الأول <item><title>الثاني</title>"
+      "<description>نص الخبر الثاني كاملا</description></item> بقية</title></item>"
+      "</channel></rss>";
+  const testing::CollectingSink sink = read_feed_text(xml, "nested.rss");
+  ASSERT_EQ(sink.documents.size(), 1u);
+  EXPECT_EQ(sink.documents[0].title, "الثاني");
+}
+
 TEST(Feed, ALegacyEncodingIsConvertedAndABadDateWarned) {
   // ISO-8859-6 bytes: «سلام».
   const std::string salam = "\xd3\xe4\xc7\xe5";
