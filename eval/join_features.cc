@@ -96,11 +96,7 @@ int main(int argc, char** argv) {
         story_of_label.emplace(label->second, static_cast<uint32_t>(clusterer.story_count()));
     ClusterInput in =
         cluster_input(analyzer, normalizer.normalize(article->title), normalized_body, last_time);
-    add_story_signals(story_signals(extractor.extract({.text = article->body,
-                                                       .title = article->title,
-                                                       .published = article->published,
-                                                       .lang = article->lang})),
-                      in);
+    add_story_signals(story_signals(extract_article(extractor, *article)), in);
     const std::vector<CandidateStory> members = clusterer.replay_with_candidates(in, it->second);
     ++articles;
     with_earlier_member += first ? 0 : 1;

@@ -45,17 +45,13 @@ class Count : public DocumentSink {
       if (text::starts_in_arabic_block(term)) ++frequency[std::move(term)];
     }
     // The names stories compare, as `p:KEY` (places) and `e:KEY` (people, organisations).
-    const std::string signals = story_signals(extractor_.extract(
-        {.text = article->body, .title = article->title, .lang = article->lang}));
+    ClusterInput signals;
+    add_story_signals(story_signals(extract_article(extractor_, *article)), signals);
     std::set<std::string> names;
-    for (size_t at = 0; at < signals.size();) {
-      const size_t end = signals.find('\n', at);
-      const std::string line = signals.substr(at, end - at);
-      at = end + 1;
-      if (line.size() > 2 && (line[0] == 'p' || line[0] == 'e')) {
-        names.insert(line.substr(0, 1) + ":" + line.substr(2));
-      }
-    }
+    for (const std::string& place : signals.places)
+      names.insert("p:" + place);
+    for (const std::string& name : signals.entities)
+      names.insert("e:" + name);
     for (const std::string& name : names)
       ++frequency[name];
   }

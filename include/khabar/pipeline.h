@@ -66,6 +66,11 @@ class ArticleProcessor {
   Normalizer normalizer_;
 };
 
+// What ingest extracts from a stored article: its body, with its title, publication date and
+// language. The one call for it, so that entities, stories and the tools that train for them
+// read an article alike.
+Extraction extract_article(const Extractor& extractor, const StoredArticle& article);
+
 // The extractor's names that story clustering compares, in the form the store keeps
 // (StoredArticle::story_signals): a line a signal, "p<TAB>key" for a place, "e<TAB>key" for a
 // person or an organisation (its gazetteer entry, a person's name by the skeleton of its last

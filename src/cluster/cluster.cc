@@ -48,10 +48,11 @@ constexpr size_t kQueryTerms = 24;
 
 using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by slot
 
-// An article's unit vectors, and how rare each of its places and names is.
+// An article's unit vectors, how rare each of its places and names is, and their sum.
 struct ArticleVectors {
   std::array<TermVector, kFields> fields;
   TermVector name_rarity;
+  double total_name_rarity = 0;
 };
 
 struct Member {
@@ -131,18 +132,15 @@ void keep_heaviest(TermVector& v, size_t keep) {
   std::sort(v.begin(), v.end());
 }
 
-double sum_of(const TermVector& v) {
-  double sum = 0;
-  for (const auto& entry : v)
-    sum += entry.second;
-  return sum;
-}
-
-void make_unit(TermVector& v) {
+double norm(const TermVector& v) {
   double sum = 0;
   for (const auto& entry : v)
     sum += static_cast<double>(entry.second) * entry.second;
-  const double length = std::sqrt(sum);
+  return std::sqrt(sum);
+}
+
+void make_unit(TermVector& v) {
+  const double length = norm(v);
   if (length == 0) return;
   for (auto& entry : v)
     entry.second = static_cast<float>(entry.second / length);
@@ -152,8 +150,12 @@ void make_unit(TermVector& v) {
 // addressing table of a few KiB that stays in cache, where a vocabulary-wide array would not.
 class ArticleTable {
  public:
-  // `name_rarity`: each place's and name's log(N / df), under a field of its own.
-  void fill(const std::array<TermVector, kFields>& fields, const TermVector& name_rarity) {
+  // The article's vectors, and each of its places' and names' log(N / df) under a field of its
+  // own.
+  void fill(const ArticleVectors& article) {
+    const std::array<TermVector, kFields>& fields = article.fields;
+    const TermVector& name_rarity = article.name_rarity;
+    total_name_rarity_ = article.total_name_rarity;
     size_t entries = name_rarity.size();
     for (const TermVector& v : fields)
       entries += v.size();
@@ -179,6 +181,7 @@ class ArticleTable {
   }
 
   bool has(size_t field) const { return has_[field]; }
+  double total_name_rarity() const { return total_name_rarity_; }
 
   double dot(const TermVector& member, size_t field) const {
     double sum = 0;
@@ -213,6 +216,7 @@ class ArticleTable {
   std::vector<uint64_t> keys_;
   std::vector<float> weights_;
   std::array<bool, kFields> has_{};
+  double total_name_rarity_ = 0;
 };
 
 struct FreeDeleter {
@@ -248,7 +252,6 @@ struct StoryClusterer::Impl {
   std::vector<double> shared_weight;  // per story: the article's weight of the terms it shares
   std::vector<uint32_t> met;          // stories met in this search
   ArticleTable table;
-  double article_name_rarity = 0;  // of the article in `table`
 
   // Unit TF-IDF vectors of each field, heaviest terms kept; the document frequencies learn
   // the article first. Nothing for an article too short to cluster, which is never stored in a
@@ -296,6 +299,7 @@ struct StoryClusterer::Impl {
         const double idf = rarity + 1.0;
         if (f == kPlaces || f == kEntities) {
           out.name_rarity.emplace_back(term, static_cast<float>(rarity));
+          out.total_name_rarity += out.name_rarity.back().second;
         }
         v.emplace_back(term,
                        static_cast<float>((1.0 + std::log(static_cast<double>(j - i))) * idf));
@@ -391,7 +395,7 @@ struct StoryClusterer::Impl {
       at(JoinFeature::kSharedNames) = std::max(at(JoinFeature::kSharedNames), shared);
       // The share of the fewer names that the other names too: one report's names all found in
       // the other's, however many more it names.
-      const double fewer = std::min(article_name_rarity, m.name_rarity);
+      const double fewer = std::min(table.total_name_rarity(), m.name_rarity);
       if (fewer > 0) {
         at(JoinFeature::kNamesContained) =
             std::max(at(JoinFeature::kNamesContained), shared / fewer);
@@ -437,7 +441,7 @@ struct StoryClusterer::Impl {
     }
     // A member's body counts in the centroid alone: no need to keep it.
     TermVector().swap(fields[kBody]);
-    s.compared.push_back({std::move(fields), time, sum_of(vectors.name_rarity)});
+    s.compared.push_back({std::move(fields), time, vectors.total_name_rarity});
   }
 
   static void add_to_centroid(TermVector& centroid, double& length, const TermVector& v,
@@ -457,10 +461,8 @@ struct StoryClusterer::Impl {
     }
     keep_heaviest(summed, keep);
     centroid = std::move(summed);
-    double sum = 0;
-    for (const auto& entry : centroid)
-      sum += static_cast<double>(entry.second) * entry.second;
-    length = sum > 0 ? std::sqrt(sum) : 1.0;
+    const double n = norm(centroid);
+    length = n > 0 ? n : 1.0;
   }
 
   // A story is found under its members' rarest words: its names and places, not the common
@@ -517,8 +519,7 @@ StoryAssignment StoryClusterer::add(const ClusterInput& article) {
     return out;
   }
   const std::vector<uint32_t> candidates = d.candidates(vectors->fields, article.time);
-  d.table.fill(vectors->fields, vectors->name_rarity);
-  d.article_name_rarity = sum_of(vectors->name_rarity);
+  d.table.fill(*vectors);
   int64_t best = -1;
   d.for_each_compared(candidates, article.time, [&](uint32_t s, const JoinFeatures& f) {
     const double p = d.model->probability(f);
@@ -556,8 +557,7 @@ std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const Cluster
   if (!vectors) return out;  // stored in no story: a replay never meets one
   if (compare) {
     const std::vector<uint32_t> candidates = d.candidates(vectors->fields, article.time);
-    d.table.fill(vectors->fields, vectors->name_rarity);
-    d.article_name_rarity = sum_of(vectors->name_rarity);
+    d.table.fill(*vectors);
     d.for_each_compared(candidates, article.time, [&](uint32_t s, const JoinFeatures& f) {
       out.push_back({s, f});
     });

@@ -2,9 +2,19 @@
 
 #include <algorithm>
 
+#include "khabar/pipeline.h"
 #include "text/spelling.h"
 
-namespace khabar::pipeline_internal {
+namespace khabar {
+
+Extraction extract_article(const Extractor& extractor, const StoredArticle& article) {
+  return extractor.extract({.text = article.body,
+                            .title = article.title,
+                            .published = article.published,
+                            .lang = article.lang});
+}
+
+namespace pipeline_internal {
 namespace {
 
 uint64_t family_of(const std::vector<std::string>& words) {
@@ -37,15 +47,9 @@ void EntityTracker::remember(const StoredEntity& entity) {
   people_.push_back({entity.sequence, std::move(words), entity.country});
 }
 
-Extraction EntityTracker::extract(const StoredArticle& article) const {
-  return extractor_.extract({.text = article.body,
-                             .title = article.title,
-                             .published = article.published,
-                             .lang = article.lang});
-}
-
 Status EntityTracker::refresh(const StoredArticle& article, int64_t sequence) {
-  Result<std::vector<EntityMentionRecord>> mentions = link_mentions(article, extract(article));
+  Result<std::vector<EntityMentionRecord>> mentions =
+      link_mentions(article, extract_article(extractor_, article));
   if (!mentions.ok()) return mentions.error();
   return store_.set_entity_mentions(sequence, *mentions);
 }
@@ -154,4 +158,5 @@ Result<int64_t> EntityTracker::store_new(StoredEntity entity) {
   return *sequence;
 }
 
-}  // namespace khabar::pipeline_internal
+}  // namespace pipeline_internal
+}  // namespace khabar

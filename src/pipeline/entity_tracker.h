@@ -31,10 +31,10 @@ class EntityTracker {
   // Extracts a stored article's entities and replaces its mentions with these, linked. Within
   // the caller's transaction.
   Status refresh(const StoredArticle& article, int64_t sequence);
-  // The two steps for a new article. Extraction needs nothing of the store, so workers do it
-  // before they take the writers' lock (Store::lock_writers); linking stores new entities, and
-  // returns the mentions for the caller to store.
-  Extraction extract(const StoredArticle& article) const;
+  // The second step for a new article, after extract_article (khabar/pipeline.h), which needs
+  // nothing of the store, so workers do it before they take the writers' lock
+  // (Store::lock_writers): linking stores new entities, and returns the mentions for the caller
+  // to store.
   Result<std::vector<EntityMentionRecord>> link_mentions(const StoredArticle& article,
                                                          Extraction extraction);
 

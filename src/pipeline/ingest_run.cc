@@ -165,9 +165,7 @@ class IngestRun : public DocumentSink {
     }
     out.article = std::move(*article);
     if (extractor_ != nullptr) {
-      const StoredArticle& a = out.article;
-      out.extraction = extractor_->extract(
-          {.text = a.body, .title = a.title, .published = a.published, .lang = a.lang});
+      out.extraction = extract_article(*extractor_, out.article);
       if (stories_) out.article.story_signals = story_signals(*out.extraction);
     }
     return out;

@@ -51,10 +51,7 @@ Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor
     if (!article.ok()) return article.error();
     if (!article->has_value()) continue;  // listed a moment ago; gone only if deleted since
     const StoredArticle& a = **article;
-    articles.push_back(
-        {a.id, a.source, a.published,
-         extractor.extract(
-             {.text = a.body, .title = a.title, .published = a.published, .lang = a.lang})});
+    articles.push_back({a.id, a.source, a.published, extract_article(extractor, a)});
     sequences.push_back(a.sequence);
   }
   StoryFacts facts = build_story_facts(articles);
