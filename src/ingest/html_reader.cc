@@ -9,6 +9,7 @@
 
 #include "ingest/internal/readers.h"
 #include "khabar_data/html_chrome_words_txt.h"
+#include "text/nesting.h"
 #include "text/utf8.h"
 
 namespace khabar::ingest_internal {
@@ -335,6 +336,7 @@ struct PageMetadata {
   }
 
   void collect_json_ld(const std::string& source) {
+    if (text::json_too_deep(source)) return;  // no date worth a crash: the page goes in without it
     const nlohmann::json parsed =
         nlohmann::json::parse(source, nullptr, /*allow_exceptions=*/false);
     find_date_published(parsed);
@@ -398,6 +400,14 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
   InputError error;
   if (!decode_to_utf8(bytes, options.encoding, prescan_charset(bytes), decoded, error)) {
     sink.problem(reject(path, 0, error.byte_offset, error.reason));
+    return;
+  }
+  if (const std::optional<size_t> at = text::html_too_deep(decoded.utf8)) {
+    // gumbo's time grows with the square of the depth, and the walks below recurse.
+    sink.problem(reject(path, 0, static_cast<int64_t>(*at),
+                        fmt::format("HTML nested more than {} elements deep; no article is "
+                                    "that deep (byte offset in the page as UTF-8)",
+                                    text::kMaxHtmlDepth)));
     return;
   }
   std::unique_ptr<GumboOutput, OutputDeleter> output(

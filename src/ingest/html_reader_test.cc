@@ -108,6 +108,27 @@ TEST(HtmlReader, MalformedHtmlStillYieldsItsText) {
   EXPECT_THAT(doc.text, HasSubstr("فقرة ثانية"));
 }
 
+TEST(HtmlReader, APageNestedDeeperThanAnyArticleIsRejectedQuickly) {
+  // 40,000 nested divs took gumbo 31 s, then overflowed the stack of the walks over its tree.
+  std::string divs;
+  for (int i = 0; i < 40000; ++i)
+    divs += "<div>";
+  testing::CollectingSink sink;
+  read_buffer("<html><body><p>نص</p>" + divs + "</body></html>", "deep.html", {}, sink);
+  EXPECT_TRUE(sink.documents.empty());
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].to_string(),
+              HasSubstr("deep.html: byte 5133: HTML nested more than 1024 elements deep"));
+}
+
+TEST(HtmlReader, DeepJsonLdIsLeftOutAndThePageGoesIn) {
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  const Document doc = read_page(R"(<html><head><script type="application/ld+json">)" + deep +
+                                 "</script></head><body><p>نص المقال</p></body></html>");
+  EXPECT_THAT(doc.text, HasSubstr("نص المقال"));
+  EXPECT_TRUE(doc.published.empty());
+}
+
 TEST(HtmlReader, PageWithoutTextIsRejected) {
   testing::CollectingSink sink;
   read_buffer("<html><head><script>x()</script></head><body><img src=a></body></html>", "e.html",

@@ -141,6 +141,17 @@ TEST(JsonlReader, NumberTooLargeIsRejectedNotThrown) {  // found by jsonl_reader
   EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("f.jsonl:1: unreadable JSON"));
 }
 
+TEST(JsonlReader, DeeplyNestedMetadataIsRejectedAndTheNextLineGoesIn) {
+  // Kept as metadata, it crashed ingest when written out, at the same line on every rerun.
+  const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  auto sink = read("{\"text\":\"a\",\"m\":" + deep + "}\n{\"text\":\"b\",\"m\":[[1]]}", "f.jsonl");
+  ASSERT_EQ(sink.documents.size(), 1u);
+  EXPECT_EQ(sink.documents[0].text, "b");
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_EQ(sink.rejections()[0].to_string(),
+            "f.jsonl:1: byte 143: JSON nested more than 128 arrays or objects deep");
+}
+
 TEST(JsonlReader, TextOverTheLimitIsRejected) {
   ReadOptions options;
   options.max_article_bytes = 10;

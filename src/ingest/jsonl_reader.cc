@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/internal/readers.h"
+#include "text/nesting.h"
 #include "text/utf8.h"
 
 namespace khabar::ingest_internal {
@@ -73,6 +74,13 @@ class LineReader {
       : path_(path), line_(line_number), options_(options), sink_(sink) {}
 
   void read(std::string_view line, simdjson::dom::parser& parser) {
+    // Metadata is kept by nlohmann::json, which writes it out by recursion.
+    if (const std::optional<size_t> at = text::json_too_deep(line)) {
+      sink_.problem(reject(
+          path_, line_, static_cast<int64_t>(*at),
+          fmt::format("JSON nested more than {} arrays or objects deep", text::kMaxJsonDepth)));
+      return;
+    }
     Fields fields;
     bool ok = false;
     try {

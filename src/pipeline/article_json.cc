@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "khabar/normalize.h"
+#include "text/nesting.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -96,7 +97,11 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
   };
   if (!a.external_id.empty()) out["external_id"] = a.external_id;
   if (!a.metadata_json.empty()) {
-    out["metadata"] = nlohmann::json::parse(a.metadata_json, nullptr, false);
+    // Ingest refuses deeper metadata, but a store written before it did may hold some: shown
+    // as its text, since writing it out as JSON would recurse once a level.
+    out["metadata"] = text::json_too_deep(a.metadata_json)
+                          ? nlohmann::json(a.metadata_json)
+                          : nlohmann::json::parse(a.metadata_json, nullptr, false);
   }
   if (options.include_raw_text) out["raw_text"] = a.raw_text;
   if (options.include_normalized) out["normalized_text"] = Normalizer().normalize(a.body);

@@ -81,6 +81,18 @@ class PipelineTest : public ::testing::Test {
 const std::string kBody =
     "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشاريع الصغيرة، وقالت إنها ستبدأ الشهر المقبل.";
 
+TEST(ArticleJson, MetadataTooDeepToWriteIsShownAsItsText) {
+  // A store written before ingest refused such metadata: show, export and the API wrote it
+  // out by recursion and crashed.
+  StoredArticle article;
+  article.metadata_json = "{\"m\":" + std::string(60000, '[') + std::string(60000, ']') + "}";
+  const nlohmann::json out = article_to_json(article);
+  ASSERT_TRUE(out["metadata"].is_string());
+  EXPECT_EQ(out["metadata"].get<std::string>().size(), article.metadata_json.size());
+  article.metadata_json = R"({"tags": [["a"]]})";
+  EXPECT_EQ(article_to_json(article)["metadata"]["tags"][0][0], "a");
+}
+
 TEST_F(PipelineTest, SeedsAreStoredOnceAndReingestIsIdempotent) {
   Recorder first;
   const IngestCounts counts = ingest({KHABAR_SEEDS_DIR}, first);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "khabar/queue.h"
+#include "text/nesting.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -115,6 +116,11 @@ std::string document_message(const Document& d) {
 }
 
 Result<Document> parse_document_message(std::string_view bytes) {
+  // nlohmann::json writes and compares documents by recursion.
+  if (text::json_too_deep(bytes)) {
+    return bad_message(
+        fmt::format("nested more than {} arrays or objects deep", text::kMaxJsonDepth));
+  }
   const json message = json::parse(bytes, nullptr, false);
   if (message.is_discarded() || !message.is_object()) return bad_message("not a JSON object");
   const auto version = message.find("v");
@@ -140,6 +146,10 @@ Result<Document> parse_document_message(std::string_view bytes) {
   if (d.text.empty()) return bad_message("`text` is missing or empty");
   if (!d.published.empty() && !parse_iso8601(d.published).ok()) {
     return bad_message(fmt::format("`published` «{}» is not an ISO 8601 date", d.published));
+  }
+  if (!metadata.empty() && text::json_too_deep(metadata)) {
+    return bad_message(
+        fmt::format("`metadata` nests more than {} arrays or objects", text::kMaxJsonDepth));
   }
   if (!metadata.empty() && !json::parse(metadata, nullptr, false).is_object()) {
     return bad_message("`metadata` is not a JSON object");

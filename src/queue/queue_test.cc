@@ -66,6 +66,14 @@ TEST(DocumentMessage, RefusesWhatNoReaderWouldHaveMade) {
   EXPECT_THAT(with("text", 5).error().message, HasSubstr("not a string"));
   EXPECT_THAT(with("published", "yesterday").error().message, HasSubstr("ISO 8601"));
   EXPECT_THAT(with("metadata", "[1]").error().message, HasSubstr("metadata"));
+  // Stored, such metadata crashed `show --json`, `export` and GET /api/articles/ID.
+  EXPECT_THAT(with("metadata", "{\"m\":" + std::string(60000, '[') + std::string(60000, ']') + "}")
+                  .error()
+                  .message,
+              HasSubstr("`metadata` nests more than 128"));
+  EXPECT_THAT(
+      parse_document_message(std::string(60000, '[') + std::string(60000, ']')).error().message,
+      HasSubstr("nested more than 128"));
   EXPECT_THAT(with("format", "pdf").error().message, HasSubstr("format"));
   EXPECT_THAT(with("blocks", nlohmann::json::array({{0, 9999, "p", 0, false}})).error().message,
               HasSubstr("span"));

@@ -217,6 +217,29 @@ TEST_F(Api, MissingThingsAre404InJson) {
   EXPECT_EQ(body["error"]["code"], "not_found");
 }
 
+// Each of these ended the server (a throw from httplib's error handler, a stack overflow) or
+// answered 500.
+TEST_F(Api, RequestsThatOnceKilledTheServerAreRefusedAndItGoesOn) {
+  auto [status, body] = get("/%ff");
+  EXPECT_EQ(status, 404);
+  EXPECT_EQ(body["error"]["code"], "not_found");
+  for (const char* path :
+       {"/api/search?q=%ff%fe", "/api/stories/%c3", "/api/stories?q=%80", "/api/entities/%ff"}) {
+    std::tie(status, body) = get(path);
+    EXPECT_EQ(status, 400) << path;
+    EXPECT_THAT(body["error"]["message"].get<std::string>(), HasSubstr("not valid UTF-8")) << path;
+  }
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  std::tie(status, body) = post(deep, "application/json");
+  EXPECT_EQ(status, 400);
+  EXPECT_THAT(body["error"]["message"].get<std::string>(), HasSubstr("nests more than"));
+  const std::string deep_line =
+      R"({"text": "نص", "extra": )" + std::string(60000, '[') + std::string(60000, ']') + "}\n";
+  std::tie(status, body) = post(deep_line, "application/x-ndjson");
+  EXPECT_EQ(status, 422);
+  EXPECT_EQ(get("/healthz").first, 200);
+}
+
 TEST_F(Api, ABadLineIsReportedWithItsLineAndTheRestGoesIn) {
   const auto [status, body] = post(
       "{\"text\": \"سطر صالح فيه نص كاف ليكون مقالا قصيرا عن اجتماع الحكومة اليوم.\"}\n"

@@ -12,6 +12,8 @@
 #include "khabar/serve.h"
 #include "khabar/store.h"
 #include "serve/static_assets.h"
+#include "text/nesting.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace {
@@ -28,7 +30,31 @@ struct Reply {
 };
 
 Reply error_reply(int status, std::string_view code, std::string_view message) {
-  return {status, {{"error", {{"code", code}, {"message", message}}}}};
+  return {status, {{"error", {{"code", code}, {"message", text::to_valid_utf8(message)}}}}};
+}
+
+// A reply's bytes. A request can bring invalid UTF-8 into a message (a path, a parameter);
+// dump() would throw on it, and a throw from httplib's error handler ends the process.
+std::string json_text(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void set_json(httplib::Response& response, const Reply& reply) {
+  response.status = reply.status;
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_content(json_text(reply.body), "application/json; charset=utf-8");
+}
+
+// What a route reads from the request, in UTF-8, or the first part that is not.
+std::optional<std::string> invalid_utf8(const httplib::Request& request) {
+  if (text::find_invalid_utf8(request.path) != std::string::npos) return "the path";
+  for (const auto& [name, value] : request.params) {
+    if (text::find_invalid_utf8(name) != std::string::npos ||
+        text::find_invalid_utf8(value) != std::string::npos) {
+      return fmt::format("the parameter {}", text::to_valid_utf8(name));
+    }
+  }
+  return std::nullopt;
 }
 
 // A parameter that fails its check: 400 naming it.
@@ -319,6 +345,11 @@ struct ApiServer::Impl {
     const bool json = request.get_header_value("Content-Type").starts_with("application/json");
     if (json) {
       // One object, or an array of them; the same checks as JSONL then apply to each.
+      if (const std::optional<size_t> at = text::json_too_deep(request.body)) {
+        return error_reply(400, "bad_body",
+                           fmt::format("the body nests more than {} arrays or objects (byte {})",
+                                       text::kMaxJsonDepth, *at));
+      }
       const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
       if (body.is_discarded()) {
         return error_reply(400, "bad_body",
@@ -326,7 +357,7 @@ struct ApiServer::Impl {
                            "application/x-ndjson)");
       }
       for (const nlohmann::json& item : body.is_array() ? body : nlohmann::json::array({body}))
-        jsonl += item.dump() + "\n";
+        jsonl += json_text(item) + "\n";
     } else {
       jsonl = request.body;
     }
@@ -356,18 +387,21 @@ struct ApiServer::Impl {
 
   // Runs a route with this thread's store, turning every failure into a JSON error.
   template <typename Route>
-  void handle(httplib::Response& response, Route route) {
+  void handle(const httplib::Request& request, httplib::Response& response, Route route) {
     Reply reply;
     try {
-      Result<Store*> store = this->store();
-      reply = store.ok() ? route(**store) : storage_error(store.error());
+      if (const std::optional<std::string> bad = invalid_utf8(request)) {
+        reply = error_reply(400, "bad_parameter", fmt::format("{} is not valid UTF-8", *bad));
+      } else {
+        Result<Store*> store = this->store();
+        reply = store.ok() ? route(**store) : storage_error(store.error());
+      }
     } catch (const BadParameter& bad) {
       reply = error_reply(400, "bad_parameter", bad.message);
     } catch (const std::exception& e) {
       reply = error_reply(500, "internal", e.what());
     }
-    response.status = reply.status;
-    response.set_content(reply.body.dump(), "application/json; charset=utf-8");
+    set_json(response, reply);
   }
 
   // The page's files, from a fixed table (serve_internal::find_asset).
@@ -387,10 +421,7 @@ struct ApiServer::Impl {
       response.set_content(std::string(asset->content), std::string(asset->mime_type));
       return;
     }
-    response.status = 404;
-    response.set_content(
-        error_reply(404, "not_found", fmt::format("no file {}", request.path)).body.dump(),
-        "application/json; charset=utf-8");
+    set_json(response, error_reply(404, "not_found", fmt::format("no file {}", request.path)));
   }
 
   void routes() {
@@ -404,29 +435,29 @@ struct ApiServer::Impl {
         static_file(req, res);
       });
     }
-    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-      handle(res, [&](Store& s) { return healthz(s); });
+    http.Get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, [&](Store& s) { return healthz(s); });
     });
     http.Get("/api/stories", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(res, [&](Store& s) { return stories(s, req); });
+      handle(req, res, [&](Store& s) { return stories(s, req); });
     });
     http.Get(R"(/api/stories/([^/]+))",
              [this](const httplib::Request& req, httplib::Response& res) {
-               handle(res, [&](Store& s) { return story(s, req.matches[1]); });
+               handle(req, res, [&](Store& s) { return story(s, req.matches[1]); });
              });
     http.Get(R"(/api/articles/([^/]+))",
              [this](const httplib::Request& req, httplib::Response& res) {
-               handle(res, [&](Store& s) { return article(s, req.matches[1]); });
+               handle(req, res, [&](Store& s) { return article(s, req.matches[1]); });
              });
     http.Get(R"(/api/entities/([^/]+))",
              [this](const httplib::Request& req, httplib::Response& res) {
-               handle(res, [&](Store& s) { return entity(s, req.matches[1], req); });
+               handle(req, res, [&](Store& s) { return entity(s, req.matches[1], req); });
              });
     http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(res, [&](Store& s) { return search(s, req); });
+      handle(req, res, [&](Store& s) { return search(s, req); });
     });
     http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(res, [&](Store&) { return post_articles(req); });
+      handle(req, res, [&](Store&) { return post_articles(req); });
     });
     // Errors httplib answers itself (no route, body too large) get the JSON form too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -438,9 +469,20 @@ struct ApiServer::Impl {
       const std::string code = res.status == 404   ? "not_found"
                                : res.status == 413 ? "too_large"
                                                    : "http";
-      res.set_content(error_reply(res.status, code, message).body.dump(),
-                      "application/json; charset=utf-8");
+      set_json(res, error_reply(res.status, code, message));
     });
+    // Whatever a handler did not catch: the request fails, never the server.
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr thrown) {
+          std::string what = "unknown error";
+          try {
+            std::rethrow_exception(std::move(thrown));
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+          }
+          set_json(res, error_reply(500, "internal", what));
+        });
   }
 };
 

@@ -1,0 +1,129 @@
+#include "text/nesting.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+
+namespace khabar::text {
+
+std::optional<size_t> json_too_deep(std::string_view json, size_t max_depth) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Elements with no end tag, and elements whose end tag the HTML parser implies when a sibling
+// or the parent closes: neither nests when its end tag is left out.
+bool never_nests(std::string_view name) {
+  static constexpr std::array<std::string_view, 34> kNames = {
+      "area",   "base",     "br",      "col",   "embed",  "hr",       "img",    "input", "link",
+      "meta",   "param",    "source",  "track", "wbr",    "p",        "li",     "dt",    "dd",
+      "option", "optgroup", "tr",      "td",    "th",     "tbody",    "thead",  "tfoot", "rp",
+      "rt",     "colgroup", "caption", "frame", "keygen", "basefont", "bgsound"};
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+// Elements whose content is text up to their own end tag.
+bool raw_text(std::string_view name) {
+  return name == "script" || name == "style" || name == "textarea" || name == "title" ||
+         name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes" ||
+         name == "plaintext";
+}
+
+bool name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == ':' || c == '_';
+}
+
+std::string lower_name(std::string_view html, size_t& i) {
+  std::string name;
+  while (i < html.size() && name_char(html[i]) && name.size() < 32) {
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(html[i])));
+    ++i;
+  }
+  return name;
+}
+
+// Past the '>' ending the tag that continues at i, quotes respected.
+size_t tag_end(std::string_view html, size_t i, bool& self_closing) {
+  char quote = 0;
+  for (; i < html.size(); ++i) {
+    const char c = html[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      self_closing = i > 0 && html[i - 1] == '/';
+      return i + 1;
+    }
+  }
+  return html.size();
+}
+
+}  // namespace
+
+std::optional<size_t> html_too_deep(std::string_view html, size_t max_depth) {
+  size_t depth = 0;
+  size_t i = 0;
+  while ((i = html.find('<', i)) != std::string_view::npos) {
+    const size_t start = i;
+    ++i;
+    if (html.substr(start, 4) == "<!--") {
+      const size_t end = html.find("-->", start + 4);
+      if (end == std::string_view::npos) break;
+      i = end + 3;
+      continue;
+    }
+    const bool closing = i < html.size() && html[i] == '/';
+    if (closing) ++i;
+    if (i >= html.size() || std::isalpha(static_cast<unsigned char>(html[i])) == 0) continue;
+    const std::string name = lower_name(html, i);
+    bool self_closing = false;
+    i = tag_end(html, i, self_closing);
+    if (never_nests(name)) continue;
+    if (closing) {
+      depth -= depth > 0 ? 1 : 0;
+      continue;
+    }
+    if (raw_text(name)) {
+      // Its text is not markup; an unclosed raw-text element runs to the end of the page.
+      const std::string end_tag = "</" + name;
+      size_t at = i;
+      while (at < html.size()) {
+        at = html.find("</", at);
+        if (at == std::string_view::npos) return std::nullopt;
+        std::string candidate(html.substr(at, end_tag.size()));
+        std::transform(candidate.begin(), candidate.end(), candidate.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (candidate == end_tag) break;
+        at += 2;
+      }
+      i = at;
+      continue;
+    }
+    if (self_closing) continue;
+    if (++depth > max_depth) return start;
+  }
+  return std::nullopt;
+}
+
+}  // namespace khabar::text
