@@ -21,7 +21,7 @@ trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 "$khabar" bench --articles "$articles" --write-corpus "$work/corpus.jsonl" >/dev/null
 /usr/bin/time -f "ingest: %e s, peak %M KiB" "$khabar" --db "$work/k.db" ingest --quiet "$work/corpus.jsonl"
-"$khabar" --db "$work/k.db" serve --listen 127.0.0.1:0 2>"$work/serve.log" &
+"$khabar" --db "$work/k.db" serve --listen 127.0.0.1:0 --token load-test 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 100); do
   port=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | cut -d: -f3 || true)
@@ -47,6 +47,6 @@ done
 echo "== POST /api/articles, one article each (the first loads the store's indexes)"
 for i in 1 2 3 4 5; do
   body=$(python3 -c 'import json,sys; print(json.dumps({"text": "أعلنت وزارة الصحة اليوم افتتاح مركز صحي جديد في مدينة حماة رقم " + sys.argv[1] + " يخدم آلاف السكان ويضم أقساما للطوارئ والأطفال.", "source": "سانا", "published": "2023-01-0" + sys.argv[1]}))' "$i")
-  curl -s -o /dev/null -w "  POST $i: %{time_total} s\n" -H 'Content-Type: application/json' \
+  curl -s -o /dev/null -w "  POST $i: %{time_total} s\n" -H 'Content-Type: application/json' -H 'Authorization: Bearer load-test' \
     --data "$body" "$base/api/articles"
 done

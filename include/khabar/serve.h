@@ -23,7 +23,12 @@
 //   GET  /api/search?q=&outlet=&lang=&since=&until=&story=&entity=&limit=
 //                                  ranked hits with snippets (khabar/search.h)
 //   POST /api/articles             a JSON object or JSONL (one article a line), validated and
-//                                  stored as `khabar ingest` does; the counts and every problem
+//                                  stored as `khabar ingest` does; the counts and every problem.
+//                                  Needs the write token (ServeOptions::write_token): 401
+//                                  without it, 415 for a type other than application/json or
+//                                  application/x-ndjson, 403 from another site's page (Origin)
+// A server on a loopback address answers only requests whose Host is a loopback name (403
+// otherwise: DNS rebinding). A known path asked with another method gets 405.
 // Parameters are checked (ids, dates as YYYY-MM-DD, limit 1..200, cursors) and refused with 400
 // and a message naming the parameter; a body over max_body_bytes gets 413.
 //
@@ -47,6 +52,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = size_t{16} << 20;
+  // POST /api/articles needs «Authorization: Bearer write_token», a JSON content type and no
+  // Origin but the server's own; empty: the server takes no writes (403).
+  std::string write_token{};
   // The page's Arabic font; empty: the first installed of Debian's Noto Naskh Arabic
   // (fonts-noto-core, fonts-noto-ui-core), Amiri (fonts-hosny-amiri), KacstOne (fonts-kacst).
   std::string font_path{};

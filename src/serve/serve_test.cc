@@ -24,6 +24,7 @@ namespace {
 // day, README "Stories"): that leaves about 0.01, so the tests of what one story of the two
 // outlets gives (members, facts, search) place them at 0.001, where what they share joins them.
 constexpr double kDatedSeedsThreshold = 0.001;
+constexpr const char* kToken = "test-token-0123";
 
 using nlohmann::json;
 using ::testing::HasSubstr;
@@ -62,12 +63,14 @@ class Api : public ::testing::Test {
                      .host = "127.0.0.1",
                      .port = 0,
                      .max_body_bytes = max_body,
+                     .write_token = kToken,
                      .stories = {.join_threshold = kDatedSeedsThreshold}});
     Result<int> port = server_->bind();
     ASSERT_TRUE(port.ok()) << port.error().message;
     thread_ = std::thread([this] { server_->run(); });
     port_ = *port;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    client_->set_bearer_token_auth(kToken);
     // stop() before the server runs would be missed: wait until it answers.
     for (int tries = 0; tries < 200 && !client_->Get("/healthz"); ++tries)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -321,6 +324,7 @@ TEST_F(Api, ReadersAreAnsweredWhileAPostIsBeingStored) {
   std::thread writer([&] {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(600, 0);
+    client.set_bearer_token_auth(kToken);
     const httplib::Result r = client.Post("/api/articles", feed, "application/x-ndjson");
     if (r) stored = json::parse(r->body, nullptr, false).value("stored", int64_t{0});
     posting = false;
@@ -352,6 +356,75 @@ TEST_F(SmallBodyApi, AnOversizedBodyIs413) {
   const auto [status, body] = post(std::string(4096, 'x'), "application/x-ndjson");
   EXPECT_EQ(status, 413);
   EXPECT_EQ(body["error"]["code"], "too_large");
+}
+
+TEST_F(SmallBodyApi, AChunkedBodyIsHeldToTheLimitToo) {
+  // A chunked body has no length to check first: 1 GiB of it went in.
+  size_t sent = 0;
+  const httplib::Result r = client_->Post(
+      "/api/articles",
+      [&](size_t, httplib::DataSink& sink) {
+        const std::string chunk(512, 'x');
+        if (sent < 64 * 1024) {
+          sink.write(chunk.data(), chunk.size());
+          sent += chunk.size();
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/x-ndjson");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(Api, WritesNeedTheTokenAJsonTypeAndNoOtherSitesPage) {
+  const std::string line =
+      R"({"text": "نص خبر قصير يكفي ليكون مقالا عن اجتماع اللجنة اليوم في المدينة"})";
+  httplib::Client anonymous("127.0.0.1", port_);
+  httplib::Result r = anonymous.Post("/api/articles", line, "application/x-ndjson");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  anonymous.set_bearer_token_auth("not-the-token");
+  r = anonymous.Post("/api/articles", line, "application/x-ndjson");
+  EXPECT_EQ(r->status, 401);
+  // A page on another site can send text/plain without asking first (no CORS preflight).
+  r = client_->Post("/api/articles", line, "text/plain");
+  EXPECT_EQ(r->status, 415);
+  r = client_->Post("/api/articles", {{"Origin", "http://evil.test"}}, line,
+                    "application/x-ndjson");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "bad_origin");
+  EXPECT_EQ(get("/healthz").second["articles"], 0);
+  EXPECT_EQ(post(line, "application/x-ndjson; charset=utf-8").first, 200);
+}
+
+TEST_F(Api, ALoopbackServerAnswersOnlyToLoopbackNames) {
+  // DNS rebinding: another site's name pointed at 127.0.0.1 reads the store through the page.
+  httplib::Result r = client_->Get("/api/stories", {{"Host", "evil.test:8080"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "bad_host");
+  EXPECT_EQ(client_->Get("/healthz", {{"Host", "localhost:1"}})->status, 200);
+  EXPECT_EQ(client_->Get("/healthz", {{"Host", "[::1]:1"}})->status, 200);
+}
+
+TEST_F(Api, AKnownPathAskedWithAnotherMethodIs405) {
+  httplib::Result r = client_->Delete("/api/stories");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET");
+  EXPECT_EQ(client_->Post("/healthz", "", "application/json")->status, 405);
+  EXPECT_EQ(get("/api/articles").first, 405);
+}
+
+TEST(ApiServerBind, ASecondServerOnABusyPortIsRefused) {
+  // With SO_REUSEPORT it started and took four requests in ten from the first one's database.
+  ApiServer first(ServeOptions{.db = ":memory:", .host = "127.0.0.1", .port = 0});
+  Result<int> port = first.bind();
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  ApiServer second(ServeOptions{.db = ":memory:", .host = "127.0.0.1", .port = *port});
+  EXPECT_FALSE(second.bind().ok());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <mutex>
@@ -148,6 +149,36 @@ class CollectingObserver : public IngestObserver {
 };
 
 }  // namespace
+
+// Request threads. Each slow client holds one while it sends; 8 of them (httplib's default)
+// stopped the server answering anyone.
+constexpr size_t kRequestThreads = 128;
+
+// The host of a Host or Origin header, without its port.
+std::string_view host_name(std::string_view host) {
+  if (host.starts_with('[')) return host.substr(0, host.find(']') + 1);  // [::1]:8080
+  return host.substr(0, host.find(':'));
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+// Equal in time independent of where they differ: the token cannot be guessed byte by byte.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char differ = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i)
+    differ |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return differ == 0;
+}
+
+bool json_content_type(std::string_view type) {
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ')
+    type.remove_suffix(1);
+  return type == "application/json" || type == "application/x-ndjson" ||
+         type == "application/jsonl" || type == "application/jsonlines";
+}
 
 struct ApiServer::Impl {
   ServeOptions options;
@@ -340,26 +371,102 @@ struct ApiServer::Impl {
     return writer_session.get();
   }
 
-  Reply post_articles(const httplib::Request& request) {
+  // A server on this machine's loopback answers only to this machine's names: a page on
+  // another site could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read it.
+  std::optional<Reply> refused_host(const httplib::Request& request) const {
+    if (!is_loopback(options.host)) return std::nullopt;
+    const std::string host = request.get_header_value("Host");
+    if (is_loopback(host_name(host))) return std::nullopt;
+    return error_reply(
+        403, "bad_host",
+        fmt::format("Host «{}» is not this server, which listens on {} only", host, options.host));
+  }
+
+  // Why a write is refused before its body is read, if it is: writes need the token, come as
+  // JSON, and come from no other site's page.
+  std::optional<Reply> refused_write(const httplib::Request& request) const {
+    if (options.write_token.empty()) {
+      return error_reply(403, "writes_disabled",
+                         "this server takes no articles: start it with a token (khabar serve "
+                         "--token, or KHABAR_TOKEN)");
+    }
+    const std::string authorization = request.get_header_value("Authorization");
+    const std::string_view bearer = "Bearer ";
+    if (!authorization.starts_with(bearer) ||
+        !same_secret(std::string_view(authorization).substr(bearer.size()), options.write_token)) {
+      return error_reply(401, "unauthorized",
+                         "writes need the header «Authorization: Bearer TOKEN» with the token "
+                         "khabar serve printed or was given");
+    }
+    if (!json_content_type(request.get_header_value("Content-Type"))) {
+      return error_reply(415, "bad_content_type",
+                         "send application/json (an object or an array of them) or "
+                         "application/x-ndjson (JSONL)");
+    }
+    if (request.has_header("Origin")) {
+      const std::string origin = request.get_header_value("Origin");
+      if (origin != "http://" + request.get_header_value("Host")) {
+        return error_reply(403, "bad_origin",
+                           fmt::format("a page from {} cannot write here", origin));
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The body, read up to max_body_bytes however it is sent (chunked bodies have no length for
+  // httplib to check first); nothing when it is larger.
+  std::optional<std::string> read_body(const httplib::Request& request,
+                                       const httplib::ContentReader& reader) const {
+    // httplib hands a reader only the first max_body_bytes of a longer declared length.
+    if (request.has_header("Content-Length")) {
+      const std::optional<int64_t> length = to_integer(request.get_header_value("Content-Length"));
+      if (!length || *length < 0 || static_cast<uint64_t>(*length) > options.max_body_bytes) {
+        return std::nullopt;
+      }
+    }
+    std::string body;
+    bool too_large = false;
+    reader([&](const char* data, size_t length) {
+      if (body.size() + length > options.max_body_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (too_large) return std::nullopt;
+    return body;
+  }
+
+  Reply post_articles(const httplib::Request& request, const httplib::ContentReader& reader) {
+    if (std::optional<Reply> refused = refused_write(request)) return *refused;
+    std::optional<std::string> body = read_body(request, reader);
+    if (!body) {
+      return error_reply(413, "too_large",
+                         fmt::format("the body is larger than the server accepts (--max-body, "
+                                     "{} bytes)",
+                                     options.max_body_bytes));
+    }
     std::string jsonl;
     const bool json = request.get_header_value("Content-Type").starts_with("application/json");
     if (json) {
       // One object, or an array of them; the same checks as JSONL then apply to each.
-      if (const std::optional<size_t> at = text::json_too_deep(request.body)) {
+      if (const std::optional<size_t> at = text::json_too_deep(*body)) {
         return error_reply(400, "bad_body",
                            fmt::format("the body nests more than {} arrays or objects (byte {})",
                                        text::kMaxJsonDepth, *at));
       }
-      const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-      if (body.is_discarded()) {
+      const nlohmann::json parsed = nlohmann::json::parse(*body, nullptr, false);
+      if (parsed.is_discarded()) {
         return error_reply(400, "bad_body",
                            "the body is not JSON (send JSONL as "
                            "application/x-ndjson)");
       }
-      for (const nlohmann::json& item : body.is_array() ? body : nlohmann::json::array({body}))
+      for (const nlohmann::json& item :
+           parsed.is_array() ? parsed : nlohmann::json::array({parsed}))
         jsonl += json_text(item) + "\n";
     } else {
-      jsonl = request.body;
+      jsonl = std::move(*body);
     }
     CollectingObserver observer;
     std::lock_guard lock(ingest_mutex);
@@ -426,6 +533,19 @@ struct ApiServer::Impl {
 
   void routes() {
     http.set_payload_max_length(options.max_body_bytes);
+    http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
+    // httplib's default adds SO_REUSEPORT, with which a second server on a busy port starts
+    // and takes a share of the first one's requests.
+    http.set_socket_options([](socket_t sock) {
+      const int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      const std::optional<Reply> refused = refused_host(req);
+      if (!refused) return httplib::Server::HandlerResponse::Unhandled;
+      set_json(res, *refused);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     // A reply goes out as header and body writes: with Nagle's algorithm on, the body waits for
     // the client's delayed ACK, 40 ms a request on loopback (measured with wrk: 43 ms for
     // /healthz, under 1 ms without).
@@ -456,9 +576,38 @@ struct ApiServer::Impl {
     http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return search(s, req); });
     });
-    http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, [&](Store&) { return post_articles(req); });
+    http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& reader) {
+      handle(req, res, [&](Store&) { return post_articles(req, reader); });
     });
+    // A known path asked with another method: 405 naming the one it takes.
+    const auto wrong_method = [](const char* allowed) {
+      return [allowed](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("Allow", allowed);
+        set_json(res, error_reply(
+                          405, "method_not_allowed",
+                          fmt::format("{} {}: this path takes {}", req.method, req.path, allowed)));
+      };
+    };
+    const char* get_paths[] = {"/",
+                               "/index.html",
+                               R"(/static/.*)",
+                               "/healthz",
+                               "/api/stories",
+                               R"(/api/stories/[^/]+)",
+                               R"(/api/articles/[^/]+)",
+                               R"(/api/entities/[^/]+)",
+                               "/api/search"};
+    for (const char* path : get_paths) {
+      http.Post(path, wrong_method("GET"));
+      http.Put(path, wrong_method("GET"));
+      http.Delete(path, wrong_method("GET"));
+      http.Patch(path, wrong_method("GET"));
+    }
+    http.Get("/api/articles", wrong_method("POST"));
+    http.Put("/api/articles", wrong_method("POST"));
+    http.Delete("/api/articles", wrong_method("POST"));
+    http.Patch("/api/articles", wrong_method("POST"));
     // Errors httplib answers itself (no route, body too large) get the JSON form too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;

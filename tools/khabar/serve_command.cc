@@ -4,7 +4,9 @@
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <random>
 
 #include "commands.h"
 #include "khabar/serve.h"
@@ -14,6 +16,7 @@ namespace {
 
 struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
+  std::string token;
   size_t max_body_mb = 16;
   std::string font;
   double story_threshold = ClusterOptions{}.join_threshold;
@@ -23,6 +26,19 @@ std::atomic<ApiServer*> running_server{nullptr};
 
 extern "C" void stop_on_signal(int /*signal*/) {
   if (ApiServer* server = running_server.load()) server->stop();
+}
+
+// 128 random bits, as hex: the write token when none is given.
+std::string new_token() {
+  std::random_device random;
+  std::string token;
+  for (int i = 0; i < 4; ++i)
+    token += fmt::format("{:08x}", random());
+  return token;
+}
+
+bool loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 Result<std::pair<std::string, int>> parse_listen(const std::string& listen) {
@@ -47,10 +63,16 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
   if (Status s = ClusterOptions{.join_threshold = args.story_threshold}.validate(); !s.ok()) {
     return fail(s.error());
   }
+  std::string token = args.token;
+  const char* from_environment = std::getenv("KHABAR_TOKEN");
+  if (token.empty() && from_environment != nullptr) token = from_environment;
+  const bool generated = token.empty();
+  if (generated) token = new_token();
   ApiServer server({.db = global.db,
                     .host = address->first,
                     .port = address->second,
                     .max_body_bytes = args.max_body_mb << 20,
+                    .write_token = token,
                     .font_path = args.font,
                     .stories = {.join_threshold = args.story_threshold}});
   Result<int> port = server.bind();
@@ -60,6 +82,19 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
   std::signal(SIGTERM, stop_on_signal);
   std::cerr << fmt::format("khabar: serving {} on http://{}:{}/ (Ctrl-C stops)\n",
                            Store::shown(global.db), address->first, *port);
+  if (generated) {
+    std::cerr << fmt::format(
+        "khabar: POST /api/articles needs «Authorization: Bearer {}» (a new token each start; "
+        "--token or KHABAR_TOKEN to choose one)\n",
+        token);
+  }
+  if (!loopback(address->first)) {
+    std::cerr << fmt::format(
+        "khabar: warning: {} is not a loopback address: whoever reaches it can read every "
+        "stored article (writes still need the token); put it behind a proxy with TLS and a "
+        "login to expose it (README, Security)\n",
+        address->first);
+  }
   const bool ran = server.run();
   running_server = nullptr;
   if (!ran) {
@@ -79,6 +114,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
       "entities, search, ingest)");
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
+  cmd->add_option("--token", args->token,
+                  "The token POST /api/articles needs (Authorization: Bearer TOKEN); default "
+                  "$KHABAR_TOKEN, else a new one, printed at start");
   cmd->add_option("--max-body", args->max_body_mb, "Largest request body accepted, in MiB")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1024}));
