@@ -83,6 +83,19 @@ class CliTest : public ::testing::Test {
   std::string db_;
 };
 
+TEST_F(CliTest, AnEmptyDatabaseOrAnOverflowingLimitIsRefused) {
+  // `--db ''` stored into a temporary database and exited 0; 2^58 overflowed the readers' limits.
+  db_ = "";
+  CommandResult empty = run({"ingest", KHABAR_SEEDS_DIR});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("database location is empty"));
+  db_ = location("k.db");
+  CommandResult huge =
+      run({"ingest", "--max-article-bytes", "288230376151711744", KHABAR_SEEDS_DIR});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_THAT(huge.err, HasSubstr("--max-article-bytes"));
+}
+
 TEST_F(CliTest, IngestsTheSeedsOnceAndShowsThem) {
   CommandResult first = run({"ingest", KHABAR_SEEDS_DIR});
   EXPECT_EQ(first.exit_code, 0) << first.err;

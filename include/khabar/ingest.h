@@ -58,6 +58,9 @@ Result<InputFormat> parse_input_format(std::string_view name);
 const char* input_format_name(InputFormat format);
 
 inline constexpr size_t kDefaultMaxArticleBytes = 5 * 1024 * 1024;
+// The largest max_article_bytes taken: the readers multiply it (a feed holds many articles, a
+// JSONL line escapes its text), and 2^58 overflowed.
+inline constexpr size_t kLargestMaxArticleBytes = size_t{1} << 30;
 
 struct ReadOptions {
   InputFormat format = InputFormat::kAuto;

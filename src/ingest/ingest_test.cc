@@ -228,6 +228,38 @@ TEST(ReadPaths, WalksDirectoriesInOrderAndReportsWhatItSkips) {
             std::string("ثانيا").size() + std::string("{\"text\":\"أولا\"}\n").size());
 }
 
+TEST(ReadPaths, ASymlinkLoopIsReadOnceAndOddEntriesAreListed) {
+  // Two self-symlinks made an endless walk: 34,499 sightings of one article in 30 s.
+  TempDir dir;
+  dir.write("a.txt", "نص المقال");
+  std::filesystem::create_directory_symlink(".", dir.path() / "loop1");
+  std::filesystem::create_directory_symlink(dir.path(), dir.path() / "loop2");
+  std::filesystem::create_symlink(dir.path() / "gone.txt", dir.path() / "broken.txt");
+  ASSERT_EQ(mkfifo((dir.path() / "pipe.txt").c_str(), 0600), 0);
+  CollectingSink sink;
+  read_paths({dir.path().string()}, {}, sink);
+  ASSERT_EQ(sink.documents.size(), 1u);
+  std::vector<std::string> reasons;
+  for (const Problem& p : sink.of_severity(Problem::Severity::kSkipped))
+    reasons.push_back(std::filesystem::path(p.path).filename().string() + ": " + p.reason);
+  EXPECT_THAT(reasons, ::testing::ElementsAre(
+                           "broken.txt: a broken symbolic link",
+                           "loop1: a directory already read through another path (a symlink loop?)",
+                           "loop2: a directory already read through another path (a symlink loop?)",
+                           "pipe.txt: not a regular file (a pipe, socket or device)"));
+}
+
+TEST(ReadPaths, APathIsOneSightingHoweverItIsWritten) {
+  TempDir dir;
+  dir.write("a.txt", "نص المقال");
+  CollectingSink sink;
+  read_paths({(dir.path() / "." / "a.txt").string(), (dir.path() / "x" / ".." / "a.txt").string()},
+             {}, sink);
+  ASSERT_EQ(sink.documents.size(), 2u);
+  EXPECT_EQ(sink.documents[0].origin, (dir.path() / "a.txt").string());
+  EXPECT_EQ(sink.documents[1].origin, sink.documents[0].origin);
+}
+
 TEST(ReadPaths, UnreadableFilesAreReportedAndTheRestGoesIn) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads everything; permissions cannot be tested";
   TempDir dir;

@@ -16,7 +16,7 @@ using nlohmann::json;
 // Room for the JSON around an article's text (escapes can double it) before a line is refused
 // without being parsed.
 size_t max_line_bytes(const ReadOptions& options) {
-  return options.max_article_bytes * 2 + 64 * 1024;
+  return std::min(options.max_article_bytes, kLargestMaxArticleBytes) * 2 + 64 * 1024;
 }
 
 const char* json_type_name(const json& value) {

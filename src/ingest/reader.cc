@@ -1,10 +1,14 @@
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <set>
+#include <utility>
 
 #include "ingest/internal/readers.h"
 #include "khabar/ingest.h"
@@ -144,8 +148,8 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
   std::string bytes;
   uint64_t size_seen = 0;
   // A feed holds many articles, each bounded by the article limit when read.
-  const size_t limit = format == InputFormat::kFeed ? options.max_article_bytes * kFeedArticles
-                                                    : options.max_article_bytes;
+  const size_t article_limit = std::min(options.max_article_bytes, kLargestMaxArticleBytes);
+  const size_t limit = format == InputFormat::kFeed ? article_limit * kFeedArticles : article_limit;
   if (!input.read_all(bytes, limit, size_seen)) {
     sink.problem(reject(path, 0, -1,
                         format == InputFormat::kFeed
@@ -199,10 +203,28 @@ bool is_article_extension(const fs::path& path) {
   return format_from_extension(path.string()) != InputFormat::kAuto;
 }
 
+// A directory by device and inode: the same directory reached twice, through a symlink loop or
+// two links, is read once.
+using DirectoryKey = std::pair<dev_t, ino_t>;
+
+std::optional<DirectoryKey> directory_key(const fs::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return DirectoryKey{info.st_dev, info.st_ino};
+}
+
 // Calls on_file for each regular file under `root` with an article extension, in name order.
 // Unreadable entries and other files are reported, so nothing is dropped silently.
 template <typename OnFile>
-void walk_directory(const fs::path& root, DocumentSink& sink, OnFile on_file) {
+void walk_directory(const fs::path& root, DocumentSink& sink, std::set<DirectoryKey>& seen,
+                    OnFile on_file) {
+  if (const std::optional<DirectoryKey> key = directory_key(root)) {
+    if (!seen.insert(*key).second) {
+      sink.problem({Problem::Severity::kSkipped, root.string(), 0, -1,
+                    "a directory already read through another path (a symlink loop?)"});
+      return;
+    }
+  }
   std::error_code ec;
   std::vector<fs::directory_entry> entries;
   for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
@@ -218,9 +240,13 @@ void walk_directory(const fs::path& root, DocumentSink& sink, OnFile on_file) {
     const std::string name = entry.path().filename().string();
     if (!name.empty() && name.front() == '.') continue;  // hidden files and folders
     if (entry.is_directory(ec)) {
-      walk_directory(entry.path(), sink, on_file);
+      walk_directory(entry.path(), sink, seen, on_file);
     } else if (!entry.is_regular_file(ec)) {
-      continue;  // sockets, broken links: not articles
+      // Opening a pipe would wait for a writer; a broken link has nothing to read.
+      sink.problem({Problem::Severity::kSkipped, entry.path().string(), 0, -1,
+                    entry.is_symlink(ec) && !entry.exists(ec)
+                        ? "a broken symbolic link"
+                        : "not a regular file (a pipe, socket or device)"});
     } else if (!is_article_extension(entry.path())) {
       sink.problem(
           {Problem::Severity::kSkipped, entry.path().string(), 0, -1,
@@ -230,6 +256,12 @@ void walk_directory(const fs::path& root, DocumentSink& sink, OnFile on_file) {
       on_file(entry.path());
     }
   }
+}
+
+template <typename OnFile>
+void walk_directory(const fs::path& root, DocumentSink& sink, OnFile on_file) {
+  std::set<DirectoryKey> seen;
+  walk_directory(root, sink, seen, on_file);
 }
 
 class NullSink : public DocumentSink {
@@ -255,7 +287,8 @@ void read_paths(const std::vector<std::string>& paths, const ReadOptions& option
       read_input(input, "<stdin>", options, sink);
       continue;
     }
-    const fs::path path(name);
+    // «./a.txt» and «a.txt» are one file, and one sighting of its articles.
+    const fs::path path = fs::path(name).lexically_normal();
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
@@ -273,7 +306,7 @@ uint64_t measure_paths(const std::vector<std::string>& paths) {
   NullSink ignore;
   for (const std::string& name : paths) {
     std::error_code ec;
-    const fs::path path(name);
+    const fs::path path = fs::path(name).lexically_normal();
     if (name == "-") continue;
     if (fs::is_directory(path, ec)) {
       walk_directory(path, ignore, [&](const fs::path& file) { total += fs::file_size(file, ec); });

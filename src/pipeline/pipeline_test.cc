@@ -161,6 +161,19 @@ TEST_F(PipelineTest, CommitsInBatchesAndReportsAfterEachCommit) {
   EXPECT_EQ(recorder.commits, (std::vector<uint64_t>{10, 20, 25}));
 }
 
+TEST_F(PipelineTest, ANulCharacterIsRefusedByEveryStore) {
+  // PostgreSQL cut the text at U+0000 without a word (the id was the whole text's); SQLite
+  // kept it.
+  const std::string jsonl =
+      "{\"text\":\"" + kBody + " \\u0000 بقية\"}\n{\"text\":\"" + kBody + "\"}\n";
+  Recorder recorder;
+  const IngestCounts counts = ingest({write("nul.jsonl", jsonl)}, recorder, PipelineOptions{});
+  EXPECT_EQ(counts.stored, 1u);
+  EXPECT_EQ(counts.rejected, 1u);
+  ASSERT_EQ(recorder.problems.size(), 1u);
+  EXPECT_THAT(recorder.problems[0], HasSubstr("nul.jsonl:1: the text holds the character U+0000"));
+}
+
 TEST_F(PipelineTest, ExportReingestsToTheSameIds) {
   Recorder recorder;
   ingest({KHABAR_SEEDS_DIR}, recorder);

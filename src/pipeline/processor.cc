@@ -23,6 +23,21 @@ ArticleProcessor::ArticleProcessor(NormalizeOptions options) : normalizer_(optio
 
 Result<StoredArticle> ArticleProcessor::process(const Document& doc,
                                                 std::string* normalized_out) const {
+  // PostgreSQL cannot hold U+0000 in text and cut the article there; SQLite kept it. Both refuse
+  // it, so that one input gives one result whatever the store.
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"text", &doc.text},
+                                     {"title", &doc.title},
+                                     {"url", &doc.url},
+                                     {"source", &doc.source},
+                                     {"id", &doc.external_id},
+                                     {"metadata", &doc.metadata_json}}) {
+    if (const size_t at = value->find('\0'); at != std::string::npos) {
+      return make_error(ErrorCode::kBadInput,
+                        fmt::format("the {} holds the character U+0000 (byte {}), which no "
+                                    "article text has and PostgreSQL cannot store",
+                                    field, at));
+    }
+  }
   CleanArticle clean = cleaner_.clean(doc);
   StoredArticle a;
   a.body = clean.body();

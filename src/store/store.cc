@@ -76,6 +76,12 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
 Result<Store> Store::open(const std::string& location) {
+  // SQLite takes "" as a private temporary database: everything stored would vanish at exit.
+  if (location.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "the database location is empty: give a file, "
+                      "«:memory:», or a postgresql:// URL");
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = store_internal::redacted_location(location);
   Result<std::unique_ptr<store_internal::Database>> db =

@@ -107,6 +107,14 @@ TEST(Store, RoundTripsEverythingIncludingTheAudit) {
   EXPECT_EQ(a.sequence, 1);
 }
 
+TEST(Store, AnEmptyLocationIsRefused) {
+  // SQLite opened a temporary database for it: `--db ''` stored everything, exited 0, kept nothing.
+  Result<Store> store = Store::open("");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(store.error().message.find("empty"), std::string::npos);
+}
+
 TEST(Store, SameIdIsStoredOnce) {
   TempDb db;
   Store store = open_or_die(db.path());

@@ -93,9 +93,9 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                   "auto, or a charset such as utf-8, windows-1256, iso-8859-6")
       ->capture_default_str();
   cmd->add_option("--max-article-bytes", args->max_article_bytes,
-                  "Reject articles longer than this")
+                  "Reject articles longer than this (at most 1 GiB)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(size_t{1}, kLargestMaxArticleBytes));
   cmd->add_option("--batch", args->batch, "Articles per transaction")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

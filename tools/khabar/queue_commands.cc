@@ -237,9 +237,9 @@ void add_queue_commands(CLI::App& app, const GlobalOptions& global, int& exit_co
       ->capture_default_str();
   cmd->add_option("--encoding", publish->encoding, "auto, or a charset")->capture_default_str();
   cmd->add_option("--max-article-bytes", publish->max_article_bytes,
-                  "Reject articles longer than this")
+                  "Reject articles longer than this (at most 1 GiB)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(size_t{1}, kLargestMaxArticleBytes));
   cmd->callback([publish, &exit_code] {
     exit_code = run_publish(*publish);
     nats_Close();
