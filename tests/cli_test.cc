@@ -96,6 +96,22 @@ TEST_F(CliTest, AnEmptyDatabaseOrAnOverflowingLimitIsRefused) {
   EXPECT_THAT(huge.err, HasSubstr("--max-article-bytes"));
 }
 
+TEST_F(CliTest, ControlCharactersInStoredTextNeverReachTheTerminal) {
+  const std::string feed =
+      write("ctl.jsonl",
+            "{\"text\":\"نص خبر عن اجتماع اللجنة اليوم في المدينة\\u001b[2J\","
+            "\"title\":\"عنوان\\u001b]0;pwned\\u0007\",\"source\":\"x\\u009b31m\"}\n");
+  ASSERT_EQ(run({"ingest", "--quiet", feed}).exit_code, 0);
+  const std::string listed = run({"list", "--json"}).out;
+  const std::string id = nlohmann::json::parse(listed.substr(0, listed.find('\n')))["id"];
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"list"}, {"show", id}, {"search", "اللجنة"}, {"stories"}}) {
+    const CommandResult r = run(args);
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << args[0] << ": " << r.out;
+    EXPECT_EQ(r.out.find("\xC2\x9B"), std::string::npos) << args[0];
+  }
+}
+
 TEST_F(CliTest, IngestsTheSeedsOnceAndShowsThem) {
   CommandResult first = run({"ingest", KHABAR_SEEDS_DIR});
   EXPECT_EQ(first.exit_code, 0) << first.err;

@@ -5,6 +5,16 @@
 
 const view = document.getElementById("view");
 
+// An article's own URL becomes a link only when it is a web address: a «javascript:» or «data:»
+// URL in stored metadata would run in the page, were it not for the Content-Security-Policy.
+function webUrl(url) {
+  try {
+    return ["http:", "https:"].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
 // h("a", {href: "#/"}, "text", child, ...): an element; strings become text nodes.
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -191,7 +201,7 @@ async function renderArticle(id) {
     h("h1", {}, a.title || "(بلا عنوان)"),
     h("div", { class: "meta" }, outlets([a.source]), h("span", {}, day(a.published)),
       a.byline && a.byline.line ? h("span", {}, a.byline.line) : null,
-      a.url ? h("a", { href: a.url, rel: "noopener noreferrer" }, "المصدر") : null),
+      webUrl(a.url) ? h("a", { href: a.url, rel: "noopener noreferrer" }, "المصدر") : null),
     (a.subheads || []).map((s) => h("h3", {}, s)),
     h("h2", {}, "النص"), h("div", { id: "article-text", class: "article-text" }, a.text),
     h("h2", {}, "ما حذفه التنظيف (مشطوبا)"), audit);

@@ -18,22 +18,30 @@ bool GzipMembers::read_more() {
   return input_.read_some(buffer_, kReadChunk) > 0;
 }
 
+void GzipMembers::drop_front(size_t bytes) {
+  buffer_.erase(0, bytes);
+  buffer_offset_ += bytes;
+}
+
 // The next position at or after `from` where a gzip header starts, reading on as needed; the
-// buffer's end when the input ends first.
+// buffer's end when the input ends first. What was searched is let go as the search goes on:
+// after a damaged member the rest of a large file may hold no header at all.
 size_t GzipMembers::next_header_from(size_t from) {
   for (;;) {
     const size_t found = buffer_.find(kGzipHeader, from);
     if (found != std::string::npos) return found;
-    // A header may straddle the chunk boundary: look again from two bytes before the end.
-    from = buffer_.size() >= 2 ? std::max(from, buffer_.size() - 2) : from;
+    // A header may straddle the chunk boundary: keep the last two bytes, and look again there.
+    if (buffer_.size() > 2 && from < buffer_.size() - 2) {
+      drop_front(buffer_.size() - 2);
+      from = 0;
+    }
     if (!read_more()) return buffer_.size();
   }
 }
 
 GzipMembers::Outcome GzipMembers::next(Member& member, size_t max_bytes) {
   if (at_ > 0) {  // drop what earlier members used
-    buffer_.erase(0, at_);
-    buffer_offset_ += at_;
+    drop_front(at_);
     at_ = 0;
   }
   member.bytes.clear();
@@ -57,6 +65,7 @@ GzipMembers::Outcome GzipMembers::next(Member& member, size_t max_bytes) {
   std::array<unsigned char, kReadChunk> out{};
   size_t in = 0;
   bool too_large = false;
+  bool start_dropped = false;
   for (;;) {
     if (in == buffer_.size() && !read_more()) {
       member.error = "truncated gzip member (the file ends inside it)";
@@ -75,6 +84,12 @@ GzipMembers::Outcome GzipMembers::next(Member& member, size_t max_bytes) {
       member.bytes.clear();
     }
     if (!too_large) member.bytes.append(reinterpret_cast<const char*>(out.data()), produced);
+    // A member past the limit is only read to its end: its compressed bytes need not be kept.
+    if (rc != Z_STREAM_END && (too_large || in > max_bytes) && in >= kReadChunk) {
+      drop_front(in);
+      in = 0;
+      start_dropped = true;
+    }
     if (rc == Z_STREAM_END) break;
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       member.error = std::string("corrupt gzip member: ") + (z.msg != nullptr ? z.msg : "bad data");
@@ -84,7 +99,8 @@ GzipMembers::Outcome GzipMembers::next(Member& member, size_t max_bytes) {
   inflateEnd(&z);
   if (!member.error.empty()) {
     member.bytes.clear();
-    at_ = next_header_from(1);
+    // The next header after this member's first byte, or after what was read of it.
+    at_ = next_header_from(start_dropped ? 0 : 1);
     return Outcome::kBad;
   }
   at_ = in;

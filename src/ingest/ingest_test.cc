@@ -66,6 +66,20 @@ TEST(BadInput, InvalidUtf8NamesTheByte) {
   EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("bad.txt: byte 16: not valid UTF-8"));
 }
 
+TEST(BadInput, Utf16WithoutAByteOrderMarkIsReadWhenNamed) {
+  // Its NUL bytes made it "binary", even with --encoding utf-16le.
+  const std::string utf16le(
+      "\x2e\x06\x28\x06\x31\x06\x20\x00"
+      "a\x00",
+      10);  // «خبر a»
+  ReadOptions options;
+  options.encoding = "UTF-16LE";
+  auto sink = read(utf16le, "u16.txt", options);
+  ASSERT_EQ(sink.documents.size(), 1u);
+  EXPECT_EQ(sink.documents[0].text, "خبر a");
+  EXPECT_EQ(read(utf16le, "u16.txt").rejections().size(), 1u);  // unnamed: binary, as before
+}
+
 TEST(BadInput, ArticleOverTheSizeLimit) {
   ReadOptions options;
   options.max_article_bytes = 100;

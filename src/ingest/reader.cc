@@ -134,7 +134,12 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
     ingest_internal::read_warc(input, path, options, /*gzipped=*/false, sink);
     return;
   }
-  if (head.substr(0, 2) != "\xFF\xFE" && head.substr(0, 2) != "\xFE\xFF") {
+  // UTF-16 and UTF-32 hold NUL bytes in every ASCII character: named, they are not binary.
+  const std::string encoding = text::ascii_lower(options.encoding);
+  const bool wide_encoding = encoding.starts_with("utf-16") || encoding.starts_with("utf-32") ||
+                             encoding.starts_with("ucs-2") || encoding.starts_with("utf16") ||
+                             encoding.starts_with("utf32");
+  if (!wide_encoding && head.substr(0, 2) != "\xFF\xFE" && head.substr(0, 2) != "\xFE\xFF") {
     if (const int64_t nul = ingest_internal::find_nul_byte(head); nul >= 0) {
       sink.problem(reject(path, 0, nul, "binary file (NUL byte), not text"));
       return;

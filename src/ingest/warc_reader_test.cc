@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -129,6 +130,41 @@ TEST(Warc, GzipMembersAreRecordsAndADamagedOneIsSkipped) {
   EXPECT_EQ(cut.documents.size(), 1u);
   ASSERT_EQ(cut.rejections().size(), 1u);
   EXPECT_THAT(cut.rejections()[0].reason, HasSubstr("truncated"));
+}
+
+// Peak resident memory of this process, in MiB (each test runs in a process of its own).
+long peak_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+TEST(Warc, AfterADamagedMemberTheRestOfTheFileIsNotHeldInMemory) {
+  // The search for the next member kept everything it read: memory grew with the file.
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / fmt::format("khabar-damaged-{}.warc.gz", getpid());
+  const std::string first =
+      gzip(record("response", "https://news.test/1", http_response("text/html", kPage)));
+  const std::string last =
+      gzip(record("response", "https://news.test/3", http_response("text/html", kPage)));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << first << "\x1f\x8b\x08";  // a member's header, and no member after it
+    const std::string zeros(1 << 20, '\0');
+    for (int i = 0; i < 96; ++i)
+      out << zeros;
+    out << last;
+  }
+  const long before = peak_mib();
+  testing::CollectingSink sink;
+  read_paths({path.string()}, {}, sink);
+  const long grown = peak_mib() - before;
+  std::filesystem::remove(path);
+  ASSERT_EQ(sink.documents.size(), 2u);
+  EXPECT_EQ(sink.documents[1].url, "https://news.test/3");
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("corrupt gzip member"));
+  EXPECT_LT(grown, 32) << "MiB held while looking for the member after the damaged one";
 }
 
 TEST(Warc, ChunkedGzippedPagesAreDecodedAndTheHttpCharsetHonoured) {

@@ -195,6 +195,26 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+std::string without_controls(std::string_view s, bool keep_line_breaks) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n' || c == '\t' || c == '\r') {
+      out += keep_line_breaks && c != '\r' ? static_cast<char>(c) : ' ';
+    } else if (c < 0x20 || c == 0x7F) {
+      out += "\uFFFD";
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      out += "\uFFFD";  // U+0080 … U+009F
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::vector<DataLine> data_lines(std::string_view data) {
   std::vector<DataLine> out;
   const std::vector<Span> lines = split_lines(data);

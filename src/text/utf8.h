@@ -89,6 +89,10 @@ size_t count_words(std::string_view s);
 // ASCII letters lowered, everything else as it is: for tag names, charsets and extensions.
 std::string ascii_lower(std::string_view s);
 
+// Text fit for a terminal: C0 and C1 control characters (an escape sequence can rewrite the
+// screen or the window title) become U+FFFD; line breaks and tabs become spaces unless kept.
+std::string without_controls(std::string_view s, bool keep_line_breaks = false);
+
 // A line of a data file (data/): trimmed, with its 1-based number for error messages.
 struct DataLine {
   size_t number = 0;

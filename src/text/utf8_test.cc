@@ -116,3 +116,18 @@ TEST(Utf8, DataLinesSkipBlanksAndCommentsAndKeepLineNumbers) {
 
 }  // namespace
 }  // namespace khabar::text
+
+namespace khabar::text {
+namespace {
+
+TEST(WithoutControls, EscapeSequencesAndC1ControlsCannotReachATerminal) {
+  EXPECT_EQ(without_controls("عنوان\x1b]0;pwned\x07 \xC2\x9B"
+                             "31m"),
+            "عنوان\uFFFD]0;pwned\uFFFD \uFFFD31m");
+  EXPECT_EQ(without_controls("a\nb\tc\r"), "a b c ");
+  EXPECT_EQ(without_controls("a\nb\tc\r", /*keep_line_breaks=*/true), "a\nb\tc ");
+  EXPECT_EQ(without_controls("«خبر» é"), "«خبر» é");
+}
+
+}  // namespace
+}  // namespace khabar::text

@@ -33,6 +33,7 @@ run(["ingest", "--quiet", seeds]);
 const hostile = {
   source: "اختبار",
   published: "2022-01-11",
+  url: "javascript:window.__pwned = 'url'",
   title: "عنوان <img src=x onerror=\"window.__pwned = 'title'\">",
   text: "نص تجريبي عن اجتماع اللجنة المالية في المدينة لمناقشة الميزانية السنوية وخطط الإنفاق. " +
     "<script>window.__pwned = 'body'</script> " +
@@ -127,6 +128,7 @@ try {
   await page.waitForTimeout(300);  // time for an injected handler to fire, were there one
   assert.equal(await page.evaluate(() => window.__pwned), undefined, "no article markup ran");
   assert.equal(await page.locator("#view img, #view script").count(), 0);
+  assert.equal(await page.locator('#view a[href^="javascript:"]').count(), 0, "no javascript: link");
   const shown = await page.locator("#view").innerText();
   assert.ok(shown.includes("<script>") || shown.includes("<img"), "the markup is shown as text");
 

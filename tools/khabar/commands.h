@@ -8,6 +8,7 @@
 
 #include "khabar/result.h"
 #include "khabar/store.h"
+#include "text/utf8.h"
 
 namespace khabar::cli {
 
@@ -37,15 +38,16 @@ void add_bench_command(CLI::App& app, int& exit_code);
 // Prints "khabar: <message>" on standard error and returns kExitFailed.
 int fail(const Error& error);
 
-// How listings show an article's missing fields, the same in every command.
+// How listings show an article's fields, the same in every command: stored text is printed
+// without control characters, which could otherwise drive the terminal.
 inline std::string or_dash(const std::string& s) {
-  return s.empty() ? "—" : s;
+  return s.empty() ? "—" : text::without_controls(s);
 }
 inline std::string day_or_dash(const std::string& published) {
   return published.empty() ? "—" : published.substr(0, 10);
 }
 inline std::string title_or_placeholder(const std::string& title) {
-  return title.empty() ? "(no title)" : title;
+  return title.empty() ? "(no title)" : text::without_controls(title);
 }
 // What every listing's JSON says of an article.
 inline nlohmann::json article_summary_json(const ArticleSummary& a) {

@@ -24,18 +24,17 @@ std::string marked_snippet(const SearchHit& hit, bool terminal) {
   const std::string_view open = terminal ? "\x1b[1m" : "⟦", close = terminal ? "\x1b[0m" : "⟧";
   std::string out;
   size_t at = 0;
+  // One line a hit: the snippet's own line breaks become spaces, its control characters
+  // U+FFFD (only the highlighting may drive the terminal).
+  const std::string_view snippet = hit.snippet;
   for (const auto& [begin, end] : hit.highlights) {
-    out.append(hit.snippet, at, begin - at);
+    out += text::without_controls(snippet.substr(at, begin - at));
     out.append(open);
-    out.append(hit.snippet, begin, end - begin);
+    out += text::without_controls(snippet.substr(begin, end - begin));
     out.append(close);
     at = end;
   }
-  out.append(hit.snippet, at);
-  // One line a hit: the snippet's own line breaks become spaces.
-  for (char& c : out) {
-    if (c == '\n') c = ' ';
-  }
+  out += text::without_controls(snippet.substr(at));
   return out;
 }
 

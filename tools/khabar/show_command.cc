@@ -16,18 +16,18 @@ void print_article(const StoredArticle& a) {
   std::cout << fmt::format("published  {}\n", or_dash(a.published));
   std::cout << fmt::format("language   {} ({:.2f})\n", a.lang, a.lang_confidence);
   if (!a.byline.empty()) {
-    std::cout << fmt::format("byline     {}\n", a.byline.line);
+    std::cout << fmt::format("byline     {}\n", or_dash(a.byline.line));
     if (!a.byline.agencies.empty()) {
       std::cout << fmt::format("  agencies {}\n", fmt::join(a.byline.agencies, ", "));
     }
     if (!a.byline.outlet.empty()) std::cout << fmt::format("  outlet   {}\n", a.byline.outlet);
     if (!a.byline.editor.empty()) std::cout << fmt::format("  editor   {}\n", a.byline.editor);
   }
-  if (!a.url.empty()) std::cout << fmt::format("url        {}\n", a.url);
+  if (!a.url.empty()) std::cout << fmt::format("url        {}\n", or_dash(a.url));
   std::cout << fmt::format("origin     {} ({}, {})\n", a.origin, a.format, a.encoding);
   if (!a.subheads.empty())
     std::cout << fmt::format("subheads   {}\n", fmt::join(a.subheads, " | "));
-  std::cout << "\n" << a.body << "\n\n";
+  std::cout << "\n" << text::without_controls(a.body, /*keep_line_breaks=*/true) << "\n\n";
   std::cout << fmt::format("cleaning audit: {} span{} of the text as read\n", a.removals.size(),
                            a.removals.size() == 1 ? "" : "s");
   for (const Removal& r : a.removals) {

@@ -28,6 +28,7 @@ class GzipMembers {
 
  private:
   bool read_more();
+  void drop_front(size_t bytes);
   size_t next_header_from(size_t from);
 
   Input& input_;
