@@ -42,6 +42,9 @@ struct SearchQuery {
   int64_t story = 0;   // 0: any
   int64_t entity = 0;  // articles mentioning this stored entity (khabar/store.h); 0: any
   int64_t limit = 20;
+  // false: hits without snippet and highlights, for callers that want only which articles
+  // match (cutting a snippet is most of the cost of a hit).
+  bool snippets = true;
 };
 
 struct SearchHit {

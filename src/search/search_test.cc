@@ -159,6 +159,23 @@ TEST_F(SearchStore, HighlightsTheOriginalSpellingWithItsDiacritics) {
   EXPECT_THAT(marked, ElementsAre("ألما", "آتا", "الرَّئيسُ"));
 }
 
+TEST_F(SearchStore, WithoutSnippetsTheSameArticlesComeInTheSameOrder) {
+  // GET /api/stories?q= wants only which articles match: cutting 500 snippets took half a
+  // second of CPU on 5,000 articles for a common word.
+  add("0000000000000001", "", "وصل الوفد إلى ألماتي وقال الرئيس كلمة", "الثورة", "2022-01-12",
+      "ar");
+  add("0000000000000002", "الرئيس", "الرئيس يلقي كلمة في ألماتي", "سبوتنيك", "2022-01-10", "ar");
+  Result<std::vector<SearchHit>> bare = store_->search({.text = "الرئيس", .snippets = false});
+  ASSERT_TRUE(bare.ok()) << bare.error().message;
+  ASSERT_EQ(bare->size(), 2u);
+  EXPECT_TRUE(bare->at(0).snippet.empty());
+  EXPECT_TRUE(bare->at(0).highlights.empty());
+  std::vector<std::string> bare_ids;
+  for (const SearchHit& hit : *bare)
+    bare_ids.push_back(hit.article_id);
+  EXPECT_EQ(bare_ids, ids({.text = "الرئيس"}));
+}
+
 TEST_F(SearchStore, FiltersByOutletLanguageDateAndStory) {
   add("0000000000000001", "", "موسكو تعلن انسحاب القوات من كازاخستان", "الثورة", "2022-01-12",
       "ar");

@@ -253,8 +253,8 @@ struct ApiServer::Impl {
   Result<std::vector<int64_t>> matching_stories(Store& store, const std::string& q,
                                                 const std::string& since,
                                                 const std::string& until) {
-    Result<std::vector<SearchHit>> hits =
-        store.search({.text = q, .since = since, .until = until, .limit = kStorySearchHits});
+    Result<std::vector<SearchHit>> hits = store.search(
+        {.text = q, .since = since, .until = until, .limit = kStorySearchHits, .snippets = false});
     if (!hits.ok()) return hits.error();
     std::vector<int64_t> ids;
     for (const SearchHit& hit : *hits) {

@@ -52,26 +52,29 @@ constexpr const char* kFilters =
 
 // Title words weigh twice body words on both engines. FTS5's bm25() is lower for better
 // matches; ts_rank (with length normalisation) is higher.
-std::string match_sql(Dialect dialect) {
+std::string match_sql(Dialect dialect, bool snippets) {
   if (dialect == Dialect::kSqlite) {
     return fmt::format(
         "SELECT a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
         "COALESCE(a.story_sequence, 0), -bm25(article_text, 2.0, 1.0), "
-        "snippet(article_text, -1, char(2), char(3), '…', {}), a.external_id, '' "
+        "{}, a.external_id, '' "
         "FROM article_text JOIN articles a ON a.sequence = article_text.rowid "
         "WHERE article_text MATCH ?1 {} "
         "ORDER BY bm25(article_text, 2.0, 1.0), a.sequence LIMIT ?7",
-        kSnippetWords, kFilters);
+        snippets
+            ? fmt::format("snippet(article_text, -1, char(2), char(3), '…', {})", kSnippetWords)
+            : std::string("''"),
+        kFilters);
   }
   return fmt::format(
       "SELECT a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
       "COALESCE(a.story_sequence, 0), ts_rank(CAST('{{0.5, 0, 0, 1}}' AS float4[]), t.terms, q.q, "
       "1) "
-      "AS rank, '', a.external_id, a.body "
+      "AS rank, '', a.external_id, {} "
       "FROM article_terms t JOIN articles a ON a.sequence = t.article_sequence, "
       "(SELECT CAST(?1 AS tsquery) AS q) q WHERE t.terms @@ q.q {} "
       "ORDER BY rank DESC, a.sequence LIMIT ?7",
-      kFilters);
+      snippets ? "a.body" : "''", kFilters);
 }
 
 struct Match {
@@ -94,7 +97,7 @@ Result<std::vector<SearchHit>> run_match(Database& db, search_internal::SearchAn
                                          const Match& match, const SearchQuery& query,
                                          int64_t limit, const std::vector<SearchHit>& exclude) {
   // Asking for `exclude`'s count more rows leaves enough once they are dropped.
-  Result<Statement> stmt = Statement::prepare(db, match_sql(db.dialect()));
+  Result<Statement> stmt = Statement::prepare(db, match_sql(db.dialect(), query.snippets));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, match.expression)
       .bind(2, query.outlet)
@@ -120,7 +123,9 @@ Result<std::vector<SearchHit>> run_match(Database& db, search_internal::SearchAn
     hit.story = stmt->integer(5);
     hit.score = stmt->real(6);
     hit.external_id = stmt->text(8);
-    if (analysis == nullptr) {
+    if (!query.snippets) {
+      // only which articles match
+    } else if (analysis == nullptr) {
       unmark(stmt->text(7), hit);
     } else {
       // As FTS5's snippet(): the column with the better window, the title on a tie.
