@@ -28,8 +28,11 @@
 // document_frequencies_ar.tsv), so that a new store already knows a common word from a rare one.
 // Document frequencies are learnt online, as articles arrive. A story takes articles while its
 // last one is within `active_window_seconds` of the new one; candidates are the active stories
-// that share a distinctive term with the article, found through an inverted index. The same
-// articles in the same order always give the same stories.
+// that share a distinctive term with the article, found through an inverted index. A story
+// whose last article is more than three windows older than the newest article seen so far is
+// retired for good (its memory goes back): an article arriving that late, dated in the story's
+// window, starts a story of its own. The same articles in the same order always give the same
+// stories, whether placed at once or replayed from a store and continued.
 #pragma once
 
 #include <array>
@@ -87,7 +90,8 @@ struct ClusterOptions {
   // The join model's probability at or above which an article joins a story. Chosen on real
   // labelled news (README, "Stories").
   double join_threshold = 0.25;
-  // A story stops taking articles this long after its last one (3 days).
+  // A story stops taking articles this long after its last one (3 days); it is retired when
+  // the newest article seen is three windows past its last one.
   int64_t active_window_seconds = 3 * 24 * 3600;
   // An article with fewer distinct body terms is too short to cluster and stays alone.
   size_t min_terms = 8;

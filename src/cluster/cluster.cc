@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -45,6 +46,9 @@ constexpr size_t kCentroidTerms[2] = {160, 100};
 constexpr size_t kIndexedTerms = 10;
 // Terms of an article, per field, looked up in those postings.
 constexpr size_t kQueryTerms = 24;
+// A story is retired once the newest article is this many active windows past its last one:
+// late arrivals within that still find it, and memory stays bounded by time.
+constexpr int64_t kRetiredAfterWindows = 3;
 
 using TermVector = std::vector<std::pair<uint32_t, float>>;  // sorted by slot
 
@@ -247,6 +251,7 @@ struct StoryClusterer::Impl {
   std::unique_ptr<uint32_t[], FreeDeleter> document_frequency{
       static_cast<uint32_t*>(std::calloc(size_t{1} << kSlotBits, sizeof(uint32_t)))};
   uint64_t articles = 0;
+  int64_t newest_time = std::numeric_limits<int64_t>::min() / 2;
   std::vector<Story> stories;
   std::unordered_map<uint32_t, std::vector<uint32_t>> postings;  // slot → stories
   std::vector<double> shared_weight;  // per story: the article's weight of the terms it shares
@@ -311,10 +316,21 @@ struct StoryClusterer::Impl {
     return out;
   }
 
+  // Retirement depends on the articles seen, in their order, and on nothing else (not on which
+  // searches met the story): a clusterer replayed from a store and one that placed the same
+  // articles itself retire the same stories, and so place the next article alike.
+  bool retired(const Story& s) const {
+    return s.last_time < newest_time - kRetiredAfterWindows * options.active_window_seconds;
+  }
+
   bool active(const Story& s, int64_t time) const {
-    return !s.compared.empty() && time <= s.last_time + options.active_window_seconds &&
+    return !s.compared.empty() && !retired(s) &&
+           time <= s.last_time + options.active_window_seconds &&
            time >= s.first_time - options.active_window_seconds;
   }
+
+  // The newest time of the articles placed so far: the clock of retirement.
+  void saw(int64_t time) { newest_time = std::max(newest_time, time); }
 
   // An inactive story takes no more articles: its members' memory goes back.
   static void retire(Story& s) {
@@ -337,9 +353,9 @@ struct StoryClusterer::Impl {
       for (const auto& [term, weight] : query) {
         auto it = postings.find(term);
         if (it == postings.end()) continue;
-        // Stories that went inactive leave the postings as they are met.
+        // Retired stories leave the postings as they are met.
         std::erase_if(it->second, [&](uint32_t s) {
-          if (time > stories[s].last_time + options.active_window_seconds) {
+          if (retired(stories[s])) {
             retire(stories[s]);
             return true;
           }
@@ -518,6 +534,7 @@ StoryAssignment StoryClusterer::add(const ClusterInput& article) {
     d.stories[out.story].size = 1;
     return out;
   }
+  d.saw(article.time);
   const std::vector<uint32_t> candidates = d.candidates(vectors->fields, article.time);
   d.table.fill(*vectors);
   int64_t best = -1;
@@ -555,6 +572,7 @@ std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const Cluster
     d.new_story();
   std::vector<CandidateStory> out;
   if (!vectors) return out;  // stored in no story: a replay never meets one
+  d.saw(article.time);
   if (compare) {
     const std::vector<uint32_t> candidates = d.candidates(vectors->fields, article.time);
     d.table.fill(*vectors);
