@@ -416,6 +416,7 @@ TEST_F(Api, AKnownPathAskedWithAnotherMethodIs405) {
   EXPECT_EQ(r->get_header_value("Allow"), "GET");
   EXPECT_EQ(client_->Post("/healthz", "", "application/json")->status, 405);
   EXPECT_EQ(get("/api/articles").first, 405);
+  EXPECT_EQ(client_->Options("/api/articles")->status, 405);
 }
 
 TEST(ApiServerBind, ASecondServerOnABusyPortIsRefused) {

@@ -603,11 +603,13 @@ struct ApiServer::Impl {
       http.Put(path, wrong_method("GET"));
       http.Delete(path, wrong_method("GET"));
       http.Patch(path, wrong_method("GET"));
+      http.Options(path, wrong_method("GET"));  // no CORS preflight is ever granted
     }
     http.Get("/api/articles", wrong_method("POST"));
     http.Put("/api/articles", wrong_method("POST"));
     http.Delete("/api/articles", wrong_method("POST"));
     http.Patch("/api/articles", wrong_method("POST"));
+    http.Options("/api/articles", wrong_method("POST"));
     // Errors httplib answers itself (no route, body too large) get the JSON form too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
