@@ -325,7 +325,7 @@ TEST_F(CliTest, BadInputIsNamedAndTheRestGoesIn) {
   EXPECT_THAT(r.err, HasSubstr("in/binary.txt: byte 6: binary file"));
   EXPECT_THAT(r.err, HasSubstr("in/latin1.txt: byte 3: not valid UTF-8"));
   EXPECT_THAT(r.err, HasSubstr("in/feed.jsonl:2: byte 20: malformed JSON"));
-  EXPECT_THAT(r.err, HasSubstr("in/feed.jsonl:3: `text` is missing"));
+  EXPECT_THAT(r.err, HasSubstr("in/feed.jsonl:3: no article text"));
   EXPECT_THAT(r.err, HasSubstr("nowhere: no such file or directory"));
 }
 

@@ -46,6 +46,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "khabar/result.h"
@@ -68,7 +69,18 @@ struct ReadOptions {
   std::string encoding = "auto";
   // An article (a text or HTML file, or a JSONL "text") longer than this is rejected.
   size_t max_article_bytes = kDefaultMaxArticleBytes;
+  // JSON records: which input field holds which of khabar's (text, title, url, source,
+  // published, lang, id), before the names khabar knows by itself (json_field_names()).
+  std::vector<std::pair<std::string, std::string>> field_map{};
 };
+
+// The JSON field names read for each of khabar's fields, most preferred first: khabar's own,
+// then news-please's, trafilatura's and SaudiNewsNet's (README, "Input formats").
+std::vector<std::pair<std::string_view, std::vector<std::string_view>>> json_field_names();
+
+// Parses a --map value, "text=content,published=date_extracted", into ReadOptions::field_map;
+// kInvalidArgument naming what is wrong.
+Result<std::vector<std::pair<std::string, std::string>>> parse_field_map(std::string_view spec);
 
 // A block of text as the source structured it. Plain text has no blocks (the cleaner works on
 // lines); HTML has one per paragraph, heading, list item, table cell or <br>-separated line.

@@ -1,5 +1,6 @@
 #include "khabar/ingest.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ingest/ingest_testing.h"
 
@@ -134,7 +136,9 @@ TEST(JsonlReader, EachBadLineIsRejectedAndTheRestGoesIn) {
   ASSERT_EQ(rejected.size(), 7u);
   EXPECT_EQ(rejected[0].line, 2u);
   EXPECT_THAT(rejected[0].to_string(), HasSubstr("mixed.jsonl:2: byte 13: malformed JSON"));
-  EXPECT_EQ(rejected[1].to_string(), "mixed.jsonl:3: `text` is missing");
+  EXPECT_EQ(rejected[1].to_string(),
+            "mixed.jsonl:3: no article text: none of `text`, `maintext`, `content`, `body` "
+            "(name it with --map text=FIELD)");
   EXPECT_EQ(rejected[2].to_string(), "mixed.jsonl:4: `text` must be a string, got number");
   EXPECT_EQ(rejected[3].to_string(), "mixed.jsonl:5: byte 0: expected a JSON object, got array");
   EXPECT_EQ(rejected[4].to_string(),
@@ -146,6 +150,124 @@ TEST(JsonlReader, EachBadLineIsRejectedAndTheRestGoesIn) {
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_THAT(warnings[0].to_string(), HasSubstr("mixed.jsonl:10: `title` must be a string"));
   EXPECT_THAT(warnings[1].to_string(), HasSubstr("«12/01/2022» is not an ISO 8601 date"));
+}
+
+// --- Other tools' JSON -----------------------------------------------------------------------
+// Small files in the formats the tools publish: their field names, their nulls, their layout.
+
+const char* kArabicText =
+    "أعلنت وزارة الصحة اليوم افتتاح مركز صحي جديد في المدينة يخدم آلاف السكان.";
+
+TEST(JsonRecords, ANewsPleaseArticleFilePrettyPrinted) {
+  // news-please writes one article a file, indented, with nulls for what it did not find.
+  const std::string file = fmt::format(R"({{
+    "authors": ["ريم صالح"],
+    "date_download": "2021-03-04 10:12:00",
+    "date_modify": null,
+    "date_publish": "2021-03-04 09:30:00",
+    "description": null,
+    "filename": "https%3A%2F%2Fnews.test%2Fa.json",
+    "image_url": null,
+    "language": "ar",
+    "localpath": null,
+    "maintext": "{}",
+    "source_domain": "news.test",
+    "title": "افتتاح مركز صحي",
+    "title_page": null,
+    "title_rss": null,
+    "url": "https://news.test/a"
+}}
+)",
+                                       kArabicText);
+  auto sink = read(file, "a.json");
+  ASSERT_EQ(sink.documents.size(), 1u)
+      << (sink.problems.empty() ? "" : sink.problems[0].to_string());
+  const Document& doc = sink.documents[0];
+  EXPECT_EQ(doc.text, kArabicText);
+  EXPECT_EQ(doc.title, "افتتاح مركز صحي");
+  EXPECT_EQ(doc.url, "https://news.test/a");
+  EXPECT_EQ(doc.source, "news.test");
+  EXPECT_EQ(doc.published, "2021-03-04T09:30:00");
+  EXPECT_EQ(doc.declared_lang, "ar");
+  EXPECT_EQ(doc.origin, "a.json:1");
+  const auto metadata = nlohmann::json::parse(doc.metadata_json);
+  EXPECT_EQ(metadata["date_download"], "2021-03-04 10:12:00");
+  EXPECT_TRUE(metadata["description"].is_null());  // kept as the tool wrote it
+  EXPECT_TRUE(sink.problems.empty());
+}
+
+TEST(JsonRecords, ASaudiNewsNetDayIsAJsonArray) {
+  const std::string file = fmt::format(R"([
+  {{"source": "aawsat", "url": "http://aawsat.test/1", "date_extracted": "2015-07-21 02:51:32",
+    "title": "عنوان أول", "author": "الرياض: مراسل", "content": "{0}"}},
+  {{"source": "okaz", "url": "http://okaz.test/2", "date_extracted": "2015-07-21 03:00:00",
+    "title": "عنوان ثان", "author": null,
+    "content": "{0} وقال المدير إن المركز سيفتح أبوابه غدا."}},
+  {{"source": "sabq", "title": "بلا نص"}}
+]
+)",
+                                       kArabicText);
+  auto sink = read(file, "2015-07-21.json");
+  ASSERT_EQ(sink.documents.size(), 2u);
+  EXPECT_EQ(sink.documents[0].source, "aawsat");
+  EXPECT_EQ(sink.documents[0].published, "2015-07-21T02:51:32");
+  EXPECT_EQ(sink.documents[0].text, kArabicText);
+  EXPECT_EQ(sink.documents[1].url, "http://okaz.test/2");
+  EXPECT_EQ(sink.documents[1].origin, "2015-07-21.json:4");  // the line its record starts on
+  ASSERT_EQ(sink.rejections().size(), 1u);
+  EXPECT_THAT(
+      sink.rejections()[0].to_string(),
+      HasSubstr("2015-07-21.json:7: no article text: none of `text`, `maintext`, `content`"));
+}
+
+TEST(JsonRecords, ATrafilaturaRecordTakesItsUrlFromSource) {
+  // trafilatura's JSON calls the page's URL `source` and the outlet `source-hostname`.
+  const std::string line = fmt::format(
+      R"({{"title": "افتتاح مركز صحي", "author": null, "hostname": "news.test", )"
+      R"("date": "2021-03-04", "categories": "", "tags": "", "fingerprint": "abc", "id": null, )"
+      R"("license": null, "comments": "", "raw_text": "x", "text": "{}", "language": null, )"
+      R"("image": null, "pagetype": "article", "source": "https://news.test/a", )"
+      R"("source-hostname": "أخبار الاختبار", "excerpt": null}})",
+      kArabicText);
+  auto sink = read(line + "\n", "t.jsonl");
+  ASSERT_EQ(sink.documents.size(), 1u);
+  const Document& doc = sink.documents[0];
+  EXPECT_EQ(doc.url, "https://news.test/a");
+  EXPECT_EQ(doc.source, "أخبار الاختبار");
+  EXPECT_EQ(doc.published, "2021-03-04");
+  EXPECT_EQ(doc.text, kArabicText);
+  const auto metadata = nlohmann::json::parse(doc.metadata_json);
+  EXPECT_EQ(metadata["hostname"], "news.test");  // a name for the outlet, after source-hostname
+  EXPECT_FALSE(metadata.contains("language"));   // a field khabar reads, null: nothing to keep
+}
+
+TEST(JsonRecords, MapNamesAnyOtherFieldAndComesFirst) {
+  ReadOptions options;
+  Result<std::vector<std::pair<std::string, std::string>>> map =
+      parse_field_map("text=story_body,published=when");
+  ASSERT_TRUE(map.ok()) << map.error().message;
+  options.field_map = *map;
+  const std::string line = fmt::format(
+      R"({{"story_body": "{}", "text": "a teaser, not the text", "when": "2021-03-04"}})",
+      kArabicText);
+  auto sink = read(line + "\n", "m.jsonl", options);
+  ASSERT_EQ(sink.documents.size(), 1u);
+  EXPECT_EQ(sink.documents[0].text, kArabicText);
+  EXPECT_EQ(sink.documents[0].published, "2021-03-04");
+  EXPECT_EQ(nlohmann::json::parse(sink.documents[0].metadata_json)["text"],
+            "a teaser, not the text");
+  EXPECT_THAT(parse_field_map("body=x").error().message, HasSubstr("no field «body»"));
+  EXPECT_THAT(parse_field_map("text").error().message, HasSubstr("want FIELD=NAME"));
+}
+
+TEST(JsonRecords, ABrokenArrayKeepsItsGoodRecords) {
+  const std::string file =
+      fmt::format(R"([{{"text": "{0}"}}, {{"text": 5}}, {{"text": "{0} ثانيا"}})", kArabicText);
+  auto sink = read(file, "cut.json");
+  EXPECT_EQ(sink.documents.size(), 2u);
+  ASSERT_EQ(sink.rejections().size(), 2u);
+  EXPECT_THAT(sink.rejections()[0].reason, HasSubstr("`text` must be a string"));
+  EXPECT_THAT(sink.rejections()[1].reason, HasSubstr("the JSON array is not closed"));
 }
 
 TEST(JsonlReader, NumberTooLargeIsRejectedNotThrown) {  // found by jsonl_reader_fuzzer

@@ -2,8 +2,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <nlohmann/json.hpp>
+#include <vector>
 
+#include "ingest/internal/json_fields.h"
 #include "ingest/internal/readers.h"
 #include "text/nesting.h"
 #include "text/utf8.h"
@@ -15,6 +18,10 @@ using nlohmann::json;
 
 // Room for the JSON around an article's text (escapes can double it) before a line is refused
 // without being parsed.
+// A JSON document (an array of records) is read whole, up to this many times the article size
+// limit: a SaudiNewsNet crawl day of 1,600 articles is 12 MB.
+constexpr size_t kRecordsPerDocument = 64;
+
 size_t max_line_bytes(const ReadOptions& options) {
   return std::min(options.max_article_bytes, kLargestMaxArticleBytes) * 2 + 64 * 1024;
 }
@@ -23,55 +30,60 @@ const char* json_type_name(const json& value) {
   return value.type_name();
 }
 
-// The fields khabar reads from a line; the rest is kept as metadata.
+// The fields khabar reads from a record (JsonField order); the rest is kept as metadata.
 struct Fields {
-  std::string text, title, url, source, lang, id, published;
+  std::array<std::string, kJsonFields> values;
   json metadata = json::object();
+  std::string& operator[](JsonField f) { return values[static_cast<size_t>(f)]; }
 };
 
-std::string* known_field(Fields& fields, std::string_view key) {
-  if (key == "title") return &fields.title;
-  if (key == "url") return &fields.url;
-  if (key == "source") return &fields.source;
-  if (key == "lang") return &fields.lang;
-  if (key == "id") return &fields.id;
-  if (key == "published") return &fields.published;
-  return nullptr;
-}
-
-// simdjson reads a well-formed line about ten times faster than nlohmann. It only takes lines
-// where every field is as expected; anything else (malformed JSON, a missing `text`, a field
+// simdjson reads a well-formed record about ten times faster than nlohmann. It only takes
+// records where every field read is a string; anything else (malformed JSON, no text, a field
 // of the wrong type, a number out of range) goes to the nlohmann reader, whose messages name
 // the byte and the reason, so there is one place that words each complaint.
-bool read_fields_fast(simdjson::dom::parser& parser, std::string_view line, Fields& fields) {
+bool read_fields_fast(simdjson::dom::parser& parser, std::string_view line,
+                      const JsonFieldChooser& chooser, Fields& fields) {
   simdjson::dom::object object;
   if (parser.parse(line.data(), line.size()).get_object().get(object) != simdjson::SUCCESS) {
     return false;
   }
-  bool has_text = false;
+  std::vector<JsonMember> members;
+  std::vector<simdjson::dom::element> values;
   for (const auto [key, value] : object) {
-    std::string_view string;
-    const bool is_string = value.get_string().get(string) == simdjson::SUCCESS;
-    if (key == "text") {
-      if (!is_string) return false;
-      fields.text.assign(string);
-      has_text = true;
-    } else if (std::string* known = known_field(fields, key)) {
-      if (!is_string) return false;  // null or a wrong type: the slow reader says which
-      known->assign(string);
-    } else {
-      // Re-read through nlohmann so that stored metadata is byte for byte what it would be.
-      fields.metadata[std::string(key)] = json::parse(simdjson::minify(value));
+    JsonMember member;
+    member.key = key;
+    if (value.get_string().get(member.string) == simdjson::SUCCESS) {
+      member.kind = JsonMember::Kind::kString;
+    } else if (value.is_null()) {
+      member.kind = JsonMember::Kind::kNull;
     }
+    members.push_back(member);
+    values.push_back(value);
   }
-  return has_text;
+  const std::array<int, kJsonFields> chosen = chooser.choose(members);
+  if (chosen[static_cast<size_t>(JsonField::kText)] < 0) return false;
+  std::vector<bool> taken(members.size(), false);
+  for (size_t f = 0; f < kJsonFields; ++f) {
+    if (chosen[f] < 0) continue;
+    const JsonMember& member = members[static_cast<size_t>(chosen[f])];
+    if (member.kind != JsonMember::Kind::kString) return false;  // the slow reader says so
+    fields.values[f].assign(member.string);
+    taken[static_cast<size_t>(chosen[f])] = true;
+  }
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (taken[m] || (members[m].kind == JsonMember::Kind::kNull && chooser.known(members[m].key)))
+      continue;
+    // Re-read through nlohmann so that stored metadata is byte for byte what it would be.
+    fields.metadata[std::string(members[m].key)] = json::parse(simdjson::minify(values[m]));
+  }
+  return true;
 }
 
 class LineReader {
  public:
   LineReader(std::string_view path, size_t line_number, const ReadOptions& options,
-             DocumentSink& sink)
-      : path_(path), line_(line_number), options_(options), sink_(sink) {}
+             const JsonFieldChooser& chooser, DocumentSink& sink)
+      : path_(path), line_(line_number), options_(options), chooser_(chooser), sink_(sink) {}
 
   void read(std::string_view line, simdjson::dom::parser& parser) {
     // Metadata is kept by nlohmann::json, which writes it out by recursion.
@@ -84,7 +96,7 @@ class LineReader {
     Fields fields;
     bool ok = false;
     try {
-      ok = read_fields_fast(parser, line, fields);
+      ok = read_fields_fast(parser, line, chooser_, fields);
     } catch (const json::exception&) {  // metadata simdjson took and nlohmann did not
       ok = false;
     }
@@ -121,46 +133,85 @@ class LineReader {
                            fmt::format("expected a JSON object, got {}", json_type_name(object))));
       return false;
     }
-    const auto text = object.find("text");
-    if (text == object.end()) {
-      sink_.problem(reject(path_, line_, -1, "`text` is missing"));
-      return false;
+    std::vector<JsonMember> members;
+    for (const auto& [key, value] : object.items()) {
+      JsonMember member;
+      member.key = key;
+      if (value.is_string()) {
+        member.kind = JsonMember::Kind::kString;
+        member.string = value.get_ref<const std::string&>();
+      } else if (value.is_null()) {
+        member.kind = JsonMember::Kind::kNull;
+      }
+      members.push_back(member);
     }
-    if (!text->is_string()) {
+    const std::array<int, kJsonFields> chosen = chooser_.choose(members);
+    const int text = chosen[static_cast<size_t>(JsonField::kText)];
+    if (text < 0) {
       sink_.problem(reject(path_, line_, -1,
-                           fmt::format("`text` must be a string, got {}", json_type_name(*text))));
+                           fmt::format("no article text: none of {} (name it with --map "
+                                       "text=FIELD)",
+                                       quoted_names(JsonField::kText))));
       return false;
     }
-    fields.text = text->get<std::string>();
-    object.erase("text");
-    for (const char* key : {"title", "url", "source", "lang", "id", "published"}) {
-      take_string(object, key, *known_field(fields, key));
+    std::vector<bool> taken(members.size(), false);
+    for (size_t f = 0; f < kJsonFields; ++f) {
+      if (chosen[f] < 0) continue;
+      const auto m = static_cast<size_t>(chosen[f]);
+      taken[m] = true;
+      const json& value = object[std::string(members[m].key)];
+      if (value.is_string()) {
+        fields.values[f] = value.get<std::string>();
+      } else if (static_cast<JsonField>(f) == JsonField::kText) {
+        sink_.problem(reject(
+            path_, line_, -1,
+            fmt::format("`{}` must be a string, got {}", members[m].key, json_type_name(value))));
+        return false;
+      } else {
+        sink_.problem(warn(path_, line_,
+                           fmt::format("`{}` must be a string, got {}; ignored", members[m].key,
+                                       json_type_name(value))));
+      }
     }
-    fields.metadata = std::move(object);
+    for (size_t m = 0; m < members.size(); ++m) {
+      if (taken[m] ||
+          (members[m].kind == JsonMember::Kind::kNull && chooser_.known(members[m].key))) {
+        continue;
+      }
+      fields.metadata[std::string(members[m].key)] = object[std::string(members[m].key)];
+    }
     return true;
   }
 
+  std::string quoted_names(JsonField field) const {
+    std::string out;
+    for (const std::string_view name : chooser_.names(field))
+      out += (out.empty() ? "`" : ", `") + std::string(name) + "`";
+    return out;
+  }
+
   void emit(Fields fields) {
-    if (fields.text.size() > options_.max_article_bytes) {
+    std::string& body = fields[JsonField::kText];
+    if (body.size() > options_.max_article_bytes) {
       sink_.problem(reject(path_, line_, -1,
                            fmt::format("`text` is {} bytes, over the limit of {} "
                                        "(--max-article-bytes)",
-                                       fields.text.size(), options_.max_article_bytes)));
+                                       body.size(), options_.max_article_bytes)));
       return;
     }
-    if (text::trim(fields.text).empty()) {
+    if (text::trim(body).empty()) {
       sink_.problem(reject(path_, line_, -1, "`text` is empty"));
       return;
     }
     Document doc;
-    doc.text = std::move(fields.text);
-    doc.title = std::move(fields.title);
-    doc.url = std::move(fields.url);
-    doc.source = std::move(fields.source);
-    doc.declared_lang = std::move(fields.lang);
-    doc.external_id = std::move(fields.id);
-    if (!fields.published.empty()) {
-      Result<std::string> date = parse_iso8601(fields.published);
+    doc.text = std::move(body);
+    doc.title = std::move(fields[JsonField::kTitle]);
+    doc.url = std::move(fields[JsonField::kUrl]);
+    doc.source = std::move(fields[JsonField::kSource]);
+    doc.declared_lang = std::move(fields[JsonField::kLang]);
+    doc.external_id = std::move(fields[JsonField::kId]);
+    if (const std::string& published = fields[JsonField::kPublished]; !published.empty()) {
+      Result<std::string> date = parse_iso8601(published);
       if (date.ok()) {
         doc.published = *date;
       } else {
@@ -180,30 +231,165 @@ class LineReader {
     return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
   }
 
-  // Moves a string field out of the object; a field of another type is reported and dropped.
-  void take_string(json& object, const char* key, std::string& out) {
-    const auto it = object.find(key);
-    if (it == object.end()) return;
-    if (!it->is_null() && !it->is_string()) {
-      sink_.problem(
-          warn(path_, line_,
-               fmt::format("`{}` must be a string, got {}; ignored", key, json_type_name(*it))));
-    } else if (it->is_string()) {
-      out = it->get<std::string>();
-    }
-    object.erase(it);
-  }
-
   std::string_view path_;
   size_t line_;
   const ReadOptions& options_;
+  const JsonFieldChooser& chooser_;
   DocumentSink& sink_;
 };
+
+// Past the JSON value starting at `at` (an object, array, string or scalar), or the end of
+// `doc` when it does not end. Brackets inside strings do not count; the value need not be valid
+// (the record's reader says what is wrong with it).
+size_t value_end(std::string_view doc, size_t at) {
+  size_t depth = 0;
+  for (size_t i = at; i < doc.size(); ++i) {
+    const char c = doc[i];
+    if (c == '"') {
+      i = text::json_string_end(doc, i);
+      if (depth == 0) return i;
+      --i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;  // a scalar's end
+      if (--depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r')) {
+      return i;
+    }
+  }
+  return doc.size();
+}
+
+size_t skip_space(std::string_view doc, size_t at) {
+  while (at < doc.size() &&
+         (doc[at] == ' ' || doc[at] == '\n' || doc[at] == '\t' || doc[at] == '\r'))
+    ++at;
+  return at;
+}
+
+// The records of a JSON document: the elements of a top-level array, or the top-level values
+// one after another (pretty-printed objects). `problem` is set when the document ends early or
+// holds something else after its array.
+std::vector<text::Span> json_records(std::string_view doc, std::string& problem,
+                                     size_t& problem_at) {
+  std::vector<text::Span> out;
+  size_t at = skip_space(doc, 0);
+  const bool array = at < doc.size() && doc[at] == '[';
+  if (!array) {
+    while ((at = skip_space(doc, at)) < doc.size()) {
+      const size_t end = std::max(value_end(doc, at), at + 1);
+      out.push_back({at, end});
+      at = end;
+    }
+    return out;
+  }
+  at = skip_space(doc, at + 1);
+  if (at < doc.size() && doc[at] == ']') return out;  // []
+  while (at < doc.size()) {
+    const size_t end = std::max(value_end(doc, at), at + 1);
+    out.push_back({at, end});
+    at = skip_space(doc, end);
+    if (at < doc.size() && doc[at] == ',') {
+      at = skip_space(doc, at + 1);
+      continue;
+    }
+    if (at < doc.size() && doc[at] == ']') {
+      at = skip_space(doc, at + 1);
+      if (at < doc.size()) {
+        problem = "something follows the JSON array";
+        problem_at = at;
+      }
+      return out;
+    }
+    problem = at < doc.size() ? "expected `,` or `]` between the array's records"
+                              : "the JSON array is not closed";
+    problem_at = at;
+    return out;
+  }
+  problem = "the JSON array is not closed";
+  problem_at = doc.size();
+  return out;
+}
+
+// A file holding one JSON document rather than JSON lines: an array of records, or an object
+// printed over several lines.
+bool is_json_document(std::string_view head) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  const size_t at = skip_space(head, 0);
+  if (at >= head.size()) return false;
+  if (head[at] == '[') return true;
+  if (head[at] != '{') return false;
+  const size_t line_end = std::min(head.find('\n', at), head.size());
+  return value_end(head, at) > line_end;  // the first object goes on past its first line
+}
+
+void read_json_document(Input& input, std::string_view path, const ReadOptions& options,
+                        const JsonFieldChooser& chooser, DocumentSink& sink) {
+  const size_t limit =
+      std::min(options.max_article_bytes, kLargestMaxArticleBytes) * kRecordsPerDocument;
+  std::string bytes;
+  uint64_t seen = 0;
+  if (!input.read_all(bytes, limit, seen)) {
+    sink.problem(reject(path, 0, -1,
+                        fmt::format("a JSON document of more than {} bytes, read whole: write it "
+                                    "as JSON lines (one record a line) to read it in parts",
+                                    limit)));
+    return;
+  }
+  std::string_view doc = bytes;
+  if (doc.substr(0, 3) == "\xEF\xBB\xBF") doc.remove_prefix(3);
+  std::string converted;
+  if (options.encoding != "auto" && !names_utf8(options.encoding)) {
+    InputError error;
+    if (!convert_from(doc, options.encoding, converted, error)) {
+      sink.problem(reject(path, 0, error.byte_offset, error.reason));
+      return;
+    }
+    doc = converted;
+  }
+  std::string problem;
+  size_t problem_at = 0;
+  const std::vector<text::Span> records = json_records(doc, problem, problem_at);
+  simdjson::dom::parser parser;
+  size_t line = 1, counted_to = 0;
+  auto line_at = [&](size_t offset) {
+    line += static_cast<size_t>(std::count(doc.begin() + static_cast<ptrdiff_t>(counted_to),
+                                           doc.begin() + static_cast<ptrdiff_t>(offset), '\n'));
+    counted_to = offset;
+    return line;
+  };
+  for (const text::Span& span : records) {
+    const size_t number = line_at(span.begin);
+    const std::string_view record = doc.substr(span.begin, span.end - span.begin);
+    if (record.size() > max_line_bytes(options)) {
+      sink.problem(reject(path, number, -1,
+                          fmt::format("a record longer than {} bytes (--max-article-bytes {})",
+                                      max_line_bytes(options), options.max_article_bytes)));
+      continue;
+    }
+    if (const size_t bad = text::find_invalid_utf8(record); bad != text::kNoInvalidByte) {
+      sink.problem(reject(path, number, static_cast<int64_t>(bad),
+                          fmt::format("not valid UTF-8 (ill-formed byte 0x{:02X})",
+                                      static_cast<unsigned char>(record[bad]))));
+      continue;
+    }
+    LineReader(path, number, options, chooser, sink).read(record, parser);
+  }
+  if (!problem.empty()) {
+    sink.problem(reject(path, line_at(problem_at), static_cast<int64_t>(problem_at), problem));
+  }
+}
 
 }  // namespace
 
 void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
                 DocumentSink& sink) {
+  const JsonFieldChooser chooser(options);
+  if (is_json_document(input.peek(64 * 1024))) {
+    read_json_document(input, path, options, chooser, sink);
+    return;
+  }
   const bool convert = options.encoding != "auto" && !names_utf8(options.encoding);
   std::string line, converted;
   bool too_long = false;
@@ -231,7 +417,7 @@ void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
                                       static_cast<unsigned char>(line[bad]))));
       continue;
     }
-    LineReader(path, number, options, sink).read(utf8, parser);
+    LineReader(path, number, options, chooser, sink).read(utf8, parser);
   }
   if (input.read_failed()) sink.problem(reject(path, 0, -1, "read error before the end"));
 }

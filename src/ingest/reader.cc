@@ -96,7 +96,7 @@ InputFormat format_from_content(std::string_view head) {
   const text::Span trimmed = text::trim_span(head);
   const std::string_view start = head.substr(trimmed.begin, 256);
   if (start.empty()) return InputFormat::kText;
-  if (start.front() == '{') return InputFormat::kJsonl;
+  if (start.front() == '{' || start.front() == '[') return InputFormat::kJsonl;
   if (start.front() == '<') {
     const std::string lowered = text::ascii_lower(start);
     for (std::string_view marker : {"<rss", "<feed", "<rdf:rdf"}) {

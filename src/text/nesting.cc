@@ -7,19 +7,23 @@
 
 namespace khabar::text {
 
+size_t json_string_end(std::string_view json, size_t quote) {
+  for (size_t i = quote + 1; i < json.size(); ++i) {
+    if (json[i] == '\\') {
+      ++i;
+    } else if (json[i] == '"') {
+      return i + 1;
+    }
+  }
+  return json.size();
+}
+
 std::optional<size_t> json_too_deep(std::string_view json, size_t max_depth) {
   size_t depth = 0;
-  bool in_string = false;
   for (size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
+    if (c == '"') {
+      i = json_string_end(json, i) - 1;
     } else if (c == '[' || c == '{') {
       if (++depth > max_depth) return i;
     } else if ((c == ']' || c == '}') && depth > 0) {

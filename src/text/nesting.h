@@ -21,6 +21,10 @@ inline constexpr size_t kMaxHtmlDepth = 1024;
 // not be valid.
 std::optional<size_t> json_too_deep(std::string_view json, size_t max_depth = kMaxJsonDepth);
 
+// Past the closing quote of the JSON string whose opening quote is at `quote`, escapes
+// respected; the end of `json` when it does not close.
+size_t json_string_end(std::string_view json, size_t quote);
+
 // The byte offset of the start tag at which `html` nests more than max_depth elements, counted
 // as start tags minus end tags, leaving out void elements, elements the parser closes by itself
 // (p, li, td, option, ...) and everything inside comments, scripts and styles; or nothing.

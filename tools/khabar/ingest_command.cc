@@ -14,6 +14,7 @@ struct IngestArgs {
   std::vector<std::string> paths;
   std::string format = "auto";
   std::string encoding = "auto";
+  std::string map;
   size_t max_article_bytes = kDefaultMaxArticleBytes;
   size_t batch = 500;
   bool progress_lines = false;
@@ -35,6 +36,9 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.read.format = *format;
   options.read.encoding = args.encoding;
   options.read.max_article_bytes = args.max_article_bytes;
+  Result<std::vector<std::pair<std::string, std::string>>> map = parse_field_map(args.map);
+  if (!map.ok()) return fail(map.error());
+  options.read.field_map = std::move(*map);
   options.batch_size = args.batch;
   options.normalize.fold_hamza_carriers = !args.keep_hamza;
   options.find_duplicates = !args.no_dedup;
@@ -92,6 +96,10 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--encoding", args->encoding,
                   "auto, or a charset such as utf-8, windows-1256, iso-8859-6")
       ->capture_default_str();
+  cmd->add_option("--map", args->map,
+                  "JSON field names for khabar's fields, before the ones it knows: "
+                  "text=content,published=date_extracted (fields: text, title, url, source, "
+                  "published, lang, id)");
   cmd->add_option("--max-article-bytes", args->max_article_bytes,
                   "Reject articles longer than this (at most 1 GiB)")
       ->capture_default_str()

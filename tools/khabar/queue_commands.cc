@@ -38,6 +38,7 @@ struct PublishArgs {
   std::vector<std::string> paths;
   std::string format = "auto";
   std::string encoding = "auto";
+  std::string map;
   size_t max_article_bytes = kDefaultMaxArticleBytes;
 };
 
@@ -77,11 +78,15 @@ int run_publish(const PublishArgs& args) {
   Result<JetStream> queue = JetStream::connect(args.queue);
   if (!queue.ok()) return fail(queue.error());
   if (Status s = queue->ensure_stream(); !s.ok()) return fail(s.error());
+  Result<std::vector<std::pair<std::string, std::string>>> map = parse_field_map(args.map);
+  if (!map.ok()) return fail(map.error());
   Publisher publisher(*queue);
-  read_paths(
-      args.paths,
-      {.format = *format, .encoding = args.encoding, .max_article_bytes = args.max_article_bytes},
-      publisher);
+  read_paths(args.paths,
+             {.format = *format,
+              .encoding = args.encoding,
+              .max_article_bytes = args.max_article_bytes,
+              .field_map = std::move(*map)},
+             publisher);
   if (!publisher.failure_.ok()) return fail(publisher.failure_.error());
   Result<uint64_t> lost = queue->finish_publishing(60'000);
   if (!lost.ok()) return fail(lost.error());
@@ -236,6 +241,7 @@ void add_queue_commands(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--format", publish->format, "auto, text, jsonl, html, warc or feed")
       ->capture_default_str();
   cmd->add_option("--encoding", publish->encoding, "auto, or a charset")->capture_default_str();
+  cmd->add_option("--map", publish->map, "JSON field names for khabar's fields, as ingest's --map");
   cmd->add_option("--max-article-bytes", publish->max_article_bytes,
                   "Reject articles longer than this (at most 1 GiB)")
       ->capture_default_str()
