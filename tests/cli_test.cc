@@ -112,6 +112,24 @@ TEST_F(CliTest, ControlCharactersInStoredTextNeverReachTheTerminal) {
   }
 }
 
+TEST_F(CliTest, ReadCommandsNeedADatabaseAndCreateNone) {
+  // In the wrong directory, `khabar list` printed 0 results, exited 0 and left an empty
+  // khabar.db behind.
+  db_ = (dir_ / "nowhere.db").string();
+  for (const auto& args : std::vector<std::vector<std::string>>{{"list"},
+                                                                {"stories"},
+                                                                {"search", "x"},
+                                                                {"show", "abcd"},
+                                                                {"export", "--jsonl"},
+                                                                {"dups"}}) {
+    const CommandResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0];
+    EXPECT_THAT(r.err, HasSubstr("no database at")) << args[0];
+    EXPECT_THAT(r.err, HasSubstr("khabar ingest")) << args[0];
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "nowhere.db"));
+}
+
 TEST_F(CliTest, IngestsTheSeedsOnceAndShowsThem) {
   CommandResult first = run({"ingest", KHABAR_SEEDS_DIR});
   EXPECT_EQ(first.exit_code, 0) << first.err;

@@ -213,6 +213,9 @@ class Store {
  public:
   // A file path, or a libpq URI ("postgresql://..." or "postgres://...").
   static Result<Store> open(const std::string& location);
+  // As open(), but a database file that does not exist is kNotFound (with a hint to ingest
+  // first), not created: for commands that only read.
+  static Result<Store> open_existing(const std::string& location);
   // The location as messages show it: a URI's password masked.
   static std::string shown(const std::string& location);
   ~Store();

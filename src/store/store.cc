@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "store/internal/database.h"
@@ -74,6 +75,18 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
+
+Result<Store> Store::open_existing(const std::string& location) {
+  std::error_code ec;
+  if (!location.empty() && location != ":memory:" &&
+      !store_internal::is_postgres_location(location) && !std::filesystem::exists(location, ec)) {
+    return make_error(ErrorCode::kNotFound,
+                      fmt::format("no database at {}: store articles first (khabar ingest PATH), "
+                                  "or name the database with --db or KHABAR_DB",
+                                  location));
+  }
+  return open(location);
+}
 
 Result<Store> Store::open(const std::string& location) {
   // SQLite takes "" as a private temporary database: everything stored would vanish at exit.

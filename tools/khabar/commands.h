@@ -65,11 +65,12 @@ inline Result<int64_t> entity_sequence(Store& store, const std::string& id_or_ke
   return (*entity)->sequence;
 }
 
-// Opens the database named by --db and returns work(store); a database that cannot be opened
-// is reported and gives kExitFailed.
+// Opens the database named by --db, which must exist (a read command in the wrong directory
+// would otherwise create an empty one and report nothing), and returns work(store); a database
+// that cannot be opened is reported and gives kExitFailed.
 template <typename Work>
 int with_store(const GlobalOptions& global, Work work) {
-  Result<Store> store = Store::open(global.db);
+  Result<Store> store = Store::open_existing(global.db);
   if (!store.ok()) return fail(store.error());
   return work(*store);
 }

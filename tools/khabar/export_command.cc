@@ -30,7 +30,7 @@ void add_export_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_flag("--raw", args->raw, "Include the text as read and its normal form");
   cmd->callback([args, &global, &exit_code] {
     const std::string& output = args->output;
-    Result<Store> store = Store::open(global.db);
+    Result<Store> store = Store::open_existing(global.db);
     if (!store.ok()) {
       exit_code = fail(store.error());
       return;

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "khabar/serve.h"
+#include "khabar/store.h"
 
 namespace khabar::cli {
 namespace {
@@ -62,6 +63,10 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
   if (!address.ok()) return fail(address.error());
   if (Status s = ClusterOptions{.join_threshold = args.story_threshold}.validate(); !s.ok()) {
     return fail(s.error());
+  }
+  // Serving a database that is not there would create an empty one and show nothing.
+  if (Result<Store> existing = Store::open_existing(global.db); !existing.ok()) {
+    return fail(existing.error());
   }
   std::string token = args.token;
   const char* from_environment = std::getenv("KHABAR_TOKEN");

@@ -54,7 +54,7 @@ void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code
   cmd->add_flag("--json", args->json, "Print JSON instead of text");
   cmd->add_flag("--raw", args->raw, "With --json, include the text as read and its normal form");
   cmd->callback([args, &global, &exit_code] {
-    Result<Store> store = Store::open(global.db);
+    Result<Store> store = Store::open_existing(global.db);
     if (!store.ok()) {
       exit_code = fail(store.error());
       return;
