@@ -394,6 +394,28 @@ std::string prescan_charset(std::string_view head) {
 
 }  // namespace
 
+// The depth of gumbo's tree, walked without recursion. The scan before parsing estimates it;
+// the parser's repairs (formatting elements reopened, misnested tables) can nest deeper than
+// the tags say, and the walks below recurse.
+size_t tree_depth(const GumboNode* root) {
+  size_t deepest = 0;
+  std::vector<std::pair<const GumboNode*, size_t>> pending = {{root, 1}};
+  while (!pending.empty()) {
+    const auto [node, depth] = pending.back();
+    pending.pop_back();
+    deepest = std::max(deepest, depth);
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT &&
+        node->type != GUMBO_NODE_TEMPLATE) {
+      continue;
+    }
+    const GumboVector& children =
+        node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i)
+      pending.emplace_back(static_cast<const GumboNode*>(children.data[i]), depth + 1);
+  }
+  return deepest;
+}
+
 void read_html(std::string_view bytes, std::string_view path, const ReadOptions& options,
                DocumentSink& sink) {
   DecodedText decoded;
@@ -412,6 +434,13 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
   }
   std::unique_ptr<GumboOutput, OutputDeleter> output(
       gumbo_parse_with_options(&kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
+  if (const size_t depth = tree_depth(output->document); depth > text::kMaxHtmlDepth) {
+    sink.problem(reject(path, 0, -1,
+                        fmt::format("HTML nested {} elements deep once parsed, more than {}; no "
+                                    "article is that deep",
+                                    depth, text::kMaxHtmlDepth)));
+    return;
+  }
   PageMetadata metadata;
   metadata.collect(output->root);
   BlockCollector collector;

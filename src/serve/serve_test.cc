@@ -71,6 +71,9 @@ class Api : public ::testing::Test {
     port_ = *port;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
     client_->set_bearer_token_auth(kToken);
+    // The first POST loads the extractor's dictionaries: seconds under the sanitizers, more on a
+    // busy machine, past httplib's 5-second default.
+    client_->set_read_timeout(120, 0);
     // stop() before the server runs would be missed: wait until it answers.
     for (int tries = 0; tries < 200 && !client_->Get("/healthz"); ++tries)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

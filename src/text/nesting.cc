@@ -66,18 +66,24 @@ std::string lower_name(std::string_view html, size_t& i) {
   return name;
 }
 
-// Past the '>' ending the tag that continues at i, quotes respected.
+// Past the '>' ending the tag that continues at i. A quote opens an attribute value only right
+// after its '=', as HTML's tokenizer reads it: a stray quote elsewhere cannot hide the tags
+// after it.
 size_t tag_end(std::string_view html, size_t i, bool& self_closing) {
   char quote = 0;
+  char last = 0;  // the last character outside a value that is not a space
   for (; i < html.size(); ++i) {
     const char c = html[i];
     if (quote != 0) {
       if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
+    } else if ((c == '"' || c == '\'') && last == '=') {
       quote = c;
+      last = c;
     } else if (c == '>') {
-      self_closing = i > 0 && html[i - 1] == '/';
+      self_closing = last == '/';
       return i + 1;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      last = c;
     }
   }
   return html.size();
