@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <csetjmp>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -15,11 +17,88 @@
 namespace khabar::ingest_internal {
 namespace {
 
-struct OutputDeleter {
-  void operator()(GumboOutput* output) const {
-    gumbo_destroy_output(&kGumboDefaultOptions, output);
+// gumbo with a memory budget. Misnested formatting elements make its tree builder copy them
+// again and again: a 50 KB page took 4 GB (html_reader_fuzzer). Its allocator cannot fail, so
+// past the budget the parse is abandoned with longjmp out of gumbo's C code, and every block
+// it had is freed here.
+class BoundedGumbo {
+ public:
+  explicit BoundedGumbo(size_t budget) : budget_(budget) {
+    options_ = kGumboDefaultOptions;
+    options_.allocator = &BoundedGumbo::allocate;
+    options_.deallocator = &BoundedGumbo::deallocate;
+    options_.userdata = this;
   }
+  BoundedGumbo(const BoundedGumbo&) = delete;
+  BoundedGumbo& operator=(const BoundedGumbo&) = delete;
+  ~BoundedGumbo() {
+    if (output_ != nullptr) gumbo_destroy_output(&options_, output_);
+    free_all();
+  }
+
+  // The parse, or null when it needed more than the budget.
+  const GumboOutput* parse(std::string_view html) {
+    if (setjmp(exceeded_) != 0) {
+      free_all();  // what gumbo held when it was stopped
+      return nullptr;
+    }
+    output_ = gumbo_parse_with_options(&options_, html.data(), html.size());
+    return output_;
+  }
+
+ private:
+  // Each block carries its links and size in front, so that an abandoned parse's blocks can
+  // all be found.
+  struct alignas(std::max_align_t) Header {
+    Header* prev;
+    Header* next;
+    size_t size;
+  };
+
+  static void* allocate(void* userdata, size_t size) {
+    auto* self = static_cast<BoundedGumbo*>(userdata);
+    auto* block = static_cast<Header*>(std::malloc(sizeof(Header) + size));
+    if (block == nullptr) std::longjmp(self->exceeded_, 1);
+    *block = {nullptr, self->blocks_, size};
+    if (self->blocks_ != nullptr) self->blocks_->prev = block;
+    self->blocks_ = block;
+    self->used_ += size;
+    if (self->used_ > self->budget_) std::longjmp(self->exceeded_, 1);
+    return block + 1;
+  }
+
+  static void deallocate(void* userdata, void* pointer) {
+    if (pointer == nullptr) return;
+    auto* self = static_cast<BoundedGumbo*>(userdata);
+    Header* block = static_cast<Header*>(pointer) - 1;
+    (block->prev != nullptr ? block->prev->next : self->blocks_) = block->next;
+    if (block->next != nullptr) block->next->prev = block->prev;
+    self->used_ -= block->size;
+    std::free(block);
+  }
+
+  void free_all() {
+    while (blocks_ != nullptr) {
+      Header* next = blocks_->next;
+      std::free(blocks_);
+      blocks_ = next;
+    }
+    used_ = 0;
+    output_ = nullptr;
+  }
+
+  GumboOptions options_{};
+  size_t budget_;
+  size_t used_ = 0;
+  Header* blocks_ = nullptr;
+  GumboOutput* output_ = nullptr;
+  std::jmp_buf exceeded_{};
 };
+
+// gumbo's memory for a page: about ten times its size for ordinary pages; this leaves room.
+size_t parse_budget(size_t page_bytes) {
+  return (size_t{32} << 20) + 40 * page_bytes;
+}
 
 const std::set<std::string, std::less<>>& chrome_words() {
   static const std::set<std::string, std::less<>> words = [] {
@@ -432,8 +511,15 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
                                     text::kMaxHtmlDepth)));
     return;
   }
-  std::unique_ptr<GumboOutput, OutputDeleter> output(
-      gumbo_parse_with_options(&kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
+  BoundedGumbo parser(parse_budget(decoded.utf8.size()));
+  const GumboOutput* output = parser.parse(decoded.utf8);
+  if (output == nullptr) {
+    sink.problem(reject(path, 0, -1,
+                        fmt::format("the HTML parser needed more than {} MB for this page (markup "
+                                    "that makes it copy and repair elements over and over)",
+                                    parse_budget(decoded.utf8.size()) >> 20)));
+    return;
+  }
   if (const size_t depth = tree_depth(output->document); depth > text::kMaxHtmlDepth) {
     sink.problem(reject(path, 0, -1,
                         fmt::format("HTML nested {} elements deep once parsed, more than {}; no "

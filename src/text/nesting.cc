@@ -38,11 +38,12 @@ namespace {
 // Elements with no end tag, and elements whose end tag the HTML parser implies when a sibling
 // or the parent closes: neither nests when its end tag is left out.
 bool never_nests(std::string_view name) {
-  static constexpr std::array<std::string_view, 34> kNames = {
-      "area",   "base",     "br",      "col",   "embed",  "hr",       "img",    "input", "link",
-      "meta",   "param",    "source",  "track", "wbr",    "p",        "li",     "dt",    "dd",
-      "option", "optgroup", "tr",      "td",    "th",     "tbody",    "thead",  "tfoot", "rp",
-      "rt",     "colgroup", "caption", "frame", "keygen", "basefont", "bgsound"};
+  // Not rt and rp: they close each other only inside <ruby>, and nest outside it.
+  static constexpr std::array<std::string_view, 32> kNames = {
+      "area",  "base",  "br",       "col",      "embed", "hr",     "img",      "input",
+      "link",  "meta",  "param",    "source",   "track", "wbr",    "p",        "li",
+      "dt",    "dd",    "option",   "optgroup", "tr",    "td",     "th",       "tbody",
+      "thead", "tfoot", "colgroup", "caption",  "frame", "keygen", "basefont", "bgsound"};
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 

@@ -27,10 +27,10 @@ size_t json_string_end(std::string_view json, size_t quote);
 
 // The byte offset of the start tag at which `html` nests more than max_depth elements, counted
 // as start tags minus end tags, leaving out void elements, elements the parser usually closes by
-// itself (p, li, td, option, rt, ...) and everything inside comments, scripts and styles; or
-// nothing. An estimate, cheap enough to run before the parser, whose time grows with the square
-// of the depth: the parser's repairs (an <rt> outside <ruby> nests) can build deeper trees, so
-// the HTML reader checks the parsed tree's depth too.
+// itself (p, li, td, option, ...) and everything inside comments, scripts and styles; or
+// nothing. An estimate, cheap enough to run before the parser, whose time and memory grow with
+// the square of the depth: the parser's repairs can build deeper trees than the tags say, so the
+// HTML reader checks the parsed tree's depth too, and bounds the parser's memory.
 std::optional<size_t> html_too_deep(std::string_view html, size_t max_depth = kMaxHtmlDepth);
 
 }  // namespace khabar::text
