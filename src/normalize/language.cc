@@ -35,12 +35,46 @@ LanguageGuess identify_prefix(std::string_view utf8_text, size_t max_bytes) {
   return guess;
 }
 
+bool arabic_script(int32_t c) {
+  return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+         (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+         (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+// The share of a sample's letters written in Arabic script, against Latin ones.
+double arabic_script_share(std::string_view sample) {
+  size_t arabic = 0, latin = 0;
+  for (size_t i = 0; i < sample.size();) {
+    const int32_t c = text::next_code_point(sample, i);
+    if (arabic_script(c)) {
+      ++arabic;
+    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0x24F)) {
+      ++latin;
+    }
+  }
+  return arabic + latin == 0 ? 0.0
+                             : static_cast<double>(arabic) / static_cast<double>(arabic + latin);
+}
+
 }  // namespace
 
 LanguageGuess identify_language(std::string_view utf8_text) {
   LanguageGuess guess = identify_prefix(utf8_text, kLanguageSampleBytes);
-  if (guess.reliable || utf8_text.size() <= kLanguageSampleBytes) return guess;
-  return identify_prefix(utf8_text, kLanguageLongSampleBytes);
+  if (!guess.reliable && utf8_text.size() > kLanguageSampleBytes) {
+    guess = identify_prefix(utf8_text, kLanguageLongSampleBytes);
+  }
+  if (guess.reliable) return guess;
+  // CLD2 guesses English, with no confidence, for a title or a one-line item it cannot read:
+  // text mostly in Arabic script is taken for Arabic, khabar's first language (Persian and
+  // Urdu, written in it too, are told apart by CLD2 once there is enough text to be sure).
+  const double share = arabic_script_share(
+      utf8_text.substr(0, text::utf8_prefix_length(utf8_text, kLanguageSampleBytes)));
+  if (share > 0.5 && guess.code != "fa" && guess.code != "ur" && guess.code != "ps" &&
+      guess.code != "ku") {
+    guess.code = "ar";
+    guess.confidence = std::max(guess.confidence, share / 2);
+  }
+  return guess;
 }
 
 void tune_allocator_for_batch_work() {

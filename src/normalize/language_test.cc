@@ -34,6 +34,16 @@ TEST(Language, AnUnreliableShortSampleIsReadAgainLonger) {
   EXPECT_TRUE(guess.reliable);
 }
 
+TEST(Language, AShortLineInArabicScriptIsArabicNotEnglish) {
+  // A one-line Arabic feed item came out as English with confidence 0.
+  for (const char* line : {"عاجل", "موسكو: انسحاب القوات", "حريق في مصنع بالرياض", "«سابك» 2022"}) {
+    const LanguageGuess guess = identify_language(line);
+    EXPECT_EQ(guess.code, "ar") << line;
+    EXPECT_GT(guess.confidence, 0.0) << line;
+  }
+  EXPECT_EQ(identify_language("Breaking: fire").code, "en");
+}
+
 TEST(Language, EmptyOrSymbolsIsUndetermined) {
   EXPECT_EQ(identify_language("").code, "und");
   EXPECT_EQ(identify_language("   \n ").code, "und");
