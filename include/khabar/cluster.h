@@ -29,7 +29,7 @@
 // Document frequencies are learnt online, as articles arrive. A story takes articles while its
 // last one is within `active_window_seconds` of the new one; candidates are the active stories
 // that share a distinctive term with the article, found through an inverted index. A story
-// whose last article is more than three windows older than the newest article seen so far is
+// whose last article is more than three windows older than the third newest article seen is
 // retired for good (its memory goes back): an article arriving that late, dated in the story's
 // window, starts a story of its own. The same articles in the same order always give the same
 // stories, whether placed at once or replayed from a store and continued.

@@ -251,7 +251,9 @@ struct StoryClusterer::Impl {
   std::unique_ptr<uint32_t[], FreeDeleter> document_frequency{
       static_cast<uint32_t*>(std::calloc(size_t{1} << kSlotBits, sizeof(uint32_t)))};
   uint64_t articles = 0;
-  int64_t newest_time = std::numeric_limits<int64_t>::min() / 2;
+  std::array<int64_t, 3> newest_times{std::numeric_limits<int64_t>::min() / 2,
+                                      std::numeric_limits<int64_t>::min() / 2,
+                                      std::numeric_limits<int64_t>::min() / 2};
   std::vector<Story> stories;
   std::unordered_map<uint32_t, std::vector<uint32_t>> postings;  // slot → stories
   std::vector<double> shared_weight;  // per story: the article's weight of the terms it shares
@@ -320,8 +322,12 @@ struct StoryClusterer::Impl {
   // searches met the story): a clusterer replayed from a store and one that placed the same
   // articles itself retire the same stories, and so place the next article alike.
   bool retired(const Story& s) const {
-    return s.last_time < newest_time - kRetiredAfterWindows * options.active_window_seconds;
+    return s.last_time < clock() - kRetiredAfterWindows * options.active_window_seconds;
   }
+
+  // The third newest article time: one or two misdated articles (a year 2100 typed for 2010)
+  // cannot retire every story at once.
+  int64_t clock() const { return newest_times[2]; }
 
   bool active(const Story& s, int64_t time) const {
     return !s.compared.empty() && !retired(s) &&
@@ -329,8 +335,12 @@ struct StoryClusterer::Impl {
            time >= s.first_time - options.active_window_seconds;
   }
 
-  // The newest time of the articles placed so far: the clock of retirement.
-  void saw(int64_t time) { newest_time = std::max(newest_time, time); }
+  // Keeps the three newest times of the articles placed so far, newest first.
+  void saw(int64_t time) {
+    for (int64_t& t : newest_times) {
+      if (time > t) std::swap(time, t);
+    }
+  }
 
   // An inactive story takes no more articles: its members' memory goes back.
   static void retire(Story& s) {

@@ -203,10 +203,13 @@ TEST(StoryClusterer, ReplayingThePlacementsGivesTheSameNextDecision) {
 // and a late article dated in the story's days joined it in one and not in the other.
 TEST(StoryClusterer, ALateArticleIsPlacedAlikeAfterAReplay) {
   const std::vector<Article> all = reports();
-  std::vector<Article> articles = {all[0], all[2], all[8], all[2]};
-  articles[2].day = 20;  // the same subject weeks later, which meets the first story
-  articles[3].day = 1;   // then a report dated in the first story's days
-  articles[3].text += " وأضاف أن الوضع مستقر.";
+  // The same subject weeks later, which meets the first story, and two other reports then
+  // (retirement goes by the third newest time); then a report dated in the first story's days.
+  std::vector<Article> articles = {all[0], all[2], all[8], all[3], all[5], all[2]};
+  for (size_t i = 2; i <= 4; ++i)
+    articles[i].day = 20;
+  articles[5].day = 1;
+  articles[5].text += " وأضاف أن الوضع مستقر.";
   StoryClusterer original(ClusterOptions{});
   std::vector<StoryAssignment> placed;
   for (size_t i = 0; i + 1 < articles.size(); ++i)
@@ -221,6 +224,17 @@ TEST(StoryClusterer, ALateArticleIsPlacedAlikeAfterAReplay) {
   EXPECT_EQ(next.story, again.story);
   // Three windows behind the newest article, the first story takes no more.
   EXPECT_TRUE(next.new_story);
+}
+
+TEST(StoryClusterer, AMisdatedArticleDoesNotRetireEveryStory) {
+  // Found in review: one article dated 2100 retired every story, new ones included, for good.
+  std::vector<Article> articles = reports();
+  Article misdated = articles[5];
+  misdated.day = 30000;
+  articles.insert(articles.begin() + 3, misdated);
+  const std::vector<StoryAssignment> stories = cluster(articles);
+  EXPECT_EQ(stories[9].story, stories[0].story);  // the last Kazakhstan report joins the first
+  EXPECT_FALSE(stories[9].new_story);
 }
 
 TEST(StoryClusterer, AStoryClosesAfterItsWindow) {

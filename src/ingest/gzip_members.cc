@@ -10,6 +10,8 @@ namespace khabar::ingest_internal {
 namespace {
 
 constexpr size_t kReadChunk = 1 << 16;
+// How much of a long member's consumed input is kept, to look for the next member in.
+constexpr size_t kResyncWindow = size_t{1} << 20;
 constexpr std::string_view kGzipHeader = "\x1f\x8b\x08";
 
 }  // namespace
@@ -84,10 +86,12 @@ GzipMembers::Outcome GzipMembers::next(Member& member, size_t max_bytes) {
       member.bytes.clear();
     }
     if (!too_large) member.bytes.append(reinterpret_cast<const char*>(out.data()), produced);
-    // A member past the limit is only read to its end: its compressed bytes need not be kept.
-    if (rc != Z_STREAM_END && (too_large || in > max_bytes) && in >= kReadChunk) {
-      drop_front(in);
-      in = 0;
+    // A member past the limit is only read to its end: its compressed bytes need not be kept,
+    // but for the last stretch, where the next member's header is if this one is cut short
+    // (zlib reads on into it before it fails).
+    if (rc != Z_STREAM_END && (too_large || in > max_bytes) && in >= kResyncWindow + kReadChunk) {
+      drop_front(in - kResyncWindow);
+      in = kResyncWindow;
       start_dropped = true;
     }
     if (rc == Z_STREAM_END) break;
@@ -99,7 +103,7 @@ GzipMembers::Outcome GzipMembers::next(Member& member, size_t max_bytes) {
   inflateEnd(&z);
   if (!member.error.empty()) {
     member.bytes.clear();
-    // The next header after this member's first byte, or after what was read of it.
+    // The next header after this member's first byte, or in what is kept of what was read.
     at_ = next_header_from(start_dropped ? 0 : 1);
     return Outcome::kBad;
   }

@@ -85,10 +85,11 @@ StoryTracker::StoryTracker(Store& store, const ClusterOptions& options,
 
 ClusterInput StoryTracker::input(const std::string& normalized_body, const std::string& title,
                                  const std::string& published, const std::string& signals) {
-  // An undated article takes the time of the one before it: it clusters by ingest order.
-  if (const std::optional<int64_t> time = iso8601_unix_seconds(published)) last_time_ = *time;
-  ClusterInput in =
-      cluster_input(analyzer_, normalizer_.normalize(title), normalized_body, last_time_);
+  // An undated article takes the time of the clustered article before it: it clusters by
+  // ingest order. Only clustered ones count, the ones a replay from the store meets too.
+  const std::optional<int64_t> time = iso8601_unix_seconds(published);
+  ClusterInput in = cluster_input(analyzer_, normalizer_.normalize(title), normalized_body,
+                                  time.value_or(last_time_));
   add_story_signals(signals, in);
   return in;
 }
@@ -99,6 +100,7 @@ Status StoryTracker::load_stored() {
         known_decision_ = a.decision;
         const ClusterInput in =
             input(normalizer_.normalize(a.body), a.title, a.published, a.story_signals);
+        last_time_ = in.time;
         const auto [it, first] =
             number_of_.emplace(a.story, static_cast<uint32_t>(store_story_.size()));
         if (first) store_story_.push_back(a.story);
@@ -111,10 +113,11 @@ Result<bool> StoryTracker::add(int64_t sequence, int64_t decision,
                                const std::string& normalized_body, const std::string& title,
                                const std::string& published, const std::string& signals) {
   known_decision_ = std::max(known_decision_, decision);
-  const StoryAssignment assignment =
-      clusterer_.add(input(normalized_body, title, published, signals));
+  const ClusterInput in = input(normalized_body, title, published, signals);
+  const StoryAssignment assignment = clusterer_.add(in);
   if (assignment.story >= store_story_.size()) store_story_.resize(assignment.story + 1, -1);
   if (assignment.too_short) return false;
+  last_time_ = in.time;
   if (assignment.new_story) {
     Result<int64_t> story = store_.new_story();
     if (!story.ok()) return story.error();

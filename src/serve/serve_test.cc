@@ -400,6 +400,14 @@ TEST_F(Api, WritesNeedTheTokenAJsonTypeAndNoOtherSitesPage) {
   EXPECT_EQ(json::parse(r->body)["error"]["code"], "bad_origin");
   EXPECT_EQ(get("/healthz").second["articles"], 0);
   EXPECT_EQ(post(line, "application/x-ndjson; charset=utf-8").first, 200);
+  // JSON lines under their other names are JSON lines, not one JSON document.
+  const std::string two = R"({"text": "خبر أول عن افتتاح مركز صحي جديد في المدينة اليوم"})"
+                          "\n"
+                          R"({"text": "خبر ثان عن إغلاق طريق رئيسي في المدينة للصيانة"})"
+                          "\n";
+  const auto [status, counts] = post(two, "application/jsonl");
+  EXPECT_EQ(status, 200) << counts.dump();
+  EXPECT_EQ(counts["read"], 2);
 }
 
 TEST_F(Api, ALoopbackServerAnswersOnlyToLoopbackNames) {
@@ -408,7 +416,9 @@ TEST_F(Api, ALoopbackServerAnswersOnlyToLoopbackNames) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
   EXPECT_EQ(json::parse(r->body)["error"]["code"], "bad_host");
+  EXPECT_EQ(client_->Get("/healthz", {{"Host", "127.attacker.example:8080"}})->status, 403);
   EXPECT_EQ(client_->Get("/healthz", {{"Host", "localhost:1"}})->status, 200);
+  EXPECT_EQ(client_->Get("/healthz", {{"Host", "127.0.0.2"}})->status, 200);
   EXPECT_EQ(client_->Get("/healthz", {{"Host", "[::1]:1"}})->status, 200);
 }
 

@@ -42,6 +42,10 @@ std::string json_text(const nlohmann::json& body) {
 
 void set_json(httplib::Response& response, const Reply& reply) {
   response.status = reply.status;
+  // A refusal may leave a body unread: the connection must not read it as the next request.
+  if (reply.status == 401 || reply.status == 403 || reply.status == 413 || reply.status == 415) {
+    response.set_header("Connection", "close");
+  }
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_content(json_text(reply.body), "application/json; charset=utf-8");
 }
@@ -161,7 +165,10 @@ std::string_view host_name(std::string_view host) {
 }
 
 bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // 127.x.x.x as an address: «127.attacker.example» is a name anyone can point anywhere.
+  return host.starts_with("127.") &&
+         host.find_first_not_of("0123456789.") == std::string_view::npos;
 }
 
 // Equal in time independent of where they differ: the token cannot be guessed byte by byte.
@@ -448,7 +455,8 @@ struct ApiServer::Impl {
                                      options.max_body_bytes));
     }
     std::string jsonl;
-    const bool json = request.get_header_value("Content-Type").starts_with("application/json");
+    const std::string type = request.get_header_value("Content-Type");
+    const bool json = type.substr(0, type.find(';')) == "application/json";
     if (json) {
       // One object, or an array of them; the same checks as JSONL then apply to each.
       if (const std::optional<size_t> at = text::json_too_deep(*body)) {

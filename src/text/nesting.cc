@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace khabar::text {
 
@@ -92,16 +94,30 @@ size_t tag_end(std::string_view html, size_t i, bool& self_closing) {
 
 }  // namespace
 
+// Past the comment opening at `start` ("<!--"): HTML ends it at "-->" or "--!>", and reads
+// "<!-->" and "<!--->" as whole comments.
+size_t comment_end(std::string_view html, size_t start) {
+  const size_t body = start + 4;
+  if (html.substr(body, 1) == ">") return body + 1;
+  if (html.substr(body, 2) == "->") return body + 2;
+  const size_t dashes = html.find("--", body);
+  for (size_t at = dashes; at != std::string_view::npos; at = html.find("--", at + 1)) {
+    if (html.substr(at, 3) == "-->") return at + 3;
+    if (html.substr(at, 4) == "--!>") return at + 4;
+  }
+  return html.size();
+}
+
 std::optional<size_t> html_too_deep(std::string_view html, size_t max_depth) {
-  size_t depth = 0;
+  // The open elements, as names: an end tag closes the nearest open element of its name and
+  // those inside it, and one with no open element of its name closes nothing.
+  std::vector<std::string> open;
   size_t i = 0;
   while ((i = html.find('<', i)) != std::string_view::npos) {
     const size_t start = i;
     ++i;
     if (html.substr(start, 4) == "<!--") {
-      const size_t end = html.find("-->", start + 4);
-      if (end == std::string_view::npos) break;
-      i = end + 3;
+      i = comment_end(html, start);
       continue;
     }
     const bool closing = i < html.size() && html[i] == '/';
@@ -112,7 +128,8 @@ std::optional<size_t> html_too_deep(std::string_view html, size_t max_depth) {
     i = tag_end(html, i, self_closing);
     if (never_nests(name)) continue;
     if (closing) {
-      depth -= depth > 0 ? 1 : 0;
+      const auto at = std::find(open.rbegin(), open.rend(), name);
+      if (at != open.rend()) open.erase(std::prev(at.base()), open.end());
       continue;
     }
     if (raw_text(name)) {
@@ -128,11 +145,12 @@ std::optional<size_t> html_too_deep(std::string_view html, size_t max_depth) {
         if (candidate == end_tag) break;
         at += 2;
       }
-      i = at;
+      i = at + end_tag.size();  // past its end tag's name; the tag's '>' is skipped as text
       continue;
     }
     if (self_closing) continue;
-    if (++depth > max_depth) return start;
+    open.push_back(name);
+    if (open.size() > max_depth) return start;
   }
   return std::nullopt;
 }

@@ -49,6 +49,25 @@ TEST(HtmlNesting, DeepElementsAreFoundAtTheirStartTag) {
   EXPECT_FALSE(html_too_deep(nested("<div>", "</div>", kMaxHtmlDepth - 2)));
 }
 
+TEST(HtmlNesting, EndTagsOfElementsNotOpenAndShortCommentsCannotHideDepth) {
+  // Found in review: a script's end tag lowered the count its start tag never raised, and
+  // «<!-->» (a whole comment in HTML) hid everything after it.
+  std::string with_scripts, after_comment = "<!-->";
+  for (int i = 0; i < 2000; ++i) {
+    with_scripts += "<div><script></script></span>";
+    after_comment += "<div>";
+  }
+  EXPECT_TRUE(html_too_deep(with_scripts));
+  EXPECT_TRUE(html_too_deep(after_comment));
+  EXPECT_TRUE(html_too_deep("<!--->" + after_comment));
+  EXPECT_TRUE(html_too_deep("<!-- a --!>" + after_comment));
+  // An end tag closes the elements opened inside its element too.
+  std::string closed_by_their_div;
+  for (int i = 0; i < 3000; ++i)
+    closed_by_their_div += "<div><span><b>x</div>";
+  EXPECT_FALSE(html_too_deep(closed_by_their_div));
+}
+
 TEST(HtmlNesting, MarkupInScriptsCommentsAndSelfClosedTagsDoesNotCount) {
   const std::string many_divs = nested("<div>", "", 5000);
   EXPECT_FALSE(html_too_deep("<script>" + many_divs + "</SCRIPT><p>after"));
