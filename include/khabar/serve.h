@@ -41,6 +41,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "khabar/cluster.h"
 #include "khabar/result.h"
@@ -61,6 +62,9 @@ struct ServeOptions {
   // How POSTed articles are placed in stories (khabar/cluster.h).
   ClusterOptions stories{};
 };
+
+// localhost, ::1 or a 127.x.x.x address: names and addresses only this machine reaches.
+bool is_loopback_host(std::string_view host);
 
 class ApiServer {
  public:

@@ -152,8 +152,6 @@ class CollectingObserver : public IngestObserver {
   std::vector<std::string> problems;
 };
 
-}  // namespace
-
 // Request threads. Each slow client holds one while it sends; 8 of them (httplib's default)
 // stopped the server answering anyone.
 constexpr size_t kRequestThreads = 128;
@@ -164,13 +162,6 @@ std::string_view host_name(std::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
-bool is_loopback(std::string_view host) {
-  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
-  // 127.x.x.x as an address: «127.attacker.example» is a name anyone can point anywhere.
-  return host.starts_with("127.") &&
-         host.find_first_not_of("0123456789.") == std::string_view::npos;
-}
-
 // Equal in time independent of where they differ: the token cannot be guessed byte by byte.
 bool same_secret(std::string_view a, std::string_view b) {
   unsigned char differ = a.size() == b.size() ? 0 : 1;
@@ -179,13 +170,21 @@ bool same_secret(std::string_view a, std::string_view b) {
   return differ == 0;
 }
 
-bool json_content_type(std::string_view type) {
+// A Content-Type without its parameters ("; charset=utf-8").
+std::string_view media_type(std::string_view type) {
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ')
     type.remove_suffix(1);
+  return type;
+}
+
+bool json_content_type(std::string_view type) {
+  type = media_type(type);
   return type == "application/json" || type == "application/x-ndjson" ||
          type == "application/jsonl" || type == "application/jsonlines";
 }
+
+}  // namespace
 
 struct ApiServer::Impl {
   ServeOptions options;
@@ -381,9 +380,9 @@ struct ApiServer::Impl {
   // A server on this machine's loopback answers only to this machine's names: a page on
   // another site could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read it.
   std::optional<Reply> refused_host(const httplib::Request& request) const {
-    if (!is_loopback(options.host)) return std::nullopt;
+    if (!is_loopback_host(options.host)) return std::nullopt;
     const std::string host = request.get_header_value("Host");
-    if (is_loopback(host_name(host))) return std::nullopt;
+    if (is_loopback_host(host_name(host))) return std::nullopt;
     return error_reply(
         403, "bad_host",
         fmt::format("Host «{}» is not this server, which listens on {} only", host, options.host));
@@ -455,8 +454,7 @@ struct ApiServer::Impl {
                                      options.max_body_bytes));
     }
     std::string jsonl;
-    const std::string type = request.get_header_value("Content-Type");
-    const bool json = type.substr(0, type.find(';')) == "application/json";
+    const bool json = media_type(request.get_header_value("Content-Type")) == "application/json";
     if (json) {
       // One object, or an array of them; the same checks as JSONL then apply to each.
       if (const std::optional<size_t> at = text::json_too_deep(*body)) {
@@ -539,6 +537,29 @@ struct ApiServer::Impl {
     set_json(response, error_reply(404, "not_found", fmt::format("no file {}", request.path)));
   }
 
+  // A known path asked with another method: 405 naming the one it takes (no CORS preflight is
+  // ever granted, so OPTIONS too).
+  void refuse_other_methods(const std::string& path, const char* allowed) {
+    const auto refuse = [allowed](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", allowed);
+      set_json(res, error_reply(
+                        405, "method_not_allowed",
+                        fmt::format("{} {}: this path takes {}", req.method, req.path, allowed)));
+    };
+    if (std::string_view(allowed) != "GET") http.Get(path, refuse);
+    if (std::string_view(allowed) != "POST") http.Post(path, refuse);
+    http.Put(path, refuse);
+    http.Delete(path, refuse);
+    http.Patch(path, refuse);
+    http.Options(path, refuse);
+  }
+
+  // A GET route, every other method refused.
+  void get(const std::string& path, httplib::Server::Handler handler) {
+    http.Get(path, std::move(handler));
+    refuse_other_methods(path, "GET");
+  }
+
   void routes() {
     http.set_payload_max_length(options.max_body_bytes);
     http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
@@ -559,65 +580,32 @@ struct ApiServer::Impl {
     // /healthz, under 1 ms without).
     http.set_tcp_nodelay(true);
     for (const char* path : {"/", "/index.html", R"(/static/.*)"}) {
-      http.Get(path, [this](const httplib::Request& req, httplib::Response& res) {
-        static_file(req, res);
-      });
+      get(path,
+          [this](const httplib::Request& req, httplib::Response& res) { static_file(req, res); });
     }
-    http.Get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
+    get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return healthz(s); });
     });
-    http.Get("/api/stories", [this](const httplib::Request& req, httplib::Response& res) {
+    get("/api/stories", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return stories(s, req); });
     });
-    http.Get(R"(/api/stories/([^/]+))",
-             [this](const httplib::Request& req, httplib::Response& res) {
-               handle(req, res, [&](Store& s) { return story(s, req.matches[1]); });
-             });
-    http.Get(R"(/api/articles/([^/]+))",
-             [this](const httplib::Request& req, httplib::Response& res) {
-               handle(req, res, [&](Store& s) { return article(s, req.matches[1]); });
-             });
-    http.Get(R"(/api/entities/([^/]+))",
-             [this](const httplib::Request& req, httplib::Response& res) {
-               handle(req, res, [&](Store& s) { return entity(s, req.matches[1], req); });
-             });
-    http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
+    get(R"(/api/stories/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, [&](Store& s) { return story(s, req.matches[1]); });
+    });
+    get(R"(/api/articles/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, [&](Store& s) { return article(s, req.matches[1]); });
+    });
+    get(R"(/api/entities/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, [&](Store& s) { return entity(s, req.matches[1], req); });
+    });
+    get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return search(s, req); });
     });
     http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res,
                                       const httplib::ContentReader& reader) {
       handle(req, res, [&](Store&) { return post_articles(req, reader); });
     });
-    // A known path asked with another method: 405 naming the one it takes.
-    const auto wrong_method = [](const char* allowed) {
-      return [allowed](const httplib::Request& req, httplib::Response& res) {
-        res.set_header("Allow", allowed);
-        set_json(res, error_reply(
-                          405, "method_not_allowed",
-                          fmt::format("{} {}: this path takes {}", req.method, req.path, allowed)));
-      };
-    };
-    const char* get_paths[] = {"/",
-                               "/index.html",
-                               R"(/static/.*)",
-                               "/healthz",
-                               "/api/stories",
-                               R"(/api/stories/[^/]+)",
-                               R"(/api/articles/[^/]+)",
-                               R"(/api/entities/[^/]+)",
-                               "/api/search"};
-    for (const char* path : get_paths) {
-      http.Post(path, wrong_method("GET"));
-      http.Put(path, wrong_method("GET"));
-      http.Delete(path, wrong_method("GET"));
-      http.Patch(path, wrong_method("GET"));
-      http.Options(path, wrong_method("GET"));  // no CORS preflight is ever granted
-    }
-    http.Get("/api/articles", wrong_method("POST"));
-    http.Put("/api/articles", wrong_method("POST"));
-    http.Delete("/api/articles", wrong_method("POST"));
-    http.Patch("/api/articles", wrong_method("POST"));
-    http.Options("/api/articles", wrong_method("POST"));
+    refuse_other_methods("/api/articles", "POST");
     // Errors httplib answers itself (no route, body too large) get the JSON form too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
@@ -644,6 +632,13 @@ struct ApiServer::Impl {
         });
   }
 };
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // 127.x.x.x as an address: «127.attacker.example» is a name anyone can point anywhere.
+  return host.starts_with("127.") &&
+         host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
 
 ApiServer::ApiServer(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   impl_->routes();

@@ -38,10 +38,6 @@ std::string new_token() {
   return token;
 }
 
-bool loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 Result<std::pair<std::string, int>> parse_listen(const std::string& listen) {
   const size_t colon = listen.rfind(':');
   int port = -1;
@@ -93,7 +89,7 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
         "--token or KHABAR_TOKEN to choose one)\n",
         token);
   }
-  if (!loopback(address->first)) {
+  if (!is_loopback_host(address->first)) {
     std::cerr << fmt::format(
         "khabar: warning: {} is not a loopback address: whoever reaches it can read every "
         "stored article (writes still need the token); put it behind a proxy with TLS and a "
