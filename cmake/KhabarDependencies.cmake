@@ -5,6 +5,8 @@ find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)  # libpq: the store shared by several workers
 find_package(ZLIB REQUIRED)  # .warc.gz members, gzip-encoded pages in web archives
 find_package(EXPAT REQUIRED)  # RSS and Atom feeds
+find_package(Threads REQUIRED)
+find_package(CURL 7.85 REQUIRED)  # live intake: khabar watch, khabar ingest URL
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(simdjson 3.0 REQUIRED)
 find_package(CLI11 REQUIRED)

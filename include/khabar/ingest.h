@@ -62,6 +62,8 @@ inline constexpr size_t kDefaultMaxArticleBytes = 5 * 1024 * 1024;
 // The largest max_article_bytes taken: the readers multiply it (a feed holds many articles, a
 // JSONL line escapes its text), and 2^58 overflowed.
 inline constexpr size_t kLargestMaxArticleBytes = size_t{1} << 30;
+// A feed may be this many times the article size limit: it holds many articles.
+inline constexpr size_t kFeedArticles = 64;
 
 struct ReadOptions {
   InputFormat format = InputFormat::kAuto;
@@ -143,6 +145,23 @@ uint64_t measure_paths(const std::vector<std::string>& paths);
 // Reads one source held in memory; `path` is used for messages and Document::origin.
 void read_buffer(std::string_view bytes, std::string_view path, const ReadOptions& options,
                  DocumentSink& sink);
+
+// One item of a feed as a link to follow (khabar watch): what the feed says of the page, and
+// the item's own content as an article when it carries some.
+struct FeedEntry {
+  std::string link;  // as written, trimmed: possibly relative, possibly empty
+  std::string title;
+  std::string published;  // ISO 8601, or empty
+  size_t line = 0;
+  std::string feed_title;  // the channel's, which names the outlet
+  std::optional<Document> document;
+};
+
+// Every item of a feed. Problems (broken XML, not a feed, an item whose content cannot be
+// read) go to `problems`, which hears of no document; an item with a link and no content is
+// no problem here.
+std::vector<FeedEntry> read_feed_entries(std::string_view bytes, std::string_view path,
+                                         const ReadOptions& options, DocumentSink& problems);
 
 // Validates an ISO 8601 date or date-time and returns it in the form YYYY-MM-DD or
 // YYYY-MM-DDTHH:MM:SS with its zone as given (Z, ±HH:MM); an error says what is wrong.

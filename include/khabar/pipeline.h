@@ -90,6 +90,18 @@ struct IngestCounts {
   uint64_t skipped_files = 0;  // files in directories that are not articles
   uint64_t files = 0;
   uint64_t bytes_in_finished_files = 0;
+
+  // Adds another run's or batch's articles (not its files): totals over batches.
+  IngestCounts& add_articles(const IngestCounts& other) {
+    read += other.read;
+    stored += other.stored;
+    already_present += other.already_present;
+    linked_to_copies += other.linked_to_copies;
+    too_short_to_cluster += other.too_short_to_cluster;
+    rejected += other.rejected;
+    warnings += other.warnings;
+    return *this;
+  }
 };
 
 class IngestObserver {

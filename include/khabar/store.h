@@ -207,7 +207,23 @@ struct WorkerReport {
   double rate = 0;  // articles per second over its last minute or so
 };
 
-inline constexpr int kSchemaVersion = 12;
+// What live intake (khabar watch, khabar ingest URL) knows of a URL it fetched: a feed's
+// validators for the next conditional GET, whether a page is done, and when to try again after
+// a failure. Kept in the store, so that a restart fetches nothing twice.
+struct FetchRecord {
+  std::string url{};            // as requested: a feed's address, or an item's link
+  std::string kind{};           // "feed" or "page"
+  std::string etag{};           // the last 200's validators, for If-None-Match
+  std::string last_modified{};  // and If-Modified-Since
+  int64_t status = 0;           // the last HTTP status; 0 when no answer came
+  std::string fetched_at{};     // the last attempt, UTC ISO 8601
+  bool done = false;            // a page stored, or given up for good: never fetched again
+  int64_t failures = 0;         // failures in a row since the last success
+  int64_t next_at = 0;          // Unix seconds before which it is not tried again
+  std::string note{};           // why the last attempt failed, for `khabar watch` messages
+};
+
+inline constexpr int kSchemaVersion = 13;
 
 class Store {
  public:
@@ -379,6 +395,11 @@ class Store {
   // message committed in a row after it, this batch's or earlier ones' out of order.
   Status record_queue_commits(const std::string& stream, const std::vector<int64_t>& sequences);
   Result<int64_t> count_stories();
+
+  // --- Live intake (src/store/fetches.cc) ---
+  Result<std::optional<FetchRecord>> fetch_record(const std::string& url);
+  // Inserts or replaces the record of record.url.
+  Status record_fetch(const FetchRecord& record);
 
   int schema_version() const;
   const std::string& path() const;  // as opened, without a password

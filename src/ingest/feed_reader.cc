@@ -79,6 +79,7 @@ std::optional<std::string> rfc822_to_iso8601(std::string_view text) {
 struct Item {
   size_t line = 0;
   std::string title, link, id, date, author, content, summary;
+  std::string published;         // `date` as ISO 8601, or empty
   bool content_is_text = false;  // Atom type="text": plain, not HTML
   bool summary_is_text = false;
   std::vector<std::string> categories;
@@ -86,8 +87,11 @@ struct Item {
 
 class FeedParser {
  public:
-  FeedParser(std::string_view path, const ReadOptions& options, DocumentSink& sink)
-      : path_(path), options_(options), sink_(sink) {}
+  // With `entries`, every item is listed there too, and an item with a link but no content is
+  // no problem: its page is what will be read (khabar watch).
+  FeedParser(std::string_view path, const ReadOptions& options, DocumentSink& sink,
+             std::vector<FeedEntry>* entries = nullptr)
+      : path_(path), options_(options), sink_(sink), entries_(entries) {}
 
   // Returns false with `error` set when the XML itself is broken past some point; the items
   // before it have been handed on.
@@ -233,10 +237,17 @@ class FeedParser {
     Item item = std::move(*item_);
     item_.reset();
     const std::string where = fmt::format("{}:{}", path_, item.line);
+    item.published = date_of(item);
+    if (entries_ != nullptr) {
+      entries_->push_back({std::string(text::trim(item.link)),
+                           text::collapse_spaces(text::trim(item.title)), item.published, item.line,
+                           text::collapse_spaces(text::trim(feed_title_)), std::nullopt});
+    }
     const bool use_content = !text::trim(item.content).empty();
     const std::string& body = use_content ? item.content : item.summary;
     const bool plain = use_content ? item.content_is_text : item.summary_is_text;
     if (text::trim(body).empty()) {
+      if (entries_ != nullptr && !entries_->back().link.empty()) return;
       sink_.problem(
           reject(path_, item.line, -1,
                  fmt::format("item «{}» has no content or summary", text::trim(item.title))));
@@ -272,7 +283,11 @@ class FeedParser {
       if (!feed_.feed_title_.empty())
         doc.source = text::collapse_spaces(text::trim(feed_.feed_title_));
       doc.external_id = std::string(text::trim(item_.id));
-      doc.published = feed_.date_of(item_);
+      doc.published = item_.published;
+      if (feed_.entries_ != nullptr) {
+        feed_.entries_->back().document = std::move(doc);
+        return;
+      }
       nlohmann::json metadata = nlohmann::json::object();
       if (!item_.author.empty())
         metadata["author"] = text::collapse_spaces(text::trim(item_.author));
@@ -322,6 +337,7 @@ class FeedParser {
   std::string feed_title_;
   size_t items_seen_ = 0;
   bool saw_feed_ = false;
+  std::vector<FeedEntry>* entries_ = nullptr;
 };
 
 // The charset an XML declaration names: <?xml version="1.0" encoding="windows-1256"?>.
@@ -339,7 +355,7 @@ std::string declared_encoding(std::string_view bytes) {
 }  // namespace
 
 void read_feed(std::string_view bytes, std::string_view path, const ReadOptions& options,
-               DocumentSink& sink) {
+               DocumentSink& sink, std::vector<FeedEntry>* entries) {
   DecodedText decoded;
   InputError error;
   std::string_view body = bytes;
@@ -348,7 +364,7 @@ void read_feed(std::string_view bytes, std::string_view path, const ReadOptions&
     sink.problem(reject(path, 0, error.byte_offset, error.reason));
     return;
   }
-  FeedParser parser(path, options, sink);
+  FeedParser parser(path, options, sink, entries);
   std::string xml_error;
   if (!parser.parse(decoded.utf8, xml_error)) {
     sink.problem(reject(path, 0, -1,
@@ -364,3 +380,14 @@ void read_feed(std::string_view bytes, std::string_view path, const ReadOptions&
 }
 
 }  // namespace khabar::ingest_internal
+
+namespace khabar {
+
+std::vector<FeedEntry> read_feed_entries(std::string_view bytes, std::string_view path,
+                                         const ReadOptions& options, DocumentSink& problems) {
+  std::vector<FeedEntry> entries;
+  ingest_internal::read_feed(bytes, path, options, problems, &entries);
+  return entries;
+}
+
+}  // namespace khabar

@@ -77,8 +77,6 @@ Problem warn(std::string_view path, size_t line, std::string reason) {
 namespace {
 
 constexpr std::string_view kGzipMagic = "\x1f\x8b";
-// A feed file may be this many times the article size limit.
-constexpr size_t kFeedArticles = 64;
 
 InputFormat format_from_extension(std::string_view path) {
   const std::string lowered = text::ascii_lower(path);

@@ -49,16 +49,6 @@ class RateMeter {
   std::deque<std::pair<Clock::time_point, uint64_t>> samples_;
 };
 
-void add_counts(IngestCounts& total, const IngestCounts& batch) {
-  total.read += batch.read;
-  total.stored += batch.stored;
-  total.already_present += batch.already_present;
-  total.linked_to_copies += batch.linked_to_copies;
-  total.too_short_to_cluster += batch.too_short_to_cluster;
-  total.rejected += batch.rejected;
-  total.warnings += batch.warnings;
-}
-
 // Passes a batch's problems on; its commit is reported once the messages are acknowledged,
 // with the worker's totals.
 class BatchObserver : public IngestObserver {
@@ -167,7 +157,7 @@ class Worker {
     for (QueueMessage& message : batch) {
       if (message.valid()) message.ack();
     }
-    add_counts(totals_.counts, *counts);
+    totals_.counts.add_articles(*counts);
     totals_.messages += batch.size();
     ++totals_.batches;
     observer_.on_commit(totals_.counts);

@@ -149,6 +149,21 @@ CREATE TABLE deferred_mentions (
     {12, "story signals", R"sql(
 ALTER TABLE articles ADD COLUMN story_signals TEXT COLLATE "C";
 )sql"},
+    // See SQLite's migration 13.
+    {13, "fetches", R"sql(
+CREATE TABLE fetches (
+  url           TEXT COLLATE "C" PRIMARY KEY,
+  kind          TEXT COLLATE "C" NOT NULL,
+  etag          TEXT COLLATE "C" NOT NULL DEFAULT '',
+  last_modified TEXT COLLATE "C" NOT NULL DEFAULT '',
+  status        BIGINT NOT NULL DEFAULT 0,
+  fetched_at    TEXT COLLATE "C" NOT NULL DEFAULT '',
+  done          BIGINT NOT NULL DEFAULT 0,
+  failures      BIGINT NOT NULL DEFAULT 0,
+  next_at       BIGINT NOT NULL DEFAULT 0,
+  note          TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+)sql"},
 };
 
 static_assert(kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,

@@ -194,6 +194,22 @@ INSERT INTO decisions (decision, article_sequence) SELECT sequence, sequence FRO
     {12, "story signals", R"sql(
 ALTER TABLE articles ADD COLUMN story_signals TEXT;
 )sql"},
+    // Live intake (khabar watch, khabar ingest URL): what was fetched, so that a restart
+    // fetches nothing twice and a feed is asked with its validators.
+    {13, "fetches", R"sql(
+CREATE TABLE fetches (
+  url           TEXT PRIMARY KEY,
+  kind          TEXT NOT NULL,                  -- feed or page
+  etag          TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  status        INTEGER NOT NULL DEFAULT 0,     -- the last HTTP status; 0: no answer
+  fetched_at    TEXT NOT NULL DEFAULT '',
+  done          INTEGER NOT NULL DEFAULT 0,     -- a page stored or given up: never again
+  failures      INTEGER NOT NULL DEFAULT 0,
+  next_at       INTEGER NOT NULL DEFAULT 0,     -- Unix seconds
+  note          TEXT NOT NULL DEFAULT ''
+);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

@@ -32,6 +32,7 @@ void add_entities_command(CLI::App& app, const GlobalOptions& global, int& exit_
 void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 // khabar publish, worker and status (queue_commands.cc).
 void add_queue_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_watch_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 

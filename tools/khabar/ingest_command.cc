@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "khabar/fetch.h"
 #include "khabar/pipeline.h"
+#include "live_intake_view.h"
 #include "progress.h"
 
 namespace khabar::cli {
@@ -27,6 +29,7 @@ struct IngestArgs {
   double story_window_hours = 72;
   std::string story_model;
   bool no_entities = false;
+  LiveArgs live;
 };
 
 int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
@@ -55,15 +58,40 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   }
   if (Status s = options.cluster.validate(); !s.ok()) return fail(s.error());
 
+  std::vector<std::string> paths;
+  std::vector<LiveSource> urls;
+  for (const std::string& p : args.paths) {
+    if (looks_like_http_url(p)) {
+      urls.push_back({p, LiveSource::Kind::kUnknown});
+    } else {
+      paths.push_back(p);
+    }
+  }
+
   Result<Store> store = Store::open(global.db);
   if (!store.ok()) return fail(store.error());
   // Sizing the bar walks the inputs once more, so only when there is a bar to draw.
-  const bool bar = isatty(STDERR_FILENO) != 0;
-  IngestProgress progress(std::cerr, bar ? measure_paths(args.paths) : 0, bar, args.progress_lines,
+  const bool bar = isatty(STDERR_FILENO) != 0 && urls.empty();
+  IngestProgress progress(std::cerr, bar ? measure_paths(paths) : 0, bar, args.progress_lines,
                           args.quiet);
-  Result<IngestCounts> counts = ingest_paths(args.paths, *store, options, progress);
+  Result<IngestCounts> counts = IngestCounts{};
+  if (!paths.empty()) counts = ingest_paths(paths, *store, options, progress);
+  std::optional<LiveIntakeCounts> fetched;
+  if (counts.ok() && !urls.empty()) {
+    LiveIntakeOptions live = live_options(args.live, options);
+    live.once = true;
+    Result<LiveIntakeCounts> got = fetch_live(urls, *store, live, progress, args.quiet);
+    if (!got.ok()) {
+      counts = got.error();
+    } else {
+      fetched = *got;
+      counts->add_articles(got->ingest);
+      counts->rejected += got->pages_lost;
+    }
+  }
   progress.finish();
   if (!counts.ok()) return fail(counts.error());
+  if (fetched) std::cout << live_summary(*fetched) << "; ";
 
   std::cout << fmt::format("{} article{} read: {} stored, {} already present, {} rejected",
                            counts->read, counts->read == 1 ? "" : "s", counts->stored,
@@ -89,8 +117,13 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
 void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<IngestArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "ingest", "Read articles from files, directories (recursively) or - (standard input)");
-  cmd->add_option("paths", args->paths, "Files, directories, or - for standard input")->required();
+      "ingest",
+      "Read articles from files, directories (recursively), - (standard input), or http(s) "
+      "URLs of pages and feeds");
+  cmd->add_option("paths", args->paths,
+                  "Files, directories, - for standard input, or URLs (a feed's new items' pages "
+                  "are fetched)")
+      ->required();
   cmd->add_option("--format", args->format, "auto, text, jsonl, html, warc or feed (RSS, Atom)")
       ->capture_default_str();
   cmd->add_option("--encoding", args->encoding,
@@ -150,6 +183,7 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_flag("--no-entities", args->no_entities,
                 "Do not extract people, places and organisations now (khabar entities --refresh "
                 "does it later)");
+  add_live_options(*cmd, args->live);
   cmd->callback([args, &global, &exit_code] { exit_code = run_ingest(*args, global); });
 }
 

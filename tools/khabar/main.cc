@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
 
   int exit_code = khabar::cli::kExitOk;
   khabar::cli::add_ingest_command(app, global, exit_code);
+  khabar::cli::add_watch_command(app, global, exit_code);
   khabar::cli::add_show_command(app, global, exit_code);
   khabar::cli::add_list_command(app, global, exit_code);
   khabar::cli::add_export_command(app, global, exit_code);

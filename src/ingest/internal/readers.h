@@ -21,8 +21,9 @@ void read_jsonl(Input& input, std::string_view path, const ReadOptions& options,
 void read_warc(Input& input, std::string_view path, const ReadOptions& options, bool gzipped,
                DocumentSink& sink);
 // RSS 2.0, RSS 1.0 and Atom: one Document per item or entry.
+// With `entries`, see read_feed_entries.
 void read_feed(std::string_view bytes, std::string_view path, const ReadOptions& options,
-               DocumentSink& sink);
+               DocumentSink& sink, std::vector<FeedEntry>* entries = nullptr);
 Problem reject(std::string_view path, size_t line, int64_t byte_offset, std::string reason);
 Problem warn(std::string_view path, size_t line, std::string reason);
 

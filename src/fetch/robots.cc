@@ -1,0 +1,136 @@
+// robots.txt as RFC 9309 reads it, for one product token.
+#include <charconv>
+
+#include "khabar/fetch.h"
+
+namespace khabar {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Glob matching with `*` (any run of bytes) and a final `$` (the end); without `$` the pattern
+// need only match a prefix. The classic two-pointer walk, which backtracks only to the last
+// star: time bounded by pattern length × path length, whatever the pattern.
+bool pattern_matches(std::string_view pattern, std::string_view path) {
+  bool anchored = false;
+  if (!pattern.empty() && pattern.back() == '$') {
+    anchored = true;
+    pattern.remove_suffix(1);
+  }
+  size_t p = 0;
+  size_t s = 0;
+  size_t star = std::string_view::npos;
+  size_t star_s = 0;
+  while (s < path.size()) {
+    if (p == pattern.size() && !anchored) return true;
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_s = s;
+    } else if (p < pattern.size() && pattern[p] == path[s]) {
+      ++p;
+      ++s;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      s = ++star_s;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
+RobotsRules RobotsRules::allow_all() {
+  return {};
+}
+
+RobotsRules RobotsRules::disallow_all() {
+  RobotsRules rules;
+  rules.rules_.push_back({"/", false});
+  return rules;
+}
+
+RobotsRules RobotsRules::parse(std::string_view text, std::string_view product) {
+  const std::string wanted = lower(product);
+  // Rules of the groups naming the product, and of the `*` groups, kept apart: the named ones
+  // win when there are any.
+  RobotsRules named;
+  RobotsRules any;
+  bool named_seen = false;
+  bool in_named = false;
+  bool in_any = false;
+  bool group_has_rules = false;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (const size_t hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string field = lower(trim(line.substr(0, colon)));
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (field == "user-agent") {
+      if (group_has_rules) {  // a user-agent line after rules starts a new group
+        in_named = in_any = false;
+        group_has_rules = false;
+      }
+      std::string_view token = value.substr(0, value.find_first_of("/ \t"));
+      if (token == "*") {
+        in_any = true;
+      } else if (lower(token) == wanted) {
+        in_named = named_seen = true;
+      }
+      continue;
+    }
+    if (field != "allow" && field != "disallow" && field != "crawl-delay") continue;
+    group_has_rules = true;
+    if (!in_named && !in_any) continue;
+    RobotsRules& target = in_named ? named : any;
+    if (field == "crawl-delay") {
+      double seconds = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec == std::errc() && seconds >= 0) target.crawl_delay_ = seconds;
+      continue;
+    }
+    if (value.empty()) continue;  // "Disallow:" forbids nothing
+    target.rules_.push_back({std::string(value), field == "allow"});
+  }
+  return named_seen ? named : any;
+}
+
+bool RobotsRules::allows(std::string_view path_and_query) const {
+  if (path_and_query == "/robots.txt") return true;
+  size_t best_length = 0;
+  bool best_allow = true;
+  bool matched = false;
+  for (const Rule& rule : rules_) {
+    if (!pattern_matches(rule.pattern, path_and_query)) continue;
+    const size_t length = rule.pattern.size();
+    if (!matched || length > best_length || (length == best_length && rule.allow)) {
+      best_length = length;
+      best_allow = rule.allow;
+      matched = true;
+    }
+  }
+  return best_allow;
+}
+
+}  // namespace khabar
