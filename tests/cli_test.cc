@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "bench/corpus.h"
+#include "fetch/test_site.h"
 #include "khabar/store.h"
 #include "store/store_testing.h"
 
@@ -443,6 +444,64 @@ TEST_F(CliTest, KilledIngestLosesNothingReportedAndResumes) {
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   Result<Store> store = Store::open(db_);
   EXPECT_EQ(*store->count_articles(), 2500);
+}
+
+TEST_F(CliTest, IngestOfUrlsNamesWhatItCouldNotHaveEvenWhenQuiet) {
+  fetch_testing::TestSite site;
+  site.server().Get("/page", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(fetch_testing::article_page(1, "صفحة"), "text/html");
+  });
+  const CommandResult r = run({"ingest", "--quiet", "--no-entities", "--host-delay", "0",
+                               site.url("/page"), site.url("/gone"), "http://bad host/"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("1 page fetched"));
+  EXPECT_THAT(r.out, HasSubstr("1 stored"));
+  EXPECT_THAT(r.err, HasSubstr(site.url("/gone") + ": HTTP 404; given up"));
+  EXPECT_THAT(r.err, HasSubstr("http://bad host/"));
+}
+
+TEST_F(CliTest, WatchRefusesABadFeedsFileNamingTheLine) {
+  const std::string feeds = write("feeds.txt", "# feeds\nhttps://example.com/rss\nnot a url\n");
+  const CommandResult r = run({"watch", "--once", feeds});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(feeds + ":3:"));
+}
+
+TEST_F(CliTest, WatchStopsCleanlyOnSigtermAndKeepsWhatItFetched) {
+  fetch_testing::TestSite site;
+  site.server().Get("/rss", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(
+        fetch_testing::rss_feed("منفذ", {{site.url("/1"), "أول", ""}, {site.url("/2"), "ثان", ""}}),
+        "application/rss+xml");
+  });
+  site.server().Get(R"(/(\d))", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(fetch_testing::article_page(std::stoi(req.matches[1]), "صفحة"), "text/html");
+  });
+  const std::string feeds = write("feeds.txt", site.url("/rss") + "\n");
+  const std::string out = (dir_ / "watch.out").string();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    execl(KHABAR_BINARY, KHABAR_BINARY, "--db", db_.c_str(), "watch", "--every", "1",
+          "--host-delay", "0", "--no-entities", feeds.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 2000 && (site.requests("/1") == 0 || site.requests("/2") == 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const std::string printed = slurp(out);
+  ASSERT_TRUE(WIFEXITED(status)) << printed;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << printed;
+  EXPECT_THAT(printed, HasSubstr("2 stored"));
+  Result<Store> store = Store::open_existing(db_);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(*store->count_articles(), 2);
 }
 
 }  // namespace

@@ -64,7 +64,8 @@ struct HttpResponse {
 struct FetchFailure {
   std::string reason;
   bool transient = false;
-  long status = 0;  // the HTTP status, when one came
+  bool stopped = false;  // cut short by a stop (a signal): says nothing of the URL
+  long status = 0;       // the HTTP status, when one came
   std::optional<int64_t> retry_after_seconds;
 };
 
@@ -93,6 +94,8 @@ class HttpClient {
     std::string etag;
     std::string last_modified;
     size_t max_bytes = 0;  // 0: FetchLimits::max_bytes
+    // Past max_bytes, keep the first max_bytes as the body instead of failing (robots.txt).
+    bool keep_truncated = false;
   };
   FetchOutcome get(const Request& request, const std::atomic<bool>* stop = nullptr);
 

@@ -26,9 +26,14 @@ namespace khabar {
 struct LiveIntakeOptions {
   PolitenessOptions politeness;
   PipelineOptions pipeline;  // read.max_article_bytes bounds a page; a feed, kFeedArticles times it
-  double poll_seconds = 300;    // how often a feed is asked again
-  bool once = false;            // each feed once, then its pages, then return
-  int retries = 3;              // tries after the first, for a transient failure
+  double poll_seconds = 300;  // how often a feed is asked again
+  bool once = false;          // each feed once, then its pages, then return
+  // Pages an earlier run left to try again (Store::unfinished_pages) are tried when due, and
+  // the feeds listing them wait for them (khabar watch; not khabar ingest URL).
+  bool resume_unfinished = true;
+  // Tries after the first, for a transient failure, counted over runs. With `once`, a retry
+  // due more than a minute later is left to the next run.
+  int retries = 3;
   double backoff_seconds = 30;  // before the first retry; doubling
   // Fetched pages are stored in batches of pipeline.batch_size, or after this long.
   double commit_seconds = 5;
@@ -41,7 +46,7 @@ struct LiveIntakeCounts {
   uint64_t new_links = 0;          // items whose page was not fetched before
   uint64_t pages_fetched = 0;      // pages that came (2xx)
   uint64_t pages_given_up = 0;     // after the retries, or for good
-  uint64_t pages_lost = 0;         // given up, and no feed content to store in their place
+  uint64_t pages_lost = 0;         // given up with no feed content in their place, or not a URL
   uint64_t from_feed_content = 0;  // stored from the item's content, the page not to be had
   uint64_t retries = 0;
   IngestCounts ingest;

@@ -57,7 +57,18 @@ TEST(Robots, LongestMatchWinsAndAllowWinsTies) {
   EXPECT_FALSE(rules.allows("/docs/a.pdf"));
   EXPECT_TRUE(rules.allows("/docs/a.pdf?download=1"));
   EXPECT_TRUE(rules.allows("/same/thing"));
-  EXPECT_TRUE(rules.allows("/robots.txt"));
+  EXPECT_TRUE(RobotsRules::parse("User-agent: *\nDisallow: /\n", "khabar").allows("/robots.txt"));
+}
+
+TEST(Robots, ComparesPercentEncodedOctetsAndSkipsABom) {
+  // RFC 9309 2.2.2: a rule written in UTF-8 matches the path as a URL carries it.
+  const RobotsRules rules = RobotsRules::parse(
+      "\xEF\xBB\xBFUser-agent: *\nDisallow: /أخبار/\nDisallow: /a%3cd\n", "khabar");
+  EXPECT_FALSE(rules.allows("/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/1"));
+  EXPECT_FALSE(rules.allows("/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1/1"));
+  EXPECT_FALSE(rules.allows("/أخبار/1"));
+  EXPECT_FALSE(rules.allows("/a%3Cd"));
+  EXPECT_TRUE(rules.allows("/other"));
 }
 
 TEST(Robots, TheNamedGroupReplacesTheStarGroup) {
@@ -88,6 +99,7 @@ TEST(Robots, PathologicalPatternsStayQuick) {
   const std::string path = "/" + std::string(5000, 'a');
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(rules.allows(path));
+  EXPECT_FALSE(rules.allows(path + "b"));
   // Not a timing test of speed: a backtracking matcher would not return at all.
   EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
 }
@@ -138,7 +150,7 @@ TEST_F(HttpClientTest, FollowsRedirectsWithinBounds) {
     res.set_redirect(site.url("/loop"));
   });
   site.server().Get("/to-file", [](const httplib::Request&, httplib::Response& res) {
-    res.set_redirect("file:///etc/passwd");
+    res.set_redirect("ftp://127.0.0.1/x");  // libcurl refuses file:// by itself
   });
   HttpClient client(limits());
   FetchOutcome moved = client.get({site.url("/old"), "", "", 0});
@@ -272,6 +284,9 @@ TEST(PoliteFetcher, ObeysRobotsAndSpacesRequestsToAHost) {
     ASSERT_TRUE(fetcher.submit(outcomes.job(site.url("/private/x"))).ok());
     EXPECT_FALSE(fetcher.submit(outcomes.job("ftp://127.0.0.1/x")).ok());
     outcomes.wait_for(5);
+    // A job counts as pending until its callback has returned, just after the outcome came.
+    for (int i = 0; i < 500 && fetcher.pending() > 0; ++i)
+      std::this_thread::sleep_for(10ms);
     EXPECT_EQ(fetcher.pending(), 0u);
   }
   EXPECT_EQ(site.requests("/robots.txt"), 1);
@@ -286,10 +301,47 @@ TEST(PoliteFetcher, ObeysRobotsAndSpacesRequestsToAHost) {
     EXPECT_GE(starts[i] - starts[i - 1], 200ms);
 }
 
+TEST(PoliteFetcher, ALongRobotsTxtIsReadForItsFirst512KiB) {
+  TestSite site;
+  site.server().Get("/robots.txt", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("User-agent: *\nDisallow: /private/\n" + std::string(600 * 1024, '#'),
+                    "text/plain");
+  });
+  site.server().Get(R"(/(a|private/b))", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/html");
+  });
+  PolitenessOptions options;
+  options.host_delay_seconds = 0;
+  Outcomes outcomes;
+  PoliteFetcher fetcher(options);
+  ASSERT_TRUE(fetcher.submit(outcomes.job(site.url("/a"))).ok());
+  ASSERT_TRUE(fetcher.submit(outcomes.job(site.url("/private/b"))).ok());
+  outcomes.wait_for(2);
+  EXPECT_TRUE(outcomes.by_url[site.url("/a")].ok());
+  EXPECT_EQ(outcomes.by_url[site.url("/private/b")].failure.reason, "disallowed by robots.txt");
+}
+
+TEST(PoliteFetcher, AStopWhileReadingRobotsTxtIsAStopNotAFailure) {
+  TestSite site;
+  site.server().Get("/robots.txt", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(1500ms);
+    res.set_content("", "text/plain");
+  });
+  PolitenessOptions options;
+  Outcomes outcomes;
+  PoliteFetcher fetcher(options);
+  ASSERT_TRUE(fetcher.submit(outcomes.job(site.url("/a"))).ok());
+  std::this_thread::sleep_for(100ms);
+  fetcher.stop();
+  ASSERT_EQ(outcomes.by_url.size(), 1u);
+  EXPECT_TRUE(outcomes.by_url[site.url("/a")].failure.stopped);
+}
+
 TEST(PoliteFetcher, AnUnavailableRobotsTxtHoldsTheJobBack) {
   TestSite site;
+  // Rate-limited: like a 5xx, not "allowed".
   site.server().Get("/robots.txt",
-                    [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+                    [](const httplib::Request&, httplib::Response& res) { res.status = 429; });
   site.server().Get("/a", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/html");
   });

@@ -81,6 +81,7 @@ struct HttpClient::Impl {
     auto* t = static_cast<Transfer*>(user);
     const size_t bytes = size * count;
     if (t->response.body.size() + bytes > t->max_bytes) {
+      t->response.body.append(data, t->max_bytes - t->response.body.size());
       t->too_large = true;
       return 0;  // CURLE_WRITE_ERROR
     }
@@ -157,7 +158,9 @@ FetchOutcome HttpClient::get(const Request& request, const std::atomic<bool>* st
   // Every encoding libcurl decodes; the size limit counts the decoded bytes, so a gzip bomb
   // stops at it.
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(transfer.max_bytes));
+  // A Content-Length over the limit fails before the body comes, unless its start is wanted.
+  if (!request.keep_truncated)
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(transfer.max_bytes));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::on_header);
@@ -172,18 +175,20 @@ FetchOutcome HttpClient::get(const Request& request, const std::atomic<bool>* st
     headers = curl_slist_append(headers, ("If-Modified-Since: " + request.last_modified).c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
-  const CURLcode rc = curl_easy_perform(curl);
+  CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
 
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   FetchFailure& failure = outcome.failure;
   failure.status = status;
+  if (transfer.too_large && request.keep_truncated && status >= 200 && status <= 299) rc = CURLE_OK;
   if (rc != CURLE_OK) {
     if (transfer.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
       failure.reason = fmt::format("larger than {} bytes", transfer.max_bytes);
     } else if (rc == CURLE_ABORTED_BY_CALLBACK) {
       failure.reason = "stopped";
+      failure.stopped = true;
     } else if (rc == CURLE_TOO_MANY_REDIRECTS) {
       failure.reason = fmt::format("more than {} redirects", limits.max_redirects);
     } else {

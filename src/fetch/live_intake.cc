@@ -2,6 +2,7 @@
 // threads fetch and hand the answers back through an inbox.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
@@ -75,6 +76,11 @@ struct Collected : DocumentSink {
   void problem(Problem p) override { problems.push_back(std::move(p)); }
 };
 
+// A feed may be many articles, but not without bound: eight fetching threads hold one each.
+constexpr size_t kLargestFeedBytes = size_t{64} << 20;
+// With --once, a retry due later than this is left to the next run (its record says when).
+constexpr double kLongestWaitOnce = 60;
+
 class LiveIntake {
  public:
   LiveIntake(Store& store, const LiveIntakeOptions& options, LiveIntakeObserver& observer,
@@ -87,19 +93,25 @@ class LiveIntake {
         fetcher_(options.politeness) {}
 
   Result<LiveIntakeCounts> run(const std::vector<LiveSource>& sources) {
+    std::unordered_set<std::string> named;
     for (const LiveSource& source : sources) {
       Result<std::string> url = resolve_url({}, source.url);
       if (!url.ok()) {
-        observer_.on_event(url.error().message);
+        lose(source.url, url.error().message);
         continue;
       }
+      if (!named.insert(*url).second) continue;  // listed twice
       Feed feed;
       feed.url = *url;
       feed.unknown_kind = source.kind == LiveSource::Kind::kUnknown;
       feed.next_poll = Clock::now();
       feeds_.push_back(std::move(feed));
     }
-    if (feeds_.empty()) return make_error(ErrorCode::kInvalidArgument, "no http(s) URL to fetch");
+    if (feeds_.empty()) {
+      if (counts_.pages_lost > 0) return counts_;
+      return make_error(ErrorCode::kInvalidArgument, "no http(s) URL to fetch");
+    }
+    if (options_.resume_unfinished) resume_unfinished_pages();
     while (fatal_.ok()) {
       if (stop_.load()) {
         fetcher_.stop();  // aborts transfers under way; their answers say "stopped"
@@ -127,12 +139,14 @@ class LiveIntake {
     int failures = 0;
     int outstanding = 0;                    // its new items' pages not yet settled
     std::optional<FetchRecord> validators;  // to record once outstanding reaches 0
+    std::optional<FetchRecord> last;        // what the store knows, once read
   };
+  static constexpr size_t kNoFeed = static_cast<size_t>(-1);
   struct Page {
     std::string url;
-    size_t feed = 0;
+    size_t feed = kNoFeed;  // whose item it is, for the feed's title and content
     FeedEntry entry;
-    int attempt = 0;
+    int64_t failures = 0;  // in a row, over runs
     Clock::time_point due{};
   };
   struct Arrival {
@@ -146,35 +160,50 @@ class LiveIntake {
 
   void start_due_work() {
     const Clock::time_point now = Clock::now();
-    for (size_t i = 0; i < feeds_.size(); ++i) {
+    for (size_t i = 0; i < feeds_.size() && fatal_.ok(); ++i) {
       Feed& feed = feeds_[i];
       if (feed.in_flight || feed.finished || feed.next_poll > now) continue;
       FetchJob job;
       job.url = feed.url;
       if (!feed.unknown_kind) {
-        Result<std::optional<FetchRecord>> known = store_.fetch_record(feed.url);
-        if (!known.ok()) {
-          fatal_ = known.error();
-          return;
-        }
-        if (*known) {
-          job.etag = (*known)->etag;
-          job.last_modified = (*known)->last_modified;
+        const std::optional<FetchRecord>& last = last_record(feed);
+        if (last) {
+          job.etag = last->etag;
+          job.last_modified = last->last_modified;
         }
       }
       job.max_bytes = feed_max_bytes();
       job.done = [this, i](FetchOutcome outcome) { deliver({true, i, {}, std::move(outcome)}); };
       feed.in_flight = true;
-      submit(std::move(job));
+      if (!submit(std::move(job))) feed.in_flight = false;
     }
     for (auto it = retries_.begin(); it != retries_.end();) {
       if (it->due > now) {
         ++it;
         continue;
       }
-      fetch_page(std::move(*it));
+      Page page = std::move(*it);
       it = retries_.erase(it);
+      fetch_page(std::move(page));
     }
+  }
+
+  // The feed's record, read from the store once and kept up to date in memory after that.
+  const std::optional<FetchRecord>& last_record(Feed& feed) {
+    if (!feed.last) {
+      Result<std::optional<FetchRecord>> known = store_.fetch_record(feed.url);
+      if (!known.ok()) {
+        fatal_ = known.error();
+      } else if (*known) {
+        feed.last = std::move(**known);
+      } else {
+        FetchRecord fresh;
+        fresh.url = feed.url;
+        fresh.kind = "feed";
+        feed.last = std::move(fresh);
+      }
+    }
+    return feed.last;
   }
 
   void fetch_page(Page page) {
@@ -182,16 +211,21 @@ class LiveIntake {
     job.url = page.url;
     job.max_bytes = page_max_bytes();
     in_flight_.insert(page.url);
+    const std::string url = page.url;
     job.done = [this, page](FetchOutcome outcome) mutable {
       deliver({false, page.feed, std::move(page), std::move(outcome)});
     };
-    submit(std::move(job));
+    if (!submit(std::move(job))) in_flight_.erase(url);
   }
 
-  void submit(FetchJob job) {
+  bool submit(FetchJob job) {
+    if (stop_.load()) return false;  // the fetcher refuses jobs once stopping
     const std::string url = job.url;
-    if (Status s = fetcher_.submit(std::move(job)); !s.ok())
-      observer_.on_event(fmt::format("{}: {}", url, s.error().message));
+    if (Status s = fetcher_.submit(std::move(job)); !s.ok()) {
+      lose(url, s.error().message);
+      return false;
+    }
+    return true;
   }
 
   void deliver(Arrival arrival) {
@@ -208,7 +242,8 @@ class LiveIntake {
     }
     for (const Page& page : retries_)
       until = std::min(until, page.due);
-    if (!batch_.empty()) until = std::min(until, batch_started_ + seconds(options_.commit_seconds));
+    if (!batch_.empty() || !records_.empty())
+      until = std::min(until, batch_started_ + seconds(options_.commit_seconds));
     std::unique_lock lock(inbox_mutex_);
     inbox_ready_.wait_until(lock, until, [this] { return !inbox_.empty(); });
   }
@@ -240,12 +275,41 @@ class LiveIntake {
   size_t page_max_bytes() const {
     return std::min(options_.pipeline.read.max_article_bytes, kLargestMaxArticleBytes);
   }
-  size_t feed_max_bytes() const { return page_max_bytes() * kFeedArticles; }
+  size_t feed_max_bytes() const {
+    return std::min(page_max_bytes() * kFeedArticles,
+                    std::max(kLargestFeedBytes, page_max_bytes()));
+  }
 
-  double backoff(int attempt, std::optional<int64_t> retry_after) const {
-    double wait = options_.backoff_seconds * std::pow(2.0, std::min(attempt - 1, 10));
+  double backoff(int64_t failures, std::optional<int64_t> retry_after) const {
+    double wait = options_.backoff_seconds *
+                  std::pow(2.0, static_cast<double>(std::min<int64_t>(failures - 1, 10)));
     if (retry_after) wait = std::max(wait, static_cast<double>(*retry_after));
     return std::min(wait, 24.0 * 3600);
+  }
+
+  // Pages that failed for now in an earlier run: tried again when due, and the feeds listing
+  // them wait for them as for their own.
+  void resume_unfinished_pages() {
+    Result<std::vector<FetchRecord>> unfinished = store_.unfinished_pages();
+    if (!unfinished.ok()) {
+      fatal_ = unfinished.error();
+      return;
+    }
+    const int64_t now = unix_now();
+    for (FetchRecord& record : *unfinished) {
+      Page page;
+      page.url = record.url;
+      page.entry.link = record.url;
+      page.failures = record.failures;
+      page.due =
+          Clock::now() + seconds(static_cast<double>(std::max<int64_t>(0, record.next_at - now)));
+      if (options_.once && page.due > Clock::now() + seconds(kLongestWaitOnce)) continue;
+      waiting_[page.url];
+      retries_.push_back(std::move(page));
+    }
+    if (!retries_.empty())
+      observer_.on_event(fmt::format("{} page{} to try again from earlier runs", retries_.size(),
+                                     retries_.size() == 1 ? "" : "s"));
   }
 
   // --- feeds ---
@@ -256,37 +320,18 @@ class LiveIntake {
     const Clock::time_point now = Clock::now();
     feed.next_poll = now + seconds(options_.poll_seconds);
     if (options_.once) feed.finished = true;
+    // After a stop nothing new is started: a feed read now would record its validators with
+    // its items unfetched.
+    if (stop_.load() || (!outcome.ok() && outcome.failure.stopped)) return;
     if (!outcome.ok()) {
-      const FetchFailure& f = outcome.failure;
-      if (f.reason == "stopped") return;
-      ++feed.failures;
-      const bool retry = f.transient && feed.failures <= options_.retries;
-      // A URL named once (khabar ingest URL) that cannot be had is a page given up: whether it
-      // was a feed nobody can tell.
-      const std::string what = feed.unknown_kind ? feed.url : "feed " + feed.url;
-      if (retry) {
-        const double wait = backoff(feed.failures, f.retry_after_seconds);
-        if (options_.once || now + seconds(wait) > feed.next_poll) {
-          feed.next_poll = now + seconds(wait);
-          feed.finished = false;
-        }
-        ++(feed.unknown_kind ? counts_.retries : counts_.feed_failures);
-        observer_.on_event(fmt::format("{}: {}; asking again in {:.0f} s", what, f.reason, wait));
-      } else if (feed.unknown_kind) {
-        Page page{feed.url, feeds_.size(), {}, 0, now};
-        give_up(std::move(page), f.reason, f.status);
-        return;
-      } else {
-        ++counts_.feed_failures;
-        observer_.on_event(fmt::format("{}: {}", what, f.reason));
-      }
-      if (!feed.unknown_kind) record_failure(feed.url, "feed", f, false);
+      on_feed_failure(feed, outcome.failure, now);
       return;
     }
     feed.failures = 0;
     HttpResponse& response = *outcome.response;
     if (feed.unknown_kind && !looks_like_feed(response)) {
-      Page page{feed.url, feeds_.size(), {}, 0, now};
+      Page page;
+      page.url = feed.url;
       page.entry.link = feed.url;
       on_page(std::move(page), std::move(outcome));
       return;
@@ -299,20 +344,68 @@ class LiveIntake {
     }
     if (!looks_like_feed(response)) {
       ++counts_.feed_failures;
-      observer_.on_event(
-          fmt::format("feed {}: not an RSS or Atom feed ({})", feed.url,
-                      response.content_type.empty() ? "no content type" : response.content_type));
+      observer_.on_problem(
+          {Problem::Severity::kRejected, feed.url, 0, -1,
+           fmt::format("not an RSS or Atom feed ({})",
+                       response.content_type.empty() ? "no content type" : response.content_type)});
       return;
     }
     read_feed_items(index, response);
   }
 
-  struct ProblemsToObserver : DocumentSink {
-    explicit ProblemsToObserver(LiveIntake& intake) : intake_(intake) {}
+  void on_feed_failure(Feed& feed, const FetchFailure& f, Clock::time_point now) {
+    ++feed.failures;
+    const bool retry = f.transient && feed.failures <= options_.retries;
+    if (!retry && feed.unknown_kind) {
+      // A URL named once (khabar ingest URL) that cannot be had: a page lost, whatever it was.
+      Page page;
+      page.url = feed.url;
+      give_up(std::move(page), f.reason, f.status);
+      return;
+    }
+    if (feed.unknown_kind) {
+      ++counts_.retries;
+    } else {
+      ++counts_.feed_failures;
+    }
+    const std::string what = feed.unknown_kind ? feed.url : "feed " + feed.url;
+    if (retry) {
+      const double wait = backoff(feed.failures, f.retry_after_seconds);
+      if (options_.once) {
+        feed.finished = wait > kLongestWaitOnce;
+        feed.next_poll = now + seconds(wait);
+      } else {
+        feed.next_poll = std::max(feed.next_poll, now + seconds(wait));
+      }
+      if (feed.finished) {
+        observer_.on_problem({Problem::Severity::kRejected, feed.url, 0, -1,
+                              fmt::format("{}; not asked again in this run", f.reason)});
+      } else {
+        const double in = std::chrono::duration<double>(feed.next_poll - now).count();
+        observer_.on_event(fmt::format("{}: {}; asking again in {:.0f} s", what, f.reason, in));
+      }
+    } else {
+      observer_.on_problem({Problem::Severity::kRejected, feed.url, 0, -1, f.reason});
+    }
+    if (feed.unknown_kind) return;
+    // The validators stay: a failure says nothing of the feed's content.
+    FetchRecord record = *last_record(feed);
+    record.status = f.status;
+    record.fetched_at = utc_now_iso8601();
+    record.failures += 1;
+    record.note = f.reason;
+    feed.last = record;
+    add_record(std::move(record));
+  }
+
+  // Problems of the feed as a whole (broken XML, not a feed). An item's own content is only a
+  // stand-in for its page, so what is wrong with it is no problem here.
+  struct FeedProblems : DocumentSink {
+    explicit FeedProblems(LiveIntake& intake) : intake_(intake) {}
     void document(Document) override {}
     void problem(Problem p) override {
-      if (p.severity == Problem::Severity::kRejected) ++intake_.counts_.ingest.rejected;
-      if (p.severity == Problem::Severity::kWarning) ++intake_.counts_.ingest.warnings;
+      if (p.line != 0) return;
+      if (p.severity == Problem::Severity::kRejected) ++intake_.counts_.feed_failures;
       intake_.observer_.on_problem(p);
     }
     LiveIntake& intake_;
@@ -323,7 +416,7 @@ class LiveIntake {
     ReadOptions read = options_.pipeline.read;
     read.format = InputFormat::kFeed;
     read.encoding = "auto";
-    ProblemsToObserver problems(*this);
+    FeedProblems problems(*this);
     std::vector<FeedEntry> entries = read_feed_entries(response.body, feed.url, read, problems);
     size_t fresh = 0;
     for (FeedEntry& entry : entries) {
@@ -335,24 +428,50 @@ class LiveIntake {
       if (link.empty()) {  // nothing to follow: the item is the article
         if (entry.document && !seen_item_without_link(feed.url, entry)) {
           ++counts_.from_feed_content;
-          add_to_batch(std::move(*entry.document), {});
+          add_to_batch(std::move(*entry.document), std::nullopt);
         }
         continue;
       }
-      if (settled_.contains(link) || in_flight_.contains(link) || queued_for_retry(link)) continue;
+      if (settled_.contains(link)) continue;
+      if (const auto waiting = waiting_.find(link); waiting != waiting_.end()) {
+        // Under way for another feed, or waiting for a retry: this feed waits for it too.
+        std::vector<size_t>& feeds = waiting->second;
+        if (std::find(feeds.begin(), feeds.end(), index) == feeds.end()) {
+          feeds.push_back(index);
+          ++feed.outstanding;
+        }
+        continue;
+      }
       Result<std::optional<FetchRecord>> known = store_.fetch_record(link);
       if (!known.ok()) {
         fatal_ = known.error();
         return;
       }
-      if (*known && (*known)->done) {
-        settled_.insert(link);
-        continue;
+      Page page;
+      page.url = link;
+      page.feed = index;
+      page.due = Clock::now();
+      if (*known) {
+        if ((*known)->done) {
+          settled_.insert(link);
+          continue;
+        }
+        // Failed for now in an earlier run, and not resumed (khabar ingest URL).
+        page.failures = (*known)->failures;
+        page.due +=
+            seconds(static_cast<double>(std::max<int64_t>(0, (*known)->next_at - unix_now())));
+        if (options_.once && page.due > Clock::now() + seconds(kLongestWaitOnce)) continue;
       }
       ++fresh;
       ++feed.outstanding;
       ++counts_.new_links;
-      fetch_page({link, index, std::move(entry), 0, Clock::now()});
+      waiting_[link].push_back(index);
+      page.entry = std::move(entry);
+      if (page.due > Clock::now()) {
+        retries_.push_back(std::move(page));
+      } else {
+        fetch_page(std::move(page));
+      }
     }
     observer_.on_event(fmt::format("feed {}: {} item{}, {} new", feed.url, entries.size(),
                                    entries.size() == 1 ? "" : "s", fresh));
@@ -364,7 +483,8 @@ class LiveIntake {
     record.status = response.status;
     record.fetched_at = utc_now_iso8601();
     if (feed.outstanding == 0) {
-      records_.push_back(std::move(record));
+      feed.last = record;
+      add_record(std::move(record));
       feed.validators.reset();
     } else {
       feed.validators = std::move(record);
@@ -376,29 +496,15 @@ class LiveIntake {
     return !settled_.insert(feed + "\n" + entry.title + "\n" + entry.published).second;
   }
 
-  bool queued_for_retry(const std::string& url) const {
-    for (const Page& page : retries_) {
-      if (page.url == url) return true;
-    }
-    return false;
-  }
-
   // --- pages ---
 
   void on_page(Page page, FetchOutcome outcome) {
     in_flight_.erase(page.url);
     if (!outcome.ok()) {
       const FetchFailure& f = outcome.failure;
-      if (f.reason == "stopped") return;
-      if (f.transient && page.attempt < options_.retries) {
-        ++page.attempt;
-        ++counts_.retries;
-        const double wait = backoff(page.attempt, f.retry_after_seconds);
-        observer_.on_event(
-            fmt::format("page {}: {}; trying again in {:.0f} s", page.url, f.reason, wait));
-        record_failure(page.url, "page", f, false, page.attempt, wait);
-        page.due = Clock::now() + seconds(wait);
-        retries_.push_back(std::move(page));
+      if (f.stopped) return;  // not settled: fetched by the next run
+      if (f.transient && page.failures < options_.retries) {
+        try_later(std::move(page), f);
         return;
       }
       give_up(std::move(page), f.reason, f.status);
@@ -431,7 +537,34 @@ class LiveIntake {
     if (doc.url.empty()) doc.url = response.url;
     doc.origin = page.url;
     add_to_batch(std::move(doc), done_record(page.url, response.status, ""));
-    settle(page);
+    settle(page.url);
+  }
+
+  // A transient failure: tried again after a backoff. The record says when, so that a run
+  // stopped meanwhile (or a --once run not waiting so long) leaves it to the next one.
+  void try_later(Page page, const FetchFailure& f) {
+    ++page.failures;
+    ++counts_.retries;
+    const double wait = backoff(page.failures, f.retry_after_seconds);
+    FetchRecord record;
+    record.url = page.url;
+    record.kind = "page";
+    record.status = f.status;
+    record.fetched_at = utc_now_iso8601();
+    record.failures = page.failures;
+    record.next_at = unix_now() + static_cast<int64_t>(std::ceil(wait));
+    record.note = f.reason;
+    add_record(std::move(record));
+    if (options_.once && wait > kLongestWaitOnce) {
+      observer_.on_event(
+          fmt::format("page {}: {}; left to the next run, in {:.0f} s", page.url, f.reason, wait));
+      settle(page.url);
+      return;
+    }
+    observer_.on_event(
+        fmt::format("page {}: {}; trying again in {:.0f} s", page.url, f.reason, wait));
+    page.due = Clock::now() + seconds(wait);
+    retries_.push_back(std::move(page));
   }
 
   // A page not to be had: its feed's content stands in for it when there is some.
@@ -442,13 +575,20 @@ class LiveIntake {
       ++counts_.from_feed_content;
       observer_.on_event(
           fmt::format("page {}: {}; stored from the feed's content", page.url, reason));
-      add_to_batch(std::move(*page.entry.document), std::move(record));
+      Document doc = std::move(*page.entry.document);
+      doc.url = page.url;  // the link as resolved, not as the feed wrote it
+      add_to_batch(std::move(doc), std::move(record));
     } else {
-      ++counts_.pages_lost;
-      observer_.on_event(fmt::format("page {}: {}; given up", page.url, reason));
-      records_.push_back(std::move(record));
+      lose(page.url, reason + "; given up");
+      add_record(std::move(record));
     }
-    settle(page);
+    settle(page.url);
+  }
+
+  // Something named or listed that nothing will be stored for.
+  void lose(const std::string& url, const std::string& reason) {
+    ++counts_.pages_lost;
+    observer_.on_problem({Problem::Severity::kRejected, url, 0, -1, reason});
   }
 
   static void fill_from_feed(Document& doc, const FeedEntry& entry) {
@@ -468,54 +608,41 @@ class LiveIntake {
     return record;
   }
 
-  void record_failure(const std::string& url, const char* kind, const FetchFailure& f, bool done,
-                      int failures = 1, double wait = 0) {
-    FetchRecord record;
-    if (std::string_view(kind) == "feed") {
-      // Keep the feed's validators: a failure says nothing of its content.
-      Result<std::optional<FetchRecord>> known = store_.fetch_record(url);
-      if (!known.ok()) {
-        fatal_ = known.error();
-        return;
+  // A page is settled (done, or recorded to be tried again): the feeds that listed it may keep
+  // their validators once all their items are.
+  void settle(const std::string& url) {
+    settled_.insert(url);
+    const auto waiting = waiting_.find(url);
+    if (waiting == waiting_.end()) return;
+    for (const size_t index : waiting->second) {
+      Feed& feed = feeds_[index];
+      if (feed.outstanding > 0 && --feed.outstanding == 0 && feed.validators) {
+        feed.last = feed.validators;
+        add_record(std::move(*feed.validators));
+        feed.validators.reset();
       }
-      if (*known) record = **known;
-      failures = static_cast<int>(record.failures) + 1;
     }
-    record.url = url;
-    record.kind = kind;
-    record.status = f.status;
-    record.fetched_at = utc_now_iso8601();
-    record.done = done;
-    record.failures = failures;
-    record.next_at = unix_now() + static_cast<int64_t>(wait);
-    record.note = f.reason;
-    records_.push_back(std::move(record));
-  }
-
-  // A page's item is settled: its feed's validators may be kept once all of them are.
-  void settle(const Page& page) {
-    settled_.insert(page.url);
-    if (page.feed >= feeds_.size()) return;
-    Feed& feed = feeds_[page.feed];
-    if (feed.outstanding > 0 && --feed.outstanding == 0 && feed.validators) {
-      records_.push_back(std::move(*feed.validators));
-      feed.validators.reset();
-    }
+    waiting_.erase(waiting);
   }
 
   // --- storing ---
 
   void add_to_batch(Document doc, std::optional<FetchRecord> record) {
-    if (batch_.empty()) batch_started_ = Clock::now();
+    if (batch_.empty() && records_.empty()) batch_started_ = Clock::now();
     batch_.push_back(std::move(doc));
     if (record) records_.push_back(std::move(*record));
   }
 
+  void add_record(FetchRecord record) {
+    if (batch_.empty() && records_.empty()) batch_started_ = Clock::now();
+    records_.push_back(std::move(record));
+  }
+
   bool batch_due() const {
     if (batch_.size() >= options_.pipeline.batch_size) return true;
-    if (!batch_.empty()) return Clock::now() >= batch_started_ + seconds(options_.commit_seconds);
-    // Records without articles (304s, failures) wait for the next batch, or a while.
-    return records_.size() >= 64 || (!records_.empty() && options_.once && settled());
+    if (batch_.empty() && records_.empty()) return false;
+    return Clock::now() >= batch_started_ + seconds(options_.commit_seconds) ||
+           (options_.once && settled());
   }
 
   // Stores the batch and the fetch records in one transaction.
@@ -540,8 +667,8 @@ class LiveIntake {
       }
       counts_.ingest.add_articles(*stored);
     }
-    if (recorded || records.empty()) return;
-    // No article of the batch was left to store (all rejected): the records go alone.
+    if (recorded) return;
+    // Records without articles (304s, failures, pages given up): a transaction of their own.
     if (Status s = store_.begin(); !s.ok()) {
       fatal_ = s;
       return;
@@ -568,7 +695,9 @@ class LiveIntake {
   IngestSession session_;
   std::vector<Feed> feeds_;
   std::unordered_set<std::string> in_flight_;
-  std::unordered_set<std::string> settled_;  // this run's pages done, and the store's seen
+  // Pages under way or waiting for a retry, with the feeds waiting for them to settle.
+  std::unordered_map<std::string, std::vector<size_t>> waiting_;
+  std::unordered_set<std::string> settled_;  // this run's pages settled, and the store's done
   std::vector<Page> retries_;
   std::vector<Document> batch_;
   Clock::time_point batch_started_{};

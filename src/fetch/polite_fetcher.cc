@@ -33,23 +33,30 @@ struct Host {
   bool robots_fetching = false;
 };
 
-// What robots.txt said, or that it could not be read now (5xx, no answer), which RFC 9309 says
-// to treat as "disallow everything" for the time being: the job waits for a later try.
+// What robots.txt said, or why it could not be read now: a 5xx, a 429 or no answer, which
+// RFC 9309 says to take as "disallow everything" for the time being (the job fails, to be tried
+// again), or a stop.
 struct RobotsAnswer {
   std::optional<RobotsRules> rules;
-  std::string unavailable;
+  FetchFailure unavailable;
 };
 
 RobotsAnswer fetch_robots(HttpClient& client, const std::string& origin, const std::string& product,
                           const std::atomic<bool>& stop) {
-  FetchOutcome got = client.get({origin + "/robots.txt", "", "", kRobotsMaxBytes}, &stop);
-  if (got.ok()) return {RobotsRules::parse(got.response->body, product), ""};
-  const FetchFailure& f = got.failure;
-  // 4xx: no rules ("unavailable" in the RFC's words, which means allowed). A file over the
-  // limit: the RFC would read its first 500 KiB; khabar reads none of it and takes no rules.
-  if ((f.status >= 400 && f.status < 500) || (!f.transient && f.status == 0))
-    return {RobotsRules::allow_all(), ""};
-  return {std::nullopt, "robots.txt unavailable: " + f.reason};
+  // Past the limit, its first 512 KiB are read (RFC 9309 asks for at least 500 KiB).
+  HttpClient::Request request{origin + "/robots.txt", "", "", kRobotsMaxBytes, true};
+  FetchOutcome got = client.get(request, &stop);
+  if (got.ok()) return {RobotsRules::parse(got.response->body, product), {}};
+  FetchFailure f = std::move(got.failure);
+  if (f.stopped) return {std::nullopt, std::move(f)};
+  if (f.transient || f.status == 429 || f.status >= 500) {
+    f.reason = "robots.txt unavailable: " + f.reason;
+    f.transient = true;
+    return {std::nullopt, std::move(f)};
+  }
+  // Any other 4xx ("unavailable" in the RFC's words, which means allowed), and what asking
+  // again will not change (a redirect loop, a broken encoding): no rules.
+  return {RobotsRules::allow_all(), {}};
 }
 
 }  // namespace
@@ -113,34 +120,38 @@ struct PoliteFetcher::Impl {
       if (read_robots) host.robots_fetching = true;
       lock.unlock();
 
-      FetchOutcome outcome = fetch(client, item, read_robots);
+      bool requested = false;
+      FetchOutcome outcome = fetch(client, item, read_robots, requested);
       item.job.done(std::move(outcome));
 
       lock.lock();
       Host& after = hosts[item.origin];
       --after.busy;
-      after.next_free = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(delay_of(after)));
+      // A job refused by robots.txt asked the host nothing: the next one need not wait.
+      if (requested) {
+        after.next_free = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(delay_of(after)));
+      }
       --pending;
       wake.notify_all();
     }
   }
 
-  FetchOutcome fetch(HttpClient& client, const Queued& item, bool read_robots) {
+  FetchOutcome fetch(HttpClient& client, const Queued& item, bool read_robots, bool& requested) {
     if (read_robots) {
+      requested = true;
       RobotsAnswer answer = fetch_robots(client, item.origin, product, abort);
       std::lock_guard guard(mutex);
       Host& host = hosts[item.origin];
       host.robots_fetching = false;
-      if (answer.rules) {
-        host.robots = std::move(answer.rules);
-        host.robots_expires = Clock::now() + kRobotsLifetime;
-      } else {
+      wake.notify_all();  // the host's other jobs may go now, or read it again
+      if (!answer.rules) {
         FetchOutcome refused;
-        refused.failure.reason = answer.unavailable;
-        refused.failure.transient = true;
+        refused.failure = std::move(answer.unavailable);
         return refused;
       }
+      host.robots = std::move(answer.rules);
+      host.robots_expires = Clock::now() + kRobotsLifetime;
     }
     if (options.obey_robots) {
       std::optional<RobotsRules> rules;
@@ -154,6 +165,7 @@ struct PoliteFetcher::Impl {
         return refused;
       }
     }
+    requested = true;
     return client.get({item.job.url, item.job.etag, item.job.last_modified, item.job.max_bytes},
                       &abort);
   }

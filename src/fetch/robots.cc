@@ -1,4 +1,5 @@
 // robots.txt as RFC 9309 reads it, for one product token.
+#include <cctype>
 #include <charconv>
 
 #include "khabar/fetch.h"
@@ -18,6 +19,32 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// RFC 9309 §2.2.2: octets outside US-ASCII are compared percent-encoded, and %xx is the same
+// octet as %XX; both the rules and the paths are put in this one form before matching.
+std::string percent_encoded(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += '%';
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1])));
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2])));
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
   }
   return out;
 }
@@ -69,6 +96,7 @@ RobotsRules RobotsRules::disallow_all() {
 
 RobotsRules RobotsRules::parse(std::string_view text, std::string_view product) {
   const std::string wanted = lower(product);
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   // Rules of the groups naming the product, and of the `*` groups, kept apart: the named ones
   // win when there are any.
   RobotsRules named;
@@ -111,13 +139,14 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product) 
       continue;
     }
     if (value.empty()) continue;  // "Disallow:" forbids nothing
-    target.rules_.push_back({std::string(value), field == "allow"});
+    target.rules_.push_back({percent_encoded(value), field == "allow"});
   }
   return named_seen ? named : any;
 }
 
-bool RobotsRules::allows(std::string_view path_and_query) const {
-  if (path_and_query == "/robots.txt") return true;
+bool RobotsRules::allows(std::string_view raw_path) const {
+  if (raw_path == "/robots.txt") return true;
+  const std::string path_and_query = percent_encoded(raw_path);
   size_t best_length = 0;
   bool best_allow = true;
   bool matched = false;

@@ -284,10 +284,6 @@ class FeedParser {
         doc.source = text::collapse_spaces(text::trim(feed_.feed_title_));
       doc.external_id = std::string(text::trim(item_.id));
       doc.published = item_.published;
-      if (feed_.entries_ != nullptr) {
-        feed_.entries_->back().document = std::move(doc);
-        return;
-      }
       nlohmann::json metadata = nlohmann::json::object();
       if (!item_.author.empty())
         metadata["author"] = text::collapse_spaces(text::trim(item_.author));
@@ -299,6 +295,10 @@ class FeedParser {
       doc.metadata_json = metadata.empty() ? "" : metadata.dump();
       doc.origin = where_;
       doc.format = InputFormat::kFeed;
+      if (feed_.entries_ != nullptr) {
+        feed_.entries_->back().document = std::move(doc);
+        return;
+      }
       feed_.sink_.document(std::move(doc));
     }
     void problem(Problem p) override {

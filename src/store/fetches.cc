@@ -9,28 +9,49 @@ using store_internal::Statement;
 using store_internal::Step;
 using store_internal::storage_error;
 
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT url, kind, etag, last_modified, status, fetched_at, done, failures, next_at, note "
+    "FROM fetches ";
+
+FetchRecord record_at(const Statement& stmt) {
+  FetchRecord r;
+  r.url = stmt.text(0);
+  r.kind = stmt.text(1);
+  r.etag = stmt.text(2);
+  r.last_modified = stmt.text(3);
+  r.status = stmt.integer(4);
+  r.fetched_at = stmt.text(5);
+  r.done = stmt.integer(6) != 0;
+  r.failures = stmt.integer(7);
+  r.next_at = stmt.integer(8);
+  r.note = stmt.text(9);
+  return r;
+}
+
+}  // namespace
+
 Result<std::optional<FetchRecord>> Store::fetch_record(const std::string& url) {
-  Result<Statement> stmt = Statement::prepare(
-      *impl_->db,
-      "SELECT url, kind, etag, last_modified, status, fetched_at, done, failures, next_at, note "
-      "FROM fetches WHERE url = ?1");
+  Result<Statement> stmt = Statement::prepare(*impl_->db, std::string(kColumns) + "WHERE url = ?1");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, url);
   const Step step = stmt->step();
   if (step == Step::kError) return storage_error(*impl_->db, "reading what was fetched");
   if (step != Step::kRow) return std::optional<FetchRecord>();
-  FetchRecord r;
-  r.url = stmt->text(0);
-  r.kind = stmt->text(1);
-  r.etag = stmt->text(2);
-  r.last_modified = stmt->text(3);
-  r.status = stmt->integer(4);
-  r.fetched_at = stmt->text(5);
-  r.done = stmt->integer(6) != 0;
-  r.failures = stmt->integer(7);
-  r.next_at = stmt->integer(8);
-  r.note = stmt->text(9);
-  return std::optional<FetchRecord>(std::move(r));
+  return std::optional<FetchRecord>(record_at(*stmt));
+}
+
+Result<std::vector<FetchRecord>> Store::unfinished_pages() {
+  Result<Statement> stmt = Statement::prepare(
+      *impl_->db, std::string(kColumns) + "WHERE kind = 'page' AND done = 0 ORDER BY next_at, url");
+  if (!stmt.ok()) return stmt.error();
+  std::vector<FetchRecord> out;
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
+    out.push_back(record_at(*stmt));
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading the pages to fetch again");
+  return out;
 }
 
 Status Store::record_fetch(const FetchRecord& r) {

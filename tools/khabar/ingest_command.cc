@@ -80,6 +80,7 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   if (counts.ok() && !urls.empty()) {
     LiveIntakeOptions live = live_options(args.live, options);
     live.once = true;
+    live.resume_unfinished = false;  // only what was named
     Result<LiveIntakeCounts> got = fetch_live(urls, *store, live, progress, args.quiet);
     if (!got.ok()) {
       counts = got.error();

@@ -13,8 +13,10 @@ namespace {
 
 std::atomic<bool> live_stopping{false};
 
-extern "C" void stop_live_intake_on_signal(int /*signal*/) {
+// A second Ctrl-C ends the process at once (the handler gives the signal back its default).
+extern "C" void stop_live_intake_on_signal(int signal) {
   live_stopping = true;
+  std::signal(signal, SIG_DFL);
 }
 
 }  // namespace
@@ -148,7 +150,8 @@ int run_watch(const WatchArgs& args, const GlobalOptions& global) {
   std::cout << fmt::format("{}: {} stored, {} already present, {} rejected (database {})\n",
                            live_summary(*counts), c.stored, c.already_present, c.rejected,
                            Store::shown(global.db));
-  return kExitOk;
+  const bool lost = c.rejected + counts->pages_lost + counts->feed_failures > 0;
+  return lost ? kExitRejected : kExitOk;
 }
 
 }  // namespace
