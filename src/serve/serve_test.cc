@@ -377,8 +377,14 @@ TEST_F(SmallBodyApi, AChunkedBodyIsHeldToTheLimitToo) {
         return true;
       },
       "application/x-ndjson");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 413);
+  // The server answers 413 and closes; a client still writing may see the close first.
+  if (r) {
+    EXPECT_EQ(r->status, 413);
+  } else {
+    EXPECT_TRUE(r.error() == httplib::Error::Write || r.error() == httplib::Error::Read)
+        << httplib::to_string(r.error());
+  }
+  EXPECT_TRUE(client_->Get("/api/stories"));  // and it still serves
 }
 
 TEST_F(Api, WritesNeedTheTokenAJsonTypeAndNoOtherSitesPage) {
