@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "ingest/internal/readers.h"
 #include "khabar_data/html_chrome_words_txt.h"
@@ -212,9 +213,67 @@ bool is_block(GumboTag tag, SourceBlock::Kind& kind) {
   }
 }
 
+// How much text each element holds, and whether the article is inside it: a class word says
+// "chrome" only of a container that does not hold the article. Themes put words like
+// "sidebar" or "no-sidebar" on <body> and on wrappers around everything, which discarded whole
+// pages.
+class SubtreeText {
+ public:
+  explicit SubtreeText(const GumboNode* root) { total_ = measure(root, false).text; }
+
+  // Does the element hold the article: an <article>, <main> or articleBody inside (or itself),
+  // or most of the page's text with few links?
+  bool holds_article(const GumboNode* node) const {
+    const auto it = stats_.find(node);
+    if (it == stats_.end()) return false;
+    const Stats& s = it->second;
+    if (s.has_main) return true;
+    return s.text * 2 >= total_ && s.text > 0 && s.links * 4 < s.text;
+  }
+
+ private:
+  struct Stats {
+    size_t text = 0;
+    size_t links = 0;
+    bool has_main = false;
+  };
+
+  Stats measure(const GumboNode* node, bool in_link) {
+    Stats out;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      out.text = std::string_view(node->v.text.text).size();
+      out.links = in_link ? out.text : 0;
+      return out;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return out;
+    const GumboVector* children =
+        node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children : &node->v.element.children;
+    if (node->type == GUMBO_NODE_ELEMENT) {
+      const GumboTag tag = node->v.element.tag;
+      if (is_skipped(tag)) return out;
+      in_link |= tag == GUMBO_TAG_A;
+      out.has_main = tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
+                     attribute(node, "itemprop") == "articleBody";
+    }
+    for (unsigned i = 0; i < children->length; ++i) {
+      const Stats child = measure(static_cast<const GumboNode*>(children->data[i]), in_link);
+      out.text += child.text;
+      out.links += child.links;
+      out.has_main |= child.has_main;
+    }
+    if (node->type == GUMBO_NODE_ELEMENT) stats_[node] = out;
+    return out;
+  }
+
+  std::unordered_map<const GumboNode*, Stats> stats_;
+  size_t total_ = 0;
+};
+
 // Collects the page's text as blocks, each tagged with what the cleaner needs to judge it.
 class BlockCollector {
  public:
+  explicit BlockCollector(const SubtreeText& subtree) : subtree_(subtree) {}
+
   void collect(const GumboNode* root) {
     visit(root, Context{});
     flush();
@@ -256,7 +315,7 @@ class BlockCollector {
       context.in_link |= tag == GUMBO_TAG_A;
       context.in_main |= tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
                          attribute(node, "itemprop") == "articleBody";
-      context.in_chrome |= (is_chrome_tag(tag) && !context.in_main) || has_chrome_class(node);
+      context.in_chrome |= (is_chrome_tag(tag) && !context.in_main) || chrome_by_class(node, tag);
       block = is_block(tag, kind);
     }
     const SourceBlock::Kind saved = current_kind_;
@@ -271,6 +330,11 @@ class BlockCollector {
       flush();
       current_kind_ = saved;
     }
+  }
+
+  bool chrome_by_class(const GumboNode* node, GumboTag tag) const {
+    if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY) return false;
+    return has_chrome_class(node) && !subtree_.holds_article(node);
   }
 
   void append(std::string_view s, const Context& context) {
@@ -314,6 +378,7 @@ class BlockCollector {
     pending_space_ = false;
   }
 
+  const SubtreeText& subtree_;
   std::string text_;
   std::vector<SourceBlock> blocks_;
   std::vector<bool> in_main_;
@@ -529,7 +594,8 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
   }
   PageMetadata metadata;
   metadata.collect(output->root);
-  BlockCollector collector;
+  const SubtreeText subtree(output->document);
+  BlockCollector collector(subtree);
   collector.collect(output->document);
   if (collector.empty()) {
     sink.problem(

@@ -162,5 +162,38 @@ TEST(HtmlReader, PageWithoutTextIsRejected) {
   EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("e.html: no text found in the HTML"));
 }
 
+// Whether each block of `doc` whose text contains `needle` is marked as page chrome.
+bool chrome_of(const Document& doc, const std::string& needle) {
+  for (size_t i = 0; i < doc.blocks.size(); ++i) {
+    if (block_text(doc, i).find(needle) != std::string::npos) return doc.blocks[i].in_page_chrome;
+  }
+  ADD_FAILURE() << "no block holds " << needle;
+  return true;
+}
+
+TEST(HtmlReader, AChromeWordOnTheBodyOrAroundTheArticleDiscardsNothing) {
+  // Drupal themes write "one-sidebar sidebar-second" on <body>; sites wrap the article in
+  // "page-ad-margins" and mark it "url-breadcrumb": each discarded the whole page.
+  const std::string body =
+      "<p>أعلنت الحكومة اليوم عن خطة جديدة لتطوير الطرق في المدن الكبرى خلال العام المقبل.</p>"
+      "<p>وقال الوزير إن المشروع يشمل أكثر من مئة طريق.</p>";
+  const Document on_body =
+      read_page("<html><body class=\"one-sidebar sidebar-second\"><div class=\"content\">" + body +
+                "</div><div class=\"sidebar\"><p>الأكثر قراءة اليوم</p></div></body></html>");
+  EXPECT_FALSE(chrome_of(on_body, "أعلنت الحكومة"));
+  EXPECT_TRUE(chrome_of(on_body, "الأكثر قراءة"));  // a real sidebar still is
+  const Document wrapped = read_page(
+      "<html><body><div class=\"page-ad-margins\"><article class=\"url-breadcrumb\">" + body +
+      "</article></div><div class=\"ad-slot\"><p>إعلان ممول هنا</p></div></body></html>");
+  EXPECT_FALSE(chrome_of(wrapped, "أعلنت الحكومة"));
+  EXPECT_TRUE(chrome_of(wrapped, "إعلان ممول"));
+  // With no <article>: a wrapper holding most of the page's text with few links is the article.
+  const Document most =
+      read_page("<html><body><div id=\"main-navigation-wrapper\">" + body +
+                "</div><ul class=\"menu\"><li><a href=\"/\">الرئيسية</a></li></ul></body></html>");
+  EXPECT_FALSE(chrome_of(most, "وقال الوزير"));
+  EXPECT_TRUE(chrome_of(most, "الرئيسية"));
+}
+
 }  // namespace
 }  // namespace khabar
