@@ -108,6 +108,24 @@ bool looks_like_damaged_utf8(std::string_view bytes) {
 
 }  // namespace
 
+std::string utf8_with_replacement(std::string_view bytes, size_t& replaced) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  std::string out;
+  out.reserve(bytes.size());
+  replaced = 0;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const size_t start = i;
+    if (text::next_code_point(bytes, i) < 0) {
+      out += "\xEF\xBF\xBD";
+      ++replaced;
+    } else {
+      out.append(bytes.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
 bool names_utf8(std::string_view charset) {
   const std::string lower = text::ascii_lower(charset);
   return lower == "utf-8" || lower == "utf8";

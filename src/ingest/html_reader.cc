@@ -564,9 +564,23 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
                DocumentSink& sink) {
   DecodedText decoded;
   InputError error;
-  if (!decode_to_utf8(bytes, options.encoding, prescan_charset(bytes), decoded, error)) {
-    sink.problem(reject(path, 0, error.byte_offset, error.reason));
-    return;
+  const std::string declared = prescan_charset(bytes);
+  if (!decode_to_utf8(bytes, options.encoding, declared, decoded, error)) {
+    // A web page in UTF-8 with a few bad bytes (a pasted quote, a cut sequence) is read with
+    // them replaced, and a warning: browsers show such pages, and rejecting them lost articles.
+    size_t replaced = 0;
+    const bool utf8 = (options.encoding == "auto" || names_utf8(options.encoding)) &&
+                      (declared.empty() || names_utf8(declared));
+    std::string repaired = utf8 ? utf8_with_replacement(bytes, replaced) : std::string();
+    if (!utf8 || replaced > std::max<size_t>(16, bytes.size() / 1000)) {
+      sink.problem(reject(path, 0, error.byte_offset, error.reason));
+      return;
+    }
+    sink.problem({Problem::Severity::kWarning, std::string(path), 0, error.byte_offset,
+                  fmt::format("{} invalid UTF-8 sequence{} replaced with U+FFFD", replaced,
+                              replaced == 1 ? "" : "s")});
+    decoded.utf8 = std::move(repaired);
+    decoded.encoding = "utf-8";
   }
   if (const std::optional<size_t> at = text::html_too_deep(decoded.utf8)) {
     // gumbo's time grows with the square of the depth, and the walks below recurse.

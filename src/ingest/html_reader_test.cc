@@ -195,5 +195,28 @@ TEST(HtmlReader, AChromeWordOnTheBodyOrAroundTheArticleDiscardsNothing) {
   EXPECT_TRUE(chrome_of(most, "الرئيسية"));
 }
 
+TEST(HtmlReader, AFewInvalidBytesInAUtf8PageAreReplacedWithAWarning) {
+  const std::string page =
+      "<html><head><meta charset=\"utf-8\"></head><body><article><p>أعلنت الحكومة \xFF اليوم "
+      "عن خطة جديدة لتطوير الطرق في المدن الكبرى.</p></article></body></html>";
+  testing::CollectingSink sink;
+  const Document doc = read_page(page, &sink);
+  EXPECT_THAT(doc.text, HasSubstr("الحكومة \xEF\xBF\xBD اليوم"));
+  ASSERT_EQ(sink.problems.size(), 1u);
+  EXPECT_EQ(sink.problems[0].severity, Problem::Severity::kWarning);
+  EXPECT_THAT(sink.problems[0].reason, HasSubstr("1 invalid UTF-8 sequence replaced"));
+  // Many bad bytes among the Arabic are damage too deep to read through: still refused.
+  std::string damaged;
+  for (int i = 0; i < 40; ++i)
+    damaged += "خبر \xFF ";
+  testing::CollectingSink refused;
+  read_buffer(
+      "<html><head><meta charset=\"utf-8\"></head><body><p>" + damaged + "</p></body></html>",
+      "bad.html", {}, refused);
+  EXPECT_TRUE(refused.documents.empty());
+  ASSERT_FALSE(refused.problems.empty());
+  EXPECT_EQ(refused.problems[0].severity, Problem::Severity::kRejected);
+}
+
 }  // namespace
 }  // namespace khabar

@@ -2,6 +2,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "search/tokenizer.h"
 #include "store/internal/database.h"
 
@@ -101,10 +104,20 @@ Result<std::unique_ptr<Database>> open_sqlite(const std::string& path) {
                                   raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(raw, 5000);
-  Status pragmas = db->execute(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-      "PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON;",
-      fmt::format("opening {}", path));
+  // Two processes turning a new file to WAL at once: SQLite can answer "database is locked" at
+  // once, without waiting in the busy handler (seen with four concurrent opens on a fresh
+  // machine), so the switch is tried again for up to the busy timeout.
+  Status pragmas;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    pragmas = db->execute("PRAGMA journal_mode = WAL;", fmt::format("opening {}", path));
+    if (pragmas.ok() || sqlite3_errcode(raw) != SQLITE_BUSY) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (pragmas.ok()) {
+    pragmas = db->execute(
+        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON;",
+        fmt::format("opening {}", path));
+  }
   if (!pragmas.ok()) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("{}: not a khabar database or not writable ({})", path,
