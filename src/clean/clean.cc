@@ -25,6 +25,10 @@ constexpr double kMaxLinkDensity = 0.5;
 constexpr size_t kMaxSocialWords = 12;
 constexpr size_t kMaxCopyrightWords = 25;
 constexpr size_t kMaxSubheadWords = 8;  // as in looks_like_subhead
+// A web page's short lines after the body without a closing mark are teasers, labels and
+// credits ("Mehr zum Thema", "Foto: …", "Neueste Artikel"): on trafilatura's judged pages,
+// removing those up to 12 words raised precision from 0.796 to 0.83 for 0.005 of recall.
+constexpr size_t kMaxTrailingLabelWords = 12;
 
 std::vector<std::string> load_list(std::string_view data, const Normalizer& normalizer) {
   std::vector<std::string> out;
@@ -242,6 +246,11 @@ class Pass {
         remove(u, "teaser",
                "a short headline or question after the body: a link to another "
                "article");
+      } else if (u.from_html && u.words <= kMaxTrailingLabelWords &&
+                 !clean_internal::ends_like_prose(u.text)) {
+        remove(u, "trailing-label",
+               "a short line without a closing mark after the body of a web page: a teaser, "
+               "label or credit");
       } else {
         return;
       }

@@ -194,6 +194,33 @@ TEST_F(CleanerTest, HtmlChromeAndLinkListsAreRemoved) {
   EXPECT_THAT(rules_of(article), ElementsAre("page-chrome", "link-density"));
 }
 
+// A web page's blocks, one a line of `lines`, none of them chrome.
+Document html_document(const std::vector<std::string>& lines) {
+  Document doc;
+  doc.format = InputFormat::kHtml;
+  for (const std::string& line : lines) {
+    if (!doc.text.empty()) doc.text += '\n';
+    const size_t begin = doc.text.size();
+    doc.text += line;
+    doc.blocks.push_back({begin, doc.text.size(), SourceBlock::Kind::kParagraph, 0, false});
+  }
+  return doc;
+}
+
+TEST_F(CleanerTest, ShortLinesWithoutAClosingMarkAfterAWebPagesBodyAreLabels) {
+  // "Mehr zum Thema", "Foto: …": teasers, labels and credits after the article.
+  auto article = cleaner.clean(html_document(
+      {kSentence1, "قال الوزير: «سنبدأ غدا»", kSentence2, "نشرة الطقس اليومية", "صور: وكالة الأنباء"}));
+  EXPECT_THAT(paragraph_texts(article),
+              ElementsAre(kSentence1, "قال الوزير: «سنبدأ غدا»", kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("trailing-label", "trailing-label"));
+  // In plain text a short last line may be the article's own (a signature): left to the rules
+  // that know it.
+  auto plain =
+      cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 + "\nصور: وكالة الأنباء"));
+  EXPECT_EQ(paragraph_texts(plain).size(), 3u);
+}
+
 TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {
   const Document doc = text_document(kSentence1 + "\n" + kSentence2 + "\nآخر الأخبار\nعنوان");
   auto article = cleaner.clean(doc);

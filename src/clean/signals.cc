@@ -114,6 +114,23 @@ bool is_headline_run(std::string_view text) {
   return words >= 40 && punctuation_runs(text) * 25 < words;
 }
 
+bool ends_like_prose(std::string_view text) {
+  if (ends_sentence(text)) return true;
+  switch (last_code_point(text)) {
+    case ':':
+    case 0x060C:  // ، a list runs on
+    case '"':
+    case ')':
+    case ']':
+    case 0x00BB:  // »
+    case 0x201D:  // ”
+    case 0x2019:  // ’
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool is_teaser(std::string_view text) {
   const size_t words = text::count_words(text);
   const char32_t last = last_code_point(text);

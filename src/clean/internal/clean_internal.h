@@ -54,6 +54,8 @@ bool parse_byline(std::string_view line, const Normalizer& normalizer, const Wor
 
 // --- Structural signals ---------------------------------------------------------------------
 bool ends_sentence(std::string_view text);
+// Ends as prose does: a sentence's closing mark, or a quotation or bracket closed after one.
+bool ends_like_prose(std::string_view text);
 bool looks_like_title(std::string_view text);
 bool looks_like_subhead(std::string_view text);
 // A run-on list of headlines pasted into one line: long, with almost no punctuation.
