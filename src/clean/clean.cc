@@ -306,7 +306,16 @@ class Pass {
 CleanArticle Cleaner::clean(const Document& document) const {
   CleanArticle article;
   Pass(document, rules_->normalizer, rules_->words, article).run();
-  return article;
+  if (!article.paragraphs.empty() || document.blocks.empty()) return article;
+  // Every block of the web page was chrome by its containers (a theme's class words on the
+  // wrapper of everything, an <article> holding only a teaser): the page's text without those
+  // marks, the other rules still applied, rather than no article at all.
+  Document unmarked = document;
+  for (SourceBlock& block : unmarked.blocks)
+    block.in_page_chrome = false;
+  CleanArticle again;
+  Pass(unmarked, rules_->normalizer, rules_->words, again).run();
+  return again.paragraphs.empty() ? article : again;
 }
 
 }  // namespace khabar

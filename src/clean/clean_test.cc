@@ -209,8 +209,8 @@ Document html_document(const std::vector<std::string>& lines) {
 
 TEST_F(CleanerTest, ShortLinesWithoutAClosingMarkAfterAWebPagesBodyAreLabels) {
   // "Mehr zum Thema", "Foto: …": teasers, labels and credits after the article.
-  auto article = cleaner.clean(html_document(
-      {kSentence1, "قال الوزير: «سنبدأ غدا»", kSentence2, "نشرة الطقس اليومية", "صور: وكالة الأنباء"}));
+  auto article = cleaner.clean(html_document({kSentence1, "قال الوزير: «سنبدأ غدا»", kSentence2,
+                                              "نشرة الطقس اليومية", "صور: وكالة الأنباء"}));
   EXPECT_THAT(paragraph_texts(article),
               ElementsAre(kSentence1, "قال الوزير: «سنبدأ غدا»", kSentence2));
   EXPECT_THAT(rules_of(article), ElementsAre("trailing-label", "trailing-label"));
@@ -219,6 +219,17 @@ TEST_F(CleanerTest, ShortLinesWithoutAClosingMarkAfterAWebPagesBodyAreLabels) {
   auto plain =
       cleaner.clean(text_document(kSentence1 + "\n" + kSentence2 + "\nصور: وكالة الأنباء"));
   EXPECT_EQ(paragraph_texts(plain).size(), 3u);
+}
+
+TEST_F(CleanerTest, AWebPageWhoseEveryBlockIsChromeKeepsItsProse) {
+  // Marked chrome by its containers only: better its prose than no article at all.
+  Document doc = html_document({"الرئيسية", kSentence1, kSentence2});
+  for (SourceBlock& block : doc.blocks)
+    block.in_page_chrome = true;
+  doc.blocks[0].link_bytes = doc.blocks[0].end - doc.blocks[0].begin;
+  auto article = cleaner.clean(doc);
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("link-density"));
 }
 
 TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {
