@@ -64,7 +64,10 @@ def run_khabar(binary, pages_dir):
     # Cleaned as ingest cleans; the time includes the extraction of people, places, dates and
     # the rest that `khabar extract` does too, so it is more than reading the HTML takes.
     done = subprocess.run([binary, "extract", "--format", "html", pages_dir],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    # 1 says some page was refused, which the score counts; anything else is khabar failing.
+    if done.returncode not in (0, 1):
+        sys.exit(f"score_html: khabar extract exited {done.returncode}:\n{done.stderr[-2000:]}")
     texts = {}
     for line in done.stdout.split("\n"):
         if not line:
@@ -107,8 +110,13 @@ def run_readability_js(pages_dir, files):
     before = children_cpu()
     started = time.monotonic()
     paths = "\n".join(os.path.join(pages_dir, name) for name in files)
-    done = subprocess.run(["node", os.path.join(here, "extract.mjs")], input=paths,
-                          capture_output=True, text=True, check=False, cwd=here)
+    try:
+        done = subprocess.run(["node", os.path.join(here, "extract.mjs")], input=paths,
+                              capture_output=True, text=True, encoding="utf-8", check=False,
+                              cwd=here)
+    except FileNotFoundError:
+        print("score_html: node is missing (Readability.js needs Node.js)", file=sys.stderr)
+        return None, 0.0, 0.0
     texts = {}
     for line in done.stdout.split("\n"):
         if not line:
@@ -141,6 +149,9 @@ def main():
     evaldata = {url: entry for url, entry in evaldata.items()
                 if os.path.exists(os.path.join(pages_dir, entry["file"]))}
     files = sorted({entry["file"] for entry in evaldata.values()})
+    if not files:
+        print(f"score_html: no judged page in {pages_dir}; skipped", file=sys.stderr)
+        return 77
 
     results = {}
     texts, cpu, wall = run_khabar(args.khabar, pages_dir)

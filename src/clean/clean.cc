@@ -29,6 +29,9 @@ constexpr size_t kMaxSubheadWords = 8;  // as in looks_like_subhead
 // credits ("Mehr zum Thema", "Foto: …", "Neueste Artikel"): on trafilatura's judged pages,
 // removing those up to 12 words raised precision from 0.796 to 0.83 for 0.005 of recall.
 constexpr size_t kMaxTrailingLabelWords = 12;
+// A page cleaned again without its chrome marks must give this much prose to count.
+constexpr size_t kMinFallbackWords = 25;
+constexpr size_t kMinFallbackSentenceWords = 8;
 
 std::vector<std::string> load_list(std::string_view data, const Normalizer& normalizer) {
   std::vector<std::string> out;
@@ -105,8 +108,10 @@ class Pass {
     take_title();
     take_byline();
     remove_tail_after_heading();
-    remove_trailing_teasers();
+    // Before the trailing teasers: a closing copyright line ends with a full stop and would
+    // hide the labels above it.
     remove_share_and_copyright_lines();
+    remove_trailing_teasers();
     mark_subheads();
     clean_internal::remove_repeats(units_, article_.removals);
     emit();
@@ -246,8 +251,10 @@ class Pass {
         remove(u, "teaser",
                "a short headline or question after the body: a link to another "
                "article");
-      } else if (u.from_html && u.words <= kMaxTrailingLabelWords &&
+      } else if (u.from_html && u.kind != SourceBlock::Kind::kListItem &&
+                 u.kind != SourceBlock::Kind::kCell && u.words <= kMaxTrailingLabelWords &&
                  !clean_internal::ends_like_prose(u.text)) {
+        // Not list items or table cells: an article may end with its list or its table.
         remove(u, "trailing-label",
                "a short line without a closing mark after the body of a web page: a teaser, "
                "label or credit");
@@ -315,7 +322,15 @@ CleanArticle Cleaner::clean(const Document& document) const {
     block.in_page_chrome = false;
   CleanArticle again;
   Pass(unmarked, rules_->normalizer, rules_->words, again).run();
-  return again.paragraphs.empty() ? article : again;
+  // Only when that leaves prose: an index, tag or error page has none, and stays refused.
+  size_t words = 0;
+  bool sentence = false;
+  for (const Paragraph& p : again.paragraphs) {
+    const size_t n = text::count_words(p.text);
+    words += n;
+    sentence |= n >= kMinFallbackSentenceWords && clean_internal::ends_like_prose(p.text);
+  }
+  return sentence && words >= kMinFallbackWords ? again : article;
 }
 
 }  // namespace khabar

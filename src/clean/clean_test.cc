@@ -214,6 +214,10 @@ TEST_F(CleanerTest, ShortLinesWithoutAClosingMarkAfterAWebPagesBodyAreLabels) {
   EXPECT_THAT(paragraph_texts(article),
               ElementsAre(kSentence1, "قال الوزير: «سنبدأ غدا»", kSentence2));
   EXPECT_THAT(rules_of(article), ElementsAre("trailing-label", "trailing-label"));
+  // An article may end with its list.
+  Document listed = html_document({kSentence1, kSentence2, "الطماطم", "البصل"});
+  listed.blocks[2].kind = listed.blocks[3].kind = SourceBlock::Kind::kListItem;
+  EXPECT_EQ(paragraph_texts(cleaner.clean(listed)).size(), 4u);
   // In plain text a short last line may be the article's own (a signature): left to the rules
   // that know it.
   auto plain =
@@ -230,6 +234,11 @@ TEST_F(CleanerTest, AWebPageWhoseEveryBlockIsChromeKeepsItsProse) {
   auto article = cleaner.clean(doc);
   EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
   EXPECT_THAT(rules_of(article), ElementsAre("link-density"));
+  // Without prose (an index or error page), it stays an empty article.
+  Document index = html_document({"الرئيسية", "أخبار محلية", "الطقس اليوم"});
+  for (SourceBlock& block : index.blocks)
+    block.in_page_chrome = true;
+  EXPECT_TRUE(cleaner.clean(index).paragraphs.empty());
 }
 
 TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {

@@ -123,8 +123,12 @@ bool ends_like_prose(std::string_view text) {
     case ')':
     case ']':
     case 0x00BB:  // »
+    case 0x201C:  // “ closes a German quotation
     case 0x201D:  // ”
     case 0x2019:  // ’
+    case 0x3002:  // 。
+    case 0xFF01:  // ！
+    case 0xFF1F:  // ？
       return true;
     default:
       return false;

@@ -108,11 +108,12 @@ bool looks_like_damaged_utf8(std::string_view bytes) {
 
 }  // namespace
 
-std::string utf8_with_replacement(std::string_view bytes, size_t& replaced) {
+std::string utf8_with_replacement(std::string_view bytes, size_t& replaced, size_t& multibyte) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   std::string out;
   out.reserve(bytes.size());
   replaced = 0;
+  multibyte = 0;
   size_t i = 0;
   while (i < bytes.size()) {
     const size_t start = i;
@@ -121,6 +122,7 @@ std::string utf8_with_replacement(std::string_view bytes, size_t& replaced) {
       ++replaced;
     } else {
       out.append(bytes.substr(start, i - start));
+      if (i - start > 1) ++multibyte;
     }
   }
   return out;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ingest/internal/readers.h"
 #include "khabar_data/html_chrome_words_txt.h"
@@ -219,23 +220,31 @@ bool is_block(GumboTag tag, SourceBlock::Kind& kind) {
 // pages.
 class SubtreeText {
  public:
-  explicit SubtreeText(const GumboNode* root) { total_ = measure(root, false).text; }
+  explicit SubtreeText(const GumboNode* root) {
+    const Stats all = measure(root, false);
+    total_prose_ = all.text - all.links;
+    // The article: a <main> or articleBody, else the <article> with the most text. Not any
+    // <article>: related-post and comment cards are <article>s too, and their containers are
+    // chrome.
+    const GumboNode* article = first_main_ != nullptr ? first_main_ : largest_article_;
+    for (const GumboNode* n = article; n != nullptr; n = n->parent)
+      holders_.insert(n);
+  }
 
-  // Does the element hold the article: an <article>, <main> or articleBody inside (or itself),
-  // or most of the page's text with few links?
+  // Does the element hold the article, or most of the page's prose with few links?
   bool holds_article(const GumboNode* node) const {
+    if (holders_.contains(node)) return true;
     const auto it = stats_.find(node);
     if (it == stats_.end()) return false;
     const Stats& s = it->second;
-    if (s.has_main) return true;
-    return s.text * 2 >= total_ && s.text > 0 && s.links * 4 < s.text;
+    const size_t prose = s.text - s.links;
+    return prose > 0 && prose * 2 >= total_prose_ && s.links * 4 < s.text;
   }
 
  private:
   struct Stats {
     size_t text = 0;
-    size_t links = 0;
-    bool has_main = false;
+    size_t links = 0;  // of text, inside <a>
   };
 
   Stats measure(const GumboNode* node, bool in_link) {
@@ -248,25 +257,36 @@ class SubtreeText {
     if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return out;
     const GumboVector* children =
         node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children : &node->v.element.children;
+    GumboTag tag = GUMBO_TAG_UNKNOWN;
     if (node->type == GUMBO_NODE_ELEMENT) {
-      const GumboTag tag = node->v.element.tag;
+      tag = node->v.element.tag;
       if (is_skipped(tag)) return out;
       in_link |= tag == GUMBO_TAG_A;
-      out.has_main = tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
-                     attribute(node, "itemprop") == "articleBody";
+      if (first_main_ == nullptr &&
+          (tag == GUMBO_TAG_MAIN || attribute(node, "itemprop") == "articleBody"))
+        first_main_ = node;
     }
     for (unsigned i = 0; i < children->length; ++i) {
       const Stats child = measure(static_cast<const GumboNode*>(children->data[i]), in_link);
       out.text += child.text;
       out.links += child.links;
-      out.has_main |= child.has_main;
     }
-    if (node->type == GUMBO_NODE_ELEMENT) stats_[node] = out;
+    if (node->type == GUMBO_NODE_ELEMENT) {
+      stats_[node] = out;
+      if (tag == GUMBO_TAG_ARTICLE && out.text > largest_article_text_) {
+        largest_article_ = node;
+        largest_article_text_ = out.text;
+      }
+    }
     return out;
   }
 
   std::unordered_map<const GumboNode*, Stats> stats_;
-  size_t total_ = 0;
+  std::unordered_set<const GumboNode*> holders_;
+  const GumboNode* first_main_ = nullptr;
+  const GumboNode* largest_article_ = nullptr;
+  size_t largest_article_text_ = 0;
+  size_t total_prose_ = 0;
 };
 
 // Collects the page's text as blocks, each tagged with what the cleaner needs to judge it.
@@ -568,11 +588,18 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
   if (!decode_to_utf8(bytes, options.encoding, declared, decoded, error)) {
     // A web page in UTF-8 with a few bad bytes (a pasted quote, a cut sequence) is read with
     // them replaced, and a warning: browsers show such pages, and rejecting them lost articles.
-    size_t replaced = 0;
-    const bool utf8 = (options.encoding == "auto" || names_utf8(options.encoding)) &&
-                      (declared.empty() || names_utf8(declared));
-    std::string repaired = utf8 ? utf8_with_replacement(bytes, replaced) : std::string();
-    if (!utf8 || replaced > std::max<size_t>(16, bytes.size() / 1000)) {
+    // UTF-8 as named, or as the page's other characters show (more valid sequences than
+    // broken ones): a page in windows-1252 has none, and is better refused with the hint.
+    size_t replaced = 0, multibyte = 0;
+    const bool utf16 = bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF");
+    const bool may_be_utf8 = !utf16 &&
+                             (options.encoding == "auto" || names_utf8(options.encoding)) &&
+                             (declared.empty() || names_utf8(declared));
+    std::string repaired =
+        may_be_utf8 ? utf8_with_replacement(bytes, replaced, multibyte) : std::string();
+    const bool named_utf8 = names_utf8(options.encoding) || names_utf8(declared);
+    if (!may_be_utf8 || replaced > std::max<size_t>(16, bytes.size() / 1000) ||
+        (!named_utf8 && multibyte <= replaced)) {
       sink.problem(reject(path, 0, error.byte_offset, error.reason));
       return;
     }

@@ -193,6 +193,13 @@ TEST(HtmlReader, AChromeWordOnTheBodyOrAroundTheArticleDiscardsNothing) {
                 "</div><ul class=\"menu\"><li><a href=\"/\">الرئيسية</a></li></ul></body></html>");
   EXPECT_FALSE(chrome_of(most, "وقال الوزير"));
   EXPECT_TRUE(chrome_of(most, "الرئيسية"));
+  // Related-post cards are <article>s too: their container stays chrome.
+  const Document cards = read_page(
+      "<html><body><article>" + body +
+      "</article><div class=\"related-posts\"><article><p>ملخص خبر آخر عن الطقس في المدينة."
+      "</p></article></div></body></html>");
+  EXPECT_FALSE(chrome_of(cards, "أعلنت الحكومة"));
+  EXPECT_TRUE(chrome_of(cards, "ملخص خبر آخر"));
 }
 
 TEST(HtmlReader, AFewInvalidBytesInAUtf8PageAreReplacedWithAWarning) {

@@ -108,9 +108,12 @@ Result<std::unique_ptr<Database>> open_sqlite(const std::string& path) {
   // once, without waiting in the busy handler (seen with four concurrent opens on a fresh
   // machine), so the switch is tried again for up to the busy timeout.
   Status pragmas;
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
     pragmas = db->execute("PRAGMA journal_mode = WAL;", fmt::format("opening {}", path));
-    if (pragmas.ok() || sqlite3_errcode(raw) != SQLITE_BUSY) break;
+    if (pragmas.ok() || sqlite3_errcode(raw) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() >= give_up)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (pragmas.ok()) {

@@ -29,8 +29,9 @@ int64_t find_nul_byte(std::string_view bytes, size_t window = 64 * 1024);
 bool decode_to_utf8(std::string_view bytes, std::string_view requested, std::string_view declared,
                     DecodedText& out, InputError& error);
 
-// UTF-8 with each invalid sequence replaced by U+FFFD; `replaced` counts them (a BOM is dropped).
-std::string utf8_with_replacement(std::string_view bytes, size_t& replaced);
+// UTF-8 with each invalid sequence replaced by U+FFFD; `replaced` counts them and `multibyte`
+// the valid sequences of two bytes or more (a BOM is dropped).
+std::string utf8_with_replacement(std::string_view bytes, size_t& replaced, size_t& multibyte);
 
 // Converts from a named charset; stops at the first byte the charset cannot map.
 bool convert_from(std::string_view bytes, std::string_view charset, std::string& utf8,
