@@ -107,6 +107,7 @@ class Pass {
     remove_page_chrome();
     take_title();
     take_byline();
+    remove_leading_date_lines();
     remove_tail_after_heading();
     // Before the trailing teasers: a closing copyright line ends with a full stop and would
     // hide the labels above it.
@@ -220,6 +221,24 @@ class Pass {
                          "agency, outlet and editor line: kept as metadata");
         return;
       }
+    }
+  }
+
+  // "19. Oktober 2019, 19:08 Uhr", "PUBLISHED: 3 May | UPDATED: 4 May": a web page's short
+  // lines with a number and no closing mark among its first ones are date and time lines.
+  void remove_leading_date_lines() {
+    std::vector<Unit*> body = active();
+    for (size_t i = 0; i < body.size() && i < kBylineWindow && body.size() - i > 1; ++i) {
+      Unit& u = *body[i];
+      if (!u.from_html || u.words > kMaxTrailingLabelWords ||
+          clean_internal::ends_like_prose(u.text))
+        continue;
+      // The matching form, where Arabic-Indic digits are ASCII ones.
+      if (std::none_of(u.normalized.begin(), u.normalized.end(),
+                       [](char c) { return c >= '0' && c <= '9'; }))
+        continue;
+      remove(u, "date-line",
+             "a short line with a number at the top of a web page: a date or time line");
     }
   }
 

@@ -225,6 +225,15 @@ TEST_F(CleanerTest, ShortLinesWithoutAClosingMarkAfterAWebPagesBodyAreLabels) {
   EXPECT_EQ(paragraph_texts(plain).size(), 3u);
 }
 
+TEST_F(CleanerTest, DateLinesAtTheTopOfAWebPageGo) {
+  Document doc =
+      html_document({"الاثنين ١٢ يناير ٢٠٢٢ - 10:30", "خطة للشباب", kSentence1, kSentence2});
+  doc.title = "الحكومة تعلن خطة";  // from the page's metadata, as web pages have one
+  auto article = cleaner.clean(doc);
+  EXPECT_THAT(paragraph_texts(article), ElementsAre("خطة للشباب", kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("date-line"));
+}
+
 TEST_F(CleanerTest, AWebPageWhoseEveryBlockIsChromeKeepsItsProse) {
   // Marked chrome by its containers only: better its prose than no article at all.
   Document doc = html_document({"الرئيسية", kSentence1, kSentence2});
