@@ -233,13 +233,29 @@ class Pass {
       if (!u.from_html || u.words > kMaxTrailingLabelWords ||
           clean_internal::ends_like_prose(u.text))
         continue;
-      // The matching form, where Arabic-Indic digits are ASCII ones.
-      if (std::none_of(u.normalized.begin(), u.normalized.end(),
-                       [](char c) { return c >= '0' && c <= '9'; }))
-        continue;
+      // A year or a clock time, not any number: «مقتل 3 أشخاص» under a headline is its deck.
+      if (!has_year_or_time(u.normalized)) continue;
       remove(u, "date-line",
              "a short line with a number at the top of a web page: a date or time line");
     }
+  }
+
+  // In the matching form, where Arabic-Indic digits are ASCII ones: 1900-2099 standing alone,
+  // or H:MM / HH:MM.
+  static bool has_year_or_time(std::string_view s) {
+    const auto digit = [&](size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!digit(i) || (i > 0 && digit(i - 1))) continue;  // the start of a run of digits
+      size_t end = i;
+      while (digit(end))
+        ++end;
+      const std::string_view run = s.substr(i, end - i);
+      if (run.size() == 4 && (run.starts_with("19") || run.starts_with("20"))) return true;
+      if (run.size() <= 2 && end < s.size() && s[end] == ':' && digit(end + 1) && digit(end + 2) &&
+          !digit(end + 3))
+        return true;
+    }
+    return false;
   }
 
   void remove_tail_after_heading() {

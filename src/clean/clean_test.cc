@@ -232,6 +232,10 @@ TEST_F(CleanerTest, DateLinesAtTheTopOfAWebPageGo) {
   auto article = cleaner.clean(doc);
   EXPECT_THAT(paragraph_texts(article), ElementsAre("خطة للشباب", kSentence1, kSentence2));
   EXPECT_THAT(rules_of(article), ElementsAre("date-line"));
+  // A deck with a count, no year and no time, is the article's own.
+  Document deck = html_document({"مقتل 3 أشخاص في حادث سير", kSentence1, kSentence2});
+  deck.title = "حادث سير";
+  EXPECT_EQ(paragraph_texts(cleaner.clean(deck)).size(), 3u);
 }
 
 TEST_F(CleanerTest, AWebPageWhoseEveryBlockIsChromeKeepsItsProse) {
