@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "khabar/fetch.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace {
@@ -15,25 +16,6 @@ namespace {
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool header_is(std::string_view name, std::string_view wanted) {
-  if (name.size() != wanted.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != wanted[i]) return false;
-  }
-  return true;
 }
 
 // HTTP statuses that say "not now" rather than "never".
@@ -100,13 +82,13 @@ struct HttpClient::Impl {
     }
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return size * count;
-    const std::string_view name = trim(line.substr(0, colon));
-    const std::string_view value = trim(line.substr(colon + 1));
-    if (header_is(name, "etag")) {
+    const std::string name = text::ascii_lower(text::trim(line.substr(0, colon)));
+    const std::string_view value = text::trim(line.substr(colon + 1));
+    if (name == "etag") {
       t->response.etag = value;
-    } else if (header_is(name, "last-modified")) {
+    } else if (name == "last-modified") {
       t->response.last_modified = value;
-    } else if (header_is(name, "retry-after")) {
+    } else if (name == "retry-after") {
       int64_t seconds = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
       if (ec == std::errc() && end == value.data() + value.size() && seconds >= 0)

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "khabar/watch.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace {
@@ -28,23 +29,15 @@ int64_t unix_now() {
       .count();
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Servers label feeds loosely (text/xml, application/octet-stream): the body decides as well.
 bool looks_like_feed(const HttpResponse& response) {
-  const std::string type = lower(response.content_type);
+  const std::string type = text::ascii_lower(response.content_type);
   if (type.find("rss") != std::string::npos || type.find("atom") != std::string::npos) return true;
   std::string_view body = response.body;
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   const size_t start = body.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return false;
-  const std::string head = lower(body.substr(start, 512));
+  const std::string head = text::ascii_lower(body.substr(start, 512));
   if (head.starts_with("<rss") || head.starts_with("<feed") || head.starts_with("<rdf:rdf"))
     return true;
   // An XML declaration: a feed unless the root turns out to be XHTML.
@@ -52,14 +45,14 @@ bool looks_like_feed(const HttpResponse& response) {
 }
 
 bool looks_like_html(const HttpResponse& response) {
-  const std::string type = lower(response.content_type);
+  const std::string type = text::ascii_lower(response.content_type);
   return type.empty() || type.starts_with("text/html") ||
          type.starts_with("application/xhtml+xml") || type.starts_with("text/plain");
 }
 
 // The charset a Content-Type names, for pages that do not declare one themselves.
 std::string charset_of(std::string_view content_type) {
-  const std::string type = lower(content_type);
+  const std::string type = text::ascii_lower(content_type);
   const size_t at = type.find("charset=");
   if (at == std::string::npos) return {};
   std::string charset = type.substr(at + 8);

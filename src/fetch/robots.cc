@@ -3,25 +3,10 @@
 #include <charconv>
 
 #include "khabar/fetch.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // RFC 9309 §2.2.2: octets outside US-ASCII are compared percent-encoded, and %xx is the same
 // octet as %XX; both the rules and the paths are put in this one form before matching.
@@ -95,7 +80,7 @@ RobotsRules RobotsRules::disallow_all() {
 }
 
 RobotsRules RobotsRules::parse(std::string_view text, std::string_view product) {
-  const std::string wanted = lower(product);
+  const std::string wanted = text::ascii_lower(product);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   // Rules of the groups naming the product, and of the `*` groups, kept apart: the named ones
   // win when there are any.
@@ -113,8 +98,8 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product) 
       line = line.substr(0, hash);
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    const std::string field = lower(trim(line.substr(0, colon)));
-    const std::string_view value = trim(line.substr(colon + 1));
+    const std::string field = text::ascii_lower(text::trim(line.substr(0, colon)));
+    const std::string_view value = text::trim(line.substr(colon + 1));
     if (field == "user-agent") {
       if (group_has_rules) {  // a user-agent line after rules starts a new group
         in_named = in_any = false;
@@ -123,7 +108,7 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product) 
       std::string_view token = value.substr(0, value.find_first_of("/ \t"));
       if (token == "*") {
         in_any = true;
-      } else if (lower(token) == wanted) {
+      } else if (text::ascii_lower(token) == wanted) {
         in_named = named_seen = true;
       }
       continue;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "khabar/fetch.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace {
@@ -18,13 +19,6 @@ std::string part(CURLU* url, CURLUPart which, unsigned int flags = 0) {
   std::string value(out);
   curl_free(out);
   return value;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
 }
 
 Error not_http(std::string_view url, std::string_view why) {
@@ -43,7 +37,7 @@ Result<UrlHandle> parsed(std::string_view base, std::string_view reference) {
   }
   const CURLUcode rc = curl_url_set(url.get(), CURLUPART_URL, ref.c_str(), 0);
   if (rc != CURLUE_OK) return not_http(reference, curl_url_strerror(rc));
-  const std::string scheme = lower(part(url.get(), CURLUPART_SCHEME));
+  const std::string scheme = text::ascii_lower(part(url.get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https")
     return not_http(reference, fmt::format("its scheme is {}", scheme));
   if (part(url.get(), CURLUPART_HOST).empty()) return not_http(reference, "it names no host");
@@ -60,8 +54,8 @@ Result<UrlParts> parse_http_url(std::string_view url) {
   Result<UrlHandle> handle = parsed({}, url);
   if (!handle.ok()) return handle.error();
   UrlParts parts;
-  parts.scheme = lower(part(handle->get(), CURLUPART_SCHEME));
-  parts.host = lower(part(handle->get(), CURLUPART_HOST));
+  parts.scheme = text::ascii_lower(part(handle->get(), CURLUPART_SCHEME));
+  parts.host = text::ascii_lower(part(handle->get(), CURLUPART_HOST));
   const std::string port = part(handle->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   parts.port = parts.scheme == "https" ? 443 : 80;
   std::from_chars(port.data(), port.data() + port.size(), parts.port);
@@ -83,7 +77,7 @@ Result<std::string> resolve_url(std::string_view base, std::string_view referenc
 bool looks_like_http_url(std::string_view argument) {
   const auto starts = [&](std::string_view prefix) {
     return argument.size() >= prefix.size() &&
-           lower(std::string(argument.substr(0, prefix.size()))) == prefix;
+           text::ascii_lower(argument.substr(0, prefix.size())) == prefix;
   };
   return starts("http://") || starts("https://");
 }
