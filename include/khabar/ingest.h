@@ -85,9 +85,12 @@ std::vector<std::pair<std::string_view, std::vector<std::string_view>>> json_fie
 Result<std::vector<std::pair<std::string, std::string>>> parse_field_map(std::string_view spec);
 
 // A block of text as the source structured it. Plain text has no blocks (the cleaner works on
-// lines); HTML has one per paragraph, heading, list item, table cell or <br>-separated line.
+// lines); HTML has one per paragraph, heading, list item, table cell, caption or
+// <br>-separated line.
 struct SourceBlock {
-  enum class Kind { kParagraph, kHeading, kListItem, kQuote, kCell };
+  // kCaption: a <figcaption>, or a container whose class or id says caption or credit.
+  // kAuthor: a container whose class or id says author, byline or bio.
+  enum class Kind { kParagraph, kHeading, kListItem, kQuote, kCell, kCaption, kAuthor };
   size_t begin = 0;  // byte span in Document::text
   size_t end = 0;
   Kind kind = Kind::kParagraph;

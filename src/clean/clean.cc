@@ -105,6 +105,7 @@ class Pass {
   void run() {
     build_units();
     remove_page_chrome();
+    move_captions_and_authors();
     take_title();
     take_byline();
     remove_leading_date_lines();
@@ -185,6 +186,28 @@ class Pass {
     }
   }
 
+  // Captions and author boxes, as the page marks them: the first author line that parses as a
+  // byline becomes the article's byline.
+  void move_captions_and_authors() {
+    for (Unit& u : units_) {
+      if (!u.active()) continue;
+      if (u.kind == SourceBlock::Kind::kCaption) {
+        move_to_metadata(u, Unit::Role::kCaption, "caption", "an image caption or photo credit");
+      } else if (u.kind == SourceBlock::Kind::kAuthor) {
+        Byline byline;
+        if (article_.byline.empty() &&
+            clean_internal::parse_byline(u.text, normalizer_, words_, byline)) {
+          article_.byline = std::move(byline);
+          move_to_metadata(u, Unit::Role::kByline, "byline",
+                           "agency, outlet and editor line: kept as metadata");
+        } else {
+          move_to_metadata(u, Unit::Role::kAuthor, "author",
+                           "the page's author line or box: about the writer, not the story");
+        }
+      }
+    }
+  }
+
   bool parses_as_byline(const Unit& u) {
     Byline ignored;
     return clean_internal::parse_byline(u.text, normalizer_, words_, ignored);
@@ -212,6 +235,7 @@ class Pass {
   }
 
   void take_byline() {
+    if (!article_.byline.empty()) return;  // the page marked its author line
     std::vector<Unit*> body = active();
     for (size_t i = 0; i < body.size() && i < kBylineWindow; ++i) {
       Byline byline;

@@ -254,6 +254,24 @@ TEST_F(CleanerTest, AWebPageWhoseEveryBlockIsChromeKeepsItsProse) {
   EXPECT_TRUE(cleaner.clean(index).paragraphs.empty());
 }
 
+TEST_F(CleanerTest, CaptionsAndAuthorBoxesMoveToMetadata) {
+  Document doc = html_document({"الوزير خلال المؤتمر الصحفي", kSentence1, kSentence2,
+                                "صحفي يكتب في الشؤون الاقتصادية منذ عشرين عاما."});
+  doc.blocks[0].kind = SourceBlock::Kind::kCaption;
+  doc.blocks[3].kind = SourceBlock::Kind::kAuthor;
+  auto article = cleaner.clean(doc);
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1, kSentence2));
+  EXPECT_THAT(rules_of(article), ElementsAre("caption", "author"));
+  for (const Removal& r : article.removals)
+    EXPECT_EQ(r.kind, Removal::Kind::kMovedToMetadata);
+  // An author line that reads as a byline is the article's byline.
+  Document bylined = html_document({"رويترز", kSentence1, kSentence2});
+  bylined.blocks[0].kind = SourceBlock::Kind::kAuthor;
+  auto with_byline = cleaner.clean(bylined);
+  EXPECT_THAT(with_byline.byline.agencies, ElementsAre("رويترز"));
+  EXPECT_THAT(rules_of(with_byline), ElementsAre("byline"));
+}
+
 TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {
   const Document doc = text_document(kSentence1 + "\n" + kSentence2 + "\nآخر الأخبار\nعنوان");
   auto article = cleaner.clean(doc);

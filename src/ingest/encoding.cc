@@ -133,6 +133,14 @@ bool names_utf8(std::string_view charset) {
   return lower == "utf-8" || lower == "utf8";
 }
 
+bool is_wide_encoding(std::string_view charset, std::string_view bytes) {
+  const std::string name = text::ascii_lower(charset);
+  for (const std::string_view wide : {"utf-16", "utf-32", "ucs-2", "utf16", "utf32"}) {
+    if (name.starts_with(wide)) return true;
+  }
+  return bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF");
+}
+
 int64_t find_nul_byte(std::string_view bytes, size_t window) {
   const size_t n = std::min(bytes.size(), window);
   const void* nul = std::memchr(bytes.data(), 0, n);

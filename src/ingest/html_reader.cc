@@ -118,7 +118,10 @@ std::string_view attribute(const GumboNode* node, const char* name) {
   return attr == nullptr ? std::string_view() : std::string_view(attr->value);
 }
 
-bool has_chrome_class(const GumboNode* node) {
+// Is one of the words of the element's class, id or role (split at spaces, '-' and '_') one
+// that `wanted` accepts?
+template <typename Predicate>
+bool has_class_word(const GumboNode* node, Predicate wanted) {
   for (const char* name : {"class", "id", "role"}) {
     const std::string value = text::ascii_lower(attribute(node, name));
     size_t begin = 0;
@@ -126,13 +129,22 @@ bool has_chrome_class(const GumboNode* node) {
       const bool separator = i == value.size() || value[i] == ' ' || value[i] == '-' ||
                              value[i] == '_' || value[i] == '\t';
       if (!separator) continue;
-      if (i > begin && chrome_words().count(std::string_view(value).substr(begin, i - begin))) {
-        return true;
-      }
+      const std::string_view word = std::string_view(value).substr(begin, i - begin);
+      if (i > begin && wanted(word)) return true;
       begin = i + 1;
     }
   }
   return false;
+}
+
+bool has_chrome_class(const GumboNode* node) {
+  return has_class_word(node, [](std::string_view w) { return chrome_words().contains(w); });
+}
+
+bool has_any_class_word(const GumboNode* node, std::initializer_list<std::string_view> words) {
+  return has_class_word(node, [&](std::string_view w) {
+    return std::find(words.begin(), words.end(), w) != words.end();
+  });
 }
 
 bool is_skipped(GumboTag tag) {
@@ -148,7 +160,6 @@ bool is_skipped(GumboTag tag) {
     case GUMBO_TAG_OBJECT:
     case GUMBO_TAG_EMBED:
     case GUMBO_TAG_CANVAS:
-    case GUMBO_TAG_FORM:
     case GUMBO_TAG_BUTTON:
     case GUMBO_TAG_SELECT:
     case GUMBO_TAG_TEXTAREA:
@@ -312,6 +323,8 @@ class BlockCollector {
     bool in_link = false;
     bool in_chrome = false;
     bool in_main = false;
+    bool in_caption = false;
+    bool in_author = false;
   };
 
   void visit(const GumboNode* node, Context context) {
@@ -335,7 +348,15 @@ class BlockCollector {
       context.in_link |= tag == GUMBO_TAG_A;
       context.in_main |= tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
                          attribute(node, "itemprop") == "articleBody";
-      context.in_chrome |= (is_chrome_tag(tag) && !context.in_main) || chrome_by_class(node, tag);
+      context.in_chrome |= (is_chrome_tag(tag) && (!context.in_main || tag != GUMBO_TAG_HEADER)) ||
+                           chrome_by_class(node, tag);
+      context.in_caption |=
+          tag == GUMBO_TAG_FIGCAPTION ||
+          off_article_class(node, tag, {"caption", "credit", "credits", "figcaption"});
+      context.in_author |= off_article_class(node, tag, {"author", "authors", "byline", "bio"});
+      // ASP.NET and some CMSs wrap the whole page in one <form>; any other form is a search
+      // box, a login or a newsletter sign-up.
+      context.in_chrome |= tag == GUMBO_TAG_FORM && !subtree_.holds_article(node);
       block = is_block(tag, kind);
     }
     const SourceBlock::Kind saved = current_kind_;
@@ -355,6 +376,14 @@ class BlockCollector {
   bool chrome_by_class(const GumboNode* node, GumboTag tag) const {
     if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY) return false;
     return has_chrome_class(node) && !subtree_.holds_article(node);
+  }
+
+  // Image captions and photo credits are about a picture, not the story; author lines and
+  // boxes are about the writer. Themes put such words on <body> too («caption-dark»).
+  bool off_article_class(const GumboNode* node, GumboTag tag,
+                         std::initializer_list<std::string_view> words) const {
+    if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY) return false;
+    return has_any_class_word(node, words) && !subtree_.holds_article(node);
   }
 
   void append(std::string_view s, const Context& context) {
@@ -387,7 +416,9 @@ class BlockCollector {
       block.begin = text_.size();
       text_ += current_;
       block.end = text_.size();
-      block.kind = block_kind_;
+      block.kind = block_context_.in_caption  ? SourceBlock::Kind::kCaption
+                   : block_context_.in_author ? SourceBlock::Kind::kAuthor
+                                              : block_kind_;
       block.link_bytes = link_bytes_;
       block.in_page_chrome = block_context_.in_chrome;
       blocks_.push_back(block);
@@ -541,19 +572,30 @@ struct PageMetadata {
 
 // The charset a page declares in its first bytes (<meta charset> or http-equiv), before the
 // bytes can be decoded: the HTML standard's prescan, simplified to what outlets write.
+// The charset a <meta> names, <meta charset="…"> or <meta http-equiv content="…; charset=…">.
+// Only <meta>: a <script charset="utf-8"> before it says nothing of the page. Browsers look
+// further than the spec's first 1024 bytes (they re-read when the parser meets the <meta>), and
+// pages with long scripts in their <head> put it later.
 std::string prescan_charset(std::string_view head) {
-  const std::string lowered = text::ascii_lower(head.substr(0, 4096));
-  const size_t at = lowered.find("charset=");
-  if (at == std::string::npos) return {};
-  size_t begin = at + 8;
-  while (begin < lowered.size() && (lowered[begin] == '"' || lowered[begin] == '\''))
-    ++begin;
-  size_t end = begin;
-  while (end < lowered.size() && (std::isalnum(static_cast<unsigned char>(lowered[end])) ||
-                                  lowered[end] == '-' || lowered[end] == '_')) {
-    ++end;
+  const std::string lowered = text::ascii_lower(head.substr(0, 16 * 1024));
+  for (size_t meta = lowered.find("<meta"); meta != std::string::npos;
+       meta = lowered.find("<meta", meta + 5)) {
+    const size_t tag_end = std::min(lowered.find('>', meta), lowered.size());
+    const size_t at = lowered.find("charset=", meta);
+    if (at == std::string::npos || at > tag_end) continue;
+    size_t begin = at + 8;
+    while (begin < tag_end &&
+           (lowered[begin] == '"' || lowered[begin] == '\'' || lowered[begin] == ' '))
+      ++begin;
+    size_t end = begin;
+    while (end < tag_end &&
+           (std::isalnum(static_cast<unsigned char>(lowered[end])) || lowered[end] == '-' ||
+            lowered[end] == '_' || lowered[end] == ':' || lowered[end] == '.')) {
+      ++end;
+    }
+    if (end > begin) return lowered.substr(begin, end - begin);
   }
-  return lowered.substr(begin, end - begin);
+  return {};
 }
 
 }  // namespace
@@ -582,6 +624,17 @@ size_t tree_depth(const GumboNode* root) {
 
 void read_html(std::string_view bytes, std::string_view path, const ReadOptions& options,
                DocumentSink& sink) {
+  // Stray NUL bytes (padding after an image tag, a bad copy) are dropped as browsers drop them;
+  // the text must not carry them (PostgreSQL cuts text at the first).
+  std::string without_nul;
+  if (const int64_t nul = find_nul_byte(bytes, bytes.size());
+      nul >= 0 && !is_wide_encoding(options.encoding, bytes)) {
+    without_nul.assign(bytes);
+    const size_t dropped = std::erase(without_nul, '\0');
+    sink.problem({Problem::Severity::kWarning, std::string(path), 0, nul,
+                  fmt::format("{} NUL byte{} dropped", dropped, dropped == 1 ? "" : "s")});
+    bytes = without_nul;
+  }
   DecodedText decoded;
   InputError error;
   const std::string declared = prescan_charset(bytes);

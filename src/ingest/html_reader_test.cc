@@ -162,13 +162,17 @@ TEST(HtmlReader, PageWithoutTextIsRejected) {
   EXPECT_THAT(sink.rejections()[0].to_string(), HasSubstr("e.html: no text found in the HTML"));
 }
 
-// Whether each block of `doc` whose text contains `needle` is marked as page chrome.
-bool chrome_of(const Document& doc, const std::string& needle) {
+// The first block of `doc` whose text contains `needle`.
+SourceBlock block_holding(const Document& doc, std::string_view needle) {
   for (size_t i = 0; i < doc.blocks.size(); ++i) {
-    if (block_text(doc, i).find(needle) != std::string::npos) return doc.blocks[i].in_page_chrome;
+    if (block_text(doc, i).find(needle) != std::string::npos) return doc.blocks[i];
   }
   ADD_FAILURE() << "no block holds " << needle;
-  return true;
+  return {};
+}
+
+bool chrome_of(const Document& doc, std::string_view needle) {
+  return block_holding(doc, needle).in_page_chrome;
 }
 
 TEST(HtmlReader, AChromeWordOnTheBodyOrAroundTheArticleDiscardsNothing) {
@@ -223,6 +227,87 @@ TEST(HtmlReader, AFewInvalidBytesInAUtf8PageAreReplacedWithAWarning) {
   EXPECT_TRUE(refused.documents.empty());
   ASSERT_FALSE(refused.problems.empty());
   EXPECT_EQ(refused.problems[0].severity, Problem::Severity::kRejected);
+}
+
+SourceBlock::Kind kind_of(const Document& doc, std::string_view needle) {
+  return block_holding(doc, needle).kind;
+}
+
+const std::string kBody =
+    "<p>أعلنت الحكومة اليوم عن خطة جديدة لتطوير الطرق في المدن الكبرى خلال العام المقبل.</p>"
+    "<p>وقال الوزير إن المشروع يشمل أكثر من مئة طريق.</p>";
+
+TEST(HtmlReader, CaptionsAndAuthorBoxesAreMarkedAsSuch) {
+  const Document doc = read_page(
+      "<html><body class=\"caption-dark\"><article><figure><img src=\"a.jpg\"><figcaption><p>"
+      "الوزير خلال المؤتمر</p></figcaption></figure>" +
+      kBody +
+      "<p class=\"wp-caption-text\">تصوير: وكالة الأنباء</p>"
+      "<div class=\"author-box\"><p>صحفي يكتب في الشؤون الاقتصادية منذ عشرين عاما.</p></div>"
+      "</article></body></html>");
+  EXPECT_EQ(kind_of(doc, "الوزير خلال المؤتمر"), SourceBlock::Kind::kCaption);
+  EXPECT_EQ(kind_of(doc, "تصوير"), SourceBlock::Kind::kCaption);
+  EXPECT_EQ(kind_of(doc, "صحفي يكتب"), SourceBlock::Kind::kAuthor);
+  // «caption-dark» on <body> says nothing of the article.
+  EXPECT_EQ(kind_of(doc, "أعلنت الحكومة"), SourceBlock::Kind::kParagraph);
+}
+
+TEST(HtmlReader, AsidesAndFootersInsideTheArticleAreChromeItsHeaderIsNot) {
+  const Document doc =
+      read_page("<html><body><main><article><header><h1>خطة لتطوير الطرق</h1></header>" + kBody +
+                "<aside><p>هل أعجبك هذا المقال؟ شاركه مع أصدقائك</p></aside>"
+                "<footer><p>الوسوم: طرق، مدن</p></footer></article></main></body></html>");
+  EXPECT_FALSE(chrome_of(doc, "خطة لتطوير الطرق"));
+  EXPECT_FALSE(chrome_of(doc, "أعلنت الحكومة"));
+  EXPECT_TRUE(chrome_of(doc, "هل أعجبك"));
+  EXPECT_TRUE(chrome_of(doc, "الوسوم"));
+}
+
+TEST(HtmlReader, APageInsideAFormIsReadAndOtherFormsAreChrome) {
+  // ASP.NET pages wrap everything in one <form>; it used to leave no text at all.
+  const Document wrapped =
+      read_page("<html><body><form id=\"aspnetForm\"><div class=\"story\">" + kBody +
+                "</div><form class=\"search\"><label>ابحث في الموقع عن الأخبار</label>"
+                "<input name=\"q\"></form></form></body></html>");
+  EXPECT_FALSE(chrome_of(wrapped, "أعلنت الحكومة"));
+  const Document signup =
+      read_page("<html><body><article>" + kBody +
+                "</article><form action=\"/subscribe\"><p>اشترك في نشرتنا البريدية اليومية</p>"
+                "<input name=\"email\"></form></body></html>");
+  EXPECT_TRUE(chrome_of(signup, "اشترك في نشرتنا"));
+}
+
+TEST(HtmlReader, StrayNulBytesInAPageAreDroppedWithAWarning) {
+  std::string page = "<html><body><article><img src=\"a.jpg\">";
+  page += std::string(12, '\0');
+  page += kBody + "</article></body></html>";
+  testing::CollectingSink sink;
+  const Document doc = read_page(page, &sink);
+  EXPECT_EQ(doc.text.find('\0'), std::string::npos);
+  EXPECT_THAT(doc.text, HasSubstr("أعلنت الحكومة"));
+  ASSERT_EQ(sink.problems.size(), 1u);
+  EXPECT_EQ(sink.problems[0].severity, Problem::Severity::kWarning);
+  EXPECT_THAT(sink.problems[0].reason, HasSubstr("12 NUL bytes dropped"));
+  // Many NUL bytes make a binary file, HTML or not.
+  testing::CollectingSink binary;
+  read_buffer("<html><body>" + std::string(500, '\0') + "</body></html>", "page.html", {}, binary);
+  EXPECT_TRUE(binary.documents.empty());
+  ASSERT_EQ(binary.problems.size(), 1u);
+  EXPECT_THAT(binary.problems[0].reason, HasSubstr("binary file"));
+}
+
+TEST(HtmlReader, TheCharsetIsTheMetasNotAScriptsBeforeIt) {
+  // A page in ISO-8859-2 (Polish) whose <head> loads a script marked charset="UTF-8" first.
+  const std::string page =
+      "<html><head><script src=\"consent.js\" charset=\"UTF-8\"></script>"
+      "<meta charset=\"ISO-8859-2\"></head><body><article><p>Ziemniaki na sz\xF3stej, "
+      "sur\xF3wka na dziesi\xB1tej. Jak pomaga\xE6, \xBF"
+      "eby nie zaszkodzi\xE6.</p>"
+      "</article></body></html>";
+  const Document doc = read_page(page);
+  EXPECT_THAT(doc.text, HasSubstr("Ziemniaki na szóstej, surówka na dziesiątej"));
+  EXPECT_THAT(doc.text, HasSubstr("pomagać, żeby"));
+  EXPECT_EQ(doc.encoding, "iso-8859-2");
 }
 
 }  // namespace

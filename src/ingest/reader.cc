@@ -133,14 +133,17 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
     return;
   }
   // UTF-16 and UTF-32 hold NUL bytes in every ASCII character: named, they are not binary.
-  const std::string encoding = text::ascii_lower(options.encoding);
-  const bool wide_encoding = encoding.starts_with("utf-16") || encoding.starts_with("utf-32") ||
-                             encoding.starts_with("ucs-2") || encoding.starts_with("utf16") ||
-                             encoding.starts_with("utf32");
-  if (!wide_encoding && head.substr(0, 2) != "\xFF\xFE" && head.substr(0, 2) != "\xFE\xFF") {
+  if (!ingest_internal::is_wide_encoding(options.encoding, head)) {
     if (const int64_t nul = ingest_internal::find_nul_byte(head); nul >= 0) {
-      sink.problem(reject(path, 0, nul, "binary file (NUL byte), not text"));
-      return;
+      // A web page with a few stray NUL bytes is still a page: browsers drop them, and so does
+      // the HTML reader. Many of them make a binary file.
+      const InputFormat sniffed = format == InputFormat::kAuto ? format_from_content(head) : format;
+      if (sniffed != InputFormat::kHtml ||
+          static_cast<size_t>(std::count(head.begin(), head.end(), '\0')) >
+              ingest_internal::kMaxNulBytesInPage) {
+        sink.problem(reject(path, 0, nul, "binary file (NUL byte), not text"));
+        return;
+      }
     }
   }
   if (format == InputFormat::kAuto) format = format_from_content(head);

@@ -18,12 +18,14 @@ using nlohmann::json;
 // The message's own version: a worker refuses a message it does not know how to read.
 constexpr int kMessageVersion = 1;
 
-constexpr std::array<std::pair<SourceBlock::Kind, const char*>, 5> kBlockKinds{{
+constexpr std::array<std::pair<SourceBlock::Kind, const char*>, 7> kBlockKinds{{
     {SourceBlock::Kind::kParagraph, "p"},
     {SourceBlock::Kind::kHeading, "h"},
     {SourceBlock::Kind::kListItem, "li"},
     {SourceBlock::Kind::kQuote, "q"},
     {SourceBlock::Kind::kCell, "td"},
+    {SourceBlock::Kind::kCaption, "figcaption"},
+    {SourceBlock::Kind::kAuthor, "author"},
 }};
 
 const char* block_kind_name(SourceBlock::Kind kind) {

@@ -11,7 +11,7 @@
 namespace khabar::clean_internal {
 
 struct Unit {
-  enum class Role { kBody, kSubhead, kTitle, kByline, kRemoved };
+  enum class Role { kBody, kSubhead, kTitle, kByline, kCaption, kAuthor, kRemoved };
   size_t begin = 0;  // trimmed span in Document::text
   size_t end = 0;
   std::string text;        // after leaked markup is taken out

@@ -20,6 +20,12 @@ struct DecodedText {
 // "utf-8", "UTF8", ...: the charset names that mean no conversion.
 bool names_utf8(std::string_view charset);
 
+// UTF-16 and UTF-32 (named, or by a byte order mark): NUL bytes in every ASCII character.
+bool is_wide_encoding(std::string_view charset, std::string_view bytes);
+
+// A web page may hold this many stray NUL bytes (dropped) before it counts as binary.
+inline constexpr size_t kMaxNulBytesInPage = 64;
+
 // Offset of the first NUL byte in the first `window` bytes, or -1. Text never holds NUL.
 int64_t find_nul_byte(std::string_view bytes, size_t window = 64 * 1024);
 
