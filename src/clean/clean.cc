@@ -377,8 +377,12 @@ CleanArticle Cleaner::clean(const Document& document) const {
   // wrapper of everything, an <article> holding only a teaser): the page's text without those
   // marks, the other rules still applied, rather than no article at all.
   Document unmarked = document;
-  for (SourceBlock& block : unmarked.blocks)
+  for (SourceBlock& block : unmarked.blocks) {
     block.in_page_chrome = false;
+    // A caption or author mark is the container's word too.
+    if (block.kind == SourceBlock::Kind::kCaption || block.kind == SourceBlock::Kind::kAuthor)
+      block.kind = SourceBlock::Kind::kParagraph;
+  }
   CleanArticle again;
   Pass(unmarked, rules_->normalizer, rules_->words, again).run();
   // Only when that leaves prose: an index, tag or error page has none, and stays refused.

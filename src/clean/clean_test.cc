@@ -270,6 +270,11 @@ TEST_F(CleanerTest, CaptionsAndAuthorBoxesMoveToMetadata) {
   auto with_byline = cleaner.clean(bylined);
   EXPECT_THAT(with_byline.byline.agencies, ElementsAre("رويترز"));
   EXPECT_THAT(rules_of(with_byline), ElementsAre("byline"));
+  // When the marks would leave nothing, the page is read again without them.
+  Document all_marked = html_document({kSentence1, kSentence2});
+  for (SourceBlock& block : all_marked.blocks)
+    block.kind = SourceBlock::Kind::kAuthor;
+  EXPECT_THAT(paragraph_texts(cleaner.clean(all_marked)), ElementsAre(kSentence1, kSentence2));
 }
 
 TEST_F(CleanerTest, RemovalSpansPointAtTheRemovedText) {

@@ -15,9 +15,12 @@ namespace khabar::fetch_testing {
 class TestSite {
  public:
   TestSite() {
-    server_.set_logger([this](const httplib::Request& req, const httplib::Response&) {
+    // Counted before the handler answers: a logger runs after the response is sent, so a
+    // client could finish and look at the count before the server had made it.
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
       std::lock_guard guard(mutex_);
       ++requests_[req.path];
+      return httplib::Server::HandlerResponse::Unhandled;
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });

@@ -225,6 +225,14 @@ bool is_block(GumboTag tag, SourceBlock::Kind& kind) {
   }
 }
 
+// Paragraphs shorter than this (bytes) are not counted when scoring where the article is.
+constexpr size_t kMinScoredParagraph = 25;
+// A caption or an author box is small; an element holding more text is not one, whatever its
+// class says.
+constexpr size_t kMaxCaptionOrAuthorBytes = 2000;
+// Outside the article as scored, lines of at most this many words are chrome.
+constexpr size_t kMaxWordsOutsideScored = 12;
+
 // How much text each element holds, and whether the article is inside it: a class word says
 // "chrome" only of a container that does not hold the article. Themes put words like
 // "sidebar" or "no-sidebar" on <body> and on wrappers around everything, which discarded whole
@@ -238,31 +246,159 @@ class SubtreeText {
     // <article>: related-post and comment cards are <article>s too, and their containers are
     // chrome.
     const GumboNode* article = first_main_ != nullptr ? first_main_ : largest_article_;
+    // No markup names the article: the best-scoring subtree of paragraphs is taken for it.
+    if (article == nullptr) article = find_scored_article();
     for (const GumboNode* n = article; n != nullptr; n = n->parent)
       holders_.insert(n);
   }
 
+  // Is the element the article as scored (or a sibling that continues it), on a page with no
+  // <article>, <main> or articleBody?
+  bool is_scored_article(const GumboNode* node) const { return scored_roots_.contains(node); }
+  bool article_is_scored() const { return !scored_roots_.empty(); }
+
   // Does the element hold the article, or most of the page's prose with few links?
   bool holds_article(const GumboNode* node) const {
     if (holders_.contains(node)) return true;
-    const auto it = stats_.find(node);
-    if (it == stats_.end()) return false;
-    const Stats& s = it->second;
-    const size_t prose = s.text - s.links;
-    return prose > 0 && prose * 2 >= total_prose_ && s.links * 4 < s.text;
+    const Stats s = stats_of(node);
+    return holds_most_prose(s) && s.links * 4 < s.text;
   }
+
+  // Does the element hold the article, or most of the page's prose however many links are
+  // around it (a page wrapped in one <form> with its menus)?
+  bool wraps_article(const GumboNode* node) const {
+    return holders_.contains(node) || holds_most_prose(stats_of(node));
+  }
+
+  size_t text_bytes(const GumboNode* node) const { return stats_of(node).text; }
 
  private:
   struct Stats {
     size_t text = 0;
-    size_t links = 0;  // of text, inside <a>
+    size_t links = 0;   // of text, inside <a>
+    size_t commas = 0;  // ',' '،' '、' '，' in text: prose has them, lists of links do not
   };
+
+  Stats stats_of(const GumboNode* node) const {
+    const auto it = stats_.find(node);
+    return it == stats_.end() ? Stats{} : it->second;
+  }
+
+  bool holds_most_prose(const Stats& s) const {
+    const size_t prose = s.text - s.links;
+    return prose > 0 && prose * 2 >= total_prose_;
+  }
+
+  // A paragraph as the scoring counts it: its own text, not a container of other blocks.
+  static bool is_scored_paragraph(GumboTag tag) {
+    return tag == GUMBO_TAG_P || tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_TD ||
+           tag == GUMBO_TAG_BLOCKQUOTE;
+  }
+
+  static size_t count_commas(std::string_view text) {
+    size_t n = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == ',') ++n;
+      if (text.substr(i, 2) == "\xD8\x8C" || text.substr(i, 3) == "\xE3\x80\x81" ||
+          text.substr(i, 3) == "\xEF\xBC\x8C")
+        ++n;
+    }
+    return n;
+  }
+
+  // What an element's tag and class say of it before its paragraphs are counted.
+  static double prior(const GumboNode* node) {
+    double score = 0;
+    switch (node->v.element.tag) {
+      case GUMBO_TAG_DIV:
+      case GUMBO_TAG_SECTION:
+        score = 5;
+        break;
+      case GUMBO_TAG_PRE:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_BLOCKQUOTE:
+        score = 3;
+        break;
+      case GUMBO_TAG_UL:
+      case GUMBO_TAG_OL:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_FORM:
+        score = -3;
+        break;
+      default:
+        break;
+    }
+    if (has_chrome_class(node)) score -= 25;
+    return score;
+  }
+
+  // Every paragraph of 25 bytes or more scores 1, one per comma and one per 100 bytes (up to
+  // 3), for its parent, half for its grandparent and less further up; each container's score
+  // is then cut by the share of its text inside links. The best container is the article,
+  // with those of its siblings that score at least a fifth of it (an article split into
+  // several <div>s) and its sibling paragraphs of prose.
+  const GumboNode* find_scored_article() {
+    std::unordered_map<const GumboNode*, double> scores;
+    for (const GumboNode* paragraph : paragraphs_) {
+      const Stats& p = stats_.at(paragraph);
+      if (p.text < kMinScoredParagraph) continue;
+      const double points =
+          1.0 + static_cast<double>(p.commas) + std::min(3.0, static_cast<double>(p.text) / 100);
+      const GumboNode* ancestor = paragraph->parent;
+      for (int level = 0; level < 5 && ancestor != nullptr && ancestor->type == GUMBO_NODE_ELEMENT;
+           ++level, ancestor = ancestor->parent) {
+        auto [it, inserted] = scores.try_emplace(ancestor, 0.0);
+        if (inserted) it->second = prior(ancestor);
+        it->second += points / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
+      }
+    }
+    const auto final_score = [&](const GumboNode* node) {
+      const auto it = scores.find(node);
+      if (it == scores.end()) return 0.0;
+      const Stats& s = stats_.at(node);
+      const double link_share =
+          s.text == 0 ? 0.0 : static_cast<double>(s.links) / static_cast<double>(s.text);
+      return it->second * (1.0 - link_share);
+    };
+    const GumboNode* top = nullptr;
+    double best = 0;
+    for (const auto& [node, ignored] : scores) {
+      const double score = final_score(node);
+      // Ties go to the earlier element, so that the choice does not depend on the hash order.
+      if (score > best || (score == best && top != nullptr &&
+                           node->v.element.start_pos.offset < top->v.element.start_pos.offset)) {
+        best = score;
+        top = node;
+      }
+    }
+    if (top == nullptr || top->v.element.tag == GUMBO_TAG_BODY ||
+        top->v.element.tag == GUMBO_TAG_HTML || top->parent == nullptr)
+      return nullptr;
+    scored_roots_.insert(top);
+    const double sibling_floor = std::max(10.0, best * 0.2);
+    const GumboVector& siblings = top->parent->type == GUMBO_NODE_DOCUMENT
+                                      ? top->parent->v.document.children
+                                      : top->parent->v.element.children;
+    for (unsigned i = 0; i < siblings.length; ++i) {
+      const auto* sibling = static_cast<const GumboNode*>(siblings.data[i]);
+      if (sibling == top || sibling->type != GUMBO_NODE_ELEMENT) continue;
+      const auto it = stats_.find(sibling);
+      if (it == stats_.end()) continue;
+      const Stats& s = it->second;
+      const bool prose =
+          sibling->v.element.tag == GUMBO_TAG_P && s.text > 80 && s.links * 4 < s.text;
+      if (prose || final_score(sibling) >= sibling_floor) scored_roots_.insert(sibling);
+    }
+    return top;
+  }
 
   Stats measure(const GumboNode* node, bool in_link) {
     Stats out;
     if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
-      out.text = std::string_view(node->v.text.text).size();
+      const std::string_view text(node->v.text.text);
+      out.text = text.size();
       out.links = in_link ? out.text : 0;
+      out.commas = count_commas(text);
       return out;
     }
     if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return out;
@@ -281,9 +417,11 @@ class SubtreeText {
       const Stats child = measure(static_cast<const GumboNode*>(children->data[i]), in_link);
       out.text += child.text;
       out.links += child.links;
+      out.commas += child.commas;
     }
     if (node->type == GUMBO_NODE_ELEMENT) {
       stats_[node] = out;
+      if (is_scored_paragraph(tag)) paragraphs_.push_back(node);
       if (tag == GUMBO_TAG_ARTICLE && out.text > largest_article_text_) {
         largest_article_ = node;
         largest_article_text_ = out.text;
@@ -294,6 +432,8 @@ class SubtreeText {
 
   std::unordered_map<const GumboNode*, Stats> stats_;
   std::unordered_set<const GumboNode*> holders_;
+  std::unordered_set<const GumboNode*> scored_roots_;
+  std::vector<const GumboNode*> paragraphs_;
   const GumboNode* first_main_ = nullptr;
   const GumboNode* largest_article_ = nullptr;
   size_t largest_article_text_ = 0;
@@ -309,9 +449,16 @@ class BlockCollector {
     visit(root, Context{});
     flush();
     const bool has_main = std::any_of(in_main_.begin(), in_main_.end(), [](bool b) { return b; });
-    if (has_main) {  // with an <article>, whatever lies outside it is chrome
-      for (size_t i = 0; i < blocks_.size(); ++i)
-        blocks_[i].in_page_chrome |= !in_main_[i];
+    if (!has_main) return;
+    for (size_t i = 0; i < blocks_.size(); ++i) {
+      if (in_main_[i]) continue;
+      // With an <article>, whatever lies outside it is chrome. The article as scored is a
+      // guess: outside it only short lines are (labels, teasers, breadcrumbs); paragraphs
+      // may be the article's own, split across containers.
+      blocks_[i].in_page_chrome |=
+          !subtree_.article_is_scored() ||
+          text::count_words(std::string_view(text_).substr(
+              blocks_[i].begin, blocks_[i].end - blocks_[i].begin)) <= kMaxWordsOutsideScored;
     }
   }
   std::string take_text() { return std::move(text_); }
@@ -347,16 +494,21 @@ class BlockCollector {
       }
       context.in_link |= tag == GUMBO_TAG_A;
       context.in_main |= tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
+                         subtree_.is_scored_article(node) ||
                          attribute(node, "itemprop") == "articleBody";
-      context.in_chrome |= (is_chrome_tag(tag) && (!context.in_main || tag != GUMBO_TAG_HEADER)) ||
+      // A <header> inside the article holds its headline; its <aside>s and <footer> are
+      // chrome, as outside it.
+      context.in_chrome |= (is_chrome_tag(tag) && (!context.in_main || tag != GUMBO_TAG_HEADER) &&
+                            !subtree_.holds_article(node)) ||
                            chrome_by_class(node, tag);
       context.in_caption |=
-          tag == GUMBO_TAG_FIGCAPTION ||
-          off_article_class(node, tag, {"caption", "credit", "credits", "figcaption"});
-      context.in_author |= off_article_class(node, tag, {"author", "authors", "byline", "bio"});
+          is_small_part(node, tag) && (tag == GUMBO_TAG_FIGCAPTION ||
+                                       has_any_class_word(node, {"caption", "credit", "credits"}));
+      context.in_author |= is_small_part(node, tag) &&
+                           has_any_class_word(node, {"author", "authors", "byline", "bio"});
       // ASP.NET and some CMSs wrap the whole page in one <form>; any other form is a search
       // box, a login or a newsletter sign-up.
-      context.in_chrome |= tag == GUMBO_TAG_FORM && !subtree_.holds_article(node);
+      context.in_chrome |= tag == GUMBO_TAG_FORM && !subtree_.wraps_article(node);
       block = is_block(tag, kind);
     }
     const SourceBlock::Kind saved = current_kind_;
@@ -378,12 +530,11 @@ class BlockCollector {
     return has_chrome_class(node) && !subtree_.holds_article(node);
   }
 
-  // Image captions and photo credits are about a picture, not the story; author lines and
-  // boxes are about the writer. Themes put such words on <body> too («caption-dark»).
-  bool off_article_class(const GumboNode* node, GumboTag tag,
-                         std::initializer_list<std::string_view> words) const {
-    if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY) return false;
-    return has_any_class_word(node, words) && !subtree_.holds_article(node);
+  // Captions and author boxes are small parts of a page, never the article or a wrapper of it:
+  // themes put such words on <body> («caption-dark») and on article columns («author-column»).
+  bool is_small_part(const GumboNode* node, GumboTag tag) const {
+    return tag != GUMBO_TAG_HTML && tag != GUMBO_TAG_BODY && !subtree_.holds_article(node) &&
+           subtree_.text_bytes(node) <= kMaxCaptionOrAuthorBytes;
   }
 
   void append(std::string_view s, const Context& context) {
@@ -399,6 +550,10 @@ class BlockCollector {
         block_context_ = context;
         block_kind_ = current_kind_;
       }
+      // A caption or author block only when all of its text is: a dateline or an author's name
+      // in a <span> at the start of a paragraph does not make the paragraph one.
+      block_context_.in_caption &= context.in_caption;
+      block_context_.in_author &= context.in_author;
       if (pending_space_) {
         current_ += ' ';
         if (context.in_link) ++link_bytes_;
@@ -580,7 +735,13 @@ std::string prescan_charset(std::string_view head) {
   const std::string lowered = text::ascii_lower(head.substr(0, 16 * 1024));
   for (size_t meta = lowered.find("<meta"); meta != std::string::npos;
        meta = lowered.find("<meta", meta + 5)) {
-    const size_t tag_end = std::min(lowered.find('>', meta), lowered.size());
+    const size_t after = meta + 5;
+    if (after >= lowered.size() ||
+        !(std::isspace(static_cast<unsigned char>(lowered[after])) || lowered[after] == '/'))
+      continue;  // <metadata>, not <meta>
+    // A tag cut at the end of the window would give a cut name ("windows-125").
+    const size_t tag_end = lowered.find('>', meta);
+    if (tag_end == std::string::npos) break;
     const size_t at = lowered.find("charset=", meta);
     if (at == std::string::npos || at > tag_end) continue;
     size_t begin = at + 8;
@@ -624,17 +785,6 @@ size_t tree_depth(const GumboNode* root) {
 
 void read_html(std::string_view bytes, std::string_view path, const ReadOptions& options,
                DocumentSink& sink) {
-  // Stray NUL bytes (padding after an image tag, a bad copy) are dropped as browsers drop them;
-  // the text must not carry them (PostgreSQL cuts text at the first).
-  std::string without_nul;
-  if (const int64_t nul = find_nul_byte(bytes, bytes.size());
-      nul >= 0 && !is_wide_encoding(options.encoding, bytes)) {
-    without_nul.assign(bytes);
-    const size_t dropped = std::erase(without_nul, '\0');
-    sink.problem({Problem::Severity::kWarning, std::string(path), 0, nul,
-                  fmt::format("{} NUL byte{} dropped", dropped, dropped == 1 ? "" : "s")});
-    bytes = without_nul;
-  }
   DecodedText decoded;
   InputError error;
   const std::string declared = prescan_charset(bytes);
@@ -661,6 +811,20 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
                               replaced == 1 ? "" : "s")});
     decoded.utf8 = std::move(repaired);
     decoded.encoding = "utf-8";
+  }
+  // Stray NUL bytes (padding after an image tag, a bad copy) are dropped as browsers drop them;
+  // the text must not carry them (PostgreSQL cuts text at the first). Many make a binary file.
+  // Dropped after decoding, so that the offsets of encoding errors are the file's.
+  if (const int64_t nul = find_nul_byte(decoded.utf8, decoded.utf8.size()); nul >= 0) {
+    const size_t dropped = std::erase(decoded.utf8, '\0');
+    if (dropped > kMaxNulBytesInPage) {
+      sink.problem(
+          reject(path, 0, nul, fmt::format("binary file ({} NUL bytes), not a web page", dropped)));
+      return;
+    }
+    sink.problem({Problem::Severity::kWarning, std::string(path), 0, nul,
+                  fmt::format("{} NUL byte{} dropped (first at byte {} of the page as UTF-8)",
+                              dropped, dropped == 1 ? "" : "s", nul)});
   }
   if (const std::optional<size_t> at = text::html_too_deep(decoded.utf8)) {
     // gumbo's time grows with the square of the depth, and the walks below recurse.

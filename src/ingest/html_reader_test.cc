@@ -250,6 +250,20 @@ TEST(HtmlReader, CaptionsAndAuthorBoxesAreMarkedAsSuch) {
   EXPECT_EQ(kind_of(doc, "صحفي يكتب"), SourceBlock::Kind::kAuthor);
   // «caption-dark» on <body> says nothing of the article.
   EXPECT_EQ(kind_of(doc, "أعلنت الحكومة"), SourceBlock::Kind::kParagraph);
+  // A dateline or an author's name in a <span> opening a paragraph leaves it a paragraph.
+  const Document inline_byline = read_page(
+      "<html><body><article><p><span class=\"byline\">القاهرة - أ ش أ:</span> أعلنت الحكومة "
+      "اليوم عن خطة جديدة لتطوير الطرق في المدن الكبرى.</p></article></body></html>");
+  EXPECT_EQ(kind_of(inline_byline, "أعلنت الحكومة"), SourceBlock::Kind::kParagraph);
+  // A column of the article called «author-column» is not an author box.
+  std::string long_body;
+  for (int i = 0; i < 20; ++i)
+    long_body += "<p>أعلنت الحكومة اليوم عن خطة جديدة لتطوير الطرق في المدن الكبرى.</p>";
+  const Document column = read_page(
+      "<html><body><main><div class=\"comments\"><p>تعليق</p></div><div "
+      "class=\"article-body author-column\">" +
+      long_body + "</div></main></body></html>");
+  EXPECT_EQ(kind_of(column, "أعلنت الحكومة"), SourceBlock::Kind::kParagraph);
 }
 
 TEST(HtmlReader, AsidesAndFootersInsideTheArticleAreChromeItsHeaderIsNot) {
@@ -264,17 +278,40 @@ TEST(HtmlReader, AsidesAndFootersInsideTheArticleAreChromeItsHeaderIsNot) {
 }
 
 TEST(HtmlReader, APageInsideAFormIsReadAndOtherFormsAreChrome) {
-  // ASP.NET pages wrap everything in one <form>; it used to leave no text at all.
+  // ASP.NET pages wrap everything in one <form>, menus and all; it used to leave no text.
+  std::string menu = "<ul>";
+  for (int i = 0; i < 40; ++i)
+    menu += "<li><a href=\"/s\">قسم الأخبار المحلية والدولية والرياضية رقم</a></li>";
+  menu += "</ul>";
   const Document wrapped =
-      read_page("<html><body><form id=\"aspnetForm\"><div class=\"story\">" + kBody +
-                "</div><form class=\"search\"><label>ابحث في الموقع عن الأخبار</label>"
-                "<input name=\"q\"></form></form></body></html>");
+      read_page("<html><body><form id=\"aspnetForm\">" + menu + "<div class=\"story\">" + kBody +
+                "</div></form></body></html>");
   EXPECT_FALSE(chrome_of(wrapped, "أعلنت الحكومة"));
-  const Document signup =
-      read_page("<html><body><article>" + kBody +
-                "</article><form action=\"/subscribe\"><p>اشترك في نشرتنا البريدية اليومية</p>"
-                "<input name=\"email\"></form></body></html>");
+  // Any other form is a sign-up, a search or a login, however long its text.
+  const Document signup = read_page(
+      "<html><body><div class=\"story\">" + kBody +
+      "</div><form action=\"/subscribe\"><p>اشترك في نشرتنا البريدية اليومية لتصلك آخر الأخبار "
+      "والتحليلات والتقارير الخاصة كل صباح، مجانا ومن دون إعلانات.</p><input name=\"email\">"
+      "</form></body></html>");
+  EXPECT_FALSE(chrome_of(signup, "أعلنت الحكومة"));
   EXPECT_TRUE(chrome_of(signup, "اشترك في نشرتنا"));
+}
+
+TEST(HtmlReader, WithoutArticleMarkupTheBestScoredContainerIsTheArticle) {
+  // No <article>, <main> or articleBody: the container of the paragraphs with the most prose
+  // is the article; short lines outside it are chrome, paragraphs outside it are not.
+  const Document doc = read_page(
+      "<html><body><div class=\"top\"><p>الصفحة الرئيسية / أخبار / محليات</p></div>"
+      "<div class=\"content\"><p>أعلنت الحكومة اليوم، في مؤتمر صحفي، عن خطة جديدة لتطوير الطرق "
+      "في المدن الكبرى، تشمل أكثر من مئة طريق.</p><p>وقال الوزير إن المشروع، الذي يبدأ الشهر "
+      "المقبل، سيكلف مليار دينار، وإن العمل سيستمر ثلاث سنوات.</p></div>"
+      "<div class=\"x\"><p>تابعونا على الشبكات</p></div><div class=\"box\"><p>وفي سياق متصل، قالت البلدية إنها ستغلق "
+      "بعض الشوارع خلال الأشغال، وإن البدائل ستعلن في حينها للمواطنين.</p></div>"
+      "</body></html>");
+  EXPECT_FALSE(chrome_of(doc, "أعلنت الحكومة"));
+  EXPECT_TRUE(chrome_of(doc, "الصفحة الرئيسية"));
+  EXPECT_TRUE(chrome_of(doc, "تابعونا على"));
+  EXPECT_FALSE(chrome_of(doc, "وفي سياق متصل"));
 }
 
 TEST(HtmlReader, StrayNulBytesInAPageAreDroppedWithAWarning) {
@@ -288,6 +325,15 @@ TEST(HtmlReader, StrayNulBytesInAPageAreDroppedWithAWarning) {
   ASSERT_EQ(sink.problems.size(), 1u);
   EXPECT_EQ(sink.problems[0].severity, Problem::Severity::kWarning);
   EXPECT_THAT(sink.problems[0].reason, HasSubstr("12 NUL bytes dropped"));
+  // Up to 64 in the first 64 KiB are stray; 65 make a binary file, HTML or not.
+  testing::CollectingSink at_limit;
+  read_buffer("<html><body>" + std::string(64, '\0') + kBody + "</body></html>", "page.html", {},
+              at_limit);
+  EXPECT_EQ(at_limit.documents.size(), 1u);
+  testing::CollectingSink over_limit;
+  read_buffer("<html><body>" + std::string(65, '\0') + kBody + "</body></html>", "page.html", {},
+              over_limit);
+  EXPECT_TRUE(over_limit.documents.empty());
   // Many NUL bytes make a binary file, HTML or not.
   testing::CollectingSink binary;
   read_buffer("<html><body>" + std::string(500, '\0') + "</body></html>", "page.html", {}, binary);
@@ -308,6 +354,14 @@ TEST(HtmlReader, TheCharsetIsTheMetasNotAScriptsBeforeIt) {
   EXPECT_THAT(doc.text, HasSubstr("Ziemniaki na szóstej, surówka na dziesiątej"));
   EXPECT_THAT(doc.text, HasSubstr("pomagać, żeby"));
   EXPECT_EQ(doc.encoding, "iso-8859-2");
+  // <metadata> is not <meta>; a <meta> cut by the end of the window names no charset.
+  EXPECT_EQ(read_page("<html><head><metadata charset=\"windows-1250\"></head><body><p>"
+                      "خبر قصير عن الطقس في المدينة اليوم.</p></body></html>")
+                .encoding,
+            "utf-8");
+  const std::string cut = "<html><head><!--" + std::string(16 * 1024 - 40, 'x') +
+                          "--><meta charset=\"windows-1256\"></head><body><p>خبر</p></body></html>";
+  EXPECT_EQ(read_page(cut).encoding, "utf-8");
 }
 
 }  // namespace

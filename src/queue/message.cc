@@ -16,7 +16,9 @@ namespace {
 using nlohmann::json;
 
 // The message's own version: a worker refuses a message it does not know how to read.
-constexpr int kMessageVersion = 1;
+// Version 2 added the caption and author block kinds; a version 1 message is read as before.
+constexpr int kMessageVersion = 2;
+constexpr int kOldestMessageVersion = 1;
 
 constexpr std::array<std::pair<SourceBlock::Kind, const char*>, 7> kBlockKinds{{
     {SourceBlock::Kind::kParagraph, "p"},
@@ -24,7 +26,7 @@ constexpr std::array<std::pair<SourceBlock::Kind, const char*>, 7> kBlockKinds{{
     {SourceBlock::Kind::kListItem, "li"},
     {SourceBlock::Kind::kQuote, "q"},
     {SourceBlock::Kind::kCell, "td"},
-    {SourceBlock::Kind::kCaption, "figcaption"},
+    {SourceBlock::Kind::kCaption, "caption"},
     {SourceBlock::Kind::kAuthor, "author"},
 }};
 
@@ -127,8 +129,12 @@ Result<Document> parse_document_message(std::string_view bytes) {
   if (message.is_discarded() || !message.is_object()) return bad_message("not a JSON object");
   const auto version = message.find("v");
   if (version == message.end() || !version->is_number_integer() ||
-      version->get<int64_t>() != kMessageVersion) {
-    return bad_message(fmt::format("version is not {}", kMessageVersion));
+      version->get<int64_t>() < kOldestMessageVersion ||
+      version->get<int64_t>() > kMessageVersion) {
+    return bad_message(
+        fmt::format("version is not {} to {}: written by another khabar (upgrade "
+                    "the workers before the publishers)",
+                    kOldestMessageVersion, kMessageVersion));
   }
   Document d;
   struct Field {

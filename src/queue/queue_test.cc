@@ -51,6 +51,19 @@ TEST(DocumentMessage, RoundTripsEveryField) {
   EXPECT_EQ(back->encoding, "windows-1256");
 }
 
+TEST(DocumentMessage, EveryBlockKindRoundTrips) {
+  Document d = html_document();
+  for (const SourceBlock::Kind kind :
+       {SourceBlock::Kind::kParagraph, SourceBlock::Kind::kHeading, SourceBlock::Kind::kListItem,
+        SourceBlock::Kind::kQuote, SourceBlock::Kind::kCell, SourceBlock::Kind::kCaption,
+        SourceBlock::Kind::kAuthor}) {
+    d.blocks[1].kind = kind;
+    Result<Document> back = parse_document_message(document_message(d));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->blocks[1].kind, kind);
+  }
+}
+
 // A message comes over the network: whatever a reader guarantees of a Document is checked.
 TEST(DocumentMessage, RefusesWhatNoReaderWouldHaveMade) {
   const nlohmann::json good = nlohmann::json::parse(document_message(html_document()));
@@ -61,7 +74,9 @@ TEST(DocumentMessage, RefusesWhatNoReaderWouldHaveMade) {
   };
   EXPECT_FALSE(parse_document_message("").ok());
   EXPECT_FALSE(parse_document_message("[1, 2]").ok());
-  EXPECT_THAT(with("v", 2).error().message, HasSubstr("version"));
+  EXPECT_THAT(with("v", 3).error().message, HasSubstr("version"));
+  EXPECT_THAT(with("v", 0).error().message, HasSubstr("version"));
+  EXPECT_TRUE(with("v", 1).ok());  // version 1 had fewer block kinds, read the same way
   EXPECT_THAT(with("text", "").error().message, HasSubstr("text"));
   EXPECT_THAT(with("text", 5).error().message, HasSubstr("not a string"));
   EXPECT_THAT(with("published", "yesterday").error().message, HasSubstr("ISO 8601"));
