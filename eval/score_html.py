@@ -109,7 +109,8 @@ def run_readability_js(pages_dir, files):
         return None, 0.0, 0.0
     before = children_cpu()
     started = time.monotonic()
-    paths = "\n".join(os.path.join(pages_dir, name) for name in files)
+    # Absolute: node runs in eval/readability_js, where a relative --data means nothing.
+    paths = "\n".join(os.path.join(os.path.abspath(pages_dir), name) for name in files)
     try:
         done = subprocess.run(["node", os.path.join(here, "extract.mjs")], input=paths,
                               capture_output=True, text=True, encoding="utf-8", check=False,
