@@ -225,11 +225,15 @@ bool is_block(GumboTag tag, SourceBlock::Kind& kind) {
   }
 }
 
+std::string node_text(const GumboNode* node);
+
 // Paragraphs shorter than this (bytes) are not counted when scoring where the article is.
 constexpr size_t kMinScoredParagraph = 25;
 // A caption or an author box is small; an element holding more text is not one, whatever its
 // class says.
 constexpr size_t kMaxCaptionOrAuthorBytes = 2000;
+// A paragraph that the page's JSON-LD articleBody holds counts this many times.
+constexpr double kArticleBodyWeight = 3.0;
 // Outside the article as scored, lines of at most this many words are chrome.
 constexpr size_t kMaxWordsOutsideScored = 12;
 
@@ -239,7 +243,9 @@ constexpr size_t kMaxWordsOutsideScored = 12;
 // pages.
 class SubtreeText {
  public:
-  explicit SubtreeText(const GumboNode* root) {
+  // `article_body`: the page's JSON-LD articleBody, or empty.
+  SubtreeText(const GumboNode* root, std::string_view article_body)
+      : article_body_(collapse_spaces(without_tags(article_body))) {
     const Stats all = measure(root, false);
     total_prose_ = all.text - all.links;
     // The article: a <main> or articleBody, else the <article> with the most text. Not any
@@ -278,6 +284,48 @@ class SubtreeText {
     size_t links = 0;   // of text, inside <a>
     size_t commas = 0;  // ',' '،' '、' '，' in text: prose has them, lists of links do not
   };
+
+  // Some sites put the body's HTML in articleBody: its tags are spaces.
+  static std::string without_tags(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool in_tag = false;
+    for (const char c : text) {
+      if (c == '<') in_tag = true;
+      if (!in_tag) out += c;
+      if (c == '>' && in_tag) {
+        in_tag = false;
+        out += ' ';
+      }
+    }
+    return out;
+  }
+
+  static std::string collapse_spaces(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+      const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+      if (space) {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  // Does the paragraph's opening (its first 60 bytes, whole characters) appear in the JSON-LD
+  // articleBody?
+  bool in_article_body(const GumboNode* paragraph) const {
+    if (article_body_.empty()) return false;
+    const std::string text = collapse_spaces(text::trim(node_text(paragraph)));
+    size_t end = std::min<size_t>(text.size(), 60);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      --end;  // not inside a character
+    return end >= kMinScoredParagraph / 2 &&
+           article_body_.find(std::string_view(text).substr(0, end)) != std::string::npos;
+  }
 
   Stats stats_of(const GumboNode* node) const {
     const auto it = stats_.find(node);
@@ -342,8 +390,10 @@ class SubtreeText {
     for (const GumboNode* paragraph : paragraphs_) {
       const Stats& p = stats_.at(paragraph);
       if (p.text < kMinScoredParagraph) continue;
-      const double points =
+      double points =
           1.0 + static_cast<double>(p.commas) + std::min(3.0, static_cast<double>(p.text) / 100);
+      // The page's own JSON-LD says what its article's text is.
+      if (in_article_body(paragraph)) points *= kArticleBodyWeight;
       const GumboNode* ancestor = paragraph->parent;
       for (int level = 0; level < 5 && ancestor != nullptr && ancestor->type == GUMBO_NODE_ELEMENT;
            ++level, ancestor = ancestor->parent) {
@@ -430,6 +480,7 @@ class SubtreeText {
     return out;
   }
 
+  std::string article_body_;
   std::unordered_map<const GumboNode*, Stats> stats_;
   std::unordered_set<const GumboNode*> holders_;
   std::unordered_set<const GumboNode*> scored_roots_;
@@ -615,6 +666,7 @@ struct PageMetadata {
   std::string og_title, twitter_title, title_element, first_h1;
   std::string site_name, og_url, canonical, lang;
   std::vector<std::pair<std::string, std::string>> date_candidates;  // (where, value)
+  std::string article_body;                                          // JSON-LD articleBody
 
   void collect(const GumboNode* node) {
     if (node->type != GUMBO_NODE_ELEMENT) return;
@@ -689,20 +741,24 @@ struct PageMetadata {
     if (text::json_too_deep(source)) return;  // no date worth a crash: the page goes in without it
     const nlohmann::json parsed =
         nlohmann::json::parse(source, nullptr, /*allow_exceptions=*/false);
-    find_date_published(parsed);
+    find_date_and_body(parsed);
   }
 
-  void find_date_published(const nlohmann::json& value) {
+  void find_date_and_body(const nlohmann::json& value) {
     if (value.is_array()) {
       for (const auto& item : value)
-        find_date_published(item);
+        find_date_and_body(item);
     } else if (value.is_object()) {
       const auto date = value.find("datePublished");
       if (date != value.end() && date->is_string()) {
         date_candidates.emplace_back("JSON-LD datePublished", date->get<std::string>());
       }
+      const auto body = value.find("articleBody");
+      if (body != value.end() && body->is_string() &&
+          body->get_ref<const std::string&>().size() > article_body.size())
+        article_body = body->get<std::string>();
       const auto graph = value.find("@graph");
-      if (graph != value.end()) find_date_published(*graph);
+      if (graph != value.end()) find_date_and_body(*graph);
     }
   }
 
@@ -852,7 +908,7 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
   }
   PageMetadata metadata;
   metadata.collect(output->root);
-  const SubtreeText subtree(output->document);
+  const SubtreeText subtree(output->document, metadata.article_body);
   BlockCollector collector(subtree);
   collector.collect(output->document);
   if (collector.empty()) {

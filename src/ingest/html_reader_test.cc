@@ -315,6 +315,25 @@ TEST(HtmlReader, WithoutArticleMarkupTheBestScoredContainerIsTheArticle) {
   EXPECT_FALSE(chrome_of(doc, "وفي سياق متصل"));
 }
 
+TEST(HtmlReader, JsonLdArticleBodyTellsWhichContainerIsTheArticle) {
+  // Two long summaries full of commas outscore the article's own short paragraphs, unless the
+  // page's JSON-LD says which text is its article.
+  const std::string lede = "الحكومة تعلن خطة الطرق الجديدة اليوم";
+  const std::string paragraph = "وقال الوزير إن المشروع يشمل أكثر من مئة طريق، وسيبدأ قريبا.";
+  const std::string summaries =
+      "<div class=\"x\"><p>ملخص أول، عن الطقس، وعن الأمطار، وعن الرياح في المدينة اليوم.</p>"
+      "<p>ملخص ثان، عن السوق، وعن الأسعار، وعن التجار في المدينة اليوم.</p></div>";
+  const std::string body = "<div class=\"y\"><p>" + lede + "</p><p>" + paragraph + "</p></div>";
+  const Document plain = read_page("<html><body>" + body + summaries + "</body></html>");
+  EXPECT_TRUE(chrome_of(plain, lede));  // a short line outside the summaries, taken for chrome
+  const Document described = read_page(
+      "<html><head><script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", "
+      "\"articleBody\": \"<p>" +
+      lede + "</p>\\n<p>" + paragraph + "</p>\"}</script></head><body>" + body + summaries +
+      "</body></html>");
+  EXPECT_FALSE(chrome_of(described, lede));
+}
+
 TEST(HtmlReader, StrayNulBytesInAPageAreDroppedWithAWarning) {
   std::string page = "<html><body><article><img src=\"a.jpg\">";
   page += std::string(12, '\0');
