@@ -70,12 +70,26 @@ struct CountFact {
   ByteSpan span;             // the number and its noun
 };
 
-enum class DatePrecision { kDay, kPartOfMonth, kMonth, kWeek, kPartOfYear, kYear, kWeekday };
+enum class DatePrecision {
+  kDay,
+  kPartOfMonth,
+  kMonth,
+  kWeek,
+  kPartOfYear,
+  kYear,
+  kWeekday,
+  kTime,   // a part of a day or an hour
+  kVague,  // «قبل سنوات»: some time ago, PAST_REF
+};
 std::string_view date_precision_name(DatePrecision precision);
 
 struct DateFact {
+  // TimeML's TIMEX3 type: "DATE", "TIME" (a part of a day: "2022-01-10TEV"), "DURATION"
+  // ("P3D", "P2Y"; "PXY" for «سنوات») or "SET" (a repetition: «يوميا» is "P1D").
+  std::string type = "DATE";
   // ISO 8601, as much as is known: "2022-01-10"; "--01-10" (day and month, no year);
   // "2022-01"; "2022". A weekday without a publication date is "weekday:1" (Monday).
+  // «قبل سنوات» is "PAST_REF".
   std::string value;
   std::string range_begin;  // the days it covers, when it is a range (early January)
   std::string range_end;
@@ -85,6 +99,12 @@ struct DateFact {
   std::string basis;
   std::string surface;
   ByteSpan span;
+
+  // A point or stretch of the calendar (a DATE or TIME with a value that names one): what a
+  // timeline and a count's date can use. Not a length, a repetition or «حاليا».
+  bool on_calendar() const {
+    return (type == "DATE" || type == "TIME") && !value.empty() && !value.ends_with("_REF");
+  }
 };
 
 struct Quote {

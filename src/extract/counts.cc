@@ -114,6 +114,7 @@ const LexMatch* nearest_trigger(const Context& context, size_t first, size_t nou
 }  // namespace
 
 std::vector<CountFact> find_counts(const Context& context, const FoundMentions& found,
+                                   const std::vector<DateFact>& dates,
                                    const std::vector<std::pair<size_t, size_t>>& date_tokens) {
   std::vector<CountFact> counts;
   // A sentence printed twice must not double a count: (value, what, event) once per article.
@@ -145,7 +146,8 @@ std::vector<CountFact> find_counts(const Context& context, const FoundMentions& 
     count.sentence = context.text.sentence_text(context.text.sentence_of(i));
     // A count takes the date of its sentence: «7939 … حتى العاشر من يناير».
     for (size_t d = 0; d < date_tokens.size(); ++d) {
-      if (context.text.sentence_index(date_tokens[d].first) == context.text.sentence_index(i)) {
+      if (dates[d].on_calendar() &&
+          context.text.sentence_index(date_tokens[d].first) == context.text.sentence_index(i)) {
         count.date = static_cast<int>(d);
         break;
       }

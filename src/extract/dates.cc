@@ -1,6 +1,7 @@
 // Dates in the text, resolved against the publication date when there is one and left partial
 // when there is not: «العاشر من يناير» is 2022-01-10 in an article of 2022-01-10 and --01-10 in
 // an undated one; «اليوم الاثنين» is the publication day, or just "a Monday".
+#include <fmt/format.h>
 #include <unicode/calendar.h>
 #include <unicode/gregocal.h>
 #include <unicode/locid.h>
@@ -147,8 +148,11 @@ class DateReader {
   const LexMatch* match(size_t i, Category category) const {
     if (i >= text_.size() || found_.at_token[i] >= 0) return nullptr;
     const LexMatch* m = context_.matches.longest(i, category);
-    // A clitic is a preposition or conjunction here: «وفي العاشر»، «بيناير» are rare; allow و.
-    if (m != nullptr && m->clitic_bytes > 0 && !text_.token(i).text.starts_with("و"))
+    // A clitic is a preposition or conjunction here: «وفي العاشر»، «بيناير» are rare; allow و,
+    // and ل on a length («لأربع سنوات», «لسنوات»).
+    const bool length = category == Category::kNumberWord || category == Category::kDateUnit;
+    if (m != nullptr && m->clitic_bytes > 0 && !text_.token(i).text.starts_with("و") &&
+        !(length && text_.token(i).text.starts_with("ل")))
       return nullptr;
     return m;
   }
@@ -161,11 +165,274 @@ class DateReader {
     if (size_t end = day_month(i)) return end;
     if (size_t end = numeric_date(i)) return end;
     if (size_t end = part_of_month_or_year(i)) return end;
+    if (size_t end = part_of_day(i)) return end;
     if (size_t end = weekday_at(i)) return end;
     if (size_t end = month_year(i)) return end;
+    if (size_t end = year_alone(i)) return end;
+    if (size_t end = offset_or_duration(i)) return end;
+    if (size_t end = repetition(i)) return end;
+    if (size_t end = named_value(i)) return end;
     if (size_t end = period_at(i)) return end;
     if (size_t end = relative_day(i)) return end;
     return i;
+  }
+
+  // A number of 1 to 9999 in digits or words at `i`: its value and the tokens it takes.
+  std::optional<std::pair<int, size_t>> number_at(size_t i) const {
+    if (std::optional<int> n = small_number(text_.token(i), 1, 9999)) return std::pair{*n, 1};
+    if (const LexMatch* word = match(i, Category::kNumberWord)) {
+      const NumberWord& n = context_.lexicon.number_words[word->index];
+      if (n.approximate || n.value < 1 || n.value > 9999) return std::nullopt;
+      return std::pair{static_cast<int>(n.value), static_cast<size_t>(word->tokens)};
+    }
+    return std::nullopt;
+  }
+
+  // A unit of time at `i`: its ISO letter, its count when the form says one (1 for the
+  // singular, 2 for the dual, 0 for a plural), and the tokens it takes.
+  struct Unit {
+    std::string_view letter;
+    int count = 0;
+    size_t tokens = 0;
+  };
+  std::optional<Unit> unit_at(size_t i) const {
+    const LexMatch* m = match(i, Category::kDateUnit);
+    if (m == nullptr) return std::nullopt;
+    const DateUnit& unit = context_.lexicon.date_units[m->index];
+    return Unit{unit.letter, unit.count, m->tokens};
+  }
+
+  static DatePrecision precision_of(std::string_view letter) {
+    return letter == "Y"   ? DatePrecision::kYear
+           : letter == "M" ? DatePrecision::kMonth
+           : letter == "W" ? DatePrecision::kWeek
+           : letter == "D" ? DatePrecision::kDay
+                           : DatePrecision::kTime;
+  }
+
+  // «قبل 30 عاما», «بعد ثلاثة أيام», «قبل عامين»: a date that far from the publication date;
+  // «قبل سنوات»: some time ago. «ثلاثة أيام», «لمدة عامين»: a length of time.
+  size_t offset_or_duration(size_t i) {
+    size_t j = i;
+    int direction = 0;
+    if (const LexMatch* offset = match(j, Category::kDateOffset)) {
+      direction = context_.lexicon.date_offsets[offset->index];
+      j += offset->tokens;
+    }
+    if (j >= text_.size()) return 0;
+    std::optional<std::pair<int, size_t>> number = number_at(j);
+    if (number) j += number->second;
+    if (j >= text_.size()) return 0;
+    const std::optional<Unit> unit = unit_at(j);
+    if (!unit) return 0;
+    // A number with a unit counts it; a dual is two; a singular alone is one only after
+    // قبل/بعد («قبل عام»), and otherwise too common a word («العام») to be a length.
+    int count = number ? number->first : unit->count;
+    if (number && unit->count == 2) return 0;  // «3 يومين» is no Arabic
+    if (!number && unit->count == 1 && direction == 0) return 0;
+    j += unit->tokens;
+    if (!number && unit->count == 0 && direction == 0) {
+      // A plural alone is a length of some when something says so: «السنوات الماضية»,
+      // «لسنوات», «منذ سنوات», «سنوات عديدة»; «أيام العيد» is not one.
+      const bool adjective = word_at(j, "الماضيه") || word_at(j, "الاخيره") ||
+                             word_at(j, "المقبله") || word_at(j, "القادمه") ||
+                             word_at(j, "عديده") || word_at(j, "قليله") || word_at(j, "طويله") ||
+                             word_at(j, "متتاليه") || word_at(j, "مضت");
+      const bool before =
+          i > 0 && (word_at(i - 1, "منذ") || word_at(i - 1, "لمده") || word_at(i - 1, "طوال") ||
+                    word_at(i - 1, "خلال") || word_at(i - 1, "عده") || word_at(i - 1, "بضعه") ||
+                    word_at(i - 1, "بضع"));
+      const bool clitic = text_.token(i).text.starts_with("ل");
+      if (!adjective && !before && !clitic) return 0;
+      if (adjective) ++j;
+      DateFact some;
+      some.type = "DURATION";
+      some.basis = "explicit";
+      some.precision = DatePrecision::kVague;
+      const bool clock = unit->letter == "H" || unit->letter == "MIN";
+      some.value =
+          fmt::format("P{}X{}", clock ? "T" : "", unit->letter == "MIN" ? "M" : unit->letter);
+      dates_.push_back(std::move(some));
+      return j;
+    }
+    // «اليومين الماضيين»: the dual with its adjective.
+    if (!number && unit->count == 2 &&
+        (word_at(j, "الماضيين") || word_at(j, "الاخيرين") || word_at(j, "المقبلين") ||
+         word_at(j, "القادمين")))
+      ++j;
+    DateFact date;
+    if (direction == 0) {
+      date.type = "DURATION";
+      date.basis = "explicit";
+      date.precision = precision_of(unit->letter);
+      const bool clock = unit->letter == "H" || unit->letter == "MIN";
+      date.value = fmt::format("P{}{}{}", clock ? "T" : "", count,
+                               unit->letter == "MIN" ? "M" : unit->letter);
+      dates_.push_back(std::move(date));
+      return j;
+    }
+    if (unit->letter == "H" || unit->letter == "MIN") return 0;  // the hour is seldom known
+    date.basis = "relative";
+    if (count == 0) {  // «قبل أيام», «قبل سنوات»
+      date.precision = DatePrecision::kVague;
+      date.value = direction < 0 ? "PAST_REF" : "FUTURE_REF";
+      dates_.push_back(std::move(date));
+      return j;
+    }
+    date.precision = precision_of(unit->letter);
+    if (!context_.published) {
+      date.basis = "no publication date";
+      date.value = "";
+      dates_.push_back(std::move(date));
+      return j;
+    }
+    const year_month_day published = *context_.published;
+    const int shift = direction * count;
+    if (unit->letter == "Y") {
+      date.value = std::to_string(static_cast<int>(published.year()) + shift);
+    } else if (unit->letter == "M") {
+      const auto ym =
+          std::chrono::year_month(published.year(), published.month()) + std::chrono::months(shift);
+      date.value = iso_month(static_cast<int>(ym.year()),
+                             static_cast<int>(static_cast<unsigned>(ym.month())));
+    } else {
+      const int length = unit->letter == "W" ? 7 * shift : shift;
+      date.value = iso(year_month_day(sys_days(published) + days(length)));
+    }
+    dates_.push_back(std::move(date));
+    return j;
+  }
+
+  // «عام 1998», «سنة 2011», «2011م», «1436هـ», «عام 1436 هـ», and a year after «في», «منذ»,
+  // «حتى»: a year standing alone. A Hijri year's value is the Gregorian year it begins in.
+  size_t year_alone(size_t i) {
+    size_t j = i;
+    const LexMatch* year_word = match(j, Category::kYearWord);
+    if (year_word != nullptr) j += year_word->tokens;
+    if (j < text_.size() && text_.token(j).is_punct('(')) ++j;
+    std::optional<int> y = year_at(j);
+    if (!y) return 0;
+    ++j;
+    if (j < text_.size() && text_.token(j).is_punct(')')) ++j;
+    const bool hijri = word_at(j, "ه") || word_at(j, "هـ");
+    const bool gregorian = word_at(j, "م");
+    if (hijri || gregorian) ++j;
+    const bool after_preposition =
+        i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "منذ") || word_at(i - 1, "حتي") ||
+                  word_at(i - 1, "خلال") || word_at(i - 1, "وفي") || word_at(i - 1, "بين"));
+    // A bare number is a year only in the years news speaks of, after a preposition.
+    if (year_word == nullptr && !hijri && !gregorian &&
+        !(after_preposition && *y >= 1900 && *y <= 2099))
+      return 0;
+    DateFact date;
+    date.precision = DatePrecision::kYear;
+    if (hijri || (*y >= 1300 && *y <= 1500 && year_word != nullptr && !gregorian)) {
+      const std::optional<year_month_day> start = from_hijri(*y, 1, 1);
+      if (!start) return 0;
+      date.basis = "hijri";
+      date.value = std::to_string(static_cast<int>(start->year()));
+    } else {
+      date.basis = "explicit";
+      date.value = std::to_string(*y);
+    }
+    dates_.push_back(std::move(date));
+    return j;
+  }
+
+  // «حاليا», «مؤخرا», «قريبا» (TIMEX3's references to now, the past and the future);
+  // «الثمانينات»; «الصيف», «الصيف الماضي».
+  size_t named_value(size_t i) {
+    DateFact date;
+    date.basis = "relative";
+    size_t end = 0;
+    const LexMatch* named = match(i, Category::kDateNamed);
+    if (named == nullptr) return 0;
+    const NamedDate& what = context_.lexicon.named_dates[named->index];
+    end = i + named->tokens;
+    if (what.kind == NamedDate::Kind::kReference) {
+      date.precision = DatePrecision::kVague;
+      date.value = what.value;
+    } else if (what.kind == NamedDate::Kind::kDecade) {
+      date.precision = DatePrecision::kYear;
+      date.basis = "explicit";
+      date.value = what.value;
+    } else {
+      date.precision = DatePrecision::kPartOfYear;
+      std::optional<int> y = year_at(end);
+      int shift = 0;
+      if (y) {
+        ++end;
+        date.basis = "explicit";
+      } else if (word_at(end, "الماضي")) {
+        shift = -1;
+        ++end;
+      } else if (word_at(end, "المقبل") || word_at(end, "القادم")) {
+        shift = 1;
+        ++end;
+      } else if (word_at(end, "الحالي") || word_at(end, "الجاري")) {
+        ++end;
+      }
+      if (!y && context_.published) y = static_cast<int>(context_.published->year()) + shift;
+      date.value = y ? fmt::format("{}-{}", *y, what.value) : "";
+    }
+    dates_.push_back(std::move(date));
+    return end;
+  }
+
+  std::optional<int> weekday_without_article(size_t i) const {
+    if (!text_.token(i).is_word()) return std::nullopt;
+    const std::vector<LexMatch>* matches =
+        context_.lexicon.phrase("ال" + std::string(text_.token(i).text));
+    if (matches == nullptr) return std::nullopt;
+    for (const LexMatch& m : *matches) {
+      if (m.category == Category::kWeekday) return context_.lexicon.weekdays[m.index];
+    }
+    return std::nullopt;
+  }
+
+  // «يوميا», «كل عام», «كل يوم جمعة»: a repetition.
+  size_t repetition(size_t i) {
+    size_t j = i;
+    if (word_at(j, "كل") && word_at(j + 1, "يوم") && j + 2 < text_.size()) {
+      // «كل يوم جمعة»: the weekday without its article, which alone («أحد», «سبت») is too
+      // often another word to be listed as one.
+      if (const std::optional<int> iso_weekday = weekday_without_article(j + 2)) {
+        DateFact date;
+        date.type = "SET";
+        date.basis = "explicit";
+        date.precision = DatePrecision::kWeekday;
+        date.value = fmt::format("XXXX-WXX-{}", *iso_weekday);
+        dates_.push_back(std::move(date));
+        return j + 3;
+      }
+    }
+    const LexMatch* set = match(j, Category::kDateSet);
+    if (set == nullptr) return 0;
+    DateFact date;
+    date.type = "SET";
+    date.basis = "explicit";
+    const std::string& value = context_.lexicon.date_sets[set->index];
+    date.precision = precision_of(std::string_view(value).substr(value.size() - 1));
+    date.value = value;
+    dates_.push_back(std::move(date));
+    return j + set->tokens;
+  }
+
+  // «مساء أمس», «صباح اليوم», «ليلة الخميس»: a part of a day, TIMEX3's "2015-08-03TEV".
+  size_t part_of_day(size_t i) {
+    const LexMatch* part = match(i, Category::kPartOfDay);
+    if (part == nullptr) return 0;
+    const size_t j = i + part->tokens;
+    const size_t before = dates_.size();
+    size_t end = relative_day(j);
+    if (end == 0) end = weekday_at(j);
+    if (end == 0 || dates_.size() != before + 1) return 0;
+    DateFact& date = dates_.back();
+    date.type = "TIME";
+    date.precision = DatePrecision::kTime;
+    if (!date.value.empty() && !date.value.starts_with("weekday:"))
+      date.value += "T" + context_.lexicon.parts_of_day[part->index];
+    return end;
   }
 
   void add_day(int m, int d, std::optional<int> y, bool hijri) {
@@ -198,6 +465,81 @@ class DateReader {
     dates_.push_back(std::move(date));
   }
 
+  // What follows a month name and says its year: «آب/ أغسطس», «حزيران (يونيو)» (the other
+  // calendar's name, skipped), «2014», «(1990)», «عام 2002», «الماضي», «من العام الماضي».
+  struct YearOfMonth {
+    std::optional<int> year;       // written
+    int direction = kNoDirection;  // -1 the last one, 0 this year's, 1 the next one
+    int year_shift = 0;            // «العام الماضي»: -1, with direction kYearShift
+  };
+  static constexpr int kNoDirection = 2;
+  static constexpr int kYearShift = 3;
+
+  YearOfMonth year_of_month(size_t& j, int month_number) const {
+    // The same month in the other naming system: «يوليو/تموز», «حزيران (يونيو)», «أكتوبر
+    // تشرين الأول».
+    size_t k = j;
+    const bool opened =
+        k < text_.size() && (text_.token(k).is_punct('/') || text_.token(k).is_punct('('));
+    if (opened) ++k;
+    if (const LexMatch* alias = match(k, Category::kMonth);
+        alias != nullptr && context_.lexicon.months[alias->index].number == month_number &&
+        !context_.lexicon.months[alias->index].hijri) {
+      k += alias->tokens;
+      if (k < text_.size() && text_.token(k).is_punct(')')) ++k;
+      j = k;
+    }
+    YearOfMonth out;
+    k = j;
+    const bool parenthesis = k < text_.size() && text_.token(k).is_punct('(');
+    if (parenthesis) ++k;
+    if (const LexMatch* year_word = match(k, Category::kYearWord);
+        year_word != nullptr && year_at(k + year_word->tokens)) {
+      k += year_word->tokens;
+    }
+    if ((out.year = year_at(k))) {
+      ++k;
+      if (parenthesis && k < text_.size() && text_.token(k).is_punct(')')) ++k;
+      j = k;
+      return out;
+    }
+    k = j;
+    if (word_at(k, "الماضي") || word_at(k, "المنصرم") || word_at(k, "الفايت") ||
+        word_at(k, "السابق")) {
+      out.direction = -1;
+    } else if (word_at(k, "الجاري") || word_at(k, "الحالي")) {
+      out.direction = 0;
+    } else if (word_at(k, "المقبل") || word_at(k, "القادم")) {
+      out.direction = 1;
+    }
+    if (out.direction != kNoDirection) {
+      j = k + 1;
+      return out;
+    }
+    if (word_at(k, "من")) ++k;
+    if (const LexMatch* period = match(k, Category::kDatePeriod)) {
+      const std::string& name = context_.lexicon.periods[period->index];
+      if (name.ends_with("-year")) {
+        out.direction = kYearShift;
+        out.year_shift = name == "last-year" ? -1 : name == "next-year" ? 1 : 0;
+        j = k + period->tokens;
+      }
+    }
+    return out;
+  }
+
+  // The year of a month (and day) that `year_of_month` found no year for but a direction.
+  std::optional<int> resolved_year(const YearOfMonth& spec, int m, int d) const {
+    if (!context_.published || spec.direction == kNoDirection) return std::nullopt;
+    const year_month_day published = *context_.published;
+    const int y = static_cast<int>(published.year());
+    if (spec.direction == kYearShift) return y + spec.year_shift;
+    if (spec.direction == 0) return y;
+    const sys_days date = sys_days(ymd(y, m, d));
+    if (spec.direction < 0) return date <= sys_days(published) ? y : y - 1;
+    return date > sys_days(published) ? y : y + 1;
+  }
+
   // «10 يناير 2022»، «العاشر من يناير»، «الأول من كانون الثاني»، «15 رمضان 1443 هـ».
   size_t day_month(size_t i) {
     std::optional<int> d;
@@ -217,11 +559,14 @@ class DateReader {
     if (month_match == nullptr) return 0;
     const Month m = context_.lexicon.months[month_match->index];
     j += month_match->tokens;
-    std::optional<int> y = year_at(j);
-    if (y) {
-      ++j;
-      if (word_at(j, "ه") || word_at(j, "م")) ++j;  // هـ (Hijri) and م (Gregorian) after a year
+    std::optional<int> y;
+    if (m.hijri) {
+      if ((y = year_at(j))) ++j;
+    } else {
+      const YearOfMonth spec = year_of_month(j, m.number);
+      y = spec.year ? spec.year : resolved_year(spec, m.number, *d);
     }
+    if (y && (word_at(j, "ه") || word_at(j, "م"))) ++j;  // هـ (Hijri), م (Gregorian)
     add_day(m.number, *d, y, m.hijri);
     return j;
   }
@@ -242,6 +587,12 @@ class DateReader {
                        middle = small_number(text_.token(i + 2), 1, 12),
                        last = small_number(c, 1, 2999);
     if (!first || !middle || !last) return 0;
+    // «7/ 10/ 1436هـ»: a Hijri date, by its era mark or its year.
+    const bool hijri_mark = word_at(i + 5, "ه") || word_at(i + 5, "هـ");
+    if (*last >= 1300 && *last <= 1500 && *first <= 30) {
+      add_day(*middle, *first, *last, true);
+      return i + (hijri_mark ? 6 : 5);
+    }
     int y = 0, d = 0;
     if (*first >= 1000 && *last <= 31) {
       y = *first;
@@ -267,9 +618,10 @@ class DateReader {
       const Month m = context_.lexicon.months[month_match->index];
       if (m.hijri) return 0;
       j += month_match->tokens;
-      std::optional<int> y = year_at(j);
-      if (y) ++j;
-      add_part_of_month(part, m.number, y);
+      const YearOfMonth spec = year_of_month(j, m.number);
+      const int first_day = part == DatePart::kEarly ? 1 : part == DatePart::kMid ? 11 : 21;
+      add_part_of_month(part, m.number,
+                        spec.year ? spec.year : resolved_year(spec, m.number, first_day));
       return j;
     }
     std::optional<int> y;
@@ -410,15 +762,18 @@ class DateReader {
     const Month m = context_.lexicon.months[month_match->index];
     if (m.hijri) return 0;
     j += month_match->tokens;
-    std::optional<int> y = year_at(j);
+    const YearOfMonth spec = year_of_month(j, m.number);
+    std::optional<int> y = spec.year;
     const bool after_preposition = i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "منذ") ||
                                              word_at(i - 1, "حتي") || word_at(i - 1, "خلال"));
-    if (!y && !after_month_word && !after_preposition) return 0;
+    if (!y && spec.direction == kNoDirection && !after_month_word && !after_preposition) return 0;
     DateFact date;
     date.precision = DatePrecision::kMonth;
     if (y) {
-      ++j;
       date.basis = "explicit";
+    } else if (std::optional<int> directed = resolved_year(spec, m.number, 1)) {
+      y = directed;
+      date.basis = "relative";
     } else if (context_.published) {
       y = static_cast<int>(with_inferred_year(*context_.published, m.number, 1).year());
       date.basis = "publication date";

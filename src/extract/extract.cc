@@ -39,6 +39,10 @@ std::string_view date_precision_name(DatePrecision precision) {
       return "part of year";
     case DatePrecision::kYear:
       return "year";
+    case DatePrecision::kTime:
+      return "time";
+    case DatePrecision::kVague:
+      return "vague";
     case DatePrecision::kWeekday:
       return "weekday";
   }
@@ -100,7 +104,7 @@ std::vector<TimelineEntry> timeline_of(const TextView& text,
                                        const std::vector<DateFact>& dates) {
   std::vector<TimelineEntry> timeline;
   for (size_t d = 0; d < dates.size(); ++d) {
-    if (dates[d].value.empty()) continue;
+    if (!dates[d].on_calendar()) continue;
     const Sentence& sentence = text.sentence_of(date_tokens[d].first);
     TimelineEntry entry;
     entry.date = static_cast<int>(d);
@@ -189,7 +193,7 @@ Extraction Extractor::extract(const ExtractInput& input) const {
   FoundMentions found = find_mentions(context, impl_->fuzzy_places);
   std::vector<std::pair<size_t, size_t>> date_tokens;
   out.dates = find_dates(context, found, date_tokens);
-  out.counts = find_counts(context, found, date_tokens);
+  out.counts = find_counts(context, found, out.dates, date_tokens);
   out.events = find_events(context, found);
   find_speech(context, found, out);
   out.timeline = timeline_of(text, date_tokens, out.dates);

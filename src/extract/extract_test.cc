@@ -268,7 +268,61 @@ TEST(Dates, AWeekdayAloneOrAfterNight) {
   // Published on a Thursday: Saturday is the one before, «ليل الأربعاء» yesterday night.
   EXPECT_EQ(only_date(extract("أفرجت السلطات السبت عن المعتقلين.", "2025-10-02")).value,
             "2025-09-27");
-  EXPECT_EQ(only_date(extract("وقع الهجوم ليل الأربعاء.", "2025-10-02")).value, "2025-10-01");
+  const DateFact night = only_date(extract("وقع الهجوم ليل الأربعاء.", "2025-10-02"));
+  EXPECT_EQ(night.type, "TIME");  // a part of a day: TIMEX3's night of that Wednesday
+  EXPECT_EQ(night.value, "2025-10-01TNI");
+}
+
+// Each expression of TIMEX3's types, in an article published on Tuesday 2015-08-04.
+DateFact timex(const std::string& sentence) {
+  return only_date(extract(sentence, "2015-08-04"));
+}
+
+TEST(Dates, LengthsOffsetsAndRepetitions) {
+  EXPECT_EQ(timex("استمرت المفاوضات ثلاثة أيام.").value, "P3D");
+  EXPECT_EQ(timex("استمرت المفاوضات ثلاثة أيام.").type, "DURATION");
+  EXPECT_EQ(timex("سجن لأربع سنوات.").value, "P4Y");
+  EXPECT_EQ(timex("بقي في المستشفى يومين.").value, "P2D");
+  EXPECT_EQ(timex("تضاعفت الأسعار خلال السنوات الأخيرة.").value, "PXY");
+  EXPECT_EQ(timex("انتظر المسافرون 5 ساعات.").value, "PT5H");
+  // قبل / بعد with a length: a date that far from the publication date.
+  EXPECT_EQ(timex("افتتح المتحف قبل 30 عاما.").value, "1985");
+  EXPECT_EQ(timex("تبدأ البطولة بعد ثلاثة أيام.").value, "2015-08-07");
+  EXPECT_EQ(timex("تبدأ البطولة بعد ثلاثة أيام.").type, "DATE");
+  EXPECT_EQ(timex("زار الوزير المدينة قبل أيام.").value, "PAST_REF");
+  // A word too common alone is no length: «العام» is this year's only with its direction.
+  EXPECT_TRUE(extract("قال مدير العام للشركة إن الأرباح ارتفعت.", "2015-08-04").dates.empty());
+  EXPECT_EQ(timex("تصدر المجلة شهريا.").type, "SET");
+  EXPECT_EQ(timex("تصدر المجلة شهريا.").value, "P1M");
+  EXPECT_EQ(timex("يقام السوق كل يوم جمعة.").value, "XXXX-WXX-5");
+}
+
+TEST(Dates, YearsAloneHijriYearsDecadesSeasonsAndReferences) {
+  EXPECT_EQ(timex("تأسست الشركة عام 1998.").value, "1998");
+  EXPECT_EQ(timex("تأسست الشركة 1998م.").value, "1998");
+  EXPECT_EQ(timex("قتل الآلاف منذ 2009.").value, "2009");
+  EXPECT_EQ(timex("توفي سنة 1436هـ.").value, "2014");  // 1 Muharram 1436 is 2014-10-25
+  EXPECT_EQ(timex("توفي سنة 1436هـ.").basis, "hijri");
+  EXPECT_EQ(timex("وقع الاتفاق بتاريخ 7/ 10/ 1436هـ.").value, "2015-07-23");
+  EXPECT_EQ(timex("ازدهرت السينما في الثمانينات.").value, "198X");
+  EXPECT_EQ(timex("ترتفع الحرارة في الصيف المقبل.").value, "2016-SU");
+  EXPECT_EQ(timex("تعمل الشركة حاليا على مشروع جديد.").value, "PRESENT_REF");
+  EXPECT_EQ(timex("أعلنت الشركة مؤخرا عن مشروع جديد.").value, "PAST_REF");
+  // A number that is not after a preposition or a year word is not a year.
+  EXPECT_TRUE(extract("باعت الشركة 1998 سيارة.", "2015-08-04").dates.empty());
+}
+
+TEST(Dates, DirectionWordsAndTheOtherMonthName) {
+  // In an August paper: last January, not next.
+  EXPECT_EQ(timex("وقع الحادث في 14 يناير الماضي.").value, "2015-01-14");
+  EXPECT_EQ(timex("يبدأ المعرض في مارس المقبل.").value, "2016-03");
+  EXPECT_EQ(timex("ارتفعت المبيعات في مارس من العام الماضي.").value, "2014-03");
+  EXPECT_EQ(timex("وقع الاتفاق في 23 أيلول/ سبتمبر 2014.").value, "2014-09-23");
+  EXPECT_EQ(timex("عاد في حزيران (يونيو) 2014.").value, "2014-06");
+  EXPECT_EQ(timex("وقع الانفجار أول من أمس.").value, "2015-08-02");
+  const DateFact evening = timex("وصل الوفد مساء أمس.");
+  EXPECT_EQ(evening.type, "TIME");
+  EXPECT_EQ(evening.value, "2015-08-03TEV");
 }
 
 TEST(Dates, RelativeToPublication) {

@@ -238,9 +238,35 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
     } else if (row[0] == "relative") {
       add_forms(row[2], Category::kDateRelative, static_cast<uint32_t>(relative_days.size()));
       relative_days.push_back(to_int(row[1]));
-    } else {
+    } else if (row[0] == "period") {
       add_forms(row[2], Category::kDatePeriod, static_cast<uint32_t>(periods.size()));
       periods.emplace_back(row[1]);
+    } else if (row[0].starts_with("unit-")) {
+      add_forms(row[2], Category::kDateUnit, static_cast<uint32_t>(date_units.size()));
+      date_units.push_back({std::string(row[1]), row[0] == "unit-one"   ? 1
+                                                 : row[0] == "unit-two" ? 2
+                                                                        : 0});
+    } else if (row[0] == "set") {
+      add_forms(row[2], Category::kDateSet, static_cast<uint32_t>(date_sets.size()));
+      date_sets.emplace_back(row[1]);
+    } else if (row[0] == "offset") {
+      add_forms(row[2], Category::kDateOffset, static_cast<uint32_t>(date_offsets.size()));
+      date_offsets.push_back(to_int(row[1]));
+    } else if (row[0] == "year-word") {
+      add_forms(row[2], Category::kYearWord, 0);
+    } else if (row[0] == "part-of-day") {
+      add_forms(row[2], Category::kPartOfDay, static_cast<uint32_t>(parts_of_day.size()));
+      parts_of_day.emplace_back(row[1]);
+    } else if (row[0] == "ref" || row[0] == "season" || row[0] == "decade") {
+      add_forms(row[2], Category::kDateNamed, static_cast<uint32_t>(named_dates.size()));
+      named_dates.push_back({row[0] == "ref"      ? NamedDate::Kind::kReference
+                             : row[0] == "season" ? NamedDate::Kind::kSeason
+                                                  : NamedDate::Kind::kDecade,
+                             std::string(row[1])});
+    } else {
+      // Compiled-in data: a bad row is a build mistake, as in rows().
+      std::cerr << "khabar: data/extract/date_expressions.tsv: unknown kind " << row[0] << "\n";
+      std::abort();
     }
   }
   for (const text::DataLine& line : text::data_lines(data::framings_tsv)) {

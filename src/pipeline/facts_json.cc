@@ -22,11 +22,9 @@ nlohmann::json mention_json(const Mention& m) {
 }
 
 nlohmann::json date_json(const DateFact& d) {
-  nlohmann::json out{{"text", d.surface},
-                     {"value", d.value},
-                     {"precision", date_precision_name(d.precision)},
-                     {"basis", d.basis},
-                     {"span", span_json(d.span)}};
+  nlohmann::json out{{"text", d.surface}, {"type", d.type},
+                     {"value", d.value},  {"precision", date_precision_name(d.precision)},
+                     {"basis", d.basis},  {"span", span_json(d.span)}};
   if (!d.range_begin.empty()) out["range"] = {d.range_begin, d.range_end};
   return out;
 }

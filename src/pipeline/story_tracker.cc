@@ -45,13 +45,18 @@ std::string story_signals(const Extraction& extraction) {
     add_signal(out, m.type == EntityType::kPlace ? 'p' : 'e', signal_key(m));
   }
   for (const DateFact& d : extraction.dates) {
+    if (!d.on_calendar()) continue;
+    // A part of a day («مساء أمس») is its day here, as before times were read.
+    const bool time = d.type == "TIME";
+    const std::string value = time ? d.value.substr(0, d.value.find('T')) : d.value;
+    const DatePrecision precision = time ? DatePrecision::kDay : d.precision;
     // Days and months tell one day's happening from the next; a bare weekday or year does not.
-    if (d.precision == DatePrecision::kDay || d.precision == DatePrecision::kPartOfMonth ||
-        d.precision == DatePrecision::kMonth) {
-      add_signal(out, 'd', d.value);
+    if (precision == DatePrecision::kDay || precision == DatePrecision::kPartOfMonth ||
+        precision == DatePrecision::kMonth) {
+      add_signal(out, 'd', value);
       // A day's month too: «early January» and «10 January» are one happening's dates.
-      if (d.precision == DatePrecision::kDay && d.value.size() >= 7) {
-        add_signal(out, 'd', d.value.substr(0, d.value.size() - 3));
+      if (precision == DatePrecision::kDay && value.size() >= 7) {
+        add_signal(out, 'd', value.substr(0, value.size() - 3));
       }
     }
   }

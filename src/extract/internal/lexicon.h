@@ -43,6 +43,12 @@ enum class Category : uint8_t {
   kDatePart,
   kDateRelative,
   kDatePeriod,
+  kDateUnit,    // عام، عامين، أعوام: a unit of time
+  kDateSet,     // يوميا، كل عام
+  kDateOffset,  // قبل، بعد a length
+  kYearWord,    // عام 1998
+  kPartOfDay,   // صباح، مساء
+  kDateNamed,   // حاليا، الصيف، الثمانينات: a time a word names
   kFramingHead,
   kVia,
   kAccording,
@@ -71,6 +77,17 @@ struct Month {
 };
 
 enum class DatePart : uint8_t { kEarly, kMid, kLate };
+
+struct DateUnit {
+  std::string letter;  // ISO 8601's: Y, M, W, D, H; MIN for minutes
+  int count = 0;       // 1 for the singular (عام), 2 for the dual (عامين), 0 for a plural
+};
+
+struct NamedDate {
+  enum class Kind : uint8_t { kReference, kSeason, kDecade };
+  Kind kind = Kind::kReference;
+  std::string value;  // PRESENT_REF; SU; 198X
+};
 
 struct LexMatch {
   Category category = Category::kPlace;
@@ -109,6 +126,11 @@ class Lexicon {
   std::vector<DatePart> date_parts;
   std::vector<int> relative_days;
   std::vector<std::string> periods;  // last-week ...
+  std::vector<DateUnit> date_units;
+  std::vector<std::string> date_sets;     // TIMEX3 value: P1D ...
+  std::vector<int> date_offsets;          // -1 before, 1 after
+  std::vector<std::string> parts_of_day;  // MO, AF, EV, NI
+  std::vector<NamedDate> named_dates;
   std::vector<std::string> framing_heads;
 
  private:

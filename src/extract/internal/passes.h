@@ -93,8 +93,10 @@ class FuzzyPlaces {
 FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places);
 std::vector<DateFact> find_dates(const Context& context, const FoundMentions& found,
                                  std::vector<std::pair<size_t, size_t>>& token_ranges);
-// `date_tokens` are find_dates' token ranges: a count takes its sentence's first date.
+// `date_tokens` are find_dates' token ranges: a count takes its sentence's first date on the
+// calendar.
 std::vector<CountFact> find_counts(const Context& context, const FoundMentions& found,
+                                   const std::vector<DateFact>& dates,
                                    const std::vector<std::pair<size_t, size_t>>& date_tokens);
 std::vector<EventMention> find_events(const Context& context, const FoundMentions& found);
 void find_speech(const Context& context, const FoundMentions& found, Extraction& out);
