@@ -162,6 +162,7 @@ class DateReader {
   }
 
   size_t read_at(size_t i) {
+    if (size_t end = day_range(i)) return end;
     if (size_t end = day_month(i)) return end;
     if (size_t end = numeric_date(i)) return end;
     if (size_t end = part_of_month_or_year(i)) return end;
@@ -540,6 +541,36 @@ class DateReader {
     return date > sys_days(published) ? y : y + 1;
   }
 
+  // «من 14 إلى 27 يوليو», «بين 10-15 أغسطس», «من السادس حتى 15 أغسطس»: days of one month, as
+  // a range whose value is its first day.
+  size_t day_range(size_t i) {
+    std::optional<int> first = small_number(text_.token(i), 1, 31);
+    size_t j = i + 1;
+    if (!first) {
+      const LexMatch* ordinal = match(i, Category::kOrdinalDay);
+      if (ordinal == nullptr) return 0;
+      first = context_.lexicon.ordinal_days[ordinal->index];
+      j = i + ordinal->tokens;
+    }
+    if (!(word_at(j, "الي") || word_at(j, "حتي") ||
+          (j < text_.size() && text_.token(j).is_punct('-'))))
+      return 0;
+    const size_t before = dates_.size();
+    const size_t end = day_month(j + 1);
+    if (end == 0) return 0;
+    DateFact& last = dates_.back();
+    const std::string& value = last.value;
+    const bool full_day = value.size() == 10 && value[4] == '-' && value[7] == '-';
+    if (dates_.size() != before + 1 || !full_day || std::stoi(value.substr(8)) <= *first) {
+      dates_.resize(before);  // not a range: the day and month are read where they start
+      return 0;
+    }
+    last.range_end = value;
+    last.range_begin = fmt::format("{}-{:02}", value.substr(0, 7), *first);
+    last.value = last.range_begin;
+    return end;
+  }
+
   // «10 يناير 2022»، «العاشر من يناير»، «الأول من كانون الثاني»، «15 رمضان 1443 هـ».
   size_t day_month(size_t i) {
     std::optional<int> d;
@@ -556,7 +587,7 @@ class DateReader {
     }
     if (word_at(j, "شهر")) ++j;
     const LexMatch* month_match = match(j, Category::kMonth);
-    if (month_match == nullptr) return 0;
+    if (month_match == nullptr) return day_of_relative_month(j, *d);
     const Month m = context_.lexicon.months[month_match->index];
     j += month_match->tokens;
     std::optional<int> y;
@@ -569,6 +600,28 @@ class DateReader {
     if (y && (word_at(j, "ه") || word_at(j, "م"))) ++j;  // هـ (Hijri), م (Gregorian)
     add_day(m.number, *d, y, m.hijri);
     return j;
+  }
+
+  // «العاشر من الشهر الجاري», «15 من الشهر المقبل»: a day of the month the publication date
+  // is in, or of the one before or after it.
+  size_t day_of_relative_month(size_t j, int d) {
+    if (word_at(j, "من")) ++j;
+    const LexMatch* period = match(j, Category::kDatePeriod);
+    if (period == nullptr || !context_.published) return 0;
+    const std::string& name = context_.lexicon.periods[period->index];
+    if (!name.ends_with("-month")) return 0;
+    const int shift = name.starts_with("last") ? -1 : name.starts_with("next") ? 1 : 0;
+    const auto ym =
+        std::chrono::year_month(context_.published->year(), context_.published->month()) +
+        std::chrono::months(shift);
+    const year_month_day date{ym.year(), ym.month(), day(static_cast<unsigned>(d))};
+    if (!date.ok()) return 0;
+    DateFact fact;
+    fact.precision = DatePrecision::kDay;
+    fact.basis = "relative";
+    fact.value = iso(date);
+    dates_.push_back(std::move(fact));
+    return j + period->tokens;
   }
 
   // «24/11/2024», day first as Arabic news writes it; «2022-01-10».

@@ -312,6 +312,17 @@ TEST(Dates, YearsAloneHijriYearsDecadesSeasonsAndReferences) {
   EXPECT_TRUE(extract("باعت الشركة 1998 سيارة.", "2015-08-04").dates.empty());
 }
 
+TEST(Dates, RangesOfDaysAndDaysOfTheMonthAroundPublication) {
+  const DateFact range = timex("يقام المعرض من 14 إلى 27 يوليو.");
+  EXPECT_EQ(range.value, "2015-07-14");
+  EXPECT_EQ(range.range_begin, "2015-07-14");
+  EXPECT_EQ(range.range_end, "2015-07-27");
+  EXPECT_EQ(timex("تقام الدورة بين 10-15 أغسطس المقبل.").range_end, "2015-08-15");
+  EXPECT_EQ(timex("تبدأ الدراسة في العاشر من الشهر المقبل.").value, "2015-09-10");
+  // Not a range when the first day is not before the last: the date alone.
+  EXPECT_EQ(timex("فاز الفريق 27 - 14 أغسطس").value, "2015-08-14");
+}
+
 TEST(Dates, DirectionWordsAndTheOtherMonthName) {
   // In an August paper: last January, not next.
   EXPECT_EQ(timex("وقع الحادث في 14 يناير الماضي.").value, "2015-01-14");
