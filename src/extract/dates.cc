@@ -351,6 +351,7 @@ class DateReader {
     const NamedDate& what = context_.lexicon.named_dates[named->index];
     end = i + named->tokens;
     if (what.kind == NamedDate::Kind::kReference) {
+      if (word_at(end, "من")) return 0;  // «قريبا من»: near, not soon
       date.precision = DatePrecision::kVague;
       date.value = what.value;
     } else if (what.kind == NamedDate::Kind::kDecade) {
@@ -893,6 +894,11 @@ class DateReader {
     const LexMatch* relative = match(i, Category::kDateRelative);
     if (relative == nullptr) return 0;
     const int offset = context_.lexicon.relative_days[relative->index];
+    size_t end = i + relative->tokens;
+    // «أمس الجمعة»: the weekday says the same day again, and is part of it. In brackets,
+    // «غدا (الخميس)», it is an expression of its own.
+    if (const LexMatch* weekday_match = match(end, Category::kWeekday))
+      end += weekday_match->tokens;
     DateFact date;
     date.precision = DatePrecision::kDay;
     if (context_.published) {
@@ -903,7 +909,7 @@ class DateReader {
       date.value = "";
     }
     dates_.push_back(std::move(date));
-    return i + relative->tokens;
+    return end;
   }
 
   const Context& context_;

@@ -312,6 +312,17 @@ TEST(Dates, YearsAloneHijriYearsDecadesSeasonsAndReferences) {
   EXPECT_TRUE(extract("باعت الشركة 1998 سيارة.", "2015-08-04").dates.empty());
 }
 
+TEST(Dates, WordsOfTimeThatAreNotTimes) {
+  // An outlet's name in the dateline; «قريبا من» is near, not soon.
+  EXPECT_TRUE(extract("عين اليوم – جدة\nافتتح المعرض.", "2015-08-04").dates.empty());
+  EXPECT_TRUE(extract("بلغ السعر 14 دولارا قريبا من أدنى مستوى.", "2015-08-04").dates.empty());
+  // «أمس الجمعة» is one day said twice: one expression.
+  const Extraction friday = extract("أدانت الولايات المتحدة أمس الجمعة الهجمات.", "2015-07-25");
+  ASSERT_EQ(friday.dates.size(), 1u);
+  EXPECT_EQ(friday.dates[0].surface, "أمس الجمعة");
+  EXPECT_EQ(friday.dates[0].value, "2015-07-24");
+}
+
 TEST(Dates, RangesOfDaysAndDaysOfTheMonthAroundPublication) {
   const DateFact range = timex("يقام المعرض من 14 إلى 27 يوليو.");
   EXPECT_EQ(range.value, "2015-07-14");
