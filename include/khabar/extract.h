@@ -95,7 +95,8 @@ struct DateFact {
   std::string range_end;
   DatePrecision precision = DatePrecision::kDay;
   // How it was resolved: "explicit", "publication date" (year or day taken from it),
-  // "relative" (اليوم، أمس، الأسبوع الماضي), "hijri".
+  // "relative" (اليوم، أمس، الأسبوع الماضي، يناير الماضي), "relative month" (العاشر من الشهر
+  // الجاري), "offset" (قبل ثلاثة أيام), "hijri".
   std::string basis;
   std::string surface;
   ByteSpan span;
@@ -103,7 +104,8 @@ struct DateFact {
   // A point or stretch of the calendar (a DATE or TIME with a value that names one): what a
   // timeline and a count's date can use. Not a length, a repetition or «حاليا».
   bool on_calendar() const {
-    return (type == "DATE" || type == "TIME") && !value.empty() && !value.ends_with("_REF");
+    return (type == "DATE" || type == "TIME") && !value.empty() && !value.ends_with("_REF") &&
+           !value.starts_with("weekday:");
   }
 };
 

@@ -17,6 +17,10 @@
 namespace khabar::extract_internal {
 namespace {
 
+// A year with a year word but no era mark («عام 1436») is Hijri when it is this near the
+// Hijri year of publication; further, a Gregorian year of history («عام 1453»).
+constexpr int kUnmarkedHijriYears = 5;
+
 using std::chrono::day;
 using std::chrono::days;
 using std::chrono::month;
@@ -128,6 +132,11 @@ class DateReader {
 
   std::vector<DateFact> read(std::vector<std::pair<size_t, size_t>>& ranges) {
     for (size_t i = 0; i < text_.size();) {
+      // «عين اليوم», «الربيع العربي»: a name, read past whole.
+      if (const LexMatch* name = match(i, Category::kNotDate)) {
+        i += name->tokens;
+        continue;
+      }
       const size_t end = read_at(i);
       if (end > i) {
         ranges.emplace_back(i, end);
@@ -231,6 +240,20 @@ class DateReader {
     int count = number ? number->first : unit->count;
     if (number && unit->count == 2) return 0;  // «3 يومين» is no Arabic
     if (!number && unit->count == 1 && direction == 0) return 0;
+    // «بعد عام 2003», «قبل شهر رمضان», «قبل يوم الجمعة», «قبل اليوم الوطني»: the unit heads
+    // a name or a date, and is no length.
+    if (!number && unit->count == 1) {
+      const size_t next = j + unit->tokens;
+      if (text_.token(j).text.starts_with("ال") || year_at(next) ||
+          match(next, Category::kMonth) != nullptr || match(next, Category::kWeekday) != nullptr ||
+          (next < text_.size() && text_.token(next).is_word() &&
+           text_.token(next).text.starts_with("ال") && !word_at(next, "الماضي")))
+        return 0;
+    }
+    // «المديرين العامين»: a dual after a plural in ـين is its adjective.
+    if (!number && unit->count == 2 && i > 0 && text_.token(i - 1).is_word() &&
+        text_.token(i - 1).text.ends_with("ين"))
+      return 0;
     j += unit->tokens;
     if (!number && unit->count == 0 && direction == 0) {
       // A plural alone is a length of some when something says so: «السنوات الماضية»,
@@ -245,6 +268,10 @@ class DateReader {
                     word_at(i - 1, "بضع"));
       const bool clitic = text_.token(i).text.starts_with("ل");
       if (!adjective && !before && !clitic) return 0;
+      // «لأيام العيد», «منذ أيام الدراسة»: the days of something, not a length.
+      if (!adjective && j < text_.size() && text_.token(j).is_word() &&
+          !text_.token(j).text.starts_with("عد") && !word_at(j, "قليله"))
+        return 0;
       if (adjective) ++j;
       DateFact some;
       some.type = "DURATION";
@@ -273,7 +300,17 @@ class DateReader {
       return j;
     }
     if (unit->letter == "H" || unit->letter == "MIN") return 0;  // the hour is seldom known
-    date.basis = "relative";
+    // «بعد ثلاثة أيام من إصابته»: counted from an event, not from the publication date; a
+    // length of time.
+    if (word_at(j, "من") && count > 0) {
+      date.type = "DURATION";
+      date.basis = "explicit";
+      date.precision = precision_of(unit->letter);
+      date.value = fmt::format("P{}{}", count, unit->letter);
+      dates_.push_back(std::move(date));
+      return j;
+    }
+    date.basis = "offset";
     if (count == 0) {  // «قبل أيام», «قبل سنوات»
       date.precision = DatePrecision::kVague;
       date.value = direction < 0 ? "PAST_REF" : "FUTURE_REF";
@@ -316,22 +353,33 @@ class DateReader {
     ++j;
     if (j < text_.size() && text_.token(j).is_punct(')')) ++j;
     const bool hijri = word_at(j, "ه") || word_at(j, "هـ");
-    const bool gregorian = word_at(j, "م");
+    // «م» is also metres («على ارتفاع 2500 م»): the era only for years up to 2099.
+    const bool gregorian = word_at(j, "م") && *y <= 2099;
     if (hijri || gregorian) ++j;
     const bool after_preposition =
         i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "منذ") || word_at(i - 1, "حتي") ||
                   word_at(i - 1, "خلال") || word_at(i - 1, "وفي") || word_at(i - 1, "بين"));
-    // A bare number is a year only in the years news speaks of, after a preposition.
+    // A bare number is a year only in the years news speaks of, after a preposition, and not
+    // when a unit counts it («منذ 2000 عام»).
     if (year_word == nullptr && !hijri && !gregorian &&
-        !(after_preposition && *y >= 1900 && *y <= 2099))
+        !(after_preposition && *y >= 1900 && *y <= 2099 && !unit_at(j)))
       return 0;
     DateFact date;
     date.precision = DatePrecision::kYear;
-    if (hijri || (*y >= 1300 && *y <= 1500 && year_word != nullptr && !gregorian)) {
+    // Without its era mark, a year is Hijri only near the Hijri year of publication: «عام
+    // 1436» in 2015, not «عام 1453» (Constantinople).
+    std::optional<int> hijri_now;
+    if (context_.published) hijri_now = hijri_year_of(*context_.published);
+    const bool unmarked_hijri = year_word != nullptr && !gregorian && hijri_now &&
+                                std::abs(*y - *hijri_now) <= kUnmarkedHijriYears;
+    if (hijri || unmarked_hijri) {
       const std::optional<year_month_day> start = from_hijri(*y, 1, 1);
-      if (!start) return 0;
+      const std::optional<year_month_day> next = from_hijri(*y + 1, 1, 1);
+      if (!start || !next) return 0;
       date.basis = "hijri";
       date.value = std::to_string(static_cast<int>(start->year()));
+      date.range_begin = iso(*start);
+      date.range_end = iso(year_month_day(sys_days(*next) - days(1)));
     } else {
       date.basis = "explicit";
       date.value = std::to_string(*y);
@@ -355,6 +403,10 @@ class DateReader {
       date.precision = DatePrecision::kVague;
       date.value = what.value;
     } else if (what.kind == NamedDate::Kind::kDecade) {
+      // «الستينيات من عمره» is an age.
+      if (word_at(end, "من") && end + 1 < text_.size() &&
+          text_.token(end + 1).text.starts_with("عمر"))
+        return 0;
       date.precision = DatePrecision::kYear;
       date.basis = "explicit";
       date.value = what.value;
@@ -362,6 +414,7 @@ class DateReader {
       date.precision = DatePrecision::kPartOfYear;
       std::optional<int> y = year_at(end);
       int shift = 0;
+      bool said = true;  // a year or a direction says it is the season of a year
       if (y) {
         ++end;
         date.basis = "explicit";
@@ -373,7 +426,15 @@ class DateReader {
         ++end;
       } else if (word_at(end, "الحالي") || word_at(end, "الجاري")) {
         ++end;
+      } else {
+        said = false;
       }
+      // «مهرجان الصيف» names a festival: alone, a season is one after «في», «خلال», «فصل».
+      const bool placed =
+          named->tokens > 1 ||
+          (i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "خلال") || word_at(i - 1, "وفي") ||
+                     word_at(i - 1, "حتي") || word_at(i - 1, "منذ") || word_at(i - 1, "طوال")));
+      if (!said && !placed) return 0;
       if (!y && context_.published) y = static_cast<int>(context_.published->year()) + shift;
       date.value = y ? fmt::format("{}-{}", *y, what.value) : "";
     }
@@ -531,12 +592,18 @@ class DateReader {
   }
 
   // The year of a month (and day) that `year_of_month` found no year for but a direction.
+  // `d` is 0 for a whole month: «يناير الماضي» in a January paper is last year's.
   std::optional<int> resolved_year(const YearOfMonth& spec, int m, int d) const {
     if (!context_.published || spec.direction == kNoDirection) return std::nullopt;
     const year_month_day published = *context_.published;
     const int y = static_cast<int>(published.year());
     if (spec.direction == kYearShift) return y + spec.year_shift;
     if (spec.direction == 0) return y;
+    const int published_month = static_cast<int>(static_cast<unsigned>(published.month()));
+    if (d == 0) {
+      if (spec.direction < 0) return m < published_month ? y : y - 1;
+      return m > published_month ? y : y + 1;
+    }
     const sys_days date = sys_days(ymd(y, m, d));
     if (spec.direction < 0) return date <= sys_days(published) ? y : y - 1;
     return date > sys_days(published) ? y : y + 1;
@@ -592,14 +659,17 @@ class DateReader {
     const Month m = context_.lexicon.months[month_match->index];
     j += month_match->tokens;
     std::optional<int> y;
+    bool directed = false;
     if (m.hijri) {
       if ((y = year_at(j))) ++j;
     } else {
       const YearOfMonth spec = year_of_month(j, m.number);
       y = spec.year ? spec.year : resolved_year(spec, m.number, *d);
+      directed = !spec.year && y.has_value();
     }
     if (y && (word_at(j, "ه") || word_at(j, "م"))) ++j;  // هـ (Hijri), م (Gregorian)
     add_day(m.number, *d, y, m.hijri);
+    if (directed) dates_.back().basis = "relative";  // the year from «الماضي», not written
     return j;
   }
 
@@ -619,7 +689,7 @@ class DateReader {
     if (!date.ok()) return 0;
     DateFact fact;
     fact.precision = DatePrecision::kDay;
-    fact.basis = "relative";
+    fact.basis = "relative month";
     fact.value = iso(date);
     dates_.push_back(std::move(fact));
     return j + period->tokens;
@@ -645,6 +715,10 @@ class DateReader {
     const bool hijri_mark = word_at(i + 5, "ه") || word_at(i + 5, "هـ");
     if (*last >= 1300 && *last <= 1500 && *first <= 30) {
       add_day(*middle, *first, *last, true);
+      return i + (hijri_mark ? 6 : 5);
+    }
+    if (*first >= 1300 && *first <= 1500 && *last <= 30) {  // «1436/10/7هـ»
+      add_day(*middle, *last, *first, true);
       return i + (hijri_mark ? 6 : 5);
     }
     int y = 0, d = 0;
@@ -779,7 +853,8 @@ class DateReader {
       // «الاثنين» alone is also "the two": take it only after a preposition or comma.
       const bool after_preposition =
           i > 0 && (text_.token(i - 1).is_punct(',') || word_at(i - 1, "في") ||
-                    word_at(i - 1, "منذ") || word_at(i - 1, "حتي") || word_at(i - 1, "وفي"));
+                    word_at(i - 1, "منذ") || word_at(i - 1, "حتي") || word_at(i - 1, "وفي") ||
+                    match(i - 1, Category::kPartOfDay) != nullptr);
       if (!after_preposition) return 0;
     }
     DateFact date;
@@ -825,7 +900,7 @@ class DateReader {
     date.precision = DatePrecision::kMonth;
     if (y) {
       date.basis = "explicit";
-    } else if (std::optional<int> directed = resolved_year(spec, m.number, 1)) {
+    } else if (std::optional<int> directed = resolved_year(spec, m.number, 0)) {
       y = directed;
       date.basis = "relative";
     } else if (context_.published) {

@@ -291,7 +291,19 @@ TEST(Dates, LengthsOffsetsAndRepetitions) {
   EXPECT_EQ(timex("تبدأ البطولة بعد ثلاثة أيام.").type, "DATE");
   EXPECT_EQ(timex("زار الوزير المدينة قبل أيام.").value, "PAST_REF");
   // A word too common alone is no length: «العام» is this year's only with its direction.
-  EXPECT_TRUE(extract("قال مدير العام للشركة إن الأرباح ارتفعت.", "2015-08-04").dates.empty());
+  for (const char* sentence : {"قال المدير العام للشركة إن الأرباح ارتفعت.",
+                               "دعا الأمين العام إلى التهدئة.", "اجتمع المديرين العامين في الرياض.",
+                               "ترتفع الأسعار قبل شهر رمضان.", "وصل الوفد قبل اليوم الوطني.",
+                               "ثورات الربيع العربي غيرت المنطقة.", "افتتح مهرجان الصيف في أبها.",
+                               "يبلغ ارتفاع الجبل 2500 م.", "تزوج وهو في الستينيات من عمره."}) {
+    EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
+  }
+  // «بعد عام 2003» is the year 2003, not a year after publication.
+  EXPECT_EQ(timex("عاد العراق إلى الفوضى بعد عام 2003.").value, "2003");
+  // Counted from an event, a length: not a date from the publication date.
+  const DateFact from_event = timex("توفي بعد ثلاثة أيام من إصابته.");
+  EXPECT_EQ(from_event.type, "DURATION");
+  EXPECT_EQ(from_event.value, "P3D");
   EXPECT_EQ(timex("تصدر المجلة شهريا.").type, "SET");
   EXPECT_EQ(timex("تصدر المجلة شهريا.").value, "P1M");
   EXPECT_EQ(timex("يقام السوق كل يوم جمعة.").value, "XXXX-WXX-5");
@@ -303,6 +315,10 @@ TEST(Dates, YearsAloneHijriYearsDecadesSeasonsAndReferences) {
   EXPECT_EQ(timex("قتل الآلاف منذ 2009.").value, "2009");
   EXPECT_EQ(timex("توفي سنة 1436هـ.").value, "2014");  // 1 Muharram 1436 is 2014-10-25
   EXPECT_EQ(timex("توفي سنة 1436هـ.").basis, "hijri");
+  EXPECT_EQ(timex("توفي سنة 1436هـ.").range_end, "2015-10-13");
+  EXPECT_EQ(timex("انتهى العام الدراسي عام 1436.").basis, "hijri");
+  EXPECT_EQ(timex("فتح العثمانيون القسطنطينية عام 1453.").value, "1453");  // not Hijri
+  EXPECT_EQ(timex("وقع الاتفاق بتاريخ 1436/10/7هـ.").value, "2015-07-23");
   EXPECT_EQ(timex("وقع الاتفاق بتاريخ 7/ 10/ 1436هـ.").value, "2015-07-23");
   EXPECT_EQ(timex("ازدهرت السينما في الثمانينات.").value, "198X");
   EXPECT_EQ(timex("ترتفع الحرارة في الصيف المقبل.").value, "2016-SU");
@@ -342,9 +358,17 @@ TEST(Dates, DirectionWordsAndTheOtherMonthName) {
   EXPECT_EQ(timex("وقع الاتفاق في 23 أيلول/ سبتمبر 2014.").value, "2014-09-23");
   EXPECT_EQ(timex("عاد في حزيران (يونيو) 2014.").value, "2014-06");
   EXPECT_EQ(timex("وقع الانفجار أول من أمس.").value, "2015-08-02");
+  // «يناير الماضي» in a January paper is last year's January.
+  EXPECT_EQ(only_date(extract("ارتفعت المبيعات في يناير الماضي.", "2015-01-20")).value, "2014-01");
+  EXPECT_EQ(only_date(extract("وقع الحادث في 28 ديسمبر الماضي.", "2015-01-03")).value,
+            "2014-12-28");
+  EXPECT_EQ(only_date(extract("يبدأ العمل في 1 يناير المقبل.", "2015-12-31")).basis, "relative");
   const DateFact evening = timex("وصل الوفد مساء أمس.");
   EXPECT_EQ(evening.type, "TIME");
   EXPECT_EQ(evening.value, "2015-08-03TEV");
+  EXPECT_EQ(timex("وصل الوفد مساء الاثنين.").type, "TIME");  // «الاثنين» after a part of day
+  // Without a publication date, a part of a weekday is no day on the calendar.
+  EXPECT_FALSE(only_date(extract("وقع الهجوم ليل الأربعاء.")).on_calendar());
 }
 
 TEST(Dates, RelativeToPublication) {

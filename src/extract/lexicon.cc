@@ -252,6 +252,8 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
     } else if (row[0] == "offset") {
       add_forms(row[2], Category::kDateOffset, static_cast<uint32_t>(date_offsets.size()));
       date_offsets.push_back(to_int(row[1]));
+    } else if (row[0] == "not-date") {
+      add_forms(row[2], Category::kNotDate, 0);
     } else if (row[0] == "year-word") {
       add_forms(row[2], Category::kYearWord, 0);
     } else if (row[0] == "part-of-day") {

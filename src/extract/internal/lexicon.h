@@ -49,6 +49,7 @@ enum class Category : uint8_t {
   kYearWord,    // عام 1998
   kPartOfDay,   // صباح، مساء
   kDateNamed,   // حاليا، الصيف، الثمانينات: a time a word names
+  kNotDate,     // عين اليوم، الربيع العربي: names holding a time word
   kFramingHead,
   kVia,
   kAccording,
