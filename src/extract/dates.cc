@@ -179,6 +179,7 @@ class DateReader {
     if (size_t end = weekday_at(i)) return end;
     if (size_t end = month_year(i)) return end;
     if (size_t end = year_alone(i)) return end;
+    if (size_t end = holiday(i)) return end;
     if (size_t end = offset_or_duration(i)) return end;
     if (size_t end = repetition(i)) return end;
     if (size_t end = named_value(i)) return end;
@@ -881,6 +882,100 @@ class DateReader {
     return j;
   }
 
+  // «شهر رمضان», «في رمضان 1436»: a Hijri month, valued as the Gregorian month it begins in;
+  // without a year, the one nearest the publication date.
+  size_t hijri_month(size_t i, size_t j, int month_number, bool after_month_word) {
+    std::optional<int> y = year_at(j);
+    if (y) {
+      ++j;
+      if (word_at(j, "ه") || word_at(j, "هـ")) ++j;
+    }
+    const bool after_preposition = i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "خلال") ||
+                                             word_at(i - 1, "منذ") || word_at(i - 1, "حتي"));
+    if (!y && !after_month_word && !after_preposition) return 0;
+    std::optional<year_month_day> start = hijri_start(month_number, 1, y);
+    DateFact date;
+    date.precision = DatePrecision::kMonth;
+    date.basis = "hijri";
+    if (start) {
+      const int m = static_cast<int>(static_cast<unsigned>(start->month()));
+      date.value = iso_month(static_cast<int>(start->year()), m);
+      // Its days: to the day before the next Hijri month begins.
+      const std::optional<int> hijri_y = y ? y : hijri_year_of(*start);
+      const std::optional<year_month_day> next =
+          hijri_y ? (month_number == 12 ? from_hijri(*hijri_y + 1, 1, 1)
+                                        : from_hijri(*hijri_y, month_number + 1, 1))
+                  : std::nullopt;
+      if (next) {
+        date.range_begin = iso(*start);
+        date.range_end = iso(year_month_day(sys_days(*next) - days(1)));
+      }
+    } else {
+      date.value = "";
+    }
+    dates_.push_back(std::move(date));
+    return j;
+  }
+
+  // The Gregorian day of a Hijri month and day, in year `y`, else in the Hijri year that puts
+  // it nearest the publication date.
+  std::optional<year_month_day> hijri_start(int month_number, int d, std::optional<int> y) const {
+    if (y) return from_hijri(*y, month_number, d);
+    if (!context_.published) return std::nullopt;
+    const std::optional<int> now = hijri_year_of(*context_.published);
+    if (!now) return std::nullopt;
+    std::optional<year_month_day> best;
+    for (const int candidate : {*now - 1, *now, *now + 1}) {
+      const std::optional<year_month_day> g = from_hijri(candidate, month_number, d);
+      if (!g) continue;
+      const auto distance = [&](const year_month_day& x) {
+        return std::abs((sys_days(x) - sys_days(*context_.published)).count());
+      };
+      if (!best || distance(*g) < distance(*best)) best = g;
+    }
+    return best;
+  }
+
+  // «عيد الفطر», «عيد الأضحى»: the holiday's first day in the Hijri year nearest publication.
+  size_t holiday(size_t i) {
+    int month_number = 0, d = 0;
+    size_t end = i;
+    // «بعيد الفطر», «وعيد الأضحى»: with its clitic (alone, «بعيد» is "far").
+    const bool eid = i < text_.size() && text_.token(i).is_word() &&
+                     (text_.token(i).text == "عيد" || text_.token(i).text == "بعيد" ||
+                      text_.token(i).text == "وعيد" || text_.token(i).text == "لعيد");
+    if (!eid) return 0;
+    // The holiday in general («إن عيد الفطر له وضعه الخاص») is no day: only a holiday placed
+    // in time, by a clitic or a word before it.
+    bool placed = text_.token(i).text != "عيد";
+    for (const std::string_view before :
+         {"في", "خلال", "عطله", "اجازه", "ايام", "قبل", "بعد", "منذ", "حتي", "صباح", "مساء", "ليله",
+          "يوم", "اول", "ثاني"}) {
+      placed |= i > 0 && word_at(i - 1, before);
+    }
+    if (!placed) return 0;
+    if (word_at(i + 1, "الفطر")) {
+      month_number = 10;
+      d = 1;
+      end = i + 2;
+    } else if (word_at(i + 1, "الاضحي")) {
+      month_number = 12;
+      d = 10;
+      end = i + 2;
+    } else {
+      return 0;
+    }
+    std::optional<int> y = year_at(end);
+    if (y) ++end;
+    const std::optional<year_month_day> day_of = hijri_start(month_number, d, y);
+    DateFact date;
+    date.precision = DatePrecision::kDay;
+    date.basis = "hijri";
+    date.value = day_of ? iso(*day_of) : "";
+    dates_.push_back(std::move(date));
+    return end;
+  }
+
   // «يناير 2022»; «في يناير» and «شهر مارس» without a year.
   size_t month_year(size_t i) {
     size_t j = i;
@@ -889,7 +984,7 @@ class DateReader {
     const LexMatch* month_match = match(j, Category::kMonth);
     if (month_match == nullptr) return 0;
     const Month m = context_.lexicon.months[month_match->index];
-    if (m.hijri) return 0;
+    if (m.hijri) return hijri_month(i, j + month_match->tokens, m.number, after_month_word);
     j += month_match->tokens;
     const YearOfMonth spec = year_of_month(j, m.number);
     std::optional<int> y = spec.year;

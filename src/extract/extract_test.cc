@@ -291,13 +291,15 @@ TEST(Dates, LengthsOffsetsAndRepetitions) {
   EXPECT_EQ(timex("تبدأ البطولة بعد ثلاثة أيام.").type, "DATE");
   EXPECT_EQ(timex("زار الوزير المدينة قبل أيام.").value, "PAST_REF");
   // A word too common alone is no length: «العام» is this year's only with its direction.
-  for (const char* sentence : {"قال المدير العام للشركة إن الأرباح ارتفعت.",
-                               "دعا الأمين العام إلى التهدئة.", "اجتمع المديرين العامين في الرياض.",
-                               "ترتفع الأسعار قبل شهر رمضان.", "وصل الوفد قبل اليوم الوطني.",
-                               "ثورات الربيع العربي غيرت المنطقة.", "افتتح مهرجان الصيف في أبها.",
-                               "يبلغ ارتفاع الجبل 2500 م.", "تزوج وهو في الستينيات من عمره."}) {
+  for (const char* sentence :
+       {"قال المدير العام للشركة إن الأرباح ارتفعت.", "دعا الأمين العام إلى التهدئة.",
+        "اجتمع المديرين العامين في الرياض.", "وصل الوفد قبل اليوم الوطني.",
+        "ثورات الربيع العربي غيرت المنطقة.", "افتتح مهرجان الصيف في أبها.",
+        "يبلغ ارتفاع الجبل 2500 م.", "تزوج وهو في الستينيات من عمره."}) {
     EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
   }
+  // «قبل شهر رمضان» is before Ramadan, not a month before publication.
+  EXPECT_EQ(timex("ترتفع الأسعار قبل شهر رمضان.").surface, "شهر رمضان");
   // «بعد عام 2003» is the year 2003, not a year after publication.
   EXPECT_EQ(timex("عاد العراق إلى الفوضى بعد عام 2003.").value, "2003");
   // Counted from an event, a length: not a date from the publication date.
@@ -337,6 +339,17 @@ TEST(Dates, WordsOfTimeThatAreNotTimes) {
   ASSERT_EQ(friday.dates.size(), 1u);
   EXPECT_EQ(friday.dates[0].surface, "أمس الجمعة");
   EXPECT_EQ(friday.dates[0].value, "2015-07-24");
+}
+
+TEST(Dates, HijriMonthsAndHolidaysNearestPublication) {
+  const DateFact ramadan = timex("صام المسلمون شهر رمضان.");
+  EXPECT_EQ(ramadan.value, "2015-06");  // 1 Ramadan 1436 is 2015-06-18
+  EXPECT_EQ(ramadan.range_begin, "2015-06-18");
+  EXPECT_EQ(ramadan.range_end, "2015-07-16");
+  EXPECT_EQ(timex("يحتفل المسلمون بعيد الفطر.").value, "2015-07-17");
+  EXPECT_EQ(timex("سافر خلال عطلة عيد الأضحى.").value, "2015-09-23");
+  // The holiday in general is no day.
+  EXPECT_TRUE(extract("إن عيد الفطر له وضعه الخاص.", "2015-08-04").dates.empty());
 }
 
 TEST(Dates, RangesOfDaysAndDaysOfTheMonthAroundPublication) {
