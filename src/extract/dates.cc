@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -855,12 +856,15 @@ class DateReader {
       const bool after_preposition =
           i > 0 && (text_.token(i - 1).is_punct(',') || word_at(i - 1, "في") ||
                     word_at(i - 1, "منذ") || word_at(i - 1, "حتي") || word_at(i - 1, "وفي") ||
-                    match(i - 1, Category::kPartOfDay) != nullptr);
+                    match(i - 1, Category::kPartOfDay) != nullptr || i == same_day_at_.first);
       if (!after_preposition) return 0;
     }
     DateFact date;
     date.precision = DatePrecision::kDay;
-    if (!context_.published) {
+    if (i == same_day_at_.first && !anchored && direction == 0) {
+      date.basis = "relative";
+      date.value = same_day_at_.second;
+    } else if (!context_.published) {
       date.precision = DatePrecision::kWeekday;
       date.basis = "no publication date";
       date.value = "weekday:" + std::to_string(iso_weekday);
@@ -1074,6 +1078,9 @@ class DateReader {
     if (context_.published) {
       date.basis = "relative";
       date.value = iso(year_month_day(sys_days(*context_.published) + days(offset)));
+      // The bracketed weekday is that same day, whatever its tense would say.
+      if (end + 1 < text_.size() && text_.token(end).is_punct('('))
+        same_day_at_ = {end + 1, date.value};
     } else {
       date.basis = "no publication date";
       date.value = "";
@@ -1081,6 +1088,9 @@ class DateReader {
     dates_.push_back(std::move(date));
     return end;
   }
+
+  // «غدا (الخميس)»: the token of the weekday in brackets after a relative day, and that day.
+  std::pair<size_t, std::string> same_day_at_{std::numeric_limits<size_t>::max(), ""};
 
   const Context& context_;
   const FoundMentions& found_;

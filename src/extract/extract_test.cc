@@ -339,6 +339,11 @@ TEST(Dates, WordsOfTimeThatAreNotTimes) {
   ASSERT_EQ(friday.dates.size(), 1u);
   EXPECT_EQ(friday.dates[0].surface, "أمس الجمعة");
   EXPECT_EQ(friday.dates[0].value, "2015-07-24");
+  // In brackets, the weekday is the same day as the relative one, whatever tense it would
+  // take alone: «غدا (الخميس)» in a Wednesday paper is tomorrow, not last Thursday.
+  const Extraction tomorrow = extract("يخوض الفريق مباراته غدا (الخميس) أمام قطر.", "2015-08-05");
+  ASSERT_EQ(tomorrow.dates.size(), 2u);
+  EXPECT_EQ(tomorrow.dates[1].value, "2015-08-06");
 }
 
 TEST(Dates, HijriMonthsAndHolidaysNearestPublication) {
