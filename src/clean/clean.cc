@@ -197,15 +197,19 @@ class Pass {
         Byline byline;
         if (article_.byline.empty() &&
             clean_internal::parse_byline(u.text, normalizer_, words_, byline)) {
-          article_.byline = std::move(byline);
-          move_to_metadata(u, Unit::Role::kByline, "byline",
-                           "agency, outlet and editor line: kept as metadata");
+          take_as_byline(u, std::move(byline));
         } else {
           move_to_metadata(u, Unit::Role::kAuthor, "author",
                            "the page's author line or box: about the writer, not the story");
         }
       }
     }
+  }
+
+  void take_as_byline(Unit& u, Byline byline) {
+    article_.byline = std::move(byline);
+    move_to_metadata(u, Unit::Role::kByline, "byline",
+                     "agency, outlet and editor line: kept as metadata");
   }
 
   bool parses_as_byline(const Unit& u) {
@@ -240,9 +244,7 @@ class Pass {
     for (size_t i = 0; i < body.size() && i < kBylineWindow; ++i) {
       Byline byline;
       if (clean_internal::parse_byline(body[i]->text, normalizer_, words_, byline)) {
-        article_.byline = std::move(byline);
-        move_to_metadata(*body[i], Unit::Role::kByline, "byline",
-                         "agency, outlet and editor line: kept as metadata");
+        take_as_byline(*body[i], std::move(byline));
         return;
       }
     }

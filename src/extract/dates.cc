@@ -6,8 +6,10 @@
 #include <unicode/gregocal.h>
 #include <unicode/locid.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <string>
@@ -155,6 +157,15 @@ class DateReader {
   bool word_at(size_t i, std::string_view word) const {
     return i < text_.size() && text_.token(i).is_word() && text_.token(i).text == word;
   }
+  // Is the word at `i` one of `words`?
+  bool word_in(size_t i, std::initializer_list<std::string_view> words) const {
+    return std::any_of(words.begin(), words.end(),
+                       [&](std::string_view w) { return word_at(i, w); });
+  }
+  // Is the word before `i` one of `words`?
+  bool after_word(size_t i, std::initializer_list<std::string_view> words) const {
+    return i > 0 && word_in(i - 1, words);
+  }
   const LexMatch* match(size_t i, Category category) const {
     if (i >= text_.size() || found_.at_token[i] >= 0) return nullptr;
     const LexMatch* m = context_.matches.longest(i, category);
@@ -260,14 +271,9 @@ class DateReader {
     if (!number && unit->count == 0 && direction == 0) {
       // A plural alone is a length of some when something says so: «السنوات الماضية»,
       // «لسنوات», «منذ سنوات», «سنوات عديدة»; «أيام العيد» is not one.
-      const bool adjective = word_at(j, "الماضيه") || word_at(j, "الاخيره") ||
-                             word_at(j, "المقبله") || word_at(j, "القادمه") ||
-                             word_at(j, "عديده") || word_at(j, "قليله") || word_at(j, "طويله") ||
-                             word_at(j, "متتاليه") || word_at(j, "مضت");
-      const bool before =
-          i > 0 && (word_at(i - 1, "منذ") || word_at(i - 1, "لمده") || word_at(i - 1, "طوال") ||
-                    word_at(i - 1, "خلال") || word_at(i - 1, "عده") || word_at(i - 1, "بضعه") ||
-                    word_at(i - 1, "بضع"));
+      const bool adjective = word_in(j, {"الماضيه", "الاخيره", "المقبله", "القادمه", "عديده",
+                                         "قليله", "طويله", "متتاليه", "مضت"});
+      const bool before = after_word(i, {"منذ", "لمده", "طوال", "خلال", "عده", "بضعه", "بضع"});
       const bool clitic = text_.token(i).text.starts_with("ل");
       if (!adjective && !before && !clitic) return 0;
       // «لأيام العيد», «منذ أيام الدراسة»: the days of something, not a length.
@@ -286,9 +292,7 @@ class DateReader {
       return j;
     }
     // «اليومين الماضيين»: the dual with its adjective.
-    if (!number && unit->count == 2 &&
-        (word_at(j, "الماضيين") || word_at(j, "الاخيرين") || word_at(j, "المقبلين") ||
-         word_at(j, "القادمين")))
+    if (!number && unit->count == 2 && word_in(j, {"الماضيين", "الاخيرين", "المقبلين", "القادمين"}))
       ++j;
     DateFact date;
     if (direction == 0) {
@@ -358,9 +362,7 @@ class DateReader {
     // «م» is also metres («على ارتفاع 2500 م»): the era only for years up to 2099.
     const bool gregorian = word_at(j, "م") && *y <= 2099;
     if (hijri || gregorian) ++j;
-    const bool after_preposition =
-        i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "منذ") || word_at(i - 1, "حتي") ||
-                  word_at(i - 1, "خلال") || word_at(i - 1, "وفي") || word_at(i - 1, "بين"));
+    const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "خلال", "وفي", "بين"});
     // A bare number is a year only in the years news speaks of, after a preposition, and not
     // when a unit counts it («منذ 2000 عام»).
     if (year_word == nullptr && !hijri && !gregorian &&
@@ -433,9 +435,7 @@ class DateReader {
       }
       // «مهرجان الصيف» names a festival: alone, a season is one after «في», «خلال», «فصل».
       const bool placed =
-          named->tokens > 1 ||
-          (i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "خلال") || word_at(i - 1, "وفي") ||
-                     word_at(i - 1, "حتي") || word_at(i - 1, "منذ") || word_at(i - 1, "طوال")));
+          named->tokens > 1 || after_word(i, {"في", "خلال", "وفي", "حتي", "منذ", "طوال"});
       if (!said && !placed) return 0;
       if (!y && context_.published) y = static_cast<int>(context_.published->year()) + shift;
       date.value = y ? fmt::format("{}-{}", *y, what.value) : "";
@@ -853,10 +853,10 @@ class DateReader {
       ++j;
     } else if (!anchored && iso_weekday == 1) {
       // «الاثنين» alone is also "the two": take it only after a preposition or comma.
-      const bool after_preposition =
-          i > 0 && (text_.token(i - 1).is_punct(',') || word_at(i - 1, "في") ||
-                    word_at(i - 1, "منذ") || word_at(i - 1, "حتي") || word_at(i - 1, "وفي") ||
-                    match(i - 1, Category::kPartOfDay) != nullptr || i == same_day_at_.first);
+      const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "وفي"}) ||
+                                     (i > 0 && (text_.token(i - 1).is_punct(',') ||
+                                                match(i - 1, Category::kPartOfDay) != nullptr)) ||
+                                     i == same_day_at_.first;
       if (!after_preposition) return 0;
     }
     DateFact date;
@@ -894,8 +894,7 @@ class DateReader {
       ++j;
       if (word_at(j, "ه") || word_at(j, "هـ")) ++j;
     }
-    const bool after_preposition = i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "خلال") ||
-                                             word_at(i - 1, "منذ") || word_at(i - 1, "حتي"));
+    const bool after_preposition = after_word(i, {"في", "خلال", "منذ", "حتي"});
     if (!y && !after_month_word && !after_preposition) return 0;
     std::optional<year_month_day> start = hijri_start(month_number, 1, y);
     DateFact date;
@@ -951,12 +950,9 @@ class DateReader {
     if (!eid) return 0;
     // The holiday in general («إن عيد الفطر له وضعه الخاص») is no day: only a holiday placed
     // in time, by a clitic or a word before it.
-    bool placed = text_.token(i).text != "عيد";
-    for (const std::string_view before :
-         {"في", "خلال", "عطله", "اجازه", "ايام", "قبل", "بعد", "منذ", "حتي", "صباح", "مساء", "ليله",
-          "يوم", "اول", "ثاني"}) {
-      placed |= i > 0 && word_at(i - 1, before);
-    }
+    const bool placed = text_.token(i).text != "عيد" ||
+                        after_word(i, {"في", "خلال", "عطله", "اجازه", "ايام", "قبل", "بعد", "منذ",
+                                       "حتي", "صباح", "مساء", "ليله", "يوم", "اول", "ثاني"});
     if (!placed) return 0;
     if (word_at(i + 1, "الفطر")) {
       month_number = 10;
@@ -992,8 +988,7 @@ class DateReader {
     j += month_match->tokens;
     const YearOfMonth spec = year_of_month(j, m.number);
     std::optional<int> y = spec.year;
-    const bool after_preposition = i > 0 && (word_at(i - 1, "في") || word_at(i - 1, "منذ") ||
-                                             word_at(i - 1, "حتي") || word_at(i - 1, "خلال"));
+    const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "خلال"});
     if (!y && spec.direction == kNoDirection && !after_month_word && !after_preposition) return 0;
     DateFact date;
     date.precision = DatePrecision::kMonth;

@@ -245,7 +245,7 @@ class SubtreeText {
  public:
   // `article_body`: the page's JSON-LD articleBody, or empty.
   SubtreeText(const GumboNode* root, std::string_view article_body)
-      : article_body_(collapse_spaces(without_tags(article_body))) {
+      : article_body_(text::collapse_spaces(without_tags(article_body))) {
     const Stats all = measure(root, false);
     total_prose_ = all.text - all.links;
     // The article: a <main> or articleBody, else the <article> with the most text. Not any
@@ -301,25 +301,11 @@ class SubtreeText {
     return out;
   }
 
-  static std::string collapse_spaces(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-      const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-      if (space) {
-        if (!out.empty() && out.back() != ' ') out += ' ';
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-
   // Does the paragraph's opening (its first 60 bytes, whole characters) appear in the JSON-LD
   // articleBody?
   bool in_article_body(const GumboNode* paragraph) const {
     if (article_body_.empty()) return false;
-    const std::string text = collapse_spaces(text::trim(node_text(paragraph)));
+    const std::string text = text::collapse_spaces(node_text(paragraph));
     size_t end = std::min<size_t>(text.size(), 60);
     while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
       --end;  // not inside a character
@@ -781,12 +767,11 @@ struct PageMetadata {
   }
 };
 
-// The charset a page declares in its first bytes (<meta charset> or http-equiv), before the
-// bytes can be decoded: the HTML standard's prescan, simplified to what outlets write.
-// The charset a <meta> names, <meta charset="…"> or <meta http-equiv content="…; charset=…">.
-// Only <meta>: a <script charset="utf-8"> before it says nothing of the page. Browsers look
-// further than the spec's first 1024 bytes (they re-read when the parser meets the <meta>), and
-// pages with long scripts in their <head> put it later.
+// The charset a page declares before its bytes can be decoded: the HTML standard's prescan,
+// simplified to what outlets write. The charset a <meta> names, <meta charset="…"> or
+// <meta http-equiv content="…; charset=…">. Only <meta>: a <script charset="utf-8"> before it says
+// nothing of the page. Browsers look further than the spec's first 1024 bytes (they re-read when
+// the parser meets the <meta>), and pages with long scripts in their <head> put it later.
 std::string prescan_charset(std::string_view head) {
   const std::string lowered = text::ascii_lower(head.substr(0, 16 * 1024));
   for (size_t meta = lowered.find("<meta"); meta != std::string::npos;
@@ -850,8 +835,7 @@ void read_html(std::string_view bytes, std::string_view path, const ReadOptions&
     // UTF-8 as named, or as the page's other characters show (more valid sequences than
     // broken ones): a page in windows-1252 has none, and is better refused with the hint.
     size_t replaced = 0, multibyte = 0;
-    const bool utf16 = bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF");
-    const bool may_be_utf8 = !utf16 &&
+    const bool may_be_utf8 = !is_wide_encoding(options.encoding, bytes) &&
                              (options.encoding == "auto" || names_utf8(options.encoding)) &&
                              (declared.empty() || names_utf8(declared));
     std::string repaired =

@@ -132,13 +132,13 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
     ingest_internal::read_warc(input, path, options, /*gzipped=*/false, sink);
     return;
   }
+  if (format == InputFormat::kAuto) format = format_from_content(head);
   // UTF-16 and UTF-32 hold NUL bytes in every ASCII character: named, they are not binary.
   if (!ingest_internal::is_wide_encoding(options.encoding, head)) {
     if (const int64_t nul = ingest_internal::find_nul_byte(head); nul >= 0) {
       // A web page with a few stray NUL bytes is still a page: browsers drop them, and so does
       // the HTML reader. Many of them make a binary file.
-      const InputFormat sniffed = format == InputFormat::kAuto ? format_from_content(head) : format;
-      if (sniffed != InputFormat::kHtml ||
+      if (format != InputFormat::kHtml ||
           static_cast<size_t>(std::count(head.begin(), head.end(), '\0')) >
               ingest_internal::kMaxNulBytesInPage) {
         sink.problem(reject(path, 0, nul, "binary file (NUL byte), not text"));
@@ -146,7 +146,6 @@ void read_input(Input& input, std::string_view path, const ReadOptions& options,
       }
     }
   }
-  if (format == InputFormat::kAuto) format = format_from_content(head);
   if (format == InputFormat::kJsonl) {
     ingest_internal::read_jsonl(input, path, options, sink);
     return;
