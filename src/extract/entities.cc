@@ -1,17 +1,20 @@
 // People, places and organisations in one article.
 //
-// In order: organisations named by a head word (وزارة الصحة، الهيئة العامة للإحصاء) when no
-// gazetteer name there is as long; gazetteer phrases (places, organisations, known people);
-// places after a head word (مدينة الكوت); names after a title
-// («الرئيس الكازاخستاني قاسم جومارت توكايف»); names after a speech verb («وأضاف سيرومولوتوف أن»,
-// «أكد “جومارت توكاييف”»); a title in apposition after a name («توكاييف، رئيس كازاخستان»)
-// as that person's role; later bare uses of a found name; and misspelt place names, one edit
-// from a gazetteer spelling (كازخستان).
+// In order: the names the learnt tagger finds (tagger.h; when it is on), linked to the gazetteer
+// entry they spell, or one edit from (كازخستان); organisations named by a head word (وزارة الصحة،
+// الهيئة العامة للإحصاء) and gazetteer phrases of two words or more where the tagger found nothing,
+// since khabar counts a government or an army as an organisation and ANERcorp does not; a
+// place after a head word (مدينة الكوت); the title before a person as that person's role, and
+// the name after a title where the tagger found none («الرئيس الكازاخستاني قاسم جومارت
+// توكايف»); names after a speech verb («وأضاف سيرومولوتوف أن», «أكد “جومارت توكاييف”»); a
+// title in apposition after a name («توكاييف، رئيس كازاخستان») as that person's role; later
+// bare uses of a found name; and misspelt places the tagger missed.
 #include <algorithm>
 #include <string>
 #include <unordered_map>
 
 #include "extract/internal/passes.h"
+#include "extract/internal/tagger.h"
 #include "text/spelling.h"
 #include "text/utf8.h"
 
@@ -35,6 +38,7 @@ constexpr size_t kMinFuzzyLetters = 6;
 struct Builder {
   const Context& context;
   FoundMentions found;
+  bool tagged = false;  // the name tagger ran first
 
   explicit Builder(const Context& c) : context(c) { found.at_token.assign(c.text.size(), -1); }
 
@@ -219,7 +223,12 @@ void add_gazetteer_mentions(Builder& builder) {
       }
       if (longer_than(match, best)) best = &match;
     }
-    if (best == nullptr || !builder.free(i, i + best->tokens)) {
+    // A one-word Arabic entry is often a common word too (فتح، العربية، كيف، الحدث): the
+    // tagger, which reads its context, has taken it already where it is a name. The tagger
+    // reads Arabic only: «NATO» is the gazetteer's.
+    const bool ambiguous = builder.tagged && best != nullptr && best->tokens < 2 &&
+                           text::starts_in_arabic_block(context.text.token(i).text);
+    if (best == nullptr || ambiguous || !builder.free(i, i + best->tokens)) {
       ++i;
       continue;
     }
@@ -312,7 +321,7 @@ void add_headed_organisations(Builder& builder) {
     const LexMatch* head = context.matches.longest(i, Category::kOrganisationHead);
     if (head == nullptr) continue;
     const TitleEnd name = organisation_end(context, i + head->tokens);
-    if (name.end == i + head->tokens) continue;
+    if (name.end == i + head->tokens || !builder.free(i, name.end)) continue;
     const LexMatch* gazetteer = gazetteer_body(context, i);
     if (gazetteer != nullptr && gazetteer->tokens >= name.end - i) continue;
     // «منظمة أطباء بلا حدود»: a generic head before a name of its own is not part of it.
@@ -410,7 +419,43 @@ TitleEnd title_complements(const Context& context, const Builder& builder, size_
   return result;
 }
 
-void add_titled_names(Builder& builder) {
+// The person the tagger found starting at `token`, or -1: a title before it gives its role.
+int tagged_person_at(const Builder& builder, size_t token) {
+  if (token >= builder.found.at_token.size()) return -1;
+  const int m = builder.found.at_token[token];
+  if (m < 0) return -1;
+  const auto index = static_cast<size_t>(m);
+  const bool starts_here = builder.found.tokens[index].first == token;
+  return starts_here && builder.found.mentions[index].type == EntityType::kPerson ? m : -1;
+}
+
+// A name after a title that the tagger missed: words unknown to the dictionary, or between
+// quote marks, up to where a name ends. Returns the name's last token, or 0 when there is none.
+size_t add_titled_name(Builder& builder, size_t title_token, const LexMatch* title,
+                       const TitleEnd& complements, size_t name) {
+  const Context& context = builder.context;
+  auto [first, last] = quoted_name(context, builder, name);
+  if (first == last) {
+    first = name;
+    last = name_end(context, builder, name, !complements.country.empty());
+  }
+  if (first == last) return 0;
+  Mention mention;
+  mention.type = EntityType::kPerson;
+  mention.role =
+      std::string(context.text.original_of(context.text.span(title_token, complements.end)));
+  mention.country = complements.country;
+  mention.evidence = "title «" + context.lexicon.titles[title->index] + "»";
+  const int added = builder.add(std::move(mention), first, last, 0);
+  builder.found.role_keys[static_cast<size_t>(added)] =
+      context.text.normalized_phrase(title_token, complements.end);
+  return last;
+}
+
+// A title before a person gives the person's role and country («الرئيس الكازاخستاني قاسم
+// جومارت توكايف»); the person is the tagger's, or the name after the title when the tagger
+// found none there.
+void add_titled_roles(Builder& builder) {
   const Context& context = builder.context;
   for (size_t i = 0; i < context.text.size(); ++i) {
     const LexMatch* title = context.matches.longest(i, Category::kTitle);
@@ -418,20 +463,18 @@ void add_titled_names(Builder& builder) {
     const TitleEnd complements = title_complements(context, builder, i + title->tokens);
     size_t name = complements.end;
     if (name < context.text.size() && context.text.token(name).is_punct(',')) ++name;
-    auto [first, last] = quoted_name(context, builder, name);
-    if (first == last) {
-      first = name;
-      last = name_end(context, builder, name, !complements.country.empty());
+    const int tagged = tagged_person_at(builder, name);
+    if (tagged < 0) {
+      i = std::max(i, add_titled_name(builder, i, title, complements, name));
+      continue;
     }
-    if (first == last) continue;
-    Mention mention;
-    mention.type = EntityType::kPerson;
-    mention.role = std::string(context.text.original_of(context.text.span(i, complements.end)));
-    mention.country = complements.country;
-    mention.evidence = "title «" + context.lexicon.titles[title->index] + "»";
-    const int added = builder.add(std::move(mention), first, last, 0);
-    builder.found.role_keys[added] = context.text.normalized_phrase(i, complements.end);
-    i = last;
+    const auto m = static_cast<size_t>(tagged);
+    Mention& person = builder.found.mentions[m];
+    person.role = std::string(context.text.original_of(context.text.span(i, complements.end)));
+    if (person.country.empty()) person.country = complements.country;
+    person.evidence += ", title «" + context.lexicon.titles[title->index] + "»";
+    builder.found.role_keys[m] = context.text.normalized_phrase(i, complements.end);
+    i = builder.found.tokens[m].second - 1;
   }
 }
 
@@ -572,6 +615,68 @@ void add_repeated_names(Builder& builder) {
   }
 }
 
+// The longest gazetteer entry of `type` covering exactly tokens [first, last), or null.
+const LexMatch* gazetteer_entry(const Context& context, size_t first, size_t last,
+                                EntityType type) {
+  const LexMatch* best = nullptr;
+  for (const LexMatch& match : context.matches.at(first)) {
+    if ((match.category == Category::kPlace || match.category == Category::kOrganisation ||
+         match.category == Category::kKnownPerson) &&
+        first + match.tokens == last && context.lexicon.entities[match.index].type == type &&
+        longer_than(match, best)) {
+      best = &match;
+    }
+  }
+  return best;
+}
+
+// A place the tagger found that is one edit from a gazetteer spelling (كازخستان) is that place.
+void link_misspelt_place(const Context& context, size_t token, const FuzzyPlaces& places,
+                         Mention& mention, size_t& clitic_bytes) {
+  const Token& t = context.text.token(token);
+  const std::string_view word = without_clitics(t.text);
+  if (!places.may_be_near(word)) return;
+  const FuzzyPlaces::Candidate* candidate = places.near(letters_of(word));
+  if (candidate == nullptr) return;
+  const GazetteerEntry& entry = context.lexicon.entities[candidate->entity];
+  mention.gazetteer_id = entry.id;
+  mention.canonical = entry.canonical;
+  mention.country = entry.country;
+  mention.evidence = "name tagger, one edit from the spelling «" + candidate->spelling + "»";
+  clitic_bytes = t.text.size() - word.size();
+}
+
+// The names the tagger finds, first: which words are names, and of what kind, is decided by the
+// context the tagger reads, so that «فتح» in «وفتح الطرق» and «العربية» in «الدول العربية» are
+// not taken for the movement and the outlet. A name that is a gazetteer entry takes the entry
+// (its id, canonical name and country); rules then add titles, roles and the names it missed.
+// Other names (MISC: nationalities, events, works) are not mentions.
+void add_tagged_names(Builder& builder, const std::vector<TaggedName>& names,
+                      const FuzzyPlaces& places) {
+  const Context& context = builder.context;
+  for (const TaggedName& name : names) {
+    if (name.tag == NameTag::kBMisc || !builder.free(name.first, name.last)) continue;
+    Mention mention;
+    mention.type = name.tag == NameTag::kBPers  ? EntityType::kPerson
+                   : name.tag == NameTag::kBLoc ? EntityType::kPlace
+                                                : EntityType::kOrganisation;
+    mention.evidence = "name tagger";
+    size_t clitic_bytes = name_clitic_bytes(context.text.token(name.first).text);
+    if (const LexMatch* entry = gazetteer_entry(context, name.first, name.last, mention.type)) {
+      const GazetteerEntry& e = context.lexicon.entities[entry->index];
+      mention.gazetteer_id = e.id;
+      mention.canonical = e.canonical;
+      mention.country = e.country;
+      mention.evidence = "name tagger, gazetteer";
+      clitic_bytes = entry->clitic_bytes;
+    } else if (mention.type == EntityType::kPlace && name.last == name.first + 1) {
+      link_misspelt_place(context, name.first, places, mention, clitic_bytes);
+    }
+    builder.add(std::move(mention), name.first, name.last, clitic_bytes);
+  }
+}
+
+// A misspelt place the tagger missed: the seeds' «كازخستان» stands alone after «إلى».
 void add_misspelt_places(Builder& builder, const FuzzyPlaces& places) {
   const Context& context = builder.context;
   for (size_t i = 0; i < context.text.size(); ++i) {
@@ -629,12 +734,17 @@ const FuzzyPlaces::Candidate* FuzzyPlaces::near(const std::u32string& letters) c
   return nullptr;
 }
 
-FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places) {
+FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places,
+                            const NameTagger* tagger) {
   Builder builder(context);
+  if (tagger != nullptr) {
+    builder.tagged = true;
+    add_tagged_names(builder, tagger->tag(context), places);
+  }
   add_headed_organisations(builder);
   add_gazetteer_mentions(builder);
   add_headed_places(builder);
-  add_titled_names(builder);
+  add_titled_roles(builder);
   add_speakers(builder);
   add_appositive_roles(builder);
   add_role_references(builder);

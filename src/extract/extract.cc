@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 
 #include "extract/internal/dictionary.h"
 #include "extract/internal/lexicon.h"
 #include "extract/internal/passes.h"
+#include "extract/internal/tagger.h"
 #include "extract/internal/text_view.h"
 #include "khabar/ingest.h"
 #include "text/utf8.h"
@@ -132,11 +136,26 @@ std::string_view readable(std::string_view text, std::string& repaired) {
 
 struct Extractor::Impl {
   explicit Impl(const ExtractOptions& options)
-      : lexicon(normalizer),
+      : own_tagger(read_tagger(options.name_model)),
+        tagger(own_tagger                ? &*own_tagger
+               : options.use_name_tagger ? &extract_internal::NameTagger::built_in()
+                                         : nullptr),
+        lexicon(normalizer),
         fuzzy_places(lexicon),
         dictionary(options.use_dictionary ? options.hunspell_affix : std::string(),
                    options.use_dictionary ? options.hunspell_dictionary : std::string()) {}
 
+  static std::optional<extract_internal::NameTagger> read_tagger(const std::string& path) {
+    if (path.empty()) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": the name tagger's model cannot be read");
+    std::ostringstream model;
+    model << in.rdbuf();
+    return extract_internal::NameTagger::parse(model.str(), path);
+  }
+
+  std::optional<extract_internal::NameTagger> own_tagger;
+  const extract_internal::NameTagger* tagger;  // null: names by rules alone
   Normalizer normalizer;
   extract_internal::Lexicon lexicon;
   extract_internal::FuzzyPlaces fuzzy_places;
@@ -156,7 +175,8 @@ void Extractor::add_title_mentions(const ExtractInput& input, Extraction& out) c
   const TextView title(readable(input.title, repaired), impl_->normalizer);
   const MatchTable matches(title, impl_->lexicon);
   const Context context{title, impl_->lexicon, impl_->dictionary, matches, std::nullopt};
-  std::vector<Mention> mentions = find_mentions(context, impl_->fuzzy_places).mentions;
+  std::vector<Mention> mentions =
+      find_mentions(context, impl_->fuzzy_places, impl_->tagger).mentions;
   if (mentions.empty()) return;
   for (Mention& m : mentions)
     m.in_title = true;
@@ -190,7 +210,7 @@ Extraction Extractor::extract(const ExtractInput& input) const {
                         iso8601_date(input.published)};
 
   Extraction out;
-  FoundMentions found = find_mentions(context, impl_->fuzzy_places);
+  FoundMentions found = find_mentions(context, impl_->fuzzy_places, impl_->tagger);
   std::vector<std::pair<size_t, size_t>> date_tokens;
   out.dates = find_dates(context, found, date_tokens);
   out.counts = find_counts(context, found, out.dates, date_tokens);

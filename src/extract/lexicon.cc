@@ -34,17 +34,7 @@
 namespace khabar::extract_internal {
 namespace {
 
-std::vector<std::string_view> split(std::string_view s, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t at = s.find(separator, start);
-    parts.push_back(text::trim(s.substr(start, at - start)));
-    if (at == std::string_view::npos) break;
-    start = at + 1;
-  }
-  return parts;
-}
+using text::split;
 
 // A data file's rows, each checked for its column count: the data is compiled in, so a broken
 // row is a build defect, caught by the first test that builds an Extractor.

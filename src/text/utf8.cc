@@ -225,6 +225,18 @@ std::vector<DataLine> data_lines(std::string_view data) {
   return out;
 }
 
+std::vector<std::string_view> split(std::string_view s, char separator) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t at = s.find(separator, start);
+    parts.push_back(trim(s.substr(start, at - start)));
+    if (at == std::string_view::npos) break;
+    start = at + 1;
+  }
+  return parts;
+}
+
 std::string collapse_spaces(std::string_view s) {
   std::string out;
   out.reserve(s.size());

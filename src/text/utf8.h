@@ -101,6 +101,9 @@ struct DataLine {
 // The lines of a data file, without blank lines and lines starting with #.
 std::vector<DataLine> data_lines(std::string_view data);
 
+// The parts of `s` between separators, each trimmed; one part when there is none.
+std::vector<std::string_view> split(std::string_view s, char separator);
+
 // Collapses every whitespace run to one ASCII space and trims.
 std::string collapse_spaces(std::string_view s);
 

@@ -90,7 +90,10 @@ class FuzzyPlaces {
   std::unordered_multimap<std::u32string, uint32_t> by_skeleton_;
 };
 
-FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places);
+class NameTagger;
+// `tagger` may be null: names by rules alone.
+FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places,
+                            const NameTagger* tagger);
 std::vector<DateFact> find_dates(const Context& context, const FoundMentions& found,
                                  std::vector<std::pair<size_t, size_t>>& token_ranges);
 // `date_tokens` are find_dates' token ranges: a count takes its sentence's first date on the
