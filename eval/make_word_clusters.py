@@ -10,7 +10,8 @@ article a line), tokenised and normalised as the tagger reads text (`ner_tagger 
 fastText's skip-gram vectors of its words (Debian's fasttext, one thread, so the same run
 gives the same vectors); then k-means (scikit-learn, fixed seed) on the vectors of the
 --words most frequent words, at several sizes, coarse to fine. Each line of the output is
-`word<TAB>class at each size`. Takes about ten minutes on one core.
+`word<TAB>class at each size`. Takes about twenty minutes on one core (Debian's fasttext and
+python3-sklearn).
 """
 
 import argparse

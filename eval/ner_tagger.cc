@@ -248,22 +248,27 @@ std::string train_model(const std::vector<Example>& examples, const std::string&
   for (int j = 0; j < m->nr_class; ++j)
     column[static_cast<size_t>(m->label[j])] = j;
 
-  std::string out =
-      fmt::format("{}\n# {}\n# {} features (seen at least {} times), C = {}\n",
-                  ex::NameTagger::kFormat, note, kept.size(), kMinFeatureCount, regularisation_c);
+  std::string weights;
+  size_t written = 0;
   for (size_t i = 0; i < kept.size(); ++i) {
     const double* w = m->w + i * kNameTags;
     bool any = false;
     for (size_t c = 0; c < kNameTags; ++c)
       any = any || std::abs(w[c]) >= 0.0005;
     if (!any) continue;
-    out += fmt::format("{:016x}", kept[i]);
+    ++written;
+    weights += fmt::format("{:016x}", kept[i]);
     for (size_t c = 0; c < kNameTags; ++c)
-      out += fmt::format("\t{:.4g}", w[static_cast<size_t>(column[c])]);
-    out += '\n';
+      weights += fmt::format("\t{:.4g}", w[static_cast<size_t>(column[c])]);
+    weights += '\n';
   }
   free_and_destroy_model(&m);
-  return out;
+  return fmt::format(
+             "{}\n# {}\n# {} features with a weight of 0.0005 or more, of {} seen at least "
+             "{} times; C = {}\n",
+             ex::NameTagger::kFormat, note, written, kept.size(), kMinFeatureCount,
+             regularisation_c) +
+         weights;
 }
 
 std::vector<Record> records_of(const std::vector<Sentence>& sentences, size_t first, size_t last) {
@@ -335,6 +340,13 @@ std::vector<NameSpan> extractor_names(const khabar::Extractor& extractor, const 
   return names;
 }
 
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error(path + ": cannot be written");
+}
+
 int train_command(const std::string& conll, const std::string& model_path) {
   const std::vector<Sentence> sentences = read_conll(conll);
   Resources resources;
@@ -345,7 +357,7 @@ int train_command(const std::string& conll, const std::string& model_path) {
       examples, fmt::format("trained by `build/eval/ner_tagger train {} {}` ({} sentences of "
                             "ANERcorp's training part, CAMeL Lab split)",
                             conll, model_path, sentences.size()));
-  std::ofstream(model_path) << model;
+  write_file(model_path, model);
   return 0;
 }
 
@@ -387,7 +399,7 @@ int cv_command(const std::string& conll, const std::string& out_dir, size_t fold
     const std::string model = train_model(examples_of(resources, training),
                                           fmt::format("fold {} of {}", fold + 1, folds));
     const std::string model_path = fmt::format("{}/fold-{}.model", out_dir, fold + 1);
-    std::ofstream(model_path) << model;
+    write_file(model_path, model);
     const ex::NameTagger tagger = ex::NameTagger::parse(model, model_path);
     khabar::ExtractOptions options;
     options.name_model = model_path;

@@ -38,7 +38,8 @@ constexpr size_t kMinFuzzyLetters = 6;
 struct Builder {
   const Context& context;
   FoundMentions found;
-  bool tagged = false;  // the name tagger ran first
+  bool tagged = false;      // the name tagger ran first
+  size_t tagged_names = 0;  // its mentions, the first ones added
 
   explicit Builder(const Context& c) : context(c) { found.at_token.assign(c.text.size(), -1); }
 
@@ -425,12 +426,14 @@ int tagged_person_at(const Builder& builder, size_t token) {
   const int m = builder.found.at_token[token];
   if (m < 0) return -1;
   const auto index = static_cast<size_t>(m);
+  if (index >= builder.tagged_names) return -1;  // a rule's: a known person keeps its entry
   const bool starts_here = builder.found.tokens[index].first == token;
   return starts_here && builder.found.mentions[index].type == EntityType::kPerson ? m : -1;
 }
 
 // A name after a title that the tagger missed: words unknown to the dictionary, or between
-// quote marks, up to where a name ends. Returns the name's last token, or 0 when there is none.
+// quote marks, up to where a name ends. Returns the token after the name, or 0 when there is
+// none.
 size_t add_titled_name(Builder& builder, size_t title_token, const LexMatch* title,
                        const TitleEnd& complements, size_t name) {
   const Context& context = builder.context;
@@ -740,6 +743,7 @@ FoundMentions find_mentions(const Context& context, const FuzzyPlaces& places,
   if (tagger != nullptr) {
     builder.tagged = true;
     add_tagged_names(builder, tagger->tag(context), places);
+    builder.tagged_names = builder.found.mentions.size();
   }
   add_headed_organisations(builder);
   add_gazetteer_mentions(builder);

@@ -116,7 +116,7 @@ struct Resolver {
     // People found by patterns are merged in resolve_people, with reasons of their own.
     if (mention.surface != e.canonical && !mention.gazetteer_id.empty()) {
       e.merges.push_back({mention.surface, e.canonical,
-                          mention.evidence == "gazetteer"
+                          mention.evidence.find("gazetteer") != std::string::npos
                               ? "a spelling of the gazetteer entry " + mention.gazetteer_id
                               : mention.evidence});
     }

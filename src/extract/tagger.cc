@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <system_error>
 #include <unordered_map>
 
 #include "khabar_data/name_tagger_model.h"
@@ -196,7 +197,9 @@ void add_categories(Template t, uint32_t bits, std::vector<uint64_t>& out) {
 // Whether Hunspell knows the word as printed: 0 for a token that is no word.
 uint64_t knowledge_of(const Context& context, size_t token) {
   if (!context.text.token(token).is_word()) return 0;
-  if (!context.dictionary.loaded()) return 1;
+  // Without Hunspell (hunspell-ar missing, or use_dictionary off) no word is said known or
+  // unknown: every word unknown would look like a name to a model trained with it.
+  if (!context.dictionary.loaded()) return 0;
   const ByteSpan span = context.text.span(token, token + 1);
   return context.dictionary.knows(context.text.original_of(span)) ? 2 : 1;
 }
@@ -284,9 +287,10 @@ PreviousTagKeys previous_tag_keys(std::string_view word) {
 }  // namespace
 
 size_t name_clitic_bytes(std::string_view word) {
+  constexpr size_t kMinRest = 6;  // three letters
   const WordClasses& classes = WordClasses::built_in();
   for (const std::string_view clitic : {"و", "ف", "ب", "ل", "ك"}) {
-    if (!word.starts_with(clitic)) continue;
+    if (!word.starts_with(clitic) || word.size() < clitic.size() + kMinRest) continue;
     const std::optional<uint32_t> without = classes.rank(word.substr(clitic.size()));
     const std::optional<uint32_t> with = classes.rank(word);
     if (without && (!with || *without < *with)) return clitic.size();
@@ -359,8 +363,7 @@ NameTagger NameTagger::parse(std::string_view model, std::string_view origin) {
     throw std::runtime_error(std::string(origin) + ":" + std::to_string(line) + ": " +
                              std::string(why));
   };
-  const std::string_view first = model.substr(0, model.find('\n'));
-  if (first != kFormat) {
+  if (lines.empty() || lines.front().number != 1 || lines.front().text != kFormat) {
     fail(1, "not a name tagger model of this version: the first line must be «" +
                 std::string(kFormat) + "»; retrain it with eval/ner_tagger");
   }
@@ -371,22 +374,25 @@ NameTagger NameTagger::parse(std::string_view model, std::string_view origin) {
   while (capacity < 2 * lines.size() + 2)
     capacity *= 2;
   tagger.slots_.assign(capacity, Slot{});
-  for (const text::DataLine& line : lines) {
-    if (line.text == kFormat) continue;
+  for (size_t l = 1; l < lines.size(); ++l) {
+    const text::DataLine& line = lines[l];
     const std::vector<std::string_view> fields = text::split(line.text, '\t');
     if (fields.size() != kNameTags + 1)
       fail(line.number, "a feature line has a hash and " + std::to_string(kNameTags) + " weights");
     uint64_t feature = 0;
     const std::string_view hex = fields[0];
-    if (std::from_chars(hex.data(), hex.data() + hex.size(), feature, 16).ptr !=
-        hex.data() + hex.size()) {
-      fail(line.number, "the feature hash is not hexadecimal");
-    }
+    const auto [hex_end, hex_error] =
+        std::from_chars(hex.data(), hex.data() + hex.size(), feature, 16);
+    if (hex.empty() || hex_error != std::errc{} || hex_end != hex.data() + hex.size())
+      fail(line.number, "the feature hash is not a 64-bit hexadecimal number");
     Scores weights{};
     for (size_t c = 0; c < kNameTags; ++c) {
       const std::string_view w = fields[c + 1];
-      if (std::from_chars(w.data(), w.data() + w.size(), weights[c]).ptr != w.data() + w.size())
-        fail(line.number, "a weight is not a number");
+      const auto [end, error] = std::from_chars(w.data(), w.data() + w.size(), weights[c]);
+      if (w.empty() || error != std::errc{} || end != w.data() + w.size() ||
+          !std::isfinite(weights[c])) {
+        fail(line.number, "a weight is not a finite number");
+      }
     }
     try {
       tagger.add_row(feature, weights);
@@ -495,8 +501,8 @@ std::vector<NameTag> NameTagger::tag_sentence(const Context& context,
     const size_t last_previous = k == 0 ? kNameTags + 1 : kNameTags;
     for (size_t p = first_previous; p < last_previous; ++p) {
       const float before = k == 0 ? 0.0F : best[k - 1][p];
-      // A beam: paths far behind the best one at the word before cannot win, and most words
-      // are plainly no name, so only one or two tags before them are followed.
+      // A beam: paths far behind the best one at the word before are dropped (they seldom
+      // win), and most words are plainly no name, so one or two tags before them are followed.
       if (before == kImpossible || (k > 0 && before < leader - kBeam)) continue;
       Scores transition{};
       const std::optional<NameTag> previous =

@@ -1,0 +1,92 @@
+#include "extract/internal/tagger.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "khabar/extract.h"
+
+namespace khabar::extract_internal {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string parse_error(const std::string& model) {
+  try {
+    NameTagger::parse(model, "m.model");
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(NameTagger, RefusesModelsOfAnotherFormatOrWithBadLines) {
+  EXPECT_THAT(parse_error("khabar-name-tagger 0\n"), HasSubstr("m.model:1: not a name tagger"));
+  EXPECT_THAT(parse_error(""), HasSubstr("m.model:1"));
+  const std::string header = std::string(NameTagger::kFormat) + "\n# a note\n";
+  const std::string weights = "\t0\t0\t0\t0\t0\t0\t0\t0\t0\n";
+  EXPECT_THAT(parse_error(header + "00ff" + weights.substr(0, 6) + "\n"),
+              HasSubstr("m.model:3: a feature line has a hash and 9 weights"));
+  EXPECT_THAT(parse_error(header + "zz" + weights), HasSubstr("m.model:3: the feature hash"));
+  EXPECT_THAT(parse_error(header + "123456789abcdef01" + weights), HasSubstr("m.model:3"));
+  EXPECT_THAT(parse_error(header + "ff\tnan\t0\t0\t0\t0\t0\t0\t0\t0\n"),
+              HasSubstr("m.model:3: a weight is not a finite number"));
+  EXPECT_THAT(parse_error(header + "ff" + weights + "ff" + weights),
+              HasSubstr("m.model:4: feature listed twice"));
+  EXPECT_THAT(parse_error(header), HasSubstr("no features"));
+  EXPECT_EQ(NameTagger::parse(header + "ff" + weights, "m.model").features(), 1U);
+}
+
+TEST(NameTagger, TheBuiltInModelLoads) {
+  EXPECT_GT(NameTagger::built_in().features(), 100000U);
+}
+
+TEST(NameTagger, CliticsComeOffANameOnlyWhenTheRestIsTheCommonerWord) {
+  EXPECT_EQ(name_clitic_bytes("واسراييل"), std::string_view("و").size());
+  EXPECT_EQ(name_clitic_bytes("بوتين"), 0U);
+  EXPECT_EQ(name_clitic_bytes("وليد"), 0U);
+  EXPECT_EQ(name_clitic_bytes("وا"), 0U);
+}
+
+std::vector<std::string> names_of(const Extraction& x, EntityType type) {
+  std::vector<std::string> out;
+  for (const Mention& m : x.mentions)
+    if (m.type == type && !m.role_reference) out.push_back(m.surface);
+  return out;
+}
+
+// With the tagger on, a word that is a gazetteer name only sometimes is taken by its context.
+TEST(NameTagger, TheExtractorWithTheTaggerReadsAmbiguousWordsByTheirContext) {
+  ExtractOptions on;
+  on.use_name_tagger = true;
+  const Extractor tagged(on);
+  const Extractor rules;
+  const std::string_view text = "وفتح الجيش الطرق أمام الدول العربية، وقال سامح شكري في القاهرة.";
+  const Extraction with_tagger = tagged.extract({.text = text});
+  const Extraction without = rules.extract({.text = text});
+  EXPECT_THAT(names_of(with_tagger, EntityType::kOrganisation),
+              ::testing::Not(::testing::Contains("فتح")));
+  EXPECT_THAT(names_of(without, EntityType::kOrganisation), ::testing::Contains("فتح"));
+  EXPECT_THAT(names_of(with_tagger, EntityType::kPerson), ::testing::ElementsAre("سامح شكري"));
+  EXPECT_THAT(names_of(with_tagger, EntityType::kPlace), ::testing::ElementsAre("القاهرة"));
+}
+
+TEST(NameTagger, AModelFileThatCannotBeReadIsAClearError) {
+  ExtractOptions options;
+  options.name_model = "/nonexistent/tagger.model";
+  EXPECT_THROW(
+      {
+        try {
+          const Extractor extractor(options);
+        } catch (const std::runtime_error& e) {
+          EXPECT_THAT(e.what(), HasSubstr("/nonexistent/tagger.model"));
+          throw;
+        }
+      },
+      std::runtime_error);
+}
+
+}  // namespace
+}  // namespace khabar::extract_internal
