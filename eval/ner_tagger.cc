@@ -4,6 +4,7 @@
 //   build/eval/ner_tagger train CONLL MODEL           the model khabar builds in
 //   build/eval/ner_tagger cv CONLL OUT_DIR [--folds 5]
 //   build/eval/ner_tagger tokens < TEXT > WORDS       (eval/make_word_clusters.py)
+//   build/eval/ner_tagger tag [MODEL] < TEXT          the names found in each line, tagger on
 //
 // `cv` splits the sentences into contiguous blocks (folds), trains on all blocks but one and
 // tags that one, twice: with the tagger alone (OUT_DIR/tagger.conll) and with khabar's whole
@@ -180,8 +181,9 @@ std::vector<Example> examples_of(const Resources& resources, const std::vector<R
   for (const Record& record : records) {
     const ReadRecord read(resources, record);
     const std::vector<NameTag> gold = gold_of_tokens(read, record);
+    const ex::WordClues clues(read.context);
     for (const ex::Sentence& sentence : read.text.sentences()) {
-      ex::sentence_features(read.context, sentence, features, keys);
+      ex::sentence_features(read.context, clues, sentence, features, keys);
       for (size_t k = 0; k < features.size(); ++k) {
         const size_t i = sentence.begin + k;
         Example example{std::move(features[k]), gold[i]};
@@ -383,6 +385,24 @@ int tokens_command() {
   return 0;
 }
 
+// Text lines in; each line's names out, as khabar's extractor with the tagger on finds them:
+// `type<TAB>name<TAB>evidence`, a blank line after each input line.
+int tag_command(const std::string& model_path) {
+  khabar::ExtractOptions options;
+  options.use_name_tagger = true;
+  options.name_model = model_path;
+  const khabar::Extractor extractor(options);
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    for (const khabar::Mention& m : extractor.extract({.text = line}).mentions) {
+      std::cout << khabar::entity_type_name(m.type) << '\t' << m.surface << '\t' << m.evidence
+                << '\n';
+    }
+    std::cout << '\n';
+  }
+  return 0;
+}
+
 int cv_command(const std::string& conll, const std::string& out_dir, size_t folds) {
   const std::vector<Sentence> sentences = read_conll(conll);
   std::filesystem::create_directories(out_dir);
@@ -436,6 +456,8 @@ int main(int argc, char** argv) {
     }
     if (folds < 2) throw std::runtime_error("--folds must be at least 2");
     if (args.size() == 1 && args[0] == "tokens") return tokens_command();
+    if ((args.size() == 1 || args.size() == 2) && args[0] == "tag")
+      return tag_command(args.size() == 2 ? args[1] : "");
     if (args.size() == 3 && args[0] == "train") return train_command(args[1], args[2]);
     if (args.size() == 3 && args[0] == "cv") return cv_command(args[1], args[2], folds);
   } catch (const std::exception& e) {
@@ -444,6 +466,7 @@ int main(int argc, char** argv) {
   }
   std::cerr << "usage: ner_tagger train CONLL MODEL [--c C]\n"
                "       ner_tagger cv CONLL OUT_DIR [--folds N] [--c C]\n"
-               "       ner_tagger tokens < TEXT > WORDS\n";
+               "       ner_tagger tokens < TEXT > WORDS\n"
+               "       ner_tagger tag [MODEL] < TEXT > NAMES\n";
   return 2;
 }

@@ -57,6 +57,7 @@ enum Template : uint64_t {
   kPreviousTag,
   kPreviousTagWord,
   kPreviousTagFirstLetter,
+  kClue,
   kClassCoarse,
   kClassMiddle,
   kClassFine,
@@ -241,7 +242,8 @@ void neighbour_features(bool before, std::string_view word, std::vector<uint64_t
 
 // The rest: pairs of words, shapes around the word, and the lexicon's categories at and
 // around it.
-void context_features(const Window& window, const std::vector<uint32_t>& inside_bits, size_t token,
+void context_features(const Window& window, const WordClues& clues,
+                      const std::vector<uint32_t>& inside_bits, size_t token,
                       std::vector<uint64_t>& out) {
   const Context& context = window.context;
   const auto i = static_cast<ptrdiff_t>(token);
@@ -264,6 +266,7 @@ void context_features(const Window& window, const std::vector<uint32_t>& inside_
     add_categories(around[static_cast<size_t>(offset + 2)], bits, out);
   }
   add_categories(kCategoryInside, inside_bits[token - window.sentence.begin], out);
+  add_categories(kClue, clues.of(word), out);
 }
 
 // Categories of the lexicon's phrases that cover each token of the sentence without starting
@@ -280,11 +283,36 @@ std::vector<uint32_t> inside_categories(const Context& context, const Sentence& 
   return inside_bits;
 }
 
+uint64_t stem_key(std::string_view word) {
+  const std::string_view stem = stem_of(word);
+  return XXH3_64bits(stem.data(), stem.size());
+}
+
 PreviousTagKeys previous_tag_keys(std::string_view word) {
   return {hashed(kWord, word), hashed(kPrefix1, first_letters(word, 1))};
 }
 
 }  // namespace
+
+WordClues::WordClues(const Context& context) {
+  const TextView& text = context.text;
+  constexpr std::array<Category, 4> kBefore = {Category::kTitle, Category::kSpeechVerb,
+                                               Category::kGivenName, Category::kNameParticle};
+  for (size_t at = 0; at < text.size(); ++at) {
+    for (const LexMatch& match : context.matches.at(at)) {
+      const auto* clue = std::find(kBefore.begin(), kBefore.end(), match.category);
+      const size_t next = at + match.tokens;
+      if (clue == kBefore.end() || next >= text.size() || !text.token(next).is_word()) continue;
+      clues_[stem_key(text.token(next).text)] |= uint32_t{1} << (clue - kBefore.begin());
+    }
+  }
+}
+
+uint32_t WordClues::of(std::string_view word) const {
+  if (clues_.empty()) return 0;
+  const auto it = clues_.find(stem_key(word));
+  return it == clues_.end() ? 0 : it->second;
+}
 
 size_t name_clitic_bytes(std::string_view word) {
   constexpr size_t kMinRest = 6;  // three letters
@@ -316,7 +344,7 @@ std::array<uint64_t, kPreviousTagFeatures> previous_tag_features(std::optional<N
           hashed(kPreviousTagFirstLetter, tag, keys.first_letter)};
 }
 
-void sentence_features(const Context& context, const Sentence& sentence,
+void sentence_features(const Context& context, const WordClues& clues, const Sentence& sentence,
                        std::vector<std::vector<uint64_t>>& features,
                        std::vector<PreviousTagKeys>& keys) {
   const size_t n = sentence.end - sentence.begin;
@@ -331,7 +359,7 @@ void sentence_features(const Context& context, const Sentence& sentence,
     own_features(window.word(i), knowledge_of(context, token), features[k]);
     neighbour_features(true, window.word(i - 1), features[k]);
     neighbour_features(false, window.word(i + 1), features[k]);
-    context_features(window, inside_bits, token, features[k]);
+    context_features(window, clues, inside_bits, token, features[k]);
     keys[k] = previous_tag_keys(window.word(i));
   }
 }
@@ -423,33 +451,46 @@ void NameTagger::add_weights(const std::vector<uint64_t>& features, Scores& sum)
 // cleared when another tagger uses the thread, and when it grows past kRemembered words.
 const NameTagger::Scores& NameTagger::remembered(uint64_t key, WordPart part, std::string_view word,
                                                  uint64_t knowledge) const {
-  constexpr size_t kRemembered = 1 << 17;
+  // Open addressing on the word's key, a quarter full at most; full, it starts again empty.
+  constexpr size_t kSlots = size_t{1} << 16;
+  constexpr size_t kRemembered = kSlots / 4;
+  struct Entry {
+    uint64_t key = 0;  // 0: empty
+    Scores scores{};
+  };
   thread_local struct {
     uint64_t owner = 0;
-    std::unordered_map<uint64_t, Scores> scores;
+    size_t used = 0;
+    std::vector<Entry> entries;
     std::vector<uint64_t> features;
   } memory;
-  if (memory.owner != id_ || memory.scores.size() >= kRemembered) {
-    memory.scores.clear();
+  if (memory.owner != id_ || memory.used >= kRemembered) {
+    memory.entries.assign(kSlots, Entry{});
+    memory.used = 0;
     memory.owner = id_;
   }
-  const uint64_t slot =
-      hashed(static_cast<Template>(kPreviousTagFirstLetter + 1 + static_cast<uint64_t>(part)), key,
-             knowledge);
-  const auto [it, inserted] = memory.scores.try_emplace(slot);
-  if (inserted) {
+  const uint64_t slot_key =
+      hashed(static_cast<Template>(kClue + 1 + static_cast<uint64_t>(part)), key, knowledge) | 1;
+  size_t slot = slot_key & (kSlots - 1);
+  while (memory.entries[slot].key != 0 && memory.entries[slot].key != slot_key)
+    slot = (slot + 1) & (kSlots - 1);
+  Entry& entry = memory.entries[slot];
+  if (entry.key == 0) {
+    entry.key = slot_key;
+    ++memory.used;
     memory.features.clear();
     if (part == WordPart::kOwn) {
       own_features(word, knowledge, memory.features);
     } else {
       neighbour_features(part == WordPart::kBefore, word, memory.features);
     }
-    add_weights(memory.features, it->second);
+    add_weights(memory.features, entry.scores);
   }
-  return it->second;
+  return entry.scores;
 }
 
 std::vector<NameTagger::Scores> NameTagger::word_scores(const Context& context,
+                                                        const WordClues& clues,
                                                         const Sentence& sentence) const {
   const size_t n = sentence.end - sentence.begin;
   const std::vector<uint32_t> inside_bits = inside_categories(context, sentence);
@@ -473,18 +514,18 @@ std::vector<NameTagger::Scores> NameTagger::word_scores(const Context& context,
     const std::string_view after = window.word(i + 1);
     add(scores[k], remembered(XXH3_64bits(after.data(), after.size()), WordPart::kAfter, after, 0));
     features.clear();
-    context_features(window, inside_bits, token, features);
+    context_features(window, clues, inside_bits, token, features);
     add_weights(features, scores[k]);
   }
   return scores;
 }
 
-std::vector<NameTag> NameTagger::tag_sentence(const Context& context,
+std::vector<NameTag> NameTagger::tag_sentence(const Context& context, const WordClues& clues,
                                               const Sentence& sentence) const {
   const size_t n = sentence.end - sentence.begin;
   std::vector<NameTag> tags(n, NameTag::kO);
   if (n == 0) return tags;
-  const std::vector<Scores> base_scores = word_scores(context, sentence);
+  const std::vector<Scores> base_scores = word_scores(context, clues, sentence);
   std::vector<PreviousTagKeys> keys(n);
   for (size_t k = 0; k < n; ++k)
     keys[k] = previous_tag_keys(context.text.token(sentence.begin + k).text);
@@ -546,8 +587,9 @@ std::vector<NameTag> NameTagger::tag_sentence(const Context& context,
 
 std::vector<TaggedName> NameTagger::tag(const Context& context) const {
   std::vector<TaggedName> names;
+  const WordClues clues(context);
   for (const Sentence& sentence : context.text.sentences()) {
-    const std::vector<NameTag> tags = tag_sentence(context, sentence);
+    const std::vector<NameTag> tags = tag_sentence(context, clues, sentence);
     for (size_t k = 0; k < tags.size(); ++k) {
       if (!begins_name(tags[k])) continue;
       size_t last = k + 1;

@@ -73,6 +73,28 @@ TEST(NameTagger, TheExtractorWithTheTaggerReadsAmbiguousWordsByTheirContext) {
   EXPECT_THAT(names_of(with_tagger, EntityType::kPlace), ::testing::ElementsAre("القاهرة"));
 }
 
+// The rules complete the tagger's names: a family name Hunspell does not know, a title's role,
+// a place the gazetteer spells in two words, a family name used alone later.
+TEST(NameTagger, RulesCompleteTheTaggersNames) {
+  ExtractOptions on;
+  on.use_name_tagger = true;
+  const Extractor tagged(on);
+  const Extraction x = tagged.extract(
+      {.text = "وصل الرئيس الكازاخستاني قاسم جومارت توكايف إلى ألما آتا. وقال توكايف إن الوضع "
+               "مستقر."});
+  EXPECT_THAT(names_of(x, EntityType::kPerson), ::testing::Contains("قاسم جومارت توكايف"));
+  EXPECT_THAT(names_of(x, EntityType::kPlace), ::testing::ElementsAre("ألما آتا"));
+  for (const Mention& m : x.mentions) {
+    if (m.surface == "قاسم جومارت توكايف") {
+      EXPECT_EQ(m.role, "الرئيس الكازاخستاني");
+      EXPECT_EQ(m.country, "KZ");
+    }
+    if (m.surface == "توكايف") {
+      EXPECT_EQ(m.type, EntityType::kPerson);
+    }
+  }
+}
+
 TEST(NameTagger, AModelFileThatCannotBeReadIsAClearError) {
   ExtractOptions options;
   options.name_model = "/nonexistent/tagger.model";

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "extract/internal/passes.h"
@@ -42,9 +43,21 @@ struct PreviousTagKeys {
   uint64_t first_letter = 0;
 };
 
+// What the whole text says of each word (by its form without clitics): whether it follows a
+// title, a speech verb, a given name or a name particle somewhere. «قال رمضان» names Ramadan
+// for every «رمضان» of the article.
+class WordClues {
+ public:
+  explicit WordClues(const Context& context);
+  uint32_t of(std::string_view word) const;
+
+ private:
+  std::unordered_map<uint64_t, uint32_t> clues_;
+};
+
 // The features of the tokens of one sentence that do not depend on the tags before them, and
 // the keys of those that do. They cover tokens [sentence.begin, sentence.end).
-void sentence_features(const Context& context, const Sentence& sentence,
+void sentence_features(const Context& context, const WordClues& clues, const Sentence& sentence,
                        std::vector<std::vector<uint64_t>>& features,
                        std::vector<PreviousTagKeys>& keys);
 inline constexpr size_t kPreviousTagFeatures = 3;
@@ -74,7 +87,8 @@ class NameTagger {
 
   std::vector<TaggedName> tag(const Context& context) const;
   // The best tags of one sentence's tokens.
-  std::vector<NameTag> tag_sentence(const Context& context, const Sentence& sentence) const;
+  std::vector<NameTag> tag_sentence(const Context& context, const WordClues& clues,
+                                    const Sentence& sentence) const;
   size_t features() const { return rows_; }
 
   static constexpr std::string_view kFormat = "khabar-name-tagger 1";
@@ -88,7 +102,8 @@ class NameTagger {
   const Scores& remembered(uint64_t key, WordPart part, std::string_view word,
                            uint64_t knowledge) const;
   // Each token's summed weights, before the tag before it is known.
-  std::vector<Scores> word_scores(const Context& context, const Sentence& sentence) const;
+  std::vector<Scores> word_scores(const Context& context, const WordClues& clues,
+                                  const Sentence& sentence) const;
 
   uint64_t id_ = 0;  // tells taggers apart in the per-thread memory of word scores
 
