@@ -530,21 +530,27 @@ std::vector<NameTag> NameTagger::tag_sentence(const Context& context, const Word
   for (size_t k = 0; k < n; ++k)
     keys[k] = previous_tag_keys(context.text.token(sentence.begin + k).text);
 
-  constexpr float kImpossible = -std::numeric_limits<float>::infinity();
-  constexpr float kBeam = 7.0F;  // natural log: a path 1,000 times less likely
+  // Paths are scored by their probability, scaled at each word so that the best is 1: no
+  // logarithm, and no underflow. A path 1,000 times less likely than the best is dropped.
+  constexpr float kImpossible = 0.0F;
+  constexpr float kBeam = 1e-3F;
   std::vector<Scores> best(n);
   std::vector<std::array<uint8_t, kNameTags>> from(n);
   for (size_t k = 0; k < n; ++k) {
     const Scores& base = base_scores[k];
     best[k].fill(kImpossible);
-    const float leader = k == 0 ? 0.0F : *std::max_element(best[k - 1].begin(), best[k - 1].end());
+    if (k > 0) {
+      const float leader = *std::max_element(best[k - 1].begin(), best[k - 1].end());
+      for (float& path : best[k - 1])
+        path /= leader;
+    }
     const size_t first_previous = k == 0 ? kNameTags : 0;
     const size_t last_previous = k == 0 ? kNameTags + 1 : kNameTags;
     for (size_t p = first_previous; p < last_previous; ++p) {
-      const float before = k == 0 ? 0.0F : best[k - 1][p];
+      const float before = k == 0 ? 1.0F : best[k - 1][p];
       // A beam: paths far behind the best one at the word before are dropped (they seldom
       // win), and most words are plainly no name, so one or two tags before them are followed.
-      if (before == kImpossible || (k > 0 && before < leader - kBeam)) continue;
+      if (before < kBeam) continue;
       Scores transition{};
       const std::optional<NameTag> previous =
           p == kNameTags ? std::nullopt : std::optional(static_cast<NameTag>(p));
@@ -568,7 +574,7 @@ std::vector<NameTag> NameTagger::tag_sentence(const Context& context, const Word
         if (!begins_name(tag) && tag != NameTag::kO) {
           if (p == kNameTags || (p != c && p != c - 1)) continue;
         }
-        const float score = before + std::log(probability[c] / total);
+        const float score = before * probability[c] / total;
         if (score > best[k][c]) {
           best[k][c] = score;
           from[k][c] = static_cast<uint8_t>(p);
