@@ -1,5 +1,7 @@
 #include "extract/internal/tagger.h"
 
+// Inlined: tagging hashes some twenty features a word, most of them 16 bytes long.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -65,6 +67,7 @@ enum Template : uint64_t {
   kStemClassFine,
   kClassBefore,
   kClassAfter,
+  kRememberedWord,  // not a feature: the key of a word's remembered weights
 };
 
 uint64_t hashed(Template t, std::string_view value) {
@@ -170,9 +173,15 @@ class WordClasses {
   std::unordered_map<uint64_t, Entry> classes_;
 };
 
-constexpr uint64_t kEdge = 0x5eed;  // before the sentence's first token or after its last
+constexpr uint64_t kEdge = 0x5eed;
 
-struct Window {
+// Scores beyond this are certainties: clamped, their exponentials stay finite in a float.
+constexpr float kMaxScore = 40.0F;  // before the sentence's first token or after its last
+
+}  // namespace
+
+// The words of one sentence, with a marker beyond its edges.
+struct SentenceWindow {
   const Context& context;
   const Sentence& sentence;
 
@@ -187,6 +196,8 @@ struct Window {
   }
 };
 
+namespace {
+
 void add_categories(Template t, uint32_t bits, std::vector<uint64_t>& out) {
   while (bits != 0) {
     const int bit = std::countr_zero(bits);
@@ -195,14 +206,17 @@ void add_categories(Template t, uint32_t bits, std::vector<uint64_t>& out) {
   }
 }
 
+std::string_view printed_word(const Context& context, size_t token) {
+  return context.text.original_of(context.text.span(token, token + 1));
+}
+
 // Whether Hunspell knows the word as printed: 0 for a token that is no word.
 uint64_t knowledge_of(const Context& context, size_t token) {
   if (!context.text.token(token).is_word()) return 0;
   // Without Hunspell (hunspell-ar missing, or use_dictionary off) no word is said known or
   // unknown: every word unknown would look like a name to a model trained with it.
   if (!context.dictionary.loaded()) return 0;
-  const ByteSpan span = context.text.span(token, token + 1);
-  return context.dictionary.knows(context.text.original_of(span)) ? 2 : 1;
+  return context.dictionary.knows(printed_word(context, token)) ? 2 : 1;
 }
 
 // The features of a word itself. They depend on nothing else, so tagging adds up their weights
@@ -240,47 +254,75 @@ void neighbour_features(bool before, std::string_view word, std::vector<uint64_t
   out.push_back(hashed(before ? kClassBefore : kClassAfter, WordClasses::built_in().of(word)[1]));
 }
 
-// The rest: pairs of words, shapes around the word, and the lexicon's categories at and
-// around it.
-void context_features(const Window& window, const WordClues& clues,
-                      const std::vector<uint32_t>& inside_bits, size_t token,
-                      std::vector<uint64_t>& out) {
-  const Context& context = window.context;
-  const auto i = static_cast<ptrdiff_t>(token);
-  const std::string_view word = window.word(i);
-  out.push_back(hashed(kBias, 0));
-  out.push_back(hashed(kWordTwoBefore, window.word(i - 2)));
-  out.push_back(hashed(kWordTwoAfter, window.word(i + 2)));
-  out.push_back(hashed(kBigramBefore, hashed(kWord, window.word(i - 1)), hashed(kWord, word)));
-  out.push_back(hashed(kBigramAfter, hashed(kWord, word), hashed(kWord, window.word(i + 1))));
-  out.push_back(hashed(kShape, window.shape(i)));
-  out.push_back(hashed(kShapes, window.shape(i - 1) * 1000003 + window.shape(i + 1)));
-  const std::array<Template, 5> around = {kCategoryTwoBefore, kCategoryBefore, kCategoryAt,
-                                          kCategoryAfter, kCategoryTwoAfter};
-  for (ptrdiff_t offset = -2; offset <= 2; ++offset) {
-    if (!window.inside(i + offset)) continue;
-    const auto at = static_cast<size_t>(i + offset);
-    uint32_t bits = 0;
-    for (const LexMatch& match : context.matches.at(at))
-      bits |= MatchTable::category_bit(match.category);
-    add_categories(around[static_cast<size_t>(offset + 2)], bits, out);
-  }
-  add_categories(kCategoryInside, inside_bits[token - window.sentence.begin], out);
-  add_categories(kClue, clues.of(word), out);
+// What a word tells the word two after it (`before`) or two before it.
+void far_neighbour_features(bool before, std::string_view word, std::vector<uint64_t>& out) {
+  out.push_back(hashed(before ? kWordTwoBefore : kWordTwoAfter, word));
 }
 
-// Categories of the lexicon's phrases that cover each token of the sentence without starting
-// there: the second word of «الأمم المتحدة».
-std::vector<uint32_t> inside_categories(const Context& context, const Sentence& sentence) {
-  std::vector<uint32_t> inside_bits(sentence.end - sentence.begin, 0);
+// The shapes of the word and of the words around it. (Pairs of words, tried, added nothing.)
+void shape_features(const SentenceWindow& window, size_t token, std::vector<uint64_t>& out) {
+  const auto i = static_cast<ptrdiff_t>(token);
+  out.push_back(hashed(kShape, window.shape(i)));
+  out.push_back(hashed(kShapes, window.shape(i - 1) * 1000003 + window.shape(i + 1)));
+}
+
+// The templates whose values are category bits: the lexicon's categories at and around the
+// word, inside a phrase, and the clues of the whole text. Their weights are looked up once, when
+// the model is read.
+constexpr std::array<Template, 7> kBitTemplates = {
+    kCategoryTwoBefore, kCategoryBefore, kCategoryAt, kCategoryAfter,
+    kCategoryTwoAfter,  kCategoryInside, kClue};
+constexpr size_t kBits = 32;
+
+// The lexicon's categories of a sentence's tokens: of the phrases that start at each token, and
+// of those that cover it without starting there (the second word of «الأمم المتحدة»).
+struct SentenceCategories {
+  std::vector<uint32_t> at;
+  std::vector<uint32_t> inside;
+};
+
+void sentence_categories(const Context& context, const Sentence& sentence,
+                         SentenceCategories& categories) {
+  categories.at.assign(sentence.end - sentence.begin, 0);
+  categories.inside.assign(sentence.end - sentence.begin, 0);
   for (size_t at = sentence.begin; at < sentence.end; ++at) {
     for (const LexMatch& match : context.matches.at(at)) {
+      const uint32_t bit = MatchTable::category_bit(match.category);
+      categories.at[at - sentence.begin] |= bit;
       const size_t end = std::min(sentence.end, at + match.tokens);
       for (size_t k = at + 1; k < end; ++k)
-        inside_bits[k - sentence.begin] |= MatchTable::category_bit(match.category);
+        categories.inside[k - sentence.begin] |= bit;
     }
   }
-  return inside_bits;
+}
+
+// The category bits of each bit template for the sentence's k-th token, in kBitTemplates' order.
+std::array<uint32_t, kBitTemplates.size()> token_bits(const SentenceCategories& categories,
+                                                      size_t k, uint32_t clue) {
+  std::array<uint32_t, kBitTemplates.size()> bits{};
+  const size_t n = categories.at.size();
+  for (size_t offset = 0; offset < 5; ++offset) {
+    if (k + offset >= 2 && k + offset - 2 < n) bits[offset] = categories.at[k + offset - 2];
+  }
+  bits[5] = categories.inside[k];
+  bits[6] = clue;
+  return bits;
+}
+
+// Everything but the word's own features and its neighbours': the bias, pairs of words, shapes
+// around the word, and the lexicon's categories at and around it.
+void context_features(const SentenceWindow& window, const WordClues& clues,
+                      const SentenceCategories& categories, size_t token,
+                      std::vector<uint64_t>& out) {
+  const auto i = static_cast<ptrdiff_t>(token);
+  out.push_back(hashed(kBias, 0));
+  far_neighbour_features(true, window.word(i - 2), out);
+  far_neighbour_features(false, window.word(i + 2), out);
+  shape_features(window, token, out);
+  const size_t k = token - window.sentence.begin;
+  const auto bits = token_bits(categories, k, clues.of(window.word(static_cast<ptrdiff_t>(token))));
+  for (size_t t = 0; t < kBitTemplates.size(); ++t)
+    add_categories(kBitTemplates[t], bits[t], out);
 }
 
 uint64_t stem_key(std::string_view word) {
@@ -309,8 +351,12 @@ WordClues::WordClues(const Context& context) {
 }
 
 uint32_t WordClues::of(std::string_view word) const {
+  return of_stem(stem_key(word));
+}
+
+uint32_t WordClues::of_stem(uint64_t stem) const {
   if (clues_.empty()) return 0;
-  const auto it = clues_.find(stem_key(word));
+  const auto it = clues_.find(stem);
   return it == clues_.end() ? 0 : it->second;
 }
 
@@ -348,10 +394,11 @@ void sentence_features(const Context& context, const WordClues& clues, const Sen
                        std::vector<std::vector<uint64_t>>& features,
                        std::vector<PreviousTagKeys>& keys) {
   const size_t n = sentence.end - sentence.begin;
-  const std::vector<uint32_t> inside_bits = inside_categories(context, sentence);
+  SentenceCategories categories;
+  sentence_categories(context, sentence, categories);
   features.resize(n);
   keys.resize(n);
-  const Window window{context, sentence};
+  const SentenceWindow window{context, sentence};
   for (size_t k = 0; k < n; ++k) {
     const size_t token = sentence.begin + k;
     const auto i = static_cast<ptrdiff_t>(token);
@@ -359,30 +406,68 @@ void sentence_features(const Context& context, const WordClues& clues, const Sen
     own_features(window.word(i), knowledge_of(context, token), features[k]);
     neighbour_features(true, window.word(i - 1), features[k]);
     neighbour_features(false, window.word(i + 1), features[k]);
-    context_features(window, clues, inside_bits, token, features[k]);
+    context_features(window, clues, categories, token, features[k]);
     keys[k] = previous_tag_keys(window.word(i));
   }
 }
 
-void NameTagger::add_row(uint64_t feature, const Scores& weights) {
-  if (slots_.empty()) return;
-  size_t slot = feature & (slots_.size() - 1);
-  while (slots_[slot].row != 0) {
-    if (slots_[slot].key == feature) throw std::runtime_error("feature listed twice");
-    slot = (slot + 1) & (slots_.size() - 1);
-  }
-  slots_[slot] = {feature, static_cast<uint32_t>(++rows_)};
-  weights_.insert(weights_.end(), weights.begin(), weights.end());
+// A feature hash of 0 marks an empty slot: the one feature that hashes to it is read as 1.
+uint64_t slot_key(uint64_t feature) {
+  return feature == 0 ? 1 : feature;
 }
 
+void NameTagger::add_row(uint64_t feature, const Scores& weights) {
+  if (keys_.empty()) return;
+  const uint64_t key = slot_key(feature);
+  size_t slot = key & (keys_.size() - 1);
+  while (keys_[slot] != 0) {
+    if (keys_[slot] == key) throw std::runtime_error("feature listed twice");
+    slot = (slot + 1) & (keys_.size() - 1);
+  }
+  keys_[slot] = key;
+  std::copy(weights.begin(), weights.end(), weights_.begin() + slot * kNameTags);
+  ++rows_;
+}
+
+// The weights sit at the slot's own index: the processor can fetch them while it checks the key,
+// instead of after reading where they are.
 const float* NameTagger::row(uint64_t feature) const {
-  if (slots_.empty()) return nullptr;
-  size_t slot = feature & (slots_.size() - 1);
-  while (slots_[slot].row != 0) {
-    if (slots_[slot].key == feature) return &weights_[(slots_[slot].row - 1) * kNameTags];
-    slot = (slot + 1) & (slots_.size() - 1);
+  if (keys_.empty()) return nullptr;
+  const uint64_t key = slot_key(feature);
+  size_t slot = key & (keys_.size() - 1);
+  while (keys_[slot] != 0) {
+    if (keys_[slot] == key) return &weights_[slot * kNameTags];
+    slot = (slot + 1) & (keys_.size() - 1);
   }
   return nullptr;
+}
+
+// The shapes around a word take a few hundred values: a small cache that stays near the
+// processor, one feature a line (the model's or its absence), in front of the model's table.
+const float* NameTagger::cached_row(uint64_t feature) const {
+  constexpr size_t kLines = size_t{1} << 10;
+  struct Line {
+    uint64_t key = 0;  // the feature's slot key; 0: empty
+    bool found = false;
+    Scores weights{};
+  };
+  thread_local struct {
+    uint64_t owner = 0;
+    std::vector<Line> lines;
+  } cache;
+  if (cache.owner != id_) {
+    cache.lines.assign(kLines, Line{});
+    cache.owner = id_;
+  }
+  const uint64_t key = slot_key(feature);
+  Line& line = cache.lines[(key >> 20) & (kLines - 1)];
+  if (line.key != key) {
+    line.key = key;
+    const float* w = row(feature);
+    line.found = w != nullptr;
+    if (w != nullptr) std::copy(w, w + kNameTags, line.weights.begin());
+  }
+  return line.found ? line.weights.data() : nullptr;
 }
 
 NameTagger NameTagger::parse(std::string_view model, std::string_view origin) {
@@ -401,7 +486,8 @@ NameTagger NameTagger::parse(std::string_view model, std::string_view origin) {
   size_t capacity = 1;
   while (capacity < 2 * lines.size() + 2)
     capacity *= 2;
-  tagger.slots_.assign(capacity, Slot{});
+  tagger.keys_.assign(capacity, 0);
+  tagger.weights_.assign(capacity * kNameTags, 0.0F);
   for (size_t l = 1; l < lines.size(); ++l) {
     const text::DataLine& line = lines[l];
     const std::vector<std::string_view> fields = text::split(line.text, '\t');
@@ -429,7 +515,26 @@ NameTagger NameTagger::parse(std::string_view model, std::string_view origin) {
     }
   }
   if (tagger.rows_ == 0) fail(1, "the model has no features");
+  tagger.look_up_fixed_rows();
   return tagger;
+}
+
+// Features with few values (the bias, category bits, the tag before) are looked up once here:
+// tagging then reads their weights by index instead of hashing and probing for each word.
+void NameTagger::look_up_fixed_rows() {
+  auto weights_of = [&](uint64_t feature) {
+    Scores scores{};
+    if (const float* w = row(feature)) std::copy(w, w + kNameTags, scores.begin());
+    return scores;
+  };
+  bias_ = weights_of(hashed(kBias, 0));
+  bit_rows_.resize(kBitTemplates.size() * kBits);
+  for (size_t t = 0; t < kBitTemplates.size(); ++t) {
+    for (size_t bit = 0; bit < kBits; ++bit)
+      bit_rows_[t * kBits + bit] = weights_of(hashed(kBitTemplates[t], bit));
+  }
+  for (size_t p = 0; p <= kNameTags; ++p)
+    previous_tag_rows_[p] = weights_of(hashed(kPreviousTag, p == kNameTags ? kEdge : p));
 }
 
 const NameTagger& NameTagger::built_in() {
@@ -446,76 +551,127 @@ void NameTagger::add_weights(const std::vector<uint64_t>& features, Scores& sum)
   }
 }
 
-// The weights of a word's own features and of what it tells its neighbours, remembered for
-// each word a thread meets: most of a text's words are a few hundred common ones. The memory is
-// cleared when another tagger uses the thread, and when it grows past kRemembered words.
-const NameTagger::Scores& NameTagger::remembered(uint64_t key, WordPart part, std::string_view word,
-                                                 uint64_t knowledge) const {
-  // Open addressing on the word's key, a quarter full at most; full, it starts again empty.
-  constexpr size_t kSlots = size_t{1} << 16;
-  constexpr size_t kRemembered = kSlots / 4;
-  struct Entry {
+// The weights of a word's own features and of what it tells the words around it, remembered
+// for each word a thread meets: most of a text's words are a few hundred common ones. A word is
+// known by its form and the form it was printed in (which decides whether Hunspell knows it), so
+// that a remembered word costs one lookup and no dictionary call. The memory is cleared when
+// another tagger uses the thread, and before a sentence that would fill it past kRemembered.
+struct NameTagger::WordMemory {
+  static constexpr size_t kSlots = size_t{1} << 16;  // a quarter full at most
+  static constexpr size_t kRemembered = kSlots / 4;
+  static_assert(kRemembered > 2 * kLongestSentence);
+  struct Slot {
     uint64_t key = 0;  // 0: empty
-    Scores scores{};
+    uint32_t entry = 0;
   };
-  thread_local struct {
-    uint64_t owner = 0;
-    size_t used = 0;
-    std::vector<Entry> entries;
-    std::vector<uint64_t> features;
-  } memory;
-  if (memory.owner != id_ || memory.used >= kRemembered) {
-    memory.entries.assign(kSlots, Entry{});
-    memory.used = 0;
+  uint64_t owner = 0;
+  std::vector<Slot> slots;
+  std::vector<WordWeights> entries;  // never reallocated: a sentence's entries stay put
+  std::vector<uint64_t> features;
+};
+
+NameTagger::WordMemory& NameTagger::word_memory(size_t words_to_come) const {
+  thread_local WordMemory memory;
+  if (memory.owner != id_ || memory.entries.size() + words_to_come > WordMemory::kRemembered) {
+    memory.slots.assign(WordMemory::kSlots, WordMemory::Slot{});
+    memory.entries.clear();
+    memory.entries.reserve(WordMemory::kRemembered + 1);
     memory.owner = id_;
   }
-  const uint64_t slot_key =
-      hashed(static_cast<Template>(kClue + 1 + static_cast<uint64_t>(part)), key, knowledge) | 1;
-  size_t slot = slot_key & (kSlots - 1);
-  while (memory.entries[slot].key != 0 && memory.entries[slot].key != slot_key)
-    slot = (slot + 1) & (kSlots - 1);
-  Entry& entry = memory.entries[slot];
-  if (entry.key == 0) {
-    entry.key = slot_key;
-    ++memory.used;
-    memory.features.clear();
-    if (part == WordPart::kOwn) {
-      own_features(word, knowledge, memory.features);
-    } else {
-      neighbour_features(part == WordPart::kBefore, word, memory.features);
-    }
-    add_weights(memory.features, entry.scores);
-  }
-  return entry.scores;
+  return memory;
 }
 
-std::vector<NameTagger::Scores> NameTagger::word_scores(const Context& context,
-                                                        const WordClues& clues,
-                                                        const Sentence& sentence) const {
+const NameTagger::WordWeights& NameTagger::remembered(WordMemory& memory, const Context& context,
+                                                      const SentenceWindow& window,
+                                                      ptrdiff_t token) const {
+  const std::string_view word = window.word(token);
+  const bool inside = window.inside(token);
+  const std::string_view printed =
+      inside ? printed_word(context, static_cast<size_t>(token)) : std::string_view();
+  const uint64_t key = hashed(kRememberedWord, XXH3_64bits(word.data(), word.size()),
+                              XXH3_64bits(printed.data(), printed.size())) |
+                       1;
+  size_t slot = key & (WordMemory::kSlots - 1);
+  while (memory.slots[slot].key != 0 && memory.slots[slot].key != key)
+    slot = (slot + 1) & (WordMemory::kSlots - 1);
+  if (memory.slots[slot].key == key) return memory.entries[memory.slots[slot].entry];
+  // A sentence longer than the whole memory (none is) would overwrite: kRemembered + 1 reserved.
+  // word_memory made room for the sentence, which is never longer than kLongestSentence.
+  if (memory.entries.size() > WordMemory::kRemembered)
+    throw std::logic_error("name tagger: a sentence outgrew the word memory");
+  memory.slots[slot] = {key, static_cast<uint32_t>(memory.entries.size())};
+  WordWeights& weights = memory.entries.emplace_back();
+  const uint64_t knowledge = inside ? knowledge_of(context, static_cast<size_t>(token)) : 0;
+  auto sum = [&](auto&& features_of, Scores& into) {
+    memory.features.clear();
+    features_of(memory.features);
+    add_weights(memory.features, into);
+  };
+  sum([&](auto& out) { own_features(word, knowledge, out); }, weights.own);
+  sum([&](auto& out) { neighbour_features(true, word, out); }, weights.as_before);
+  sum([&](auto& out) { neighbour_features(false, word, out); }, weights.as_after);
+  sum([&](auto& out) { far_neighbour_features(true, word, out); }, weights.as_two_before);
+  sum([&](auto& out) { far_neighbour_features(false, word, out); }, weights.as_two_after);
+  weights.stem = stem_key(word);
+  const PreviousTagKeys keys = previous_tag_keys(word);
+  for (size_t p = 0; p <= kNameTags; ++p) {
+    Scores transition = previous_tag_rows_[p];
+    const uint64_t previous = p == kNameTags ? kEdge : p;
+    memory.features = {hashed(kPreviousTagWord, previous, keys.word),
+                       hashed(kPreviousTagFirstLetter, previous, keys.first_letter)};
+    add_weights(memory.features, transition);
+    for (size_t c = 0; c < kNameTags; ++c)
+      weights.odds_after[p][c] = std::exp(-std::clamp(transition[c], -kMaxScore, kMaxScore));
+  }
+  return weights;
+}
+
+const std::vector<NameTagger::Scores>& NameTagger::word_scores(
+    const Context& context, const WordClues& clues, const Sentence& sentence,
+    std::vector<const WordWeights*>& own) const {
   const size_t n = sentence.end - sentence.begin;
-  const std::vector<uint32_t> inside_bits = inside_categories(context, sentence);
-  const Window window{context, sentence};
-  std::vector<Scores> scores(n);
-  std::vector<uint64_t> features;
+  // Buffers kept from sentence to sentence: tagging allocates nothing once warm.
+  thread_local SentenceCategories categories;
+  sentence_categories(context, sentence, categories);
+  const SentenceWindow window{context, sentence};
+  thread_local std::vector<Scores> scores;
+  scores.assign(n, Scores{});
   auto add = [](Scores& sum, const Scores& more) {
     for (size_t c = 0; c < kNameTags; ++c)
       sum[c] += more[c];
   };
+  // Each word's remembered weights, two words beyond each edge of the sentence.
+  constexpr size_t kMargin = 2;
+  WordMemory& memory = word_memory(n + 2 * kMargin);
+  thread_local std::vector<const WordWeights*> words;
+  words.resize(n + 2 * kMargin);
+  for (size_t k = 0; k < words.size(); ++k) {
+    const auto token = static_cast<ptrdiff_t>(sentence.begin + k) - static_cast<ptrdiff_t>(kMargin);
+    words[k] = &remembered(memory, context, window, token);
+  }
+  thread_local std::vector<uint64_t> shapes;
   for (size_t k = 0; k < n; ++k) {
-    const size_t token = sentence.begin + k;
-    const auto i = static_cast<ptrdiff_t>(token);
-    const std::string_view word = window.word(i);
-    const uint64_t knowledge = knowledge_of(context, token);
-    add(scores[k],
-        remembered(XXH3_64bits(word.data(), word.size()), WordPart::kOwn, word, knowledge));
-    const std::string_view before = window.word(i - 1);
-    add(scores[k],
-        remembered(XXH3_64bits(before.data(), before.size()), WordPart::kBefore, before, 0));
-    const std::string_view after = window.word(i + 1);
-    add(scores[k], remembered(XXH3_64bits(after.data(), after.size()), WordPart::kAfter, after, 0));
-    features.clear();
-    context_features(window, clues, inside_bits, token, features);
-    add_weights(features, scores[k]);
+    const WordWeights& word = *words[k + kMargin];
+    add(scores[k], word.own);
+    add(scores[k], words[k + kMargin - 1]->as_before);
+    add(scores[k], words[k + kMargin + 1]->as_after);
+    add(scores[k], bias_);
+    add(scores[k], words[k + kMargin - 2]->as_two_before);
+    add(scores[k], words[k + kMargin + 2]->as_two_after);
+    shapes.clear();
+    shape_features(window, sentence.begin + k, shapes);
+    for (const uint64_t f : shapes) {
+      if (const float* w = cached_row(f)) {
+        for (size_t c = 0; c < kNameTags; ++c)
+          scores[k][c] += w[c];
+      }
+    }
+    const auto bits = token_bits(categories, k, clues.of_stem(word.stem));
+    for (size_t t = 0; t < kBitTemplates.size(); ++t) {
+      for (uint32_t b = bits[t]; b != 0; b &= b - 1)
+        add(scores[k], bit_rows_[t * kBits + static_cast<size_t>(std::countr_zero(b))]);
+    }
+    own[k] = &word;
   }
   return scores;
 }
@@ -523,21 +679,37 @@ std::vector<NameTagger::Scores> NameTagger::word_scores(const Context& context,
 std::vector<NameTag> NameTagger::tag_sentence(const Context& context, const WordClues& clues,
                                               const Sentence& sentence) const {
   const size_t n = sentence.end - sentence.begin;
+  // A "sentence" of thousands of words is a list or a text without punctuation: tagged in
+  // pieces, so that one sentence always fits in the word memory.
+  if (n > kLongestSentence) {
+    std::vector<NameTag> tags;
+    for (size_t begin = sentence.begin; begin < sentence.end; begin += kLongestSentence) {
+      const Sentence piece{begin, std::min(sentence.end, begin + kLongestSentence)};
+      const std::vector<NameTag> more = tag_sentence(context, clues, piece);
+      tags.insert(tags.end(), more.begin(), more.end());
+    }
+    return tags;
+  }
   std::vector<NameTag> tags(n, NameTag::kO);
   if (n == 0) return tags;
-  const std::vector<Scores> base_scores = word_scores(context, clues, sentence);
-  std::vector<PreviousTagKeys> keys(n);
-  for (size_t k = 0; k < n; ++k)
-    keys[k] = previous_tag_keys(context.text.token(sentence.begin + k).text);
+  thread_local std::vector<const WordWeights*> words;
+  words.resize(n);
+  const std::vector<Scores>& base_scores = word_scores(context, clues, sentence, words);
 
   // Paths are scored by their probability, scaled at each word so that the best is 1: no
-  // logarithm, and no underflow. A path 1,000 times less likely than the best is dropped.
+  // logarithm, and no underflow. A path ten times less likely than the best is dropped.
   constexpr float kImpossible = 0.0F;
-  constexpr float kBeam = 1e-3F;
-  std::vector<Scores> best(n);
-  std::vector<std::array<uint8_t, kNameTags>> from(n);
+  constexpr float kBeam = 1e-1F;
+  thread_local std::vector<Scores> best;
+  thread_local std::vector<std::array<uint8_t, kNameTags>> from;
+  best.resize(n);
+  from.resize(n);
   for (size_t k = 0; k < n; ++k) {
-    const Scores& base = base_scores[k];
+    // One-vs-rest logistic regression: a tag's probability is 1 / (1 + e^-(word + transition))
+    // = 1 / (1 + e^-word × e^-transition), and a word's e^-transition is remembered with it.
+    Scores odds{};
+    for (size_t c = 0; c < kNameTags; ++c)
+      odds[c] = std::exp(-std::clamp(base_scores[k][c], -kMaxScore, kMaxScore));
     best[k].fill(kImpossible);
     if (k > 0) {
       const float leader = *std::max_element(best[k - 1].begin(), best[k - 1].end());
@@ -551,21 +723,12 @@ std::vector<NameTag> NameTagger::tag_sentence(const Context& context, const Word
       // A beam: paths far behind the best one at the word before are dropped (they seldom
       // win), and most words are plainly no name, so one or two tags before them are followed.
       if (before < kBeam) continue;
-      Scores transition{};
-      const std::optional<NameTag> previous =
-          p == kNameTags ? std::nullopt : std::optional(static_cast<NameTag>(p));
-      for (const uint64_t f : previous_tag_features(previous, keys[k])) {
-        if (const float* w = row(f)) {
-          for (size_t c = 0; c < kNameTags; ++c)
-            transition[c] += w[c];
-        }
-      }
-      // One-vs-rest logistic regression: each tag's probability, normalised over the tags.
+      const Scores& odds_after = words[k]->odds_after[p];
+      // Each tag's probability, normalised over the tags.
       Scores probability{};
       float total = 0;
       for (size_t c = 0; c < kNameTags; ++c) {
-        const float score = base[c] + transition[c];
-        probability[c] = 1.0F / (1.0F + std::exp(-score));
+        probability[c] = 1.0F / (1.0F + odds[c] * odds_after[c]);
         total += probability[c];
       }
       for (size_t c = 0; c < kNameTags; ++c) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "khabar/extract.h"
+#include "text/utf8.h"
 
 namespace khabar::extract_internal {
 namespace {
@@ -23,7 +24,7 @@ std::string parse_error(const std::string& model) {
 }
 
 TEST(NameTagger, RefusesModelsOfAnotherFormatOrWithBadLines) {
-  EXPECT_THAT(parse_error("khabar-name-tagger 0\n"), HasSubstr("m.model:1: not a name tagger"));
+  EXPECT_THAT(parse_error("khabar-name-tagger 1\n"), HasSubstr("m.model:1: not a name tagger"));
   EXPECT_THAT(parse_error(""), HasSubstr("m.model:1"));
   const std::string header = std::string(NameTagger::kFormat) + "\n# a note\n";
   const std::string weights = "\t0\t0\t0\t0\t0\t0\t0\t0\t0\n";
@@ -93,6 +94,25 @@ TEST(NameTagger, RulesCompleteTheTaggersNames) {
       EXPECT_EQ(m.type, EntityType::kPerson);
     }
   }
+}
+
+// A text without punctuation is one sentence: tagged in pieces, with more distinct words than
+// the tagger remembers, and still a whole answer.
+TEST(NameTagger, ASentenceOfTensOfThousandsOfDistinctWordsIsTagged) {
+  const std::u32string letters = U"بتثجحخدذرزسشصضطظعغفقكلمنهوي";
+  std::string text;
+  for (size_t i = 0; i < 20000; ++i) {
+    text::append_code_point(text, letters[i % letters.size()]);
+    text::append_code_point(text, letters[(i / letters.size()) % letters.size()]);
+    text::append_code_point(text, letters[(i / letters.size() / letters.size()) % letters.size()]);
+    text += ' ';
+  }
+  text += "وقال سامح شكري في القاهرة";
+  ExtractOptions on;
+  on.use_name_tagger = true;
+  const Extractor tagged(on);
+  const Extraction x = tagged.extract({.text = text});
+  EXPECT_THAT(names_of(x, EntityType::kPerson), ::testing::Contains("سامح شكري"));
 }
 
 TEST(NameTagger, AModelFileThatCannotBeReadIsAClearError) {

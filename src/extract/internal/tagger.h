@@ -50,6 +50,7 @@ class WordClues {
  public:
   explicit WordClues(const Context& context);
   uint32_t of(std::string_view word) const;
+  uint32_t of_stem(uint64_t stem) const;  // by the key of the word's form without clitics
 
  private:
   std::unordered_map<uint64_t, uint32_t> clues_;
@@ -77,6 +78,8 @@ struct TaggedName {
   NameTag tag = NameTag::kBPers;  // the B- tag of its type
 };
 
+struct SentenceWindow;
+
 class NameTagger {
  public:
   // Reads a model written by eval/ner_tagger (its first line names the format and version).
@@ -91,30 +94,51 @@ class NameTagger {
                                     const Sentence& sentence) const;
   size_t features() const { return rows_; }
 
-  static constexpr std::string_view kFormat = "khabar-name-tagger 1";
+  static constexpr size_t kLongestSentence = 1000;  // tokens; longer ones are tagged in pieces
+
+  // 2: the features of version 1 without pairs of words.
+  static constexpr std::string_view kFormat = "khabar-name-tagger 2";
 
  private:
   using Scores = std::array<float, kNameTags>;
-  enum class WordPart : uint8_t { kOwn, kBefore, kAfter };
+  // A word's own features' weights, and those of what it tells the word after it and before it.
+  struct WordWeights {
+    Scores own{};
+    Scores as_before{};
+    Scores as_after{};
+    Scores as_two_before{};
+    Scores as_two_after{};
+    uint64_t stem = 0;  // the key of its form without clitics
+    // e^-(the weights of the features joining the word and the tag before it), by that tag (the
+    // sentence's edge last).
+    std::array<Scores, kNameTags + 1> odds_after{};
+  };
   void add_row(uint64_t feature, const Scores& weights);
   const float* row(uint64_t feature) const;
   void add_weights(const std::vector<uint64_t>& features, Scores& sum) const;
-  const Scores& remembered(uint64_t key, WordPart part, std::string_view word,
-                           uint64_t knowledge) const;
-  // Each token's summed weights, before the tag before it is known.
-  std::vector<Scores> word_scores(const Context& context, const WordClues& clues,
-                                  const Sentence& sentence) const;
+  struct WordMemory;
+  WordMemory& word_memory(size_t words_to_come) const;
+  const WordWeights& remembered(WordMemory& memory, const Context& context,
+                                const SentenceWindow& window, ptrdiff_t token) const;
+  // Each token's summed weights before the tag before it is known, and its remembered weights.
+  // Kept per thread: valid until the thread's next sentence.
+  const std::vector<Scores>& word_scores(const Context& context, const WordClues& clues,
+                                         const Sentence& sentence,
+                                         std::vector<const WordWeights*>& own) const;
 
   uint64_t id_ = 0;  // tells taggers apart in the per-thread memory of word scores
 
-  // Open addressing on the feature hash: tagging looks up some forty features a word.
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t row = 0;  // row + 1, or 0 when empty
-  };
-  std::vector<Slot> slots_;
-  std::vector<float> weights_;  // kNameTags a row
+  const float* cached_row(uint64_t feature) const;
+  // Open addressing on the feature hash, half full at most: tagging looks up some forty features
+  // a word.
+  std::vector<uint64_t> keys_;  // 0 when the slot is empty
+  std::vector<float> weights_;  // kNameTags a slot
   size_t rows_ = 0;
+
+  void look_up_fixed_rows();
+  Scores bias_{};
+  std::vector<Scores> bit_rows_;                           // by bit template, then bit
+  std::array<Scores, kNameTags + 1> previous_tag_rows_{};  // by tag, then the sentence's edge
 };
 
 }  // namespace khabar::extract_internal
