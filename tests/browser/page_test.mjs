@@ -102,8 +102,9 @@ try {
   // His page across the store.
   await tokayev.locator("a").first().click();
   await page.waitForSelector("h1");
-  await page.waitForFunction(() => document.querySelector(".aliases") !== null);
-  const aliases = await page.locator(".aliases").innerText();
+  // The story page's entity table has td.aliases too: wait for the entity page's own paragraph.
+  await page.waitForSelector("p.aliases");
+  const aliases = await page.locator("p.aliases").innerText();
   assert.ok(aliases.includes("توكايف") && aliases.includes("توكاييف"), aliases);
 
   // Search without hamza or madda finds «ألما آتا».
