@@ -269,6 +269,28 @@ TEST_F(CliTest, ExtractPrintsOneLinePerArticleAndChecksItsDate) {
   EXPECT_THAT(bad.err, HasSubstr("--published"));
 }
 
+// The trained name tagger, off by default, on with --name-tagger: «فتح» of «وفتح الجيش» is the
+// verb, not the movement; a model file that is not one is refused by name.
+TEST_F(CliTest, ExtractTurnsTheNameTaggerOnWhenAsked) {
+  const std::string sentence = write("s.txt", "وفتح الجيش الطرق، وقال سامح شكري إن الوضع مستقر.\n");
+  auto organisations = [](const std::string& out) {
+    std::vector<std::string> names;
+    const auto json = nlohmann::json::parse(out);
+    for (const auto& m : json["mentions"])
+      if (m["type"] == "organisation") names.push_back(m["text"]);
+    return names;
+  };
+  CommandResult rules = run({"extract", "--raw", sentence});
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  EXPECT_THAT(organisations(rules.out), ::testing::Contains("فتح")) << rules.out;
+  CommandResult tagged = run({"extract", "--raw", "--name-tagger", sentence});
+  ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
+  EXPECT_THAT(organisations(tagged.out), ::testing::Not(::testing::Contains("فتح")));
+  CommandResult bad = run({"extract", "--raw", "--name-model", sentence, sentence});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("s.txt:1: not a name tagger model"));
+}
+
 // What eval/score_clusters.py reads: every arrival under the input's own id, exact copies
 // (sightings) in their text's story, articles too short to cluster in none.
 TEST_F(CliTest, AssignmentsNameEveryArrivalByItsOwnIdAndStoryOptionsAreChecked) {

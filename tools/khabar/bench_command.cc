@@ -27,6 +27,7 @@ struct BenchArgs {
   std::string db;  // empty: a temporary file, removed afterwards
   size_t batch = 1000;
   std::string write_corpus;  // write the corpus here and measure nothing
+  bool name_tagger = false;  // extraction with the trained name tagger (off by default)
 };
 
 double peak_rss_mib() {
@@ -118,9 +119,11 @@ void bench_clusterer(const std::vector<std::string>& titles, const std::vector<s
 // Extraction alone, over the displayed bodies in memory, on one core. Loading the rules and
 // Hunspell's dictionary happens once a process and is reported apart.
 void bench_extraction(const std::vector<std::string>& bodies,
-                      const std::vector<std::string>& published) {
+                      const std::vector<std::string>& published, bool name_tagger) {
   std::unique_ptr<Extractor> extractor;
-  const double loading = timed([&] { extractor = std::make_unique<Extractor>(); });
+  ExtractOptions options;
+  options.use_name_tagger = name_tagger;
+  const double loading = timed([&] { extractor = std::make_unique<Extractor>(options); });
   size_t mentions = 0, counts = 0, dates = 0, quotes = 0;
   const double seconds = timed([&] {
     for (size_t i = 0; i < bodies.size(); ++i) {
@@ -131,7 +134,9 @@ void bench_extraction(const std::vector<std::string>& bodies,
       quotes += x.quotes.size();
     }
   });
-  report("extraction (entities, counts, dates, quotes)", bodies.size(), 0, seconds);
+  report(name_tagger ? "extraction, with the name tagger"
+                     : "extraction (entities, counts, dates, quotes)",
+         bodies.size(), 0, seconds);
   std::cout << fmt::format(
       "  {} mentions, {} counts, {} dates, {} quotes; rules and dictionary loaded in {:.2f} s{}\n",
       mentions, counts, dates, quotes, loading,
@@ -210,7 +215,7 @@ int run_bench(const BenchArgs& args) {
   bench_duplicate_index(sink.normalized_bodies);
   bench_clusterer(sink.normalized_titles, sink.normalized_bodies, sink.published);
   sink.normalized_bodies = {};
-  bench_extraction(sink.bodies, sink.published);
+  bench_extraction(sink.bodies, sink.published, args.name_tagger);
   sink.bodies = {};
 
   if (!args.no_store) {
@@ -242,6 +247,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--batch", args->batch, "Articles per transaction")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--name-tagger", args->name_tagger,
+                "Measure extraction with the trained name tagger on (off by default while it is "
+                "finished)");
   cmd->callback([args, &exit_code] { exit_code = run_bench(*args); });
 }
 

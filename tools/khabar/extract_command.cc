@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
 
 #include "commands.h"
 #include "khabar/facts_json.h"
@@ -16,6 +17,8 @@ struct ExtractArgs {
   std::string format = "auto";
   std::string published;
   bool raw = false;
+  bool name_tagger = false;
+  std::string name_model;
 };
 
 // Extracts each document as it is read, and prints one JSON line for it.
@@ -71,7 +74,16 @@ int run_extract(const ExtractArgs& args) {
                              fmt::format("--published: {}", valid.error().message)));
     }
   }
-  const Extractor extractor;
+  ExtractOptions extract_options;
+  extract_options.use_name_tagger = args.name_tagger;
+  extract_options.name_model = args.name_model;
+  std::unique_ptr<Extractor> made;
+  try {
+    made = std::make_unique<Extractor>(extract_options);
+  } catch (const std::runtime_error& e) {  // a model file that cannot be read, named in e
+    return fail(make_error(ErrorCode::kInvalidArgument, fmt::format("--name-model: {}", e.what())));
+  }
+  const Extractor& extractor = *made;
   if (!extractor.has_dictionary()) {
     std::cerr << "khabar: warning: no Arabic Hunspell dictionary (Debian's hunspell-ar); names "
                  "are found, with less sure edges\n";
@@ -99,6 +111,13 @@ void add_extract_command(CLI::App& app, int& exit_code) {
                   "without one, relative dates stay partial");
   cmd->add_flag("--raw", args->raw,
                 "Extract from the text as read, without cleaning (for single sentences)");
+  cmd->add_flag("--name-tagger", args->name_tagger,
+                "Find names with the trained tagger first, then the rules (off by default while "
+                "it is finished; docs/method.md, \"The name tagger\")");
+  cmd->add_option("--name-model", args->name_model,
+                  "A tagger model made by eval/ner_tagger train, instead of the built-in one "
+                  "(turns the tagger on)")
+      ->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = run_extract(*args); });
 }
 
