@@ -269,25 +269,32 @@ TEST_F(CliTest, ExtractPrintsOneLinePerArticleAndChecksItsDate) {
   EXPECT_THAT(bad.err, HasSubstr("--published"));
 }
 
-// The trained name tagger, off by default, on with --name-tagger: «فتح» of «وفتح الجيش» is the
-// verb, not the movement; a model file that is not one is refused by name.
+// The trained name tagger, off by default, on with --name-tagger or a model file: «فتح» of
+// «وفتح الجيش» is the verb, not the movement. A file that is not a model is refused by name.
 TEST_F(CliTest, ExtractTurnsTheNameTaggerOnWhenAsked) {
   const std::string sentence = write("s.txt", "وفتح الجيش الطرق، وقال سامح شكري إن الوضع مستقر.\n");
-  auto organisations = [](const std::string& out) {
-    std::vector<std::string> names;
+  auto names = [](const std::string& out, const std::string& type) {
+    std::vector<std::string> found;
     const auto json = nlohmann::json::parse(out);
     for (const auto& m : json["mentions"])
-      if (m["type"] == "organisation") names.push_back(m["text"]);
-    return names;
+      if (m["type"] == type) found.push_back(m["text"]);
+    return found;
   };
-  CommandResult rules = run({"extract", "--raw", sentence});
-  ASSERT_EQ(rules.exit_code, 0) << rules.err;
-  EXPECT_THAT(organisations(rules.out), ::testing::Contains("فتح")) << rules.out;
-  CommandResult tagged = run({"extract", "--raw", "--name-tagger", sentence});
-  ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
-  EXPECT_THAT(organisations(tagged.out), ::testing::Not(::testing::Contains("فتح")));
+  const std::string model = std::string(KHABAR_DATA_DIR) + "/extract/name_tagger.model";
+  for (const std::vector<std::string>& on : {std::vector<std::string>{"--name-tagger"},
+                                             std::vector<std::string>{"--name-model", model}}) {
+    std::vector<std::string> args = {"extract", "--raw"};
+    args.insert(args.end(), on.begin(), on.end());
+    args.push_back(sentence);
+    CommandResult tagged = run(args);
+    ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
+    EXPECT_THAT(names(tagged.out, "organisation"), ::testing::Not(::testing::Contains("فتح")))
+        << on[0];
+    EXPECT_THAT(names(tagged.out, "person"), ::testing::ElementsAre("سامح شكري")) << on[0];
+  }
   CommandResult bad = run({"extract", "--raw", "--name-model", sentence, sentence});
   EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--name-model: "));
   EXPECT_THAT(bad.err, HasSubstr("s.txt:1: not a name tagger model"));
 }
 

@@ -1,5 +1,6 @@
 #include "extract/internal/dictionary.h"
 
+#include <atomic>
 #include <filesystem>
 #include <hunspell/hunspell.hxx>
 
@@ -30,6 +31,8 @@ std::string without_tashkeel(std::string_view word) {
 }  // namespace
 
 Dictionary::Dictionary(const std::string& affix_path, const std::string& dictionary_path) {
+  static std::atomic<uint64_t> dictionaries{0};
+  id_ = ++dictionaries;
   std::error_code error;
   if (std::filesystem::is_regular_file(affix_path, error) &&
       std::filesystem::is_regular_file(dictionary_path, error)) {

@@ -173,10 +173,12 @@ class WordClasses {
   std::unordered_map<uint64_t, Entry> classes_;
 };
 
-constexpr uint64_t kEdge = 0x5eed;
+constexpr uint64_t kEdge = 0x5eed;  // before the sentence's first token or after its last
 
-// Scores beyond this are certainties: clamped, their exponentials stay finite in a float.
-constexpr float kMaxScore = 40.0F;  // before the sentence's first token or after its last
+// Scores beyond this are certainties. A word's score and a join's are clamped apart, so that
+// the product of their exponentials, at most e^88, stays finite in a float.
+constexpr float kMaxScore = 44.0F;
+constexpr float kLargestWeight = 1e4F;
 
 }  // namespace
 
@@ -309,8 +311,8 @@ std::array<uint32_t, kBitTemplates.size()> token_bits(const SentenceCategories& 
   return bits;
 }
 
-// Everything but the word's own features and its neighbours': the bias, pairs of words, shapes
-// around the word, and the lexicon's categories at and around it.
+// Everything but the word's own features and its neighbours': the bias, the words two away,
+// shapes around the word, and the lexicon's categories at and around it.
 void context_features(const SentenceWindow& window, const WordClues& clues,
                       const SentenceCategories& categories, size_t token,
                       std::vector<uint64_t>& out) {
@@ -452,7 +454,7 @@ const float* NameTagger::cached_row(uint64_t feature) const {
     Scores weights{};
   };
   thread_local struct {
-    uint64_t owner = 0;
+    uint64_t owner = std::numeric_limits<uint64_t>::max();  // none yet
     std::vector<Line> lines;
   } cache;
   if (cache.owner != id_) {
@@ -503,9 +505,10 @@ NameTagger NameTagger::parse(std::string_view model, std::string_view origin) {
     for (size_t c = 0; c < kNameTags; ++c) {
       const std::string_view w = fields[c + 1];
       const auto [end, error] = std::from_chars(w.data(), w.data() + w.size(), weights[c]);
+      // liblinear's weights are a few units; a huge one would overflow the sums to infinity.
       if (w.empty() || error != std::errc{} || end != w.data() + w.size() ||
-          !std::isfinite(weights[c])) {
-        fail(line.number, "a weight is not a finite number");
+          !std::isfinite(weights[c]) || std::fabs(weights[c]) > kLargestWeight) {
+        fail(line.number, "a weight is not a finite number of at most 10,000");
       }
     }
     try {
@@ -564,19 +567,25 @@ struct NameTagger::WordMemory {
     uint64_t key = 0;  // 0: empty
     uint32_t entry = 0;
   };
-  uint64_t owner = 0;
+  // The tagger and the dictionary it was filled for (a word's weights depend on both); none at
+  // first, not even a tagger whose id is 0.
+  uint64_t owner = std::numeric_limits<uint64_t>::max();
+  uint64_t dictionary = 0;
   std::vector<Slot> slots;
   std::vector<WordWeights> entries;  // never reallocated: a sentence's entries stay put
   std::vector<uint64_t> features;
 };
 
-NameTagger::WordMemory& NameTagger::word_memory(size_t words_to_come) const {
+NameTagger::WordMemory& NameTagger::word_memory(const Context& context,
+                                                size_t words_to_come) const {
   thread_local WordMemory memory;
-  if (memory.owner != id_ || memory.entries.size() + words_to_come > WordMemory::kRemembered) {
+  if (memory.owner != id_ || memory.dictionary != context.dictionary.id() ||
+      memory.entries.size() + words_to_come > WordMemory::kRemembered) {
     memory.slots.assign(WordMemory::kSlots, WordMemory::Slot{});
     memory.entries.clear();
     memory.entries.reserve(WordMemory::kRemembered + 1);
     memory.owner = id_;
+    memory.dictionary = context.dictionary.id();
   }
   return memory;
 }
@@ -595,8 +604,8 @@ const NameTagger::WordWeights& NameTagger::remembered(WordMemory& memory, const 
   while (memory.slots[slot].key != 0 && memory.slots[slot].key != key)
     slot = (slot + 1) & (WordMemory::kSlots - 1);
   if (memory.slots[slot].key == key) return memory.entries[memory.slots[slot].entry];
-  // A sentence longer than the whole memory (none is) would overwrite: kRemembered + 1 reserved.
-  // word_memory made room for the sentence, which is never longer than kLongestSentence.
+  // word_memory made room for the sentence, which is never longer than kLongestSentence; past
+  // kRemembered entries, one more would move them all and leave the sentence's pointers behind.
   if (memory.entries.size() > WordMemory::kRemembered)
     throw std::logic_error("name tagger: a sentence outgrew the word memory");
   memory.slots[slot] = {key, static_cast<uint32_t>(memory.entries.size())};
@@ -642,7 +651,7 @@ const std::vector<NameTagger::Scores>& NameTagger::word_scores(
   };
   // Each word's remembered weights, two words beyond each edge of the sentence.
   constexpr size_t kMargin = 2;
-  WordMemory& memory = word_memory(n + 2 * kMargin);
+  WordMemory& memory = word_memory(context, n + 2 * kMargin);
   thread_local std::vector<const WordWeights*> words;
   words.resize(n + 2 * kMargin);
   for (size_t k = 0; k < words.size(); ++k) {

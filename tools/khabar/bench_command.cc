@@ -248,7 +248,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--name-tagger", args->name_tagger,
-                "Measure extraction with the trained name tagger on (off by default while it is "
+                "Measure extraction with the trained name tagger on (off by default until it is "
                 "finished)");
   cmd->callback([args, &exit_code] { exit_code = run_bench(*args); });
 }

@@ -81,7 +81,8 @@ int run_extract(const ExtractArgs& args) {
   try {
     made = std::make_unique<Extractor>(extract_options);
   } catch (const std::runtime_error& e) {  // a model file that cannot be read, named in e
-    return fail(make_error(ErrorCode::kInvalidArgument, fmt::format("--name-model: {}", e.what())));
+    const std::string option = args.name_model.empty() ? "" : "--name-model: ";
+    return fail(make_error(ErrorCode::kInvalidArgument, option + e.what()));
   }
   const Extractor& extractor = *made;
   if (!extractor.has_dictionary()) {
@@ -112,7 +113,7 @@ void add_extract_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--raw", args->raw,
                 "Extract from the text as read, without cleaning (for single sentences)");
   cmd->add_flag("--name-tagger", args->name_tagger,
-                "Find names with the trained tagger first, then the rules (off by default while "
+                "Find names with the trained tagger first, then the rules (off by default until "
                 "it is finished; docs/method.md, \"The name tagger\")");
   cmd->add_option("--name-model", args->name_model,
                   "A tagger model made by eval/ner_tagger train, instead of the built-in one "

@@ -2,6 +2,7 @@
 // since news repeats its words and Hunspell takes tens of microseconds a word.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,12 +21,16 @@ class Dictionary {
   ~Dictionary();
 
   bool loaded() const { return hunspell_ != nullptr; }
+  // Tells dictionaries apart for as long as the process runs (an address may be reused): what
+  // the name tagger remembers of a word depends on whether the dictionary knows it.
+  uint64_t id() const { return id_; }
   // `word` as printed, tashkeel and tatweel allowed: Hunspell's Arabic dictionary spells hamza
   // and taa marbuta, so it must see the word before khabar's folding. A word starting with an
   // ASCII character is not Arabic, and not known.
   bool knows(std::string_view word) const;
 
  private:
+  uint64_t id_ = 0;
   std::unique_ptr<Hunspell> hunspell_;
   mutable std::mutex mutex_;  // Hunspell keeps state between calls
   struct StringHash {

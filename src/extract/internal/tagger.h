@@ -5,8 +5,9 @@
 // words around it, its shape, what the lexicon of data/extract/ says at and around it, whether
 // Hunspell knows it) and the tag before it. A linear model per tag (one-vs-rest logistic
 // regression, trained by liblinear in eval/ner_tagger.cc from ANERcorp) scores them, and a
-// Viterbi search takes the best BIO sequence of each sentence. The same feature code serves
-// training and tagging, so the two cannot drift apart.
+// Viterbi search takes the best BIO sequence of each sentence. Training and tagging use the same
+// feature functions; tagging adds up each word's share ahead of time, and a unit test checks
+// that its sums are the weights of the features training sees.
 #pragma once
 
 #include <array>
@@ -116,8 +117,9 @@ class NameTagger {
   void add_row(uint64_t feature, const Scores& weights);
   const float* row(uint64_t feature) const;
   void add_weights(const std::vector<uint64_t>& features, Scores& sum) const;
+  friend struct NameTaggerInternals;  // tagger_test.cc
   struct WordMemory;
-  WordMemory& word_memory(size_t words_to_come) const;
+  WordMemory& word_memory(const Context& context, size_t words_to_come) const;
   const WordWeights& remembered(WordMemory& memory, const Context& context,
                                 const SentenceWindow& window, ptrdiff_t token) const;
   // Each token's summed weights before the tag before it is known, and its remembered weights.
