@@ -222,8 +222,12 @@ class Pass {
     if (body.empty()) return;
     Unit& first = *body.front();
     if (!doc_.title.empty()) {
-      article_.title = doc_.title;
-      if (first.key() == clean_internal::comparison_key(normalizer_, doc_.title)) {
+      // A title field is plain text, but publishing systems leave entities and tags in it as
+      // in bodies («&quot;عرب نيوز&quot;», which the name tagger read as a person «quot»).
+      // Their offsets are the title's, not the body's: not reported with the body's removals.
+      std::vector<Removal> title_markup;
+      article_.title = clean_internal::strip_markup(doc_.title, 0, title_markup);
+      if (first.key() == clean_internal::comparison_key(normalizer_, article_.title)) {
         move_to_metadata(first, Unit::Role::kTitle, "title",
                          "the headline, repeated at the top of the body");
       }

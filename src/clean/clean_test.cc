@@ -65,6 +65,16 @@ TEST_F(CleanerTest, MetadataTitleRepeatedInTheBodyIsTakenOut) {
   EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1));
 }
 
+// SaudiNewsNet's titles carry HTML entities: «&quot;عرب نيوز&quot;» is «"عرب نيوز"», and the
+// body's first line that repeats it is still the headline.
+TEST_F(CleanerTest, EntitiesAndTagsInATitleFieldAreDecoded) {
+  Document doc = text_document("\"عرب نيوز\" الأولى عالميا\n" + kSentence1);
+  doc.title = "&quot;عرب نيوز&quot; <b>الأولى</b> عالميا";
+  auto article = cleaner.clean(doc);
+  EXPECT_EQ(article.title, "\"عرب نيوز\" الأولى عالميا");
+  EXPECT_THAT(paragraph_texts(article), ElementsAre(kSentence1));
+}
+
 TEST_F(CleanerTest, BylinesBecomeMetadata) {
   auto article =
       cleaner.clean(text_document("عنوان الخبر هنا\nدمشق – سانا – كتب أحمد علي\n" + kSentence1));
