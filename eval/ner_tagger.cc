@@ -332,7 +332,8 @@ std::vector<NameSpan> extractor_names(const khabar::Extractor& extractor, const 
   std::vector<NameSpan> names;
   for (const khabar::Mention& m : extractor.extract({.text = record.text}).mentions) {
     // A title standing for a person named before it («الرئيس») is a reference, not a name.
-    if (m.role_reference) continue;
+    // Nor is a body called by what it is («الحكومة اللبنانية»): ANERcorp does not tag it.
+    if (m.role_reference || m.description) continue;
     const NameTag tag = m.type == khabar::EntityType::kPerson  ? NameTag::kBPers
                         : m.type == khabar::EntityType::kPlace ? NameTag::kBLoc
                                                                : NameTag::kBOrg;

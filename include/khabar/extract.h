@@ -56,6 +56,10 @@ struct Mention {
   // A title standing for a person named earlier («وشدد رئيس كازاخستان»): its key is that
   // person's, and its surface is the title, not a spelling of the name.
   bool role_reference = false;
+  // An organisation called by what it is, not by a name of its own: «الحكومة اللبنانية»،
+  // «وزارة الخارجية»، «الجيش الإسرائيلي» (ACE's nominal mentions). Linked and counted like a
+  // name; name taggers' conventions (ANERcorp, CoNLL) leave them out.
+  bool description = false;
 };
 
 struct CountFact {

@@ -166,6 +166,26 @@ TEST(Entities, OrganisationsNamedByAHeadWord) {
           .empty());
 }
 
+std::vector<std::string> descriptions(const Extraction& x) {
+  std::vector<std::string> out;
+  for (const Mention& m : x.mentions) {
+    if (m.description) out.push_back(m.surface);
+  }
+  return out;
+}
+
+// A body called by what it is stays an organisation, marked as a description, not a name.
+TEST(Entities, OrganisationsCalledByWhatTheyAreAreDescriptions) {
+  const Extraction x = extract(
+      "وقالت الحكومة اللبنانية إن مجلس الوزراء والجيش الإسرائيلي وحزب الليكود ومنظمة الصحة "
+      "العالمية والمجلس الأعلى للقضاء أصدروا بيانات.");
+  EXPECT_THAT(surfaces(x, EntityType::kOrganisation),
+              ::testing::IsSupersetOf({"الحكومة اللبنانية", "مجلس الوزراء", "الجيش الإسرائيلي",
+                                       "منظمة الصحة العالمية", "المجلس الأعلى للقضاء"}));
+  EXPECT_THAT(descriptions(x), ::testing::UnorderedElementsAre("الحكومة اللبنانية", "مجلس الوزراء",
+                                                               "الجيش الإسرائيلي"));
+}
+
 TEST(Entities, PlacesAfterAHeadWordButNotCommonWords) {
   const Extraction x = extract("وصل الوفد إلى مدينة زليتن ثم إلى محافظة الكرك قرب بلدة كبيرة.");
   EXPECT_THAT(surfaces(x, EntityType::kPlace), ElementsAre("زليتن", "الكرك"));

@@ -182,11 +182,12 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
     add(line.text, Category::kNameParticle, 0);
   }
   for (const auto& row : rows(data::entity_heads_tsv, "entity_heads.tsv", 2)) {
-    if (row[0] != "organisation" && row[0] != "place") {
+    if (row[0] != "organisation" && row[0] != "party" && row[0] != "place") {
       std::cerr << "khabar: data/extract/entity_heads.tsv: unknown type " << row[0] << "\n";
       std::abort();
     }
-    add_forms(row[1], row[0] == "place" ? Category::kPlaceHead : Category::kOrganisationHead, 0);
+    add_forms(row[1], row[0] == "place" ? Category::kPlaceHead : Category::kOrganisationHead,
+              row[0] == "party" ? kNamingHead : 0);
   }
 
   for (const auto& row : rows(data::count_events_tsv, "count_events.tsv", 2)) {

@@ -164,6 +164,21 @@ TEST(NameTagger, RulesCompleteTheTaggersNames) {
   }
 }
 
+// With the tagger on, a definite word it took for no name is not a misspelt place; a phrase the
+// gazetteer lists as a place is one, whatever kind the tagger gave it.
+TEST(NameTagger, CommonWordsNearAPlaceNameStayCommonWords) {
+  ExtractOptions on;
+  on.use_name_tagger = true;
+  const Extractor tagged(on);
+  EXPECT_THAT(names_of(tagged.extract({.text = "وحصل الفريق على الجائزة بعد الرابط الأخير."}),
+                       EntityType::kPlace),
+              ::testing::IsEmpty());
+  EXPECT_THAT(names_of(tagged.extract({.text = "وصل الوفد إلى كازخستان أمس."}), EntityType::kPlace),
+              ::testing::ElementsAre("كازخستان"));
+  const Extraction x = tagged.extract({.text = "تعد الجزيرة العربية مهد العرب."});
+  EXPECT_THAT(names_of(x, EntityType::kPlace), ::testing::ElementsAre("الجزيرة العربية"));
+}
+
 // A text without punctuation is one sentence: tagged in pieces, with more distinct words than
 // the tagger remembers, and still a whole answer.
 TEST(NameTagger, ASentenceOfTensOfThousandsOfDistinctWordsIsTagged) {

@@ -18,6 +18,7 @@ nlohmann::json mention_json(const Mention& m) {
   if (!m.country.empty()) out["country"] = m.country;
   if (m.in_title) out["in_title"] = true;
   if (m.role_reference) out["role_reference"] = true;
+  if (m.description) out["description"] = true;
   return out;
 }
 

@@ -21,6 +21,9 @@
 
 namespace khabar::extract_internal {
 
+// The index of an organisation head whose complement is the body's own name (حزب الليكود).
+constexpr uint32_t kNamingHead = 1;
+
 enum class Category : uint8_t {
   kPlace,
   kOrganisation,
@@ -31,7 +34,7 @@ enum class Category : uint8_t {
   kSpeechAdverbial,
   kGivenName,
   kNameParticle,      // بن، آل، أبو, joining the parts of a person's name
-  kOrganisationHead,  // وزارة، الهيئة، المرصد: heads an organisation's name
+  kOrganisationHead,  // وزارة، الهيئة، المرصد: heads an organisation's name (index: kNamingHead)
   kPlaceHead,         // مدينة، محافظة: heads a place's name, which follows it
   kCountEvent,
   kCountedNoun,
