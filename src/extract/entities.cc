@@ -810,7 +810,7 @@ void add_misspelt_places(Builder& builder, const FuzzyPlaces& places) {
     if (!t.is_word() || builder.found.at_token[i] >= 0) continue;
     const std::string_view word = without_clitics(t.text);
     // A definite word the tagger, reading its context, took for no name is a common noun one
-    // edit from a place («الجائزة» الجيزة, «الرابط» الرباط): 4 of 31 such words were places in
+    // edit from a place («الجائزة» الجيزة, «الرابط» الرباط): 4 of 42 such words were places in
     // ANERcorp's cross-validation.
     if (!places.may_be_near(word) || (builder.tagged && starts_with_article(word))) continue;
     const std::u32string letters = letters_of(word);
