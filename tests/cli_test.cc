@@ -269,9 +269,10 @@ TEST_F(CliTest, ExtractPrintsOneLinePerArticleAndChecksItsDate) {
   EXPECT_THAT(bad.err, HasSubstr("--published"));
 }
 
-// The trained name tagger, off by default, on with --name-tagger or a model file: «فتح» of
-// «وفتح الجيش» is the verb, not the movement. A file that is not a model is refused by name.
-TEST_F(CliTest, ExtractTurnsTheNameTaggerOnWhenAsked) {
+// The trained name tagger, on by default, with --name-tagger or with a model file: «فتح» of
+// «وفتح الجيش» is the verb, not the movement; --no-name-tagger leaves the rules alone, which
+// take it for the movement. A file that is not a model is refused by name.
+TEST_F(CliTest, ExtractFindsNamesWithTheTaggerUnlessToldNot) {
   const std::string sentence = write("s.txt", "وفتح الجيش الطرق، وقال سامح شكري إن الوضع مستقر.\n");
   auto names = [](const std::string& out, const std::string& type) {
     std::vector<std::string> found;
@@ -281,17 +282,22 @@ TEST_F(CliTest, ExtractTurnsTheNameTaggerOnWhenAsked) {
     return found;
   };
   const std::string model = std::string(KHABAR_DATA_DIR) + "/extract/name_tagger.model";
-  for (const std::vector<std::string>& on : {std::vector<std::string>{"--name-tagger"},
-                                             std::vector<std::string>{"--name-model", model}}) {
+  for (const std::vector<std::string>& on :
+       {std::vector<std::string>{}, std::vector<std::string>{"--name-tagger"},
+        std::vector<std::string>{"--name-model", model}}) {
     std::vector<std::string> args = {"extract", "--raw"};
     args.insert(args.end(), on.begin(), on.end());
     args.push_back(sentence);
     CommandResult tagged = run(args);
     ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
+    const std::string how = on.empty() ? "(default)" : on[0];
     EXPECT_THAT(names(tagged.out, "organisation"), ::testing::Not(::testing::Contains("فتح")))
-        << on[0];
-    EXPECT_THAT(names(tagged.out, "person"), ::testing::ElementsAre("سامح شكري")) << on[0];
+        << how;
+    EXPECT_THAT(names(tagged.out, "person"), ::testing::ElementsAre("سامح شكري")) << how;
   }
+  CommandResult rules = run({"extract", "--raw", "--no-name-tagger", sentence});
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  EXPECT_THAT(names(rules.out, "organisation"), ::testing::Contains("فتح"));
   CommandResult bad = run({"extract", "--raw", "--name-model", sentence, sentence});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--name-model: "));

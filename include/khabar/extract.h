@@ -180,10 +180,9 @@ struct ExtractOptions {
   std::string hunspell_dictionary = "/usr/share/hunspell/ar.dic";
   bool use_dictionary = true;
   // People, places and organisations found first by a tagger learnt from ANERcorp
-  // (eval/ner_tagger), the rules adding roles, gazetteer ids and what it misses. Off by default
-  // until it keeps the seeds' names whole and runs at 2,000 articles a second (issue 17); the
-  // rules alone find names otherwise.
-  bool use_name_tagger = false;
+  // (eval/ner_tagger), the rules adding roles, gazetteer ids and what it misses. Off: the rules
+  // alone find names (faster, but they take «فتح» in «وفتح الطرق» for the movement).
+  bool use_name_tagger = true;
   // The tagger's model, written by eval/ner_tagger; empty: the one built into khabar. Given, it
   // turns the tagger on. Extractor's constructor throws std::runtime_error, naming the file and
   // line, when it cannot be read or is of another version.

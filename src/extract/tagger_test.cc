@@ -131,7 +131,9 @@ TEST(NameTagger, TheExtractorWithTheTaggerReadsAmbiguousWordsByTheirContext) {
   ExtractOptions on;
   on.use_name_tagger = true;
   const Extractor tagged(on);
-  const Extractor rules;
+  ExtractOptions off;
+  off.use_name_tagger = false;
+  const Extractor rules(off);
   const std::string_view text = "وفتح الجيش الطرق أمام الدول العربية، وقال سامح شكري في القاهرة.";
   const Extraction with_tagger = tagged.extract({.text = text});
   const Extraction without = rules.extract({.text = text});

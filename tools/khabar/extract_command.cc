@@ -17,7 +17,7 @@ struct ExtractArgs {
   std::string format = "auto";
   std::string published;
   bool raw = false;
-  bool name_tagger = false;
+  bool name_tagger = true;
   std::string name_model;
 };
 
@@ -112,12 +112,12 @@ void add_extract_command(CLI::App& app, int& exit_code) {
                   "without one, relative dates stay partial");
   cmd->add_flag("--raw", args->raw,
                 "Extract from the text as read, without cleaning (for single sentences)");
-  cmd->add_flag("--name-tagger", args->name_tagger,
-                "Find names with the trained tagger first, then the rules (off by default until "
-                "it is finished; docs/method.md, \"The name tagger\")");
+  cmd->add_flag("--name-tagger,!--no-name-tagger", args->name_tagger,
+                "Find names with the trained tagger first, then the rules (the default); "
+                "--no-name-tagger: the rules alone (docs/method.md, \"The name tagger\")");
   cmd->add_option("--name-model", args->name_model,
                   "A tagger model made by eval/ner_tagger train, instead of the built-in one "
-                  "(turns the tagger on)")
+                  "(with the tagger on)")
       ->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = run_extract(*args); });
 }
