@@ -298,6 +298,10 @@ TEST_F(CliTest, ExtractFindsNamesWithTheTaggerUnlessToldNot) {
   CommandResult rules = run({"extract", "--raw", "--no-name-tagger", sentence});
   ASSERT_EQ(rules.exit_code, 0) << rules.err;
   EXPECT_THAT(names(rules.out, "organisation"), ::testing::Contains("فتح"));
+  CommandResult both =
+      run({"extract", "--raw", "--no-name-tagger", "--name-model", model, sentence});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_THAT(both.err, HasSubstr("--name-model needs the tagger"));
   CommandResult bad = run({"extract", "--raw", "--name-model", sentence, sentence});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--name-model: "));

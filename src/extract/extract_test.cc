@@ -184,6 +184,17 @@ TEST(Entities, OrganisationsCalledByWhatTheyAreAreDescriptions) {
                                        "منظمة الصحة العالمية", "المجلس الأعلى للقضاء"}));
   EXPECT_THAT(descriptions(x), ::testing::UnorderedElementsAre("الحكومة اللبنانية", "مجلس الوزراء",
                                                                "الجيش الإسرائيلي"));
+  // The rules alone tell them apart too: a party's head takes a name, a place is a name.
+  ExtractOptions rules_alone;
+  rules_alone.use_name_tagger = false;
+  const Extraction r = Extractor(rules_alone)
+                           .extract({.text = "وقال حزب الليكود إن جامعة القاهرة ووزارة الخارجية "
+                                             "اتفقتا، كما رحبت الخارجية الروسية."});
+  EXPECT_THAT(surfaces(r, EntityType::kOrganisation),
+              ::testing::IsSupersetOf(
+                  {"حزب الليكود", "جامعة القاهرة", "وزارة الخارجية", "الخارجية الروسية"}));
+  EXPECT_THAT(descriptions(r),
+              ::testing::UnorderedElementsAre("وزارة الخارجية", "الخارجية الروسية"));
 }
 
 TEST(Entities, PlacesAfterAHeadWordButNotCommonWords) {

@@ -74,6 +74,10 @@ int run_extract(const ExtractArgs& args) {
                              fmt::format("--published: {}", valid.error().message)));
     }
   }
+  if (!args.name_tagger && !args.name_model.empty()) {
+    return fail(make_error(ErrorCode::kInvalidArgument,
+                           "--name-model needs the tagger: drop --no-name-tagger"));
+  }
   ExtractOptions extract_options;
   extract_options.use_name_tagger = args.name_tagger;
   extract_options.name_model = args.name_model;
@@ -117,7 +121,7 @@ void add_extract_command(CLI::App& app, int& exit_code) {
                 "--no-name-tagger: the rules alone (docs/method.md, \"The name tagger\")");
   cmd->add_option("--name-model", args->name_model,
                   "A tagger model made by eval/ner_tagger train, instead of the built-in one "
-                  "(with the tagger on)")
+                  "(not with --no-name-tagger)")
       ->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = run_extract(*args); });
 }

@@ -21,7 +21,8 @@
 
 namespace khabar::extract_internal {
 
-// The index of an organisation head whose complement is the body's own name (حزب الليكود).
+// The index of an organisation head (kOrganisationHead) whose complement is the body's own
+// name (حزب الليكود).
 constexpr uint32_t kNamingHead = 1;
 
 enum class Category : uint8_t {
@@ -34,7 +35,7 @@ enum class Category : uint8_t {
   kSpeechAdverbial,
   kGivenName,
   kNameParticle,      // بن، آل، أبو, joining the parts of a person's name
-  kOrganisationHead,  // وزارة، الهيئة، المرصد: heads an organisation's name (index: kNamingHead)
+  kOrganisationHead,  // وزارة، الهيئة، المرصد: heads an organisation's name
   kPlaceHead,         // مدينة، محافظة: heads a place's name, which follows it
   kCountEvent,
   kCountedNoun,
