@@ -45,6 +45,15 @@ std::string iso_month(int y, int m) {
   return buffer;
 }
 
+// The ISO 8601 week of a day (2015-W29): weeks run Monday to Sunday, and a week belongs to the
+// year that holds its Thursday.
+std::string iso_week(sys_days date) {
+  const sys_days thursday = date + days(4 - static_cast<int>(weekday(date).iso_encoding()));
+  const year y = year_month_day(thursday).year();
+  const int week = static_cast<int>((thursday - sys_days(y / 1 / 1)).count()) / 7 + 1;
+  return fmt::format("{:04}-W{:02}", static_cast<int>(y), week);
+}
+
 std::string partial_month(int m) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "--%02d", m);
@@ -967,6 +976,13 @@ class DateReader {
     }
     std::optional<int> y = year_at(end);
     if (y) ++end;
+    // «ثاني أيام عيد الفطر»: the holiday's second day.
+    if (i >= 2 && word_at(i - 1, "ايام")) {
+      if (const LexMatch* ordinal = match(i - 2, Category::kOrdinalDay)) {
+        if (i - 2 + ordinal->tokens == i - 1)
+          d += context_.lexicon.ordinal_days[ordinal->index] - 1;
+      }
+    }
     const std::optional<year_month_day> day_of = hijri_start(month_number, d, y);
     DateFact date;
     date.precision = DatePrecision::kDay;
@@ -1038,7 +1054,9 @@ class DateReader {
       date.precision = DatePrecision::kWeek;
       date.range_begin = iso(year_month_day(start));
       date.range_end = iso(year_month_day(start + days(6)));
-      date.value = date.range_begin;
+      // TIMEX3 writes a week as ISO 8601 does (2015-W29), Monday to Sunday: the ISO week of
+      // its Monday holds five of its seven days.
+      date.value = iso_week(start + days(2));
     } else if (name.ends_with("month")) {
       const auto ym =
           std::chrono::year_month(context_.published->year(), context_.published->month()) +

@@ -384,6 +384,7 @@ TEST(Dates, HijriMonthsAndHolidaysNearestPublication) {
   EXPECT_EQ(ramadan.range_end, "2015-07-16");
   EXPECT_EQ(timex("يحتفل المسلمون بعيد الفطر.").value, "2015-07-17");
   EXPECT_EQ(timex("سافر خلال عطلة عيد الأضحى.").value, "2015-09-23");
+  EXPECT_EQ(timex("زار المرضى في ثاني أيام عيد الفطر.").value, "2015-07-18");
   // The holiday in general is no day.
   EXPECT_TRUE(extract("إن عيد الفطر له وضعه الخاص.", "2015-08-04").dates.empty());
 }
@@ -432,6 +433,30 @@ TEST(Dates, RelativeToPublication) {
   EXPECT_EQ(late.range_begin, "2022-02-21");
   EXPECT_EQ(late.range_end, "2022-02-28");
   EXPECT_TRUE(only_date(extract("وقع الانفجار أمس.")).value.empty());
+}
+
+// A week is written as ISO 8601 writes it; its days are Saturday to Friday, as the Arab world
+// counts them, and its ISO week is that of its Monday.
+TEST(Dates, WeeksAreIsoWeeks) {
+  // Published on Monday 2015-07-20: last week is Saturday 07-11 to Friday 07-17.
+  const DateFact& last = only_date(extract("ارتفعت الأسعار الأسبوع الماضي.", "2015-07-20"));
+  EXPECT_EQ(last.precision, DatePrecision::kWeek);
+  EXPECT_EQ(last.value, "2015-W29");
+  EXPECT_EQ(last.range_begin, "2015-07-11");
+  EXPECT_EQ(last.range_end, "2015-07-17");
+  // Across a new year: the week of Saturday 2020-12-26 to Friday 2021-01-01 is 2020-W53.
+  EXPECT_EQ(only_date(extract("تبدأ الدورة الأسبوع المقبل.", "2020-12-21")).value, "2020-W53");
+}
+
+TEST(Dates, HalvesAndQuartersOfAYear) {
+  EXPECT_EQ(only_date(extract("ارتفعت المبيعات في النصف الثاني من عام 2014.")).value, "2014-H2");
+  EXPECT_EQ(only_date(extract("تراجعت الأرباح في الربع الثاني للعام 2012.")).value, "2012-Q2");
+  const DateFact& this_year =
+      only_date(extract("وينتظر أن يكتمل المشروع في الربع الثالث من العام الجاري.", "2015-08-04"));
+  EXPECT_EQ(this_year.value, "2015-Q3");
+  EXPECT_EQ(this_year.precision, DatePrecision::kPartOfYear);
+  // A half of a match is no date.
+  EXPECT_TRUE(extract("وسجل هدفا في النصف الثاني من المباراة.", "2015-08-04").dates.empty());
 }
 
 TEST(Dates, TheTwoIsNotMonday) {
