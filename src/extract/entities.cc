@@ -712,7 +712,14 @@ void add_repeated_names(Builder& builder) {
     if (it == family_names.end() && family_names.find(t.text) == family_names.end()) continue;
     const std::string_view matched = it != family_names.end() ? word : t.text;
     const bool quoted = i > 0 && context.text.token(i - 1).is_quote();
-    if (!quoted && context.dictionary.knows(original_word(context, i))) continue;
+    // With the tagger on, the names it found are surer than the rules': a word Hunspell knows
+    // (إسماعيل، زيدان) repeats one of them too, unless it is definite (common nouns, «الوزراء»،
+    // «العام», end too many names in real news) or a word no name is used as alone (a stop
+    // word: «على» is «علي» normalised; «الله» of «عبد الله»). In ANERcorp's CV this found 86
+    // more names and 33 wrong ones (definite words too: 23 more and 37 wrong).
+    const bool sure = builder.tagged && name_shaped(context, builder, i) &&
+                      !starts_with_article(matched) && matched != "الله";
+    if (!quoted && !sure && context.dictionary.knows(original_word(context, i))) continue;
     Mention mention;
     mention.type = EntityType::kPerson;
     mention.evidence = "repeats a name found earlier";

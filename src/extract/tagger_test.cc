@@ -181,6 +181,20 @@ TEST(NameTagger, CommonWordsNearAPlaceNameStayCommonWords) {
   EXPECT_THAT(names_of(x, EntityType::kPlace), ::testing::ElementsAre("الجزيرة العربية"));
 }
 
+// With the tagger on, a family name that is also a word Hunspell knows («شكري», thanks) is
+// still the person when it is used alone later; a definite common word never is.
+TEST(NameTagger, AFamilyNameUsedAloneIsThePersonEvenWhenItIsAWord) {
+  const std::string_view text =
+      "قال وزير الخارجية المصري سامح شكري إن المحادثات كانت مثمرة. والتقى شكري نظيره الأمريكي "
+      "أمس، ثم غادر شكري القاهرة.";
+  EXPECT_THAT(names_of(Extractor().extract({.text = text}), EntityType::kPerson),
+              ::testing::ElementsAre("سامح شكري", "شكري", "شكري"));
+  ExtractOptions off;
+  off.use_name_tagger = false;
+  EXPECT_THAT(names_of(Extractor(off).extract({.text = text}), EntityType::kPerson),
+              ::testing::ElementsAre("سامح شكري"));
+}
+
 // A text without punctuation is one sentence: tagged in pieces, with more distinct words than
 // the tagger remembers, and still a whole answer.
 TEST(NameTagger, ASentenceOfTensOfThousandsOfDistinctWordsIsTagged) {
