@@ -439,7 +439,8 @@ TEST(Dates, RelativeToPublication) {
 // counts them, and its ISO week is that of its Monday.
 TEST(Dates, WeeksAreIsoWeeks) {
   // Published on Monday 2015-07-20: last week is Saturday 07-11 to Friday 07-17.
-  const DateFact& last = only_date(extract("ارتفعت الأسعار الأسبوع الماضي.", "2015-07-20"));
+  const Extraction x = extract("ارتفعت الأسعار الأسبوع الماضي.", "2015-07-20");
+  const DateFact& last = only_date(x);
   EXPECT_EQ(last.precision, DatePrecision::kWeek);
   EXPECT_EQ(last.value, "2015-W29");
   EXPECT_EQ(last.range_begin, "2015-07-11");
@@ -451,8 +452,9 @@ TEST(Dates, WeeksAreIsoWeeks) {
 TEST(Dates, HalvesAndQuartersOfAYear) {
   EXPECT_EQ(only_date(extract("ارتفعت المبيعات في النصف الثاني من عام 2014.")).value, "2014-H2");
   EXPECT_EQ(only_date(extract("تراجعت الأرباح في الربع الثاني للعام 2012.")).value, "2012-Q2");
-  const DateFact& this_year =
-      only_date(extract("وينتظر أن يكتمل المشروع في الربع الثالث من العام الجاري.", "2015-08-04"));
+  const Extraction q3 =
+      extract("وينتظر أن يكتمل المشروع في الربع الثالث من العام الجاري.", "2015-08-04");
+  const DateFact& this_year = only_date(q3);
   EXPECT_EQ(this_year.value, "2015-Q3");
   EXPECT_EQ(this_year.precision, DatePrecision::kPartOfYear);
   // A half of a match is no date.
