@@ -155,6 +155,15 @@ class StoryClusterer {
   // which joins no story (the store keeps it in none).
   std::vector<CandidateStory> replay_with_candidates(const ClusterInput& article, uint32_t story);
 
+  // The clusterer's whole state as bytes, so that a process can start from it instead of
+  // replaying every stored article: restore() into a new clusterer with the same options gives
+  // one that places the next article exactly as this one would. Stories retired by then are
+  // kept as numbers only. The bytes name the options and the built-in data they depend on.
+  std::string snapshot() const;
+  // Into a clusterer that has seen nothing. kInvalidArgument, and the clusterer unchanged, when
+  // the bytes are not a snapshot or were made with other options or another prior.
+  Status restore(std::string_view snapshot);
+
   size_t story_count() const;
   size_t article_count() const;
   // Heap bytes held, roughly (hash tables counted at their nodes), for the benchmark.

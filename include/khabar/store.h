@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "khabar/clean.h"
@@ -223,7 +224,7 @@ struct FetchRecord {
   std::string note{};           // why the last attempt failed, for `khabar watch` messages
 };
 
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 class Store {
  public:
@@ -309,6 +310,19 @@ class Store {
   Result<std::vector<DuplicateFamily>> duplicate_families(int64_t limit);
   // An article's family: its members with their links, earliest first.
   Result<DuplicateFamily> family_of(int64_t sequence);
+
+  // --- Snapshots (src/store/snapshots.cc) ---
+  // A process's state as of a decision, so that the next process starts from it instead of
+  // replaying every stored article (khabar/cluster.h, StoryClusterer::snapshot). Keeps the
+  // newer of two saved under one name: writers save without the writers' lock.
+  struct Snapshot {
+    int64_t decision = 0;  // every decision up to this one is in `data`
+    std::string data;
+  };
+  Status save_snapshot(std::string_view name, int64_t decision, std::string_view data);
+  Result<std::optional<Snapshot>> snapshot(std::string_view name);
+  // Every snapshot, when what they were made from changes.
+  Status drop_snapshots();
 
   // --- Stories (src/store/stories.cc) ---
   // A new story, empty until place_in_stories puts its first article in it; returns its

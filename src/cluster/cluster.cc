@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 #include "khabar_data/document_frequencies_ar_tsv.h"
@@ -222,6 +224,86 @@ class ArticleTable {
   std::array<bool, kFields> has_{};
   double total_name_rarity_ = 0;
 };
+
+// Snapshot bytes: fixed-width values in the machine's byte order (a snapshot names its
+// format, and one from another byte order fails the check and is replayed instead).
+class SnapshotWriter {
+ public:
+  template <typename T>
+  void put(T value) {
+    static_assert(std::is_arithmetic_v<T>);
+    out_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  void put(const TermVector& v) {
+    put(static_cast<uint32_t>(v.size()));
+    for (const auto& [term, weight] : v) {
+      put(term);
+      put(weight);
+    }
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class SnapshotReader {
+ public:
+  explicit SnapshotReader(std::string_view in) : in_(in) {}
+  template <typename T>
+  T get() {
+    static_assert(std::is_arithmetic_v<T>);
+    T value{};
+    if (in_.size() < sizeof value) {
+      failed_ = true;
+      return value;
+    }
+    std::memcpy(&value, in_.data(), sizeof value);
+    in_.remove_prefix(sizeof value);
+    return value;
+  }
+  TermVector terms() {
+    const auto n = get<uint32_t>();
+    TermVector v;
+    if (failed_ || n > in_.size() / 8) {
+      failed_ = true;
+      return v;
+    }
+    v.reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const auto term = get<uint32_t>();
+      v.emplace_back(term & kSlotMask, get<float>());
+    }
+    return v;
+  }
+  // A count of things that take at least `bytes` each: bounded by what is left to read.
+  uint32_t count(size_t bytes) {
+    const auto n = get<uint32_t>();
+    if (n > in_.size() / bytes) failed_ = true;
+    return failed_ ? 0 : n;
+  }
+  bool ok() const { return !failed_; }
+  bool done() const { return !failed_ && in_.empty(); }
+
+ private:
+  std::string_view in_;
+  bool failed_ = false;
+};
+
+// What a snapshot depends on besides the articles: its format, the options that shape the
+// stories kept and the prior document frequencies compiled in.
+uint64_t snapshot_fingerprint(const ClusterOptions& options) {
+  constexpr uint32_t kFormat = 1;
+  const std::string_view prior_data = data::document_frequencies_ar_tsv;
+  const uint64_t parts[] = {kFormat,
+                            kSlotBits,
+                            kRetiredAfterWindows,
+                            static_cast<uint64_t>(options.active_window_seconds),
+                            options.compared_members,
+                            options.min_terms,
+                            XXH3_64bits(prior_data.data(), prior_data.size())};
+  return XXH3_64bits(parts, sizeof parts);
+}
 
 struct FreeDeleter {
   void operator()(uint32_t* p) const { std::free(p); }
@@ -592,6 +674,103 @@ std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const Cluster
   }
   d.add_to_story(story, std::move(*vectors), article.time);
   return out;
+}
+
+std::string StoryClusterer::snapshot() const {
+  const Impl& d = *impl_;
+  SnapshotWriter w;
+  w.put(snapshot_fingerprint(d.options));
+  w.put(d.articles);
+  for (const int64_t t : d.newest_times)
+    w.put(t);
+  uint32_t counted = 0;
+  for (size_t slot = 0; slot < (size_t{1} << kSlotBits); ++slot)
+    counted += d.document_frequency[slot] != 0 ? 1 : 0;
+  w.put(counted);
+  for (uint32_t slot = 0; slot < (uint32_t{1} << kSlotBits); ++slot) {
+    if (d.document_frequency[slot] == 0) continue;
+    w.put(slot);
+    w.put(d.document_frequency[slot]);
+  }
+  w.put(static_cast<uint32_t>(d.stories.size()));
+  for (const Story& s : d.stories) {
+    w.put(s.first_time);
+    w.put(s.last_time);
+    w.put(s.size);
+    // A retired story never takes another article: its number is all that matters.
+    const bool live = !s.compared.empty() && !d.retired(s);
+    w.put(static_cast<uint8_t>(live ? 1 : 0));
+    if (!live) continue;
+    for (size_t c = 0; c < 2; ++c) {
+      w.put(s.centroid[c]);
+      w.put(s.centroid_norm[c]);
+    }
+    w.put(static_cast<uint32_t>(s.indexed_terms.size()));
+    for (const uint32_t term : s.indexed_terms)
+      w.put(term);
+    w.put(static_cast<uint32_t>(s.compared.size()));
+    for (const Member& m : s.compared) {
+      for (const TermVector& v : m.fields)
+        w.put(v);
+      w.put(m.time);
+      w.put(m.name_rarity);
+    }
+  }
+  return w.take();
+}
+
+Status StoryClusterer::restore(std::string_view snapshot) {
+  Impl& d = *impl_;
+  auto refuse = [](std::string_view why) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("story snapshot: {}", why));
+  };
+  if (d.articles != 0 || !d.stories.empty()) return refuse("the clusterer has seen articles");
+  SnapshotReader r(snapshot);
+  if (r.get<uint64_t>() != snapshot_fingerprint(d.options) || !r.ok()) {
+    return refuse("made with other options, data or format");
+  }
+  Impl loaded;
+  loaded.articles = r.get<uint64_t>();
+  for (int64_t& t : loaded.newest_times)
+    t = r.get<int64_t>();
+  std::vector<std::pair<uint32_t, uint32_t>> frequencies(r.count(8));
+  for (auto& [slot, frequency] : frequencies) {
+    slot = r.get<uint32_t>() & kSlotMask;
+    frequency = r.get<uint32_t>();
+  }
+  loaded.stories.resize(r.count(21));
+  for (uint32_t id = 0; id < loaded.stories.size() && r.ok(); ++id) {
+    Story& s = loaded.stories[id];
+    s.first_time = r.get<int64_t>();
+    s.last_time = r.get<int64_t>();
+    s.size = r.get<uint32_t>();
+    if (r.get<uint8_t>() == 0) continue;
+    for (size_t c = 0; c < 2; ++c) {
+      s.centroid[c] = r.terms();
+      s.centroid_norm[c] = r.get<double>();
+    }
+    s.indexed_terms.resize(r.count(4));
+    for (uint32_t& term : s.indexed_terms) {
+      term = r.get<uint32_t>() & kSlotMask;
+      loaded.postings[term].push_back(id);
+    }
+    s.compared.resize(r.count(1));
+    for (Member& m : s.compared) {
+      for (TermVector& v : m.fields)
+        v = r.terms();
+      m.time = r.get<int64_t>();
+      m.name_rarity = r.get<double>();
+    }
+  }
+  if (!r.done()) return refuse("cut short or damaged");
+  std::fill_n(d.document_frequency.get(), size_t{1} << kSlotBits, 0U);
+  for (const auto& [slot, frequency] : frequencies)
+    d.document_frequency[slot] = frequency;
+  d.articles = loaded.articles;
+  d.newest_times = loaded.newest_times;
+  d.stories = std::move(loaded.stories);
+  d.postings = std::move(loaded.postings);
+  return {};
 }
 
 size_t StoryClusterer::story_count() const {

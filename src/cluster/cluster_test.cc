@@ -226,6 +226,52 @@ TEST(StoryClusterer, ALateArticleIsPlacedAlikeAfterAReplay) {
   EXPECT_TRUE(next.new_story);
 }
 
+// A process starting from a snapshot must place every later article as the process that made
+// it, at any point of the stream: stories retired by then (weeks apart), too short articles.
+TEST(StoryClusterer, AClustererRestoredFromASnapshotPlacesTheRestAlike) {
+  std::vector<Article> articles = reports();
+  articles.insert(articles.begin() + 3, {"عاجل", "short", 1});
+  std::vector<Article> later = reports();
+  for (Article& a : later)
+    a.day += 20;
+  articles.insert(articles.end(), later.begin(), later.end());
+  articles.push_back(reports()[5]);  // late: dated in the first story's retired days
+  for (size_t split = 0; split <= articles.size(); ++split) {
+    StoryClusterer original(ClusterOptions{});
+    for (size_t i = 0; i < split; ++i)
+      original.add(input_of(articles[i]));
+    StoryClusterer restored(ClusterOptions{});
+    ASSERT_TRUE(restored.restore(original.snapshot()).ok()) << split;
+    EXPECT_EQ(restored.story_count(), original.story_count());
+    EXPECT_EQ(restored.article_count(), original.article_count());
+    for (size_t i = split; i < articles.size(); ++i) {
+      const StoryAssignment a = original.add(input_of(articles[i]));
+      const StoryAssignment b = restored.add(input_of(articles[i]));
+      EXPECT_EQ(a.story, b.story) << "split " << split << ", article " << i;
+      EXPECT_EQ(a.new_story, b.new_story) << "split " << split << ", article " << i;
+      EXPECT_EQ(a.probability, b.probability) << "split " << split << ", article " << i;
+    }
+  }
+}
+
+TEST(StoryClusterer, ASnapshotOfOtherOptionsOrDamagedIsRefused) {
+  StoryClusterer original(ClusterOptions{});
+  for (const Article& a : reports())
+    original.add(input_of(a));
+  const std::string snapshot = original.snapshot();
+  ClusterOptions narrow;
+  narrow.active_window_seconds = 3600;
+  StoryClusterer other(narrow);
+  EXPECT_EQ(other.restore(snapshot).error().code, ErrorCode::kInvalidArgument);
+  StoryClusterer cut(ClusterOptions{});
+  EXPECT_FALSE(cut.restore(std::string_view(snapshot).substr(0, snapshot.size() - 3)).ok());
+  EXPECT_FALSE(cut.restore(snapshot + "x").ok());
+  EXPECT_FALSE(cut.restore("").ok());
+  EXPECT_EQ(cut.story_count(), 0u);  // unchanged: it still places from nothing
+  EXPECT_TRUE(cut.add(input_of(reports()[0])).new_story);
+  EXPECT_FALSE(cut.restore(snapshot).ok());  // it has seen an article now
+}
+
 TEST(StoryClusterer, AMisdatedArticleDoesNotRetireEveryStory) {
   // Found in review: one article dated 2100 retired every story, new ones included, for good.
   std::vector<Article> articles = reports();

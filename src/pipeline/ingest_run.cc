@@ -114,6 +114,17 @@ class IngestRun : public DocumentSink {
       if (in_batch_) (void)store_.rollback();  // the store's error is the one to report
       return fatal_.error();
     }
+    // Every decision the trackers know is committed now. Without the snapshot nothing is lost:
+    // the next run replays more of the store.
+    if (stories_) {
+      if (Status s = stories_->save_snapshot_when_due(options_.decisions_between_snapshots);
+          !s.ok()) {
+        problem({Problem::Severity::kWarning, store_.path(), 0, -1,
+                 fmt::format("the stories' snapshot was not saved, so the next run starts "
+                             "slower: {}",
+                             s.error().message)});
+      }
+    }
     return counts_;
   }
 
@@ -343,6 +354,10 @@ Status check_options(const PipelineOptions& options) {
   }
   if (options.read.max_article_bytes == 0) {
     return make_error(ErrorCode::kInvalidArgument, "the article size limit must be at least 1");
+  }
+  if (options.decisions_between_snapshots < 1) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "the decisions between snapshots must be at least 1");
   }
   if (Status s = options.dedup.validate(); !s.ok()) return s;
   return options.cluster.validate();

@@ -375,6 +375,22 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
     ASSERT_TRUE(counts.ok());
   }
   EXPECT_EQ(grouping(*other), in_one_run);
+
+  // Again, each later run starting from the snapshot the one before saved.
+  Result<Store> snapshots = Store::open(location("snapshots.db"));
+  ASSERT_TRUE(snapshots.ok());
+  PipelineOptions saving = without_entities();
+  saving.decisions_between_snapshots = 1;
+  for (size_t part = 0; part + 1 < std::size(cuts); ++part) {
+    Result<IngestCounts> counts = ingest_paths(
+        {(dir_ / fmt::format("part{}.jsonl", part)).string()}, *snapshots, saving, recorder);
+    ASSERT_TRUE(counts.ok());
+    Result<std::optional<Store::Snapshot>> saved = snapshots->snapshot("stories");
+    ASSERT_TRUE(saved.ok() && saved->has_value());
+    EXPECT_EQ((*saved)->decision, static_cast<int64_t>(cuts[part + 1]));
+  }
+  EXPECT_EQ(grouping(*snapshots), in_one_run);
+  EXPECT_TRUE(recorder.problems.empty());
 }
 
 // --- Sessions -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "khabar/extract.h"
 #include "khabar/pipeline.h"
@@ -88,7 +89,7 @@ namespace pipeline_internal {
 
 StoryTracker::StoryTracker(Store& store, const ClusterOptions& options,
                            const Normalizer& normalizer)
-    : store_(store), normalizer_(normalizer), clusterer_(options) {}
+    : store_(store), normalizer_(normalizer), options_(options), clusterer_(options) {}
 
 ClusterInput StoryTracker::input(const std::string& normalized_body, const std::string& title,
                                  const std::string& published, const std::string& signals) {
@@ -101,7 +102,76 @@ ClusterInput StoryTracker::input(const std::string& normalized_body, const std::
   return in;
 }
 
+constexpr std::string_view kSnapshotName = "stories";
+constexpr uint32_t kTrackerFormat = 1;
+
+std::string StoryTracker::snapshot() const {
+  std::string out;
+  auto put = [&out](auto value) {
+    out.append(reinterpret_cast<const char*>(&value), sizeof value);
+  };
+  put(kTrackerFormat);
+  put(static_cast<uint8_t>(normalizer_.options().fold_hamza_carriers ? 1 : 0));
+  put(last_time_);
+  put(static_cast<uint64_t>(store_story_.size()));
+  for (const int64_t story : store_story_)
+    put(story);
+  out += clusterer_.snapshot();
+  return out;
+}
+
+Result<bool> StoryTracker::restore_snapshot() {
+  Result<std::optional<Store::Snapshot>> saved = store_.snapshot(kSnapshotName);
+  if (!saved.ok()) return saved.error();
+  if (!saved->has_value()) return false;
+  const Store::Snapshot& s = **saved;
+  std::string_view in = s.data;
+  auto get = [&in](auto& value) {
+    if (in.size() < sizeof value) return false;
+    std::memcpy(&value, in.data(), sizeof value);
+    in.remove_prefix(sizeof value);
+    return true;
+  };
+  uint32_t format = 0;
+  uint8_t fold_hamza = 0;
+  int64_t last_time = 0;
+  uint64_t stories = 0;
+  if (!get(format) || format != kTrackerFormat || !get(fold_hamza) ||
+      (fold_hamza != 0) != normalizer_.options().fold_hamza_carriers || !get(last_time) ||
+      !get(stories) || stories > in.size() / sizeof(int64_t)) {
+    return false;  // another build's or other options': replayed instead
+  }
+  std::vector<int64_t> store_story(stories);
+  for (int64_t& story : store_story)
+    get(story);
+  if (!clusterer_.restore(in).ok() || clusterer_.story_count() != store_story.size()) {
+    clusterer_ = StoryClusterer(options_);
+    return false;
+  }
+  store_story_ = std::move(store_story);
+  for (size_t number = 0; number < store_story_.size(); ++number) {
+    if (store_story_[number] >= 0) number_of_[store_story_[number]] = static_cast<uint32_t>(number);
+  }
+  last_time_ = last_time;
+  known_decision_ = snapshot_decision_ = s.decision;
+  return true;
+}
+
+Status StoryTracker::save_snapshot_when_due(int64_t decisions_between_snapshots) {
+  if (known_decision_ - snapshot_decision_ < decisions_between_snapshots) return {};
+  if (Status s = store_.save_snapshot(kSnapshotName, known_decision_, snapshot()); !s.ok()) {
+    return s;
+  }
+  snapshot_decision_ = known_decision_;
+  return {};
+}
+
 Status StoryTracker::load_stored() {
+  if (!started_) {
+    started_ = true;
+    Result<bool> restored = restore_snapshot();
+    if (!restored.ok()) return restored.error();
+  }
   return store_.for_each_clustered(
       [&](const ClusteredArticle& a) {
         known_decision_ = a.decision;

@@ -73,6 +73,19 @@ class PostgresStatement final : public StatementBackend {
   }
   void bind_integer(int index, int64_t value) override { slot(index) = std::to_string(value); }
   void bind_real(int index, double value) override { slot(index) = fmt::format("{}", value); }
+  // Parameters go as text: a bytea's is its hex form, \\x and two digits a byte.
+  void bind_blob(int index, std::string_view bytes) override {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string& hex = slot(index);
+    hex.clear();
+    hex.reserve(2 + 2 * bytes.size());
+    hex += "\\x";
+    for (const char c : bytes) {
+      const auto b = static_cast<unsigned char>(c);
+      hex += kDigits[b >> 4];
+      hex += kDigits[b & 15];
+    }
+  }
   void bind_null(int index) override {
     slot(index).clear();
     null_[static_cast<size_t>(index - 1)] = true;
@@ -102,6 +115,18 @@ class PostgresStatement final : public StatementBackend {
     double out = 0;
     std::from_chars(value, value + PQgetlength(result_.get(), row_, column), out);
     return out;
+  }
+  // Results come as text too: a bytea's is \\x and hex digits (bytea_output's default).
+  std::string blob(int column) const override {
+    const std::string_view hex(PQgetvalue(result_.get(), row_, column),
+                               static_cast<size_t>(PQgetlength(result_.get(), row_, column)));
+    if (!hex.starts_with("\\x")) return {};
+    auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    std::string bytes;
+    bytes.reserve(hex.size() / 2);
+    for (size_t i = 2; i + 1 < hex.size(); i += 2)
+      bytes += static_cast<char>(digit(hex[i]) << 4 | digit(hex[i + 1]));
+    return bytes;
   }
 
  private:

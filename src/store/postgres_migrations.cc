@@ -164,6 +164,16 @@ CREATE TABLE fetches (
   note          TEXT COLLATE "C" NOT NULL DEFAULT ''
 );
 )sql"},
+    // What a process would otherwise rebuild from every stored article at its start (the story
+    // clusterer's state), as of a decision: it reads the snapshot and replays only the articles
+    // decided after it.
+    {14, "snapshots", R"sql(
+CREATE TABLE snapshots (
+  name     TEXT PRIMARY KEY,
+  decision BIGINT NOT NULL,       -- every decision up to this one is in it
+  data     BYTEA NOT NULL
+);
+)sql"},
 };
 
 static_assert(kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,

@@ -25,6 +25,9 @@ class SqliteStatement final : public StatementBackend {
   void bind_integer(int index, int64_t value) override { sqlite3_bind_int64(stmt_, index, value); }
   void bind_real(int index, double value) override { sqlite3_bind_double(stmt_, index, value); }
   void bind_null(int index) override { sqlite3_bind_null(stmt_, index); }
+  void bind_blob(int index, std::string_view bytes) override {
+    sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  }
   Step step() override {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return Step::kRow;
@@ -42,6 +45,12 @@ class SqliteStatement final : public StatementBackend {
   }
   int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
   double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string blob(int column) const override {
+    const void* p = sqlite3_column_blob(stmt_, column);
+    return p == nullptr ? std::string()
+                        : std::string(static_cast<const char*>(p),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
 
  private:
   sqlite3_stmt* stmt_;

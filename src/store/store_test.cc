@@ -429,6 +429,31 @@ TEST(Store, RefusesAFileThatIsNotADatabase) {
 // A child process stores batches and reports each commit on a pipe; it is killed with SIGKILL
 // in the middle of a later batch. Everything reported must be there, and the database must
 // open and accept more.
+// A snapshot is bytes, every value of them (NUL included); of two saved under one name the one
+// of the later decision stays, whichever writer saves last.
+TEST(Store, KeepsTheNewerSnapshotByteForByte) {
+  TempDb db;
+  Store store = open_or_die(db.path());
+  Result<std::optional<Store::Snapshot>> none = store.snapshot("stories");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  std::string bytes;
+  for (int i = 0; i < 1024; ++i)
+    bytes += static_cast<char>(i * 7 % 256);
+  ASSERT_TRUE(store.save_snapshot("stories", 5, bytes).ok());
+  ASSERT_TRUE(store.save_snapshot("stories", 3, "older").ok());
+  Result<std::optional<Store::Snapshot>> read = store.snapshot("stories");
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->decision, 5);
+  EXPECT_EQ((*read)->data, bytes);
+  ASSERT_TRUE(store.save_snapshot("stories", 9, std::string_view("\0x", 2)).ok());
+  read = store.snapshot("stories");
+  EXPECT_EQ((*read)->data, std::string_view("\0x", 2));
+  ASSERT_TRUE(store.drop_snapshots().ok());
+  read = store.snapshot("stories");
+  EXPECT_FALSE(read->has_value());
+}
+
 TEST(Store, EntitiesAndTheirMentionsAreReplacedNotAdded) {
   TempDb tmp;
   Store store = open_or_die(tmp.path());

@@ -31,11 +31,13 @@ class StatementBackend {
   virtual void bind_integer(int index, int64_t value) = 0;
   virtual void bind_real(int index, double value) = 0;
   virtual void bind_null(int index) = 0;
+  virtual void bind_blob(int index, std::string_view bytes) = 0;  // copied
   virtual Step step() = 0;
   virtual void reset() = 0;  // back to before the first step, bindings cleared
   virtual std::string text(int column) const = 0;  // "" for NULL
   virtual int64_t integer(int column) const = 0;
   virtual double real(int column) const = 0;
+  virtual std::string blob(int column) const = 0;  // "" for NULL
 };
 
 class Database;
@@ -64,6 +66,10 @@ class Statement {
     backend_->bind_real(index, value);
     return *this;
   }
+  Statement& bind_blob(int index, std::string_view bytes) {
+    backend_->bind_blob(index, bytes);
+    return *this;
+  }
   Statement& bind_null(int index) {
     backend_->bind_null(index);
     return *this;
@@ -74,6 +80,7 @@ class Statement {
   std::string text(int column) const { return backend_->text(column); }
   int64_t integer(int column) const { return backend_->integer(column); }
   double real(int column) const { return backend_->real(column); }
+  std::string blob(int column) const { return backend_->blob(column); }
 
  private:
   std::unique_ptr<StatementBackend> backend_;

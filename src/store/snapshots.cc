@@ -1,0 +1,51 @@
+// Store's snapshots: a process's state as of a decision, read at its start.
+#include <fmt/format.h>
+
+#include "khabar/store.h"
+#include "store/internal/database.h"
+#include "store/internal/store_impl.h"
+
+namespace khabar {
+
+using store_internal::Database;
+using store_internal::Statement;
+using store_internal::Step;
+using store_internal::storage_error;
+
+Status Store::save_snapshot(std::string_view name, int64_t decision, std::string_view data) {
+  Database& db = *impl_->db;
+  Result<Statement> saved = Statement::prepare(
+      db,
+      "INSERT INTO snapshots (name, decision, data) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO "
+      "UPDATE SET decision = excluded.decision, data = excluded.data "
+      "WHERE excluded.decision > snapshots.decision");
+  if (!saved.ok()) return saved.error();
+  saved->bind(1, name).bind(2, decision).bind_blob(3, data);
+  if (saved->step() != Step::kDone) {
+    return storage_error(db, fmt::format("saving the {} snapshot", name));
+  }
+  return {};
+}
+
+Result<std::optional<Store::Snapshot>> Store::snapshot(std::string_view name) {
+  Database& db = *impl_->db;
+  Result<Statement> read =
+      Statement::prepare(db, "SELECT decision, data FROM snapshots WHERE name = ?1");
+  if (!read.ok()) return read.error();
+  read->bind(1, name);
+  switch (read->step()) {
+    case Step::kRow:
+      return std::optional<Snapshot>(Snapshot{read->integer(0), read->blob(1)});
+    case Step::kDone:
+      return std::optional<Snapshot>();
+    case Step::kError:
+      break;
+  }
+  return storage_error(db, fmt::format("reading the {} snapshot", name));
+}
+
+Status Store::drop_snapshots() {
+  return impl_->db->execute("DELETE FROM snapshots", "dropping the snapshots");
+}
+
+}  // namespace khabar
