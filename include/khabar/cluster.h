@@ -163,6 +163,9 @@ class StoryClusterer {
   // Into a clusterer that has seen nothing. kInvalidArgument, and the clusterer unchanged, when
   // the bytes are not a snapshot or were made with other options or another prior.
   Status restore(std::string_view snapshot);
+  // What a snapshot depends on besides the articles (options, format, built-in data): equal for
+  // two clusterers whose snapshots each can restore.
+  uint64_t snapshot_fingerprint() const;
 
   size_t story_count() const;
   size_t article_count() const;

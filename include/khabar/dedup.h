@@ -99,11 +99,17 @@ class DuplicateIndex {
   // Numbers the article (size() before the call), indexes it, and returns its verified links
   // to earlier articles, best first. An article shorter than min_words is numbered but neither
   // indexed nor compared: its result is empty and too_short(number) is true.
-  std::vector<DuplicateLink> add(std::string_view normalized_body, const TextOf& text_of);
+  // With `keys`, also the article's keys as add_keys takes them: what the index holds of it.
+  std::vector<DuplicateLink> add(std::string_view normalized_body, const TextOf& text_of,
+                                 std::string* keys = nullptr);
 
   // Numbers and indexes an article without looking for its copies: for rebuilding the index
   // from articles whose links are already known.
-  void add_without_links(std::string_view normalized_body);
+  void add_without_links(std::string_view normalized_body, std::string* keys = nullptr);
+  // The same from the keys add gave (its MinHash bands and sentence hashes), without the text:
+  // a process rebuilding the index from a store reads them instead of hashing every body
+  // again. False, and nothing numbered, when the bytes are not keys made with these options.
+  bool add_keys(std::string_view keys);
 
   size_t size() const;
   bool too_short(uint32_t article) const;
@@ -115,6 +121,7 @@ class DuplicateIndex {
   struct Prepared;
   Prepared prepare(std::string_view normalized_body) const;
   void index(const Prepared& prepared);
+  void write_keys(const Prepared& prepared, std::string& out) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -301,10 +301,15 @@ class Store {
   Status set_family(const std::vector<int64_t>& families, int64_t representative);
   // The body of an article by sequence, for verifying a duplicate candidate.
   Result<std::string> body_of(int64_t sequence);
-  // Every decided article's body after decision `after_decision`, in decision order: for
-  // building the duplicate index, or bringing it up to date.
-  Status for_each_body(
-      const std::function<void(int64_t decision, int64_t sequence, const std::string& body)>& visit,
+  // An article's duplicate-index keys (khabar/dedup.h, DuplicateIndex::add_keys), kept so that
+  // rebuilding the index need not hash every body again.
+  Status add_duplicate_keys(int64_t sequence, std::string_view keys);
+  // Every decided article after decision `after_decision`, in decision order, with its
+  // duplicate-index keys, or its body when it has none (stored before them, or by a run without
+  // duplicate detection): for building the duplicate index, or bringing it up to date.
+  Status for_each_duplicate_keys(
+      const std::function<void(int64_t decision, int64_t sequence, const std::string& keys,
+                               const std::string& body)>& visit,
       int64_t after_decision = 0);
   // Families with more than one member (or with sightings), largest first.
   Result<std::vector<DuplicateFamily>> duplicate_families(int64_t limit);
@@ -314,13 +319,17 @@ class Store {
   // --- Snapshots (src/store/snapshots.cc) ---
   // A process's state as of a decision, so that the next process starts from it instead of
   // replaying every stored article (khabar/cluster.h, StoryClusterer::snapshot). Keeps the
-  // newer of two saved under one name: writers save without the writers' lock.
+  // newer of two saved under one name: writers save without the writers' lock. A name
+  // "kind:fingerprint" replaces the older snapshots of its kind under other fingerprints too.
   struct Snapshot {
     int64_t decision = 0;  // every decision up to this one is in `data`
     std::string data;
+    std::string name;
   };
   Status save_snapshot(std::string_view name, int64_t decision, std::string_view data);
   Result<std::optional<Snapshot>> snapshot(std::string_view name);
+  // Every snapshot's name and decision (not its data), by name.
+  Result<std::vector<Snapshot>> snapshots();
   // Every snapshot, when what they were made from changes.
   Status drop_snapshots();
 

@@ -14,6 +14,8 @@
 #include <unordered_map>
 
 #include "khabar_data/document_frequencies_ar_tsv.h"
+#include "khabar_data/stopwords_ar_txt.h"
+#include "khabar_data/stopwords_en_txt.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -291,17 +293,22 @@ class SnapshotReader {
 };
 
 // What a snapshot depends on besides the articles: its format, the options that shape the
-// stories kept and the prior document frequencies compiled in.
-uint64_t snapshot_fingerprint(const ClusterOptions& options) {
+// stories kept, and the data compiled in that the terms and their weights come from (the
+// prior document frequencies, the stop words). Bump kFormat when the code that makes an
+// article's vectors changes (cluster_input, the analyzer, the fields' sizes): a snapshot of
+// another format is not used, and the store is replayed instead.
+uint64_t fingerprint_of(const ClusterOptions& options) {
   constexpr uint32_t kFormat = 1;
-  const std::string_view prior_data = data::document_frequencies_ar_tsv;
+  auto hash = [](std::string_view data) { return XXH3_64bits(data.data(), data.size()); };
   const uint64_t parts[] = {kFormat,
                             kSlotBits,
                             kRetiredAfterWindows,
                             static_cast<uint64_t>(options.active_window_seconds),
                             options.compared_members,
                             options.min_terms,
-                            XXH3_64bits(prior_data.data(), prior_data.size())};
+                            hash(data::document_frequencies_ar_tsv),
+                            hash(data::stopwords_ar_txt),
+                            hash(data::stopwords_en_txt)};
   return XXH3_64bits(parts, sizeof parts);
 }
 
@@ -679,7 +686,7 @@ std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const Cluster
 std::string StoryClusterer::snapshot() const {
   const Impl& d = *impl_;
   SnapshotWriter w;
-  w.put(snapshot_fingerprint(d.options));
+  w.put(fingerprint_of(d.options));
   w.put(d.articles);
   for (const int64_t t : d.newest_times)
     w.put(t);
@@ -716,7 +723,15 @@ std::string StoryClusterer::snapshot() const {
       w.put(m.name_rarity);
     }
   }
-  return w.take();
+  // A damaged snapshot that still parses (a NaN weight) must not be taken.
+  std::string out = w.take();
+  const uint64_t checksum = XXH3_64bits(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+  return out;
+}
+
+uint64_t StoryClusterer::snapshot_fingerprint() const {
+  return fingerprint_of(impl_->options);
 }
 
 Status StoryClusterer::restore(std::string_view snapshot) {
@@ -725,8 +740,15 @@ Status StoryClusterer::restore(std::string_view snapshot) {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("story snapshot: {}", why));
   };
   if (d.articles != 0 || !d.stories.empty()) return refuse("the clusterer has seen articles");
+  uint64_t checksum = 0;
+  if (snapshot.size() < sizeof checksum) return refuse("cut short or damaged");
+  std::memcpy(&checksum, snapshot.data() + snapshot.size() - sizeof checksum, sizeof checksum);
+  snapshot.remove_suffix(sizeof checksum);
+  if (XXH3_64bits(snapshot.data(), snapshot.size()) != checksum) {
+    return refuse("cut short or damaged");
+  }
   SnapshotReader r(snapshot);
-  if (r.get<uint64_t>() != snapshot_fingerprint(d.options) || !r.ok()) {
+  if (r.get<uint64_t>() != fingerprint_of(d.options) || !r.ok()) {
     return refuse("made with other options, data or format");
   }
   Impl loaded;
@@ -754,7 +776,7 @@ Status StoryClusterer::restore(std::string_view snapshot) {
       term = r.get<uint32_t>() & kSlotMask;
       loaded.postings[term].push_back(id);
     }
-    s.compared.resize(r.count(1));
+    s.compared.resize(r.count(kFields * 4 + 16));  // each member's counts, time and rarity
     for (Member& m : s.compared) {
       for (TermVector& v : m.fields)
         v = r.terms();

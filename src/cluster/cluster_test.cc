@@ -266,6 +266,9 @@ TEST(StoryClusterer, ASnapshotOfOtherOptionsOrDamagedIsRefused) {
   StoryClusterer cut(ClusterOptions{});
   EXPECT_FALSE(cut.restore(std::string_view(snapshot).substr(0, snapshot.size() - 3)).ok());
   EXPECT_FALSE(cut.restore(snapshot + "x").ok());
+  std::string flipped = snapshot;
+  flipped[flipped.size() / 2] ^= 1;  // a weight's bit: still parses, fails the checksum
+  EXPECT_FALSE(cut.restore(flipped).ok());
   EXPECT_FALSE(cut.restore("").ok());
   EXPECT_EQ(cut.story_count(), 0u);  // unchanged: it still places from nothing
   EXPECT_TRUE(cut.add(input_of(reports()[0])).new_story);

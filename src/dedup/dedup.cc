@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 
@@ -242,6 +243,62 @@ DuplicateIndex::Prepared DuplicateIndex::prepare(std::string_view normalized_bod
   return p;
 }
 
+namespace {
+
+// What keys depend on besides the text: their format and the options that make them.
+uint64_t keys_fingerprint(const DedupOptions& options, const LshShape& shape) {
+  constexpr uint64_t kFormat = 1;
+  const uint64_t parts[] = {kFormat,    options.shingle_words, options.permutations, shape.bands,
+                            shape.rows, options.min_words,     kMinSentenceWords};
+  return XXH3_64bits(parts, sizeof parts);
+}
+
+void put_u64(std::string& out, uint64_t value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+}  // namespace
+
+// The fingerprint, then for an indexed article its band keys and its sentence hashes, each a
+// count and 64-bit values; nothing more for a short one.
+void DuplicateIndex::write_keys(const Prepared& p, std::string& out) const {
+  out.clear();
+  put_u64(out, keys_fingerprint(impl_->options, impl_->shape));
+  if (p.too_short) return;
+  for (const std::vector<uint64_t>* keys : {&p.band_keys, &p.sentences}) {
+    put_u64(out, keys->size());
+    for (const uint64_t key : *keys)
+      put_u64(out, key);
+  }
+}
+
+bool DuplicateIndex::add_keys(std::string_view keys) {
+  auto get = [&keys](uint64_t& value) {
+    if (keys.size() < sizeof value) return false;
+    std::memcpy(&value, keys.data(), sizeof value);
+    keys.remove_prefix(sizeof value);
+    return true;
+  };
+  uint64_t fingerprint = 0;
+  if (!get(fingerprint) || fingerprint != keys_fingerprint(impl_->options, impl_->shape)) {
+    return false;
+  }
+  Prepared p;
+  p.too_short = keys.empty();
+  if (!p.too_short) {
+    for (std::vector<uint64_t>* out : {&p.band_keys, &p.sentences}) {
+      uint64_t count = 0;
+      if (!get(count) || count > keys.size() / sizeof(uint64_t)) return false;
+      out->resize(count);
+      for (uint64_t& key : *out)
+        get(key);
+    }
+    if (!keys.empty() || p.band_keys.size() != impl_->shape.bands) return false;
+  }
+  index(p);
+  return true;
+}
+
 void DuplicateIndex::index(const Prepared& p) {
   Impl& d = *impl_;
   const auto number = static_cast<uint32_t>(d.short_articles.size());
@@ -254,7 +311,7 @@ void DuplicateIndex::index(const Prepared& p) {
 }
 
 std::vector<DuplicateLink> DuplicateIndex::add(std::string_view normalized_body,
-                                               const TextOf& text_of) {
+                                               const TextOf& text_of, std::string* keys) {
   const Impl& d = *impl_;
   const Prepared p = prepare(normalized_body);
   std::vector<DuplicateLink> links;
@@ -272,11 +329,14 @@ std::vector<DuplicateLink> DuplicateIndex::add(std::string_view normalized_body,
     });
   }
   index(p);
+  if (keys != nullptr) write_keys(p, *keys);
   return links;
 }
 
-void DuplicateIndex::add_without_links(std::string_view normalized_body) {
-  index(prepare(normalized_body));
+void DuplicateIndex::add_without_links(std::string_view normalized_body, std::string* keys) {
+  const Prepared p = prepare(normalized_body);
+  index(p);
+  if (keys != nullptr) write_keys(p, *keys);
 }
 
 size_t DuplicateIndex::size() const {

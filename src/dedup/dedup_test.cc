@@ -192,5 +192,65 @@ TEST(DuplicateIndex, SharedBoilerplateSentencesDoNotLinkArticles) {
   }
 }
 
+// An index rebuilt from the keys add gave links every later article as the index that hashed
+// the texts itself: wires, edited copies, contained items, short articles.
+TEST(DuplicateIndex, AnIndexRebuiltFromKeysLinksLikeTheOriginal) {
+  std::mt19937 rng(6);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 40; ++i) {
+    size_t pick = texts.empty() ? 0 : rng() % texts.size();
+    while (pick > 0 && pick % 5 == 0)  // a long one to copy
+      --pick;
+    switch (i % 5) {
+      case 0:
+        texts.push_back("عاجل");
+        break;
+      case 1:
+        texts.push_back(edit_every(texts[pick], 60, rng));
+        break;
+      case 2:
+        texts.push_back(random_article(rng, 120) + "\n" + texts[pick]);
+        break;
+      default:
+        texts.push_back(random_article(rng, 200));
+    }
+  }
+  auto text_of = [&texts](uint32_t k) { return texts.at(k); };
+  DuplicateIndex original{DedupOptions{}};
+  std::vector<std::string> keys(texts.size());
+  std::vector<std::vector<DuplicateLink>> links;
+  for (size_t i = 0; i < texts.size(); ++i)
+    links.push_back(original.add(texts[i], text_of, &keys[i]));
+  for (size_t split = 0; split < texts.size(); split += 7) {
+    DuplicateIndex rebuilt{DedupOptions{}};
+    for (size_t i = 0; i < split; ++i)
+      ASSERT_TRUE(rebuilt.add_keys(keys[i])) << i;
+    for (size_t i = split; i < texts.size(); ++i) {
+      const std::vector<DuplicateLink> again = rebuilt.add(texts[i], text_of);
+      ASSERT_EQ(again.size(), links[i].size()) << "split " << split << ", article " << i;
+      for (size_t l = 0; l < again.size(); ++l) {
+        EXPECT_EQ(again[l].other, links[i][l].other);
+        EXPECT_EQ(again[l].kind, links[i][l].kind);
+        EXPECT_EQ(again[l].score, links[i][l].score);
+      }
+    }
+    EXPECT_EQ(rebuilt.size(), texts.size());
+  }
+  size_t linked = 0;
+  for (const auto& l : links)
+    linked += l.empty() ? 0 : 1;
+  EXPECT_GE(linked, 12u);  // the test compares links, not only their absence
+
+  // Keys of other options, or damaged, number nothing.
+  DedupOptions other;
+  other.shingle_words = 4;
+  DuplicateIndex wrong{other};
+  EXPECT_FALSE(wrong.add_keys(keys[3]));
+  DuplicateIndex fresh{DedupOptions{}};
+  EXPECT_FALSE(fresh.add_keys(keys[3].substr(0, keys[3].size() - 1)));
+  EXPECT_FALSE(fresh.add_keys(""));
+  EXPECT_EQ(fresh.size(), 0u);
+}
+
 }  // namespace
 }  // namespace khabar

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "khabar/dedup.h"
@@ -20,6 +21,11 @@ class DuplicateTracker {
   // other workers stored since, later. Their links are in the store already.
   Status load_stored();
 
+  // Stores the keys of the articles load_stored hashed because they had none (stored by a khabar
+  // before keys were kept), so that later runs read them instead. Opens and commits a
+  // transaction of its own: call outside a batch.
+  Status store_missing_keys();
+
   // A newly stored article, the store's decision `decision`: links it to the earlier articles
   // it copies or is copied in, and merges their families under the earliest member. True when
   // it was linked.
@@ -27,6 +33,7 @@ class DuplicateTracker {
                    const std::string& published);
 
  private:
+  char normalization_mark() const;
   Status merge_families(int64_t sequence, const std::string& published,
                         const std::vector<DuplicateLink>& links);
 
@@ -35,6 +42,8 @@ class DuplicateTracker {
   DuplicateIndex index_;
   std::vector<int64_t> sequences_;  // index number → store sequence, in decision order
   int64_t known_decision_ = 0;      // the last decision indexed
+  bool started_ = false;            // load_stored has run
+  std::vector<std::pair<int64_t, std::string>> missing_keys_;  // sequence, keys
 };
 
 }  // namespace khabar::pipeline_internal

@@ -50,6 +50,8 @@ class IngestRun : public DocumentSink {
     if (options_.find_duplicates) {
       duplicates_.emplace(store_, options_.dedup, normalizer_);
       if (Status s = duplicates_->load_stored(); !s.ok()) return s;
+      // Once, for a store from before keys were kept; without them nothing is lost but time.
+      (void)duplicates_->store_missing_keys();
     }
     if (options_.cluster_stories) {
       stories_.emplace(store_, options_.cluster, normalizer_);

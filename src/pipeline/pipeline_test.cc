@@ -385,9 +385,11 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
     Result<IngestCounts> counts = ingest_paths(
         {(dir_ / fmt::format("part{}.jsonl", part)).string()}, *snapshots, saving, recorder);
     ASSERT_TRUE(counts.ok());
-    Result<std::optional<Store::Snapshot>> saved = snapshots->snapshot("stories");
-    ASSERT_TRUE(saved.ok() && saved->has_value());
-    EXPECT_EQ((*saved)->decision, static_cast<int64_t>(cuts[part + 1]));
+    Result<std::vector<Store::Snapshot>> saved = snapshots->snapshots();
+    ASSERT_TRUE(saved.ok());
+    ASSERT_EQ(saved->size(), 1u);
+    EXPECT_TRUE(saved->front().name.starts_with("stories:"));
+    EXPECT_EQ(saved->front().decision, static_cast<int64_t>(cuts[part + 1]));
   }
   EXPECT_EQ(grouping(*snapshots), in_one_run);
   EXPECT_TRUE(recorder.problems.empty());

@@ -1,6 +1,7 @@
 #include "pipeline/story_tracker.h"
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
@@ -102,8 +103,16 @@ ClusterInput StoryTracker::input(const std::string& normalized_body, const std::
   return in;
 }
 
-constexpr std::string_view kSnapshotName = "stories";
 constexpr uint32_t kTrackerFormat = 1;
+
+// One name for each set of options and build data: processes that cannot use each other's
+// snapshots (a --keep-hamza run beside default ones, two builds during an upgrade) keep one
+// each instead of replacing each other's.
+std::string StoryTracker::snapshot_name() const {
+  const uint64_t parts[] = {kTrackerFormat, normalizer_.options().fold_hamza_carriers ? 1U : 0U,
+                            clusterer_.snapshot_fingerprint()};
+  return fmt::format("stories:{:016x}", XXH3_64bits(parts, sizeof parts));
+}
 
 std::string StoryTracker::snapshot() const {
   std::string out;
@@ -121,7 +130,7 @@ std::string StoryTracker::snapshot() const {
 }
 
 Result<bool> StoryTracker::restore_snapshot() {
-  Result<std::optional<Store::Snapshot>> saved = store_.snapshot(kSnapshotName);
+  Result<std::optional<Store::Snapshot>> saved = store_.snapshot(snapshot_name());
   if (!saved.ok()) return saved.error();
   if (!saved->has_value()) return false;
   const Store::Snapshot& s = **saved;
@@ -159,7 +168,7 @@ Result<bool> StoryTracker::restore_snapshot() {
 
 Status StoryTracker::save_snapshot_when_due(int64_t decisions_between_snapshots) {
   if (known_decision_ - snapshot_decision_ < decisions_between_snapshots) return {};
-  if (Status s = store_.save_snapshot(kSnapshotName, known_decision_, snapshot()); !s.ok()) {
+  if (Status s = store_.save_snapshot(snapshot_name(), known_decision_, snapshot()); !s.ok()) {
     return s;
   }
   snapshot_decision_ = known_decision_;

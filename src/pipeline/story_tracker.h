@@ -42,6 +42,7 @@ class StoryTracker {
   // the state is now the snapshot's.
   Result<bool> restore_snapshot();
   std::string snapshot() const;
+  std::string snapshot_name() const;
   ClusterInput input(const std::string& normalized_body, const std::string& title,
                      const std::string& published, const std::string& signals);
 

@@ -97,16 +97,33 @@ Result<std::string> Store::body_of(int64_t sequence) {
   return body;
 }
 
-Status Store::for_each_body(
-    const std::function<void(int64_t decision, int64_t sequence, const std::string& body)>& visit,
+Status Store::add_duplicate_keys(int64_t sequence, std::string_view keys) {
+  static constexpr const char* kInsertDuplicateKeys =
+      "INSERT INTO duplicate_keys (article_sequence, keys) VALUES (?1, ?2) "
+      "ON CONFLICT (article_sequence) DO NOTHING";
+  Result<Statement*> insert = impl_->statement(kInsertDuplicateKeys);
+  if (!insert.ok()) return insert.error();
+  (*insert)->bind(1, sequence).bind_blob(2, keys);
+  const Step step = (*insert)->step();
+  (*insert)->reset();
+  if (step != Step::kDone) return storage_error(*impl_->db, "storing duplicate keys");
+  return {};
+}
+
+Status Store::for_each_duplicate_keys(
+    const std::function<void(int64_t, int64_t, const std::string&, const std::string&)>& visit,
     int64_t after_decision) {
-  return store_internal::scan_in_pages(*impl_->db, after_decision,
-                                       "SELECT d.decision, a.sequence, a.body FROM decisions d "
-                                       "JOIN articles a ON a.sequence = d.article_sequence "
-                                       "WHERE d.decision > ?1 ORDER BY d.decision LIMIT ?2",
-                                       "reading article bodies", [&](const Statement& row) {
-                                         visit(row.integer(0), row.integer(1), row.text(2));
-                                       });
+  // The body only where there are no keys: reading every body is what the keys save.
+  return store_internal::scan_in_pages(
+      *impl_->db, after_decision,
+      "SELECT d.decision, d.article_sequence, k.keys, "
+      "CASE WHEN k.keys IS NULL THEN a.body END FROM decisions d "
+      "JOIN articles a ON a.sequence = d.article_sequence "
+      "LEFT JOIN duplicate_keys k ON k.article_sequence = d.article_sequence "
+      "WHERE d.decision > ?1 ORDER BY d.decision LIMIT ?2",
+      "reading duplicate keys", [&](const Statement& row) {
+        visit(row.integer(0), row.integer(1), row.blob(2), row.text(3));
+      });
 }
 
 Result<DuplicateFamily> Store::family_of(int64_t sequence) {

@@ -296,6 +296,10 @@ Result<std::unique_ptr<Database>> open_postgres(const std::string& uri) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("{}: the server does not speak UTF-8", shown));
   }
+  // Snapshots and keys are read back as bytea's hex text (blob()), whatever the server's setting.
+  if (Status s = db->execute("SET bytea_output = 'hex'", "setting bytea_output"); !s.ok()) {
+    return make_error(ErrorCode::kStorage, fmt::format("{}: {}", shown, s.error().message));
+  }
   if (Status s = migrate_postgres(*db, shown); !s.ok()) return s.error();
   return std::unique_ptr<Database>(std::move(db));
 }

@@ -164,14 +164,18 @@ CREATE TABLE fetches (
   note          TEXT COLLATE "C" NOT NULL DEFAULT ''
 );
 )sql"},
-    // What a process would otherwise rebuild from every stored article at its start (the story
-    // clusterer's state), as of a decision: it reads the snapshot and replays only the articles
-    // decided after it.
-    {14, "snapshots", R"sql(
+    // What a process would otherwise rebuild from every stored body at its start: the story
+    // clusterer's state as of a decision (it replays only the articles decided after it), and
+    // each article's duplicate-index keys (read instead of hashing every body again).
+    {14, "snapshots and duplicate keys", R"sql(
 CREATE TABLE snapshots (
   name     TEXT PRIMARY KEY,
   decision BIGINT NOT NULL,       -- every decision up to this one is in it
   data     BYTEA NOT NULL
+);
+CREATE TABLE duplicate_keys (
+  article_sequence BIGINT PRIMARY KEY REFERENCES articles(sequence) ON DELETE CASCADE,
+  keys             BYTEA NOT NULL  -- DuplicateIndex::add_keys
 );
 )sql"},
 };

@@ -24,6 +24,19 @@ Status Store::save_snapshot(std::string_view name, int64_t decision, std::string
   if (saved->step() != Step::kDone) {
     return storage_error(db, fmt::format("saving the {} snapshot", name));
   }
+  // Older ones of the same kind are another build's or other options' (name "kind:fingerprint").
+  const std::string_view kind = name.substr(0, name.find(':'));
+  if (kind.size() == name.size()) return {};
+  Result<Statement> dropped = Statement::prepare(
+      db, "DELETE FROM snapshots WHERE substr(name, 1, ?1) = ?2 AND name <> ?3 AND decision < ?4");
+  if (!dropped.ok()) return dropped.error();
+  dropped->bind(1, static_cast<int64_t>(kind.size() + 1))
+      .bind(2, fmt::format("{}:", kind))
+      .bind(3, name)
+      .bind(4, decision);
+  if (dropped->step() != Step::kDone) {
+    return storage_error(db, fmt::format("dropping older {} snapshots", kind));
+  }
   return {};
 }
 
@@ -35,13 +48,26 @@ Result<std::optional<Store::Snapshot>> Store::snapshot(std::string_view name) {
   read->bind(1, name);
   switch (read->step()) {
     case Step::kRow:
-      return std::optional<Snapshot>(Snapshot{read->integer(0), read->blob(1)});
+      return std::optional<Snapshot>(Snapshot{read->integer(0), read->blob(1), std::string(name)});
     case Step::kDone:
       return std::optional<Snapshot>();
     case Step::kError:
       break;
   }
   return storage_error(db, fmt::format("reading the {} snapshot", name));
+}
+
+Result<std::vector<Store::Snapshot>> Store::snapshots() {
+  Database& db = *impl_->db;
+  Result<Statement> read =
+      Statement::prepare(db, "SELECT decision, name FROM snapshots ORDER BY name");
+  if (!read.ok()) return read.error();
+  std::vector<Snapshot> out;
+  Step step;
+  while ((step = read->step()) == Step::kRow)
+    out.push_back({read->integer(0), {}, read->text(1)});
+  if (step != Step::kDone) return storage_error(db, "listing the snapshots");
+  return out;
 }
 
 Status Store::drop_snapshots() {

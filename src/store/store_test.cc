@@ -230,7 +230,8 @@ TEST(Store, MigratesASchemaOneDatabase) {
   // Articles stored before the decision order are decided in ingest order.
   std::vector<int64_t> decided;
   ASSERT_TRUE(store
-                  .for_each_body([&](int64_t decision, int64_t sequence, const std::string&) {
+                  .for_each_duplicate_keys([&](int64_t decision, int64_t sequence,
+                                               const std::string&, const std::string&) {
                     decided = {decision, sequence};
                   })
                   .ok());
@@ -254,6 +255,7 @@ TEST(Store, ScansDecidedArticlesInDecisionOrder) {
   EXPECT_EQ(*none, 0);
   // The third article was decided first; the first is not decided yet.
   ASSERT_TRUE(store.record_decisions(1, {sequences[2], sequences[1]}).ok());
+  ASSERT_TRUE(store.add_duplicate_keys(sequences[2], std::string("k\0eys", 5)).ok());
   ASSERT_TRUE(store.commit().ok());
   Result<int64_t> last = store.last_decision();
   ASSERT_TRUE(last.ok());
@@ -261,16 +263,24 @@ TEST(Store, ScansDecidedArticlesInDecisionOrder) {
 
   std::vector<std::pair<int64_t, int64_t>> seen;
   ASSERT_TRUE(store
-                  .for_each_body([&](int64_t decision, int64_t sequence, const std::string&) {
+                  .for_each_duplicate_keys([&](int64_t decision, int64_t sequence,
+                                               const std::string& keys, const std::string& body) {
                     seen.emplace_back(decision, sequence);
+                    // The body where there are no keys, the keys alone where there are.
+                    EXPECT_EQ(keys.empty(), sequence == sequences[1]);
+                    EXPECT_EQ(body.empty(), sequence != sequences[1]);
+                    if (!keys.empty()) {
+                      EXPECT_EQ(keys, std::string("k\0eys", 5));
+                    }
                   })
                   .ok());
   EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{1, sequences[2]}, {2, sequences[1]}}));
   seen.clear();
   ASSERT_TRUE(store
-                  .for_each_body([&](int64_t decision, int64_t sequence,
-                                     const std::string&) { seen.emplace_back(decision, sequence); },
-                                 1)
+                  .for_each_duplicate_keys(
+                      [&](int64_t decision, int64_t sequence, const std::string&,
+                          const std::string&) { seen.emplace_back(decision, sequence); },
+                      1)
                   .ok());
   EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{2, sequences[1]}}));
   // An article is decided once.
@@ -449,6 +459,16 @@ TEST(Store, KeepsTheNewerSnapshotByteForByte) {
   ASSERT_TRUE(store.save_snapshot("stories", 9, std::string_view("\0x", 2)).ok());
   read = store.snapshot("stories");
   EXPECT_EQ((*read)->data, std::string_view("\0x", 2));
+  // A newer one of the same kind under another fingerprint replaces the older ones of the kind.
+  ASSERT_TRUE(store.save_snapshot("kind:a", 4, "a").ok());
+  ASSERT_TRUE(store.save_snapshot("kind:b", 6, "b").ok());
+  ASSERT_TRUE(store.save_snapshot("other:c", 1, "c").ok());
+  Result<std::vector<Store::Snapshot>> all = store.snapshots();
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> names;
+  for (const Store::Snapshot& s : *all)
+    names.push_back(s.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"kind:b", "other:c", "stories"}));
   ASSERT_TRUE(store.drop_snapshots().ok());
   read = store.snapshot("stories");
   EXPECT_FALSE(read->has_value());
