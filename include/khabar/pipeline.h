@@ -34,7 +34,11 @@ namespace khabar {
 
 struct PipelineOptions {
   ReadOptions read;
+  // Defines what is stored (an article's id depends on it), so a store keeps the one of its
+  // first run (Store::keep_setting) and every later run, server and worker uses that one. When
+  // `normalize_chosen` (`ingest --keep-hamza`), a store made with another is refused instead.
   NormalizeOptions normalize;
+  bool normalize_chosen = false;
   size_t batch_size = 500;
   // Link each new article to the earlier ones it copies (khabar/dedup.h) and keep duplicate
   // families in the store. Off only to measure the rest without it.

@@ -316,6 +316,12 @@ class Store {
   // An article's family: its members with their links, earliest first.
   Result<DuplicateFamily> family_of(int64_t sequence);
 
+  // --- Settings (src/store/snapshots.cc) ---
+  // The value the store keeps for `name`: `proposed` when it had none (it keeps it from now on),
+  // else the one kept before, whatever `proposed` is. For the options that define what is
+  // stored, fixed by the first run (PipelineOptions::normalize).
+  Result<std::string> keep_setting(std::string_view name, std::string_view proposed);
+
   // --- Snapshots (src/store/snapshots.cc) ---
   // A process's state as of a decision, so that the next process starts from it instead of
   // replaying every stored article (khabar/cluster.h, StoryClusterer::snapshot). Keeps the

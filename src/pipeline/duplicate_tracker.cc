@@ -37,8 +37,9 @@ Status DuplicateTracker::load_stored() {
                                index_.add_keys(std::string_view(keys).substr(1));
         if (!from_keys) {
           // Stored before keys were, or made with other options: hashed again from the body.
+          // (A body is never empty: with keys the query leaves it out.)
           Result<std::string> text = body;
-          if (!keys.empty()) text = store_.body_of(sequence);
+          if (body.empty()) text = store_.body_of(sequence);
           if (!text.ok()) {
             failure = text.status();
             return;

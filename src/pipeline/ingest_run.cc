@@ -365,6 +365,33 @@ Status check_options(const PipelineOptions& options) {
   return options.cluster.validate();
 }
 
+constexpr std::string_view kHamzaSetting = "normalize.hamza_carriers";
+
+std::string_view hamza_value(bool folded) {
+  return folded ? "folded" : "kept";
+}
+
+// The store's normalisation, which the first run to use it fixed: the same text must keep one id
+// whoever stores it (khabar ingest, the server, a worker).
+Status follow_store_normalization(Store& store, PipelineOptions& options) {
+  const bool folded = options.normalize.fold_hamza_carriers;
+  Result<std::string> kept = store.keep_setting(kHamzaSetting, hamza_value(folded));
+  if (!kept.ok()) return kept.error();
+  const bool store_folds = *kept != hamza_value(false);
+  if (store_folds == folded) return {};
+  if (options.normalize_chosen) {
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{}: its articles were stored with hamza carriers {} ({}); this run asks to "
+                    "{} them, which would give the same text another id. Use a new store, or "
+                    "leave the option out to follow the store's",
+                    store.path(), *kept, store_folds ? "the default" : "khabar ingest --keep-hamza",
+                    folded ? "fold" : "keep"));
+  }
+  options.normalize.fold_hamza_carriers = store_folds;
+  return {};
+}
+
 }  // namespace
 
 using pipeline_internal::IngestRun;
@@ -372,7 +399,9 @@ using pipeline_internal::IngestRun;
 Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
                                   const PipelineOptions& options, IngestObserver& observer) {
   if (Status s = check_options(options); !s.ok()) return s;
-  IngestRun run(store, options);
+  PipelineOptions followed = options;
+  if (Status s = follow_store_normalization(store, followed); !s.ok()) return s;
+  IngestRun run(store, followed);
   if (Status s = run.start(); !s.ok()) return s;
   run.begin_call(observer);
   read_paths(paths, options.read, run);
@@ -382,7 +411,9 @@ Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& 
 Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
                                    const PipelineOptions& options, IngestObserver& observer) {
   if (Status s = check_options(options); !s.ok()) return s;
-  IngestRun run(store, options);
+  PipelineOptions followed = options;
+  if (Status s = follow_store_normalization(store, followed); !s.ok()) return s;
+  IngestRun run(store, followed);
   if (Status s = run.start(); !s.ok()) return s;
   run.begin_call(observer);
   read_buffer(bytes, path, options.read, run);
@@ -404,6 +435,9 @@ Result<IngestCounts> IngestSession::call(IngestObserver& observer,
   State& s = *state_;
   if (Status checked = check_options(s.options); !checked.ok()) return checked.error();
   if (!s.run) {
+    if (Status followed = follow_store_normalization(s.store, s.options); !followed.ok()) {
+      return followed.error();
+    }
     s.run = std::make_unique<IngestRun>(s.store, s.options);
     if (Status started = s.run->start(); !started.ok()) {
       s.run.reset();

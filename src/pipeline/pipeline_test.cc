@@ -395,6 +395,43 @@ TEST_F(PipelineTest, StoriesAreTheSameWhateverTheRunsTheInputIsSplitInto) {
   EXPECT_TRUE(recorder.problems.empty());
 }
 
+// The normalisation defines an article's id: a store keeps its first run's, later runs (and the
+// server's session) follow it, and a run that asks for another is refused.
+TEST_F(PipelineTest, AStoreKeepsTheNormalizationOfItsFirstRun) {
+  const std::string line =
+      jsonl_line(wire_text(1) + " وأكد المسؤول أن الرئيس سيشارك في المؤتمر.", "سانا", "2022-01-10");
+  const std::string path = write("hamza.jsonl", line);
+  PipelineOptions keep = without_entities();
+  keep.normalize.fold_hamza_carriers = false;
+  keep.normalize_chosen = true;
+  Recorder recorder;
+  EXPECT_EQ(ingest({path}, recorder, keep).stored, 1u);
+  // Without a choice, a run follows the store: the same text has the same id.
+  const IngestCounts again = ingest({path}, recorder);
+  EXPECT_EQ(again.stored, 0u);
+  EXPECT_EQ(again.already_present, 1u);
+  IngestSession session(*store_, without_entities());
+  Result<IngestCounts> posted = session.ingest_buffer(line, "post.jsonl", recorder);
+  ASSERT_TRUE(posted.ok()) << posted.error().message;
+  EXPECT_EQ(posted->already_present, 1u);
+  // Asking to fold on it is refused, naming the store and the option.
+  PipelineOptions fold = without_entities();
+  fold.normalize_chosen = true;
+  Result<IngestCounts> refused = ingest_paths({path}, *store_, fold, recorder);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(refused.error().message, HasSubstr("--keep-hamza"));
+  // Another store, folded by its first run, stores the text under another id.
+  Result<Store> other = Store::open(location("folded.db"));
+  ASSERT_TRUE(other.ok());
+  Result<IngestCounts> folded = ingest_paths({path}, *other, without_entities(), recorder);
+  ASSERT_TRUE(folded.ok());
+  Result<std::vector<ArticleSummary>> a = store_->list(10);
+  Result<std::vector<ArticleSummary>> b = other->list(10);
+  ASSERT_TRUE(a.ok() && b.ok() && a->size() == 1 && b->size() == 1);
+  EXPECT_NE(a->front().id, b->front().id);
+}
+
 // --- Sessions -------------------------------------------------------------------------------
 
 TEST_F(PipelineTest, ASessionKeepsWhatItLearnedAndSeesWhatOthersStored) {

@@ -41,7 +41,11 @@ Result<StoredArticle> ArticleProcessor::process(const Document& doc,
   CleanArticle clean = cleaner_.clean(doc);
   StoredArticle a;
   a.body = clean.body();
-  std::string normalized_body = clean.normalized_body();
+  // The cleaner normalises as the defaults do; a store that keeps hamza carriers has its ids, its
+  // duplicates and its stories made from the body normalised its way.
+  std::string normalized_body = normalizer_.options().fold_hamza_carriers
+                                    ? clean.normalized_body()
+                                    : normalizer_.normalize(a.body);
   if (normalized_body.empty()) {
     return make_error(ErrorCode::kBadInput,
                       fmt::format("nothing left after cleaning: all {} removed spans were "

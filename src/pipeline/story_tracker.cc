@@ -105,9 +105,9 @@ ClusterInput StoryTracker::input(const std::string& normalized_body, const std::
 
 constexpr uint32_t kTrackerFormat = 1;
 
-// One name for each set of options and build data: processes that cannot use each other's
-// snapshots (a --keep-hamza run beside default ones, two builds during an upgrade) keep one
-// each instead of replacing each other's.
+// One name for each set of options and build data, so that a run never takes a snapshot it cannot
+// use; the newest replaces the others (Store::save_snapshot), which were a build's before an
+// upgrade or other clustering options'.
 std::string StoryTracker::snapshot_name() const {
   const uint64_t parts[] = {kTrackerFormat, normalizer_.options().fold_hamza_carriers ? 1U : 0U,
                             clusterer_.snapshot_fingerprint()};

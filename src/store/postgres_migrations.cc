@@ -166,8 +166,13 @@ CREATE TABLE fetches (
 )sql"},
     // What a process would otherwise rebuild from every stored body at its start: the story
     // clusterer's state as of a decision (it replays only the articles decided after it), and
-    // each article's duplicate-index keys (read instead of hashing every body again).
-    {14, "snapshots and duplicate keys", R"sql(
+    // each article's duplicate-index keys (read instead of hashing every body again); and the
+    // options that define what is stored (an article's id), fixed when the store is first used.
+    {14, "snapshots, duplicate keys and settings", R"sql(
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE snapshots (
   name     TEXT PRIMARY KEY,
   decision BIGINT NOT NULL,       -- every decision up to this one is in it

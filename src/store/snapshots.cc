@@ -1,4 +1,4 @@
-// Store's snapshots: a process's state as of a decision, read at its start.
+// Store's snapshots (a process's state as of a decision, read at its start) and settings.
 #include <fmt/format.h>
 
 #include "khabar/store.h"
@@ -11,6 +11,24 @@ using store_internal::Database;
 using store_internal::Statement;
 using store_internal::Step;
 using store_internal::storage_error;
+
+Result<std::string> Store::keep_setting(std::string_view name, std::string_view proposed) {
+  Database& db = *impl_->db;
+  Result<Statement> insert = Statement::prepare(
+      db, "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+  if (!insert.ok()) return insert.error();
+  insert->bind(1, name).bind(2, proposed);
+  if (insert->step() != Step::kDone) {
+    return storage_error(db, fmt::format("keeping the setting {}", name));
+  }
+  Result<Statement> read = Statement::prepare(db, "SELECT value FROM settings WHERE name = ?1");
+  if (!read.ok()) return read.error();
+  read->bind(1, name);
+  if (read->step() != Step::kRow) {
+    return storage_error(db, fmt::format("reading the setting {}", name));
+  }
+  return read->text(0);
+}
 
 Status Store::save_snapshot(std::string_view name, int64_t decision, std::string_view data) {
   Database& db = *impl_->db;

@@ -44,6 +44,7 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.read.field_map = std::move(*map);
   options.batch_size = args.batch;
   options.normalize.fold_hamza_carriers = !args.keep_hamza;
+  options.normalize_chosen = args.keep_hamza;
   options.find_duplicates = !args.no_dedup;
   options.dedup = args.dedup;
   if (Status s = options.dedup.validate(); !s.ok()) return fail(s.error());
@@ -144,8 +145,10 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_flag("--progress", args->progress_lines,
                 "Print a line after each committed batch (for logs and scripts)");
   cmd->add_flag("--quiet,-q", args->quiet, "Print only rejections and the summary");
-  cmd->add_flag("--keep-hamza", args->keep_hamza,
-                "Do not fold hamza carriers (ؤ→و, ئ→ي) when matching; changes ids");
+  cmd->add_flag(
+      "--keep-hamza", args->keep_hamza,
+      "Do not fold hamza carriers (ؤ→و, ئ→ي) when matching; changes ids, so a store keeps "
+      "the choice of its first run");
   cmd->add_flag("--no-dedup", args->no_dedup, "Do not look for near-duplicates and copies");
   cmd->add_option("--shingle-words", args->dedup.shingle_words, "Words per shingle (1-16)")
       ->capture_default_str()
