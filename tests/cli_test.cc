@@ -97,6 +97,37 @@ TEST_F(CliTest, AnEmptyDatabaseOrAnOverflowingLimitIsRefused) {
   EXPECT_THAT(huge.err, HasSubstr("--max-article-bytes"));
 }
 
+// A bare khabar shows what it can do; a typo is answered with the command meant; a number out of
+// range is refused in words, where CLI11 printed a bound of 300 digits.
+TEST_F(CliTest, ABareCommandShowsHelpAndMistakesAreNamedPlainly) {
+  const fs::path out = dir_ / "bare.out";
+  const int status =
+      std::system((std::string(KHABAR_BINARY) + " >'" + out.string() + "' 2>/dev/null").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string help = slurp(out);
+  EXPECT_THAT(help, HasSubstr("Usage: khabar"));
+  EXPECT_THAT(help, HasSubstr("ingest"));
+  EXPECT_THAT(help, HasSubstr("stories"));
+
+  CommandResult typo = run({"lsit"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, HasSubstr("'lsit' is not a command: did you mean 'list'?"));
+  CommandResult none = run({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("no command given"));
+
+  ASSERT_EQ(run({"ingest", "--quiet", KHABAR_SEEDS_DIR}).exit_code, 0);
+  CommandResult zero = run({"list", "--limit", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_THAT(zero.err, HasSubstr("--limit: must be a whole number of at least 1, not 0"));
+  EXPECT_LT(zero.err.size(), 200u);
+  CommandResult negative = run({"stories", "--offset", "-1"});
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_THAT(negative.err, HasSubstr("at least 0"));
+  EXPECT_EQ(run({"list", "--limit", "1"}).exit_code, 0);
+}
+
 TEST_F(CliTest, ControlCharactersInStoredTextNeverReachTheTerminal) {
   const std::string feed =
       write("ctl.jsonl",

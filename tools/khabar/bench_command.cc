@@ -237,7 +237,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       "bench", "Generate a synthetic corpus and measure ingest, cleaning, normalisation, storage");
   cmd->add_option("--articles,-n", args->articles, "Articles to generate")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   cmd->add_option("--seed", args->seed, "Corpus seed (same seed, same corpus)")
       ->capture_default_str();
   cmd->add_flag("--no-store", args->no_store, "Skip the SQLite phase");
@@ -246,7 +246,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                   "Write the generated corpus (JSONL) to this file and measure nothing");
   cmd->add_option("--batch", args->batch, "Articles per transaction")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   cmd->add_flag("--name-tagger,!--no-name-tagger", args->name_tagger,
                 "Measure extraction with the trained name tagger on (the default) or, with "
                 "--no-name-tagger, the rules alone");

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "khabar/result.h"
 #include "khabar/store.h"
@@ -38,6 +39,14 @@ void add_bench_command(CLI::App& app, int& exit_code);
 
 // Prints "khabar: <message>" on standard error and returns kExitFailed.
 int fail(const Error& error);
+
+// A whole number of at least `min`, refused in words ("must be a whole number of at least 1"),
+// where CLI's own range checks print their bounds to 300 digits.
+CLI::Validator at_least(int64_t min);
+
+// What to tell a user whose command line names no command, or one that is not khabar's (a
+// typo): the closest command, and where the list is. Empty when the line names a command.
+std::string unknown_command_message(const CLI::App& app, const std::vector<std::string>& args);
 
 // How listings show an article's fields, the same in every command: stored text is printed
 // without control characters, which could otherwise drive the terminal.

@@ -64,7 +64,7 @@ void add_dups_command(CLI::App& app, const GlobalOptions& global, int& exit_code
       "dups", "List duplicate families: near-duplicates, contained copies, exact copies");
   cmd->add_option("--limit", args->limit, "How many families, largest first")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   cmd->add_flag("--json", args->json, "One JSON object a line");
   cmd->callback([args, &global, &exit_code] {
     exit_code = with_store(global, [&](Store& store) {

@@ -123,7 +123,7 @@ void add_entities_command(CLI::App& app, const GlobalOptions& global, int& exit_
   cmd->add_flag("--all", args->all, "With --refresh: every article again, after rules changed");
   cmd->add_option("--batch", args->batch, "Articles per transaction with --refresh")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   cmd->callback([args, &global, &exit_code] {
     exit_code = with_store(global, [&](Store& store) {
       if (args->refresh) return refresh(store, *args);

@@ -141,7 +141,7 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
       ->check(CLI::Range(size_t{1}, kLargestMaxArticleBytes));
   cmd->add_option("--batch", args->batch, "Articles per transaction")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   cmd->add_flag("--progress", args->progress_lines,
                 "Print a line after each committed batch (for logs and scripts)");
   cmd->add_flag("--quiet,-q", args->quiet, "Print only rejections and the summary");

@@ -42,12 +42,10 @@ int print_list(Store& store, const ListArgs& args) {
 void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<ListArgs>();
   CLI::App* cmd = app.add_subcommand("list", "List stored articles in ingest order");
-  cmd->add_option("--limit", args->limit, "How many")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--limit", args->limit, "How many")->capture_default_str()->check(at_least(1));
   cmd->add_option("--offset", args->offset, "How many to skip")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   cmd->add_flag("--json", args->json, "One JSON object a line");
   cmd->callback([args, &global, &exit_code] {
     exit_code = with_store(global, [&](Store& store) { return print_list(store, *args); });

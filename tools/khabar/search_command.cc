@@ -95,8 +95,7 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--lang", args->query.lang, "Only this language (ar, en, ...)");
   cmd->add_option("--since", args->query.since, "Published on or after this date (YYYY-MM-DD)");
   cmd->add_option("--until", args->query.until, "Published on or before this date (YYYY-MM-DD)");
-  cmd->add_option("--story", args->query.story, "Only this story's articles")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--story", args->query.story, "Only this story's articles")->check(at_least(1));
   cmd->add_option("--entity", args->entity,
                   "Only articles naming this entity: its id or key (khabar entities)");
   cmd->add_option("--limit", args->query.limit, "How many")

@@ -135,10 +135,10 @@ void add_stories_commands(CLI::App& app, const GlobalOptions& global, int& exit_
   CLI::App* stories = app.add_subcommand("stories", "List stories, the most recently active first");
   stories->add_option("--limit", list->limit, "How many")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   stories->add_option("--offset", list->offset, "How many to skip")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   stories->add_flag("--json", list->json, "One JSON object a line");
   stories->add_flag("--assignments", list->assignments,
                     "One JSON line per arrival (stored article or exact copy): its id, the "
