@@ -212,6 +212,25 @@ TEST_F(Api, BadParametersAreRefusedNamingTheParameter) {
               HasSubstr("limit"));
 }
 
+// A misspelt parameter («limt») passed for the default before; now it is named, with what the
+// path takes, and the parameters a route reads still work.
+TEST_F(Api, AParameterARouteDoesNotReadIsRefused) {
+  for (const char* path : {"/api/stories?limt=5", "/api/search?q=x&page=2", "/healthz?verbose=1",
+                           "/api/stories/1?facts=1", "/api/entities/1?offset=3"}) {
+    const auto [status, body] = get(path);
+    EXPECT_EQ(status, 400) << path;
+    EXPECT_EQ(body["error"]["code"], "unknown_parameter") << path;
+  }
+  EXPECT_THAT(get("/api/stories?limt=5").second["error"]["message"].get<std::string>(),
+              HasSubstr("limt: not a parameter of /api/stories (it takes limit, since"));
+  EXPECT_THAT(get("/healthz?verbose=1").second["error"]["message"].get<std::string>(),
+              HasSubstr("takes no parameters"));
+  EXPECT_EQ(get("/api/stories?limit=5&since=2022-01-01&until=2022-12-31").first, 200);
+  const auto [searched, why] = get(
+      "/api/search?q=%D8%AA%D9%88%D9%83%D8%A7%D9%8A%D9%8A%D9%81&outlet=a&lang=ar&limit=3&story=1");
+  EXPECT_EQ(searched, 200) << why.dump();
+}
+
 TEST_F(Api, MissingThingsAre404InJson) {
   EXPECT_EQ(get("/api/stories/999").first, 404);
   EXPECT_EQ(get("/api/articles/0123456789abcdef").first, 404);

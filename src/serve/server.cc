@@ -2,7 +2,9 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <charconv>
+#include <initializer_list>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -58,6 +60,21 @@ std::optional<std::string> invalid_utf8(const httplib::Request& request) {
         text::find_invalid_utf8(value) != std::string::npos) {
       return fmt::format("the parameter {}", text::to_valid_utf8(name));
     }
+  }
+  return std::nullopt;
+}
+
+// The first query parameter a route does not read, named with the ones it does.
+std::optional<std::string> unknown_parameter(const httplib::Request& request,
+                                             std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : request.params) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string takes;
+    for (const std::string_view k : known)
+      takes += fmt::format("{}{}", takes.empty() ? "" : ", ", k);
+    return takes.empty()
+               ? fmt::format("{}: {} takes no parameters", name, request.path)
+               : fmt::format("{}: not a parameter of {} (it takes {})", name, request.path, takes);
   }
   return std::nullopt;
 }
@@ -500,11 +517,16 @@ struct ApiServer::Impl {
 
   // Runs a route with this thread's store, turning every failure into a JSON error.
   template <typename Route>
-  void handle(const httplib::Request& request, httplib::Response& response, Route route) {
+  // `known`: the query parameters the route reads; any other is refused rather than ignored, so
+  // that a misspelt one («limt=5») does not pass for the default.
+  void handle(const httplib::Request& request, httplib::Response& response, Route route,
+              std::initializer_list<std::string_view> known = {}) {
     Reply reply;
     try {
       if (const std::optional<std::string> bad = invalid_utf8(request)) {
         reply = error_reply(400, "bad_parameter", fmt::format("{} is not valid UTF-8", *bad));
+      } else if (const std::optional<std::string> unknown = unknown_parameter(request, known)) {
+        reply = error_reply(400, "unknown_parameter", *unknown);
       } else {
         Result<Store*> store = this->store();
         reply = store.ok() ? route(**store) : storage_error(store.error());
@@ -587,7 +609,8 @@ struct ApiServer::Impl {
       handle(req, res, [&](Store& s) { return healthz(s); });
     });
     get("/api/stories", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, [&](Store& s) { return stories(s, req); });
+      handle(req, res, [&](Store& s) { return stories(s, req); },
+             {"limit", "since", "until", "q", "cursor"});
     });
     get(R"(/api/stories/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return story(s, req.matches[1]); });
@@ -596,10 +619,11 @@ struct ApiServer::Impl {
       handle(req, res, [&](Store& s) { return article(s, req.matches[1]); });
     });
     get(R"(/api/entities/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, [&](Store& s) { return entity(s, req.matches[1], req); });
+      handle(req, res, [&](Store& s) { return entity(s, req.matches[1], req); }, {"limit"});
     });
     get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, [&](Store& s) { return search(s, req); });
+      handle(req, res, [&](Store& s) { return search(s, req); },
+             {"q", "outlet", "lang", "since", "until", "story", "limit", "entity"});
     });
     http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res,
                                       const httplib::ContentReader& reader) {
