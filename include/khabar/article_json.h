@@ -18,6 +18,9 @@ struct ArticleJsonOptions {
   // "audit": the text as read, in pieces, each kept or removed (with the rule and reason), so
   // that a page can show what cleaning took out where it was.
   bool include_audit_text = false;
+  // A file's name for `origin`, not where it lies: a server does not tell its clients its paths
+  // (a URL is shown whole).
+  bool origin_name_only = false;
 };
 
 nlohmann::json article_to_json(const StoredArticle& article,

@@ -114,10 +114,18 @@ struct IngestCounts {
   }
 };
 
+// What became of one article read, told once its batch is committed.
+struct ArticleOutcome {
+  std::string id;           // khabar's
+  std::string external_id;  // the input's own, if it gave one
+  bool stored = false;      // false: the same text was stored before (already present)
+};
+
 class IngestObserver {
  public:
   virtual ~IngestObserver() = default;
   virtual void on_problem(const Problem& /*problem*/) {}
+  virtual void on_article(const ArticleOutcome& /*outcome*/) {}
   virtual void on_file(std::string_view /*path*/, uint64_t /*bytes*/,
                        const IngestCounts& /*so_far*/) {}
   virtual void on_commit(const IngestCounts& /*so_far*/) {}

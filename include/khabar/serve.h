@@ -23,12 +23,14 @@
 //   GET  /api/search?q=&outlet=&lang=&since=&until=&story=&entity=&limit=
 //                                  ranked hits with snippets (khabar/search.h)
 //   POST /api/articles             a JSON object or JSONL (one article a line), validated and
-//                                  stored as `khabar ingest` does; the counts and every problem.
+//                                  stored as `khabar ingest` does; the counts, each article's
+//                                  id and whether it was stored or present, every problem.
 //                                  Needs the write token (ServeOptions::write_token): 401
 //                                  without it, 415 for a type other than application/json or
 //                                  application/x-ndjson, 403 from another site's page (Origin)
 // A server on a loopback address answers only requests whose Host is a loopback name (403
-// otherwise: DNS rebinding). A known path asked with another method gets 405.
+// otherwise: DNS rebinding). A known path asked with another method gets 405, a query
+// parameter the route does not read 400.
 // Parameters are checked (ids, dates as YYYY-MM-DD, limit 1..200, cursors) and refused with 400
 // and a message naming the parameter; a body over max_body_bytes gets 413.
 //

@@ -89,7 +89,9 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
       {"published", a.published.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.published)},
       {"lang", a.lang},
       {"lang_confidence", a.lang_confidence},
-      {"origin", a.origin},
+      {"origin", options.origin_name_only && a.origin.find("://") == std::string::npos
+                     ? a.origin.substr(a.origin.find_last_of('/') + 1)
+                     : a.origin},
       {"format", a.format},
       {"encoding", a.encoding},
       {"ingested_at", a.ingested_at},

@@ -160,12 +160,20 @@ class IngestRun : public DocumentSink {
       wait_first = true;
     }
     if (!lock_and_catch_up()) return;
+    std::vector<ArticleOutcome> outcomes;
+    outcomes.reserve(ready.size());
+    for (const Processed& p : ready)
+      outcomes.push_back({p.article.id, p.article.external_id, false});
     for (const auto& [index, sequence] : fresh) {
+      outcomes[index].stored = true;
       decide(std::move(ready[index]), sequence);
       if (!fatal_.ok()) return;
     }
     if (hooks.before_commit) fatal_ = hooks.before_commit(store_);
     if (fatal_.ok()) commit(hooks.after_commit);
+    if (!fatal_.ok() || in_batch_) return;
+    for (const ArticleOutcome& outcome : outcomes)
+      observer_->on_article(outcome);
   }
 
   std::optional<Processed> process(const Document& doc) {

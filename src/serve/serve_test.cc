@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "bench/corpus.h"
+#include "khabar/pipeline.h"
+#include "khabar/store.h"
 #include "store/store_testing.h"
 
 namespace khabar {
@@ -130,6 +132,19 @@ TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
   const auto [posted, counts] = post(seeds_jsonl(), "application/x-ndjson");
   ASSERT_EQ(posted, 200) << counts.dump();
   EXPECT_EQ(counts["stored"], 2);
+  // The reply names what it stored, by khabar's id and the input's, each one readable.
+  ASSERT_EQ(counts["articles"].size(), 2u);
+  EXPECT_EQ(counts["articles"][0]["external_id"], "000");
+  EXPECT_EQ(counts["articles"][1]["external_id"], "004");
+  for (const json& a : counts["articles"]) {
+    EXPECT_EQ(a["status"], "stored");
+    EXPECT_EQ(get("/api/articles/" + a["id"].get<std::string>()).first, 200);
+  }
+  const auto [again, repeated] = post(seeds_jsonl(), "application/x-ndjson");
+  ASSERT_EQ(again, 200);
+  ASSERT_EQ(repeated["articles"].size(), 2u);
+  EXPECT_EQ(repeated["articles"][0]["status"], "already_present");
+  EXPECT_EQ(repeated["articles"][0]["id"], counts["articles"][0]["id"]);
 
   const auto [listed, stories] = get("/api/stories");
   ASSERT_EQ(listed, 200);
@@ -229,6 +244,37 @@ TEST_F(Api, AParameterARouteDoesNotReadIsRefused) {
   const auto [searched, why] = get(
       "/api/search?q=%D8%AA%D9%88%D9%83%D8%A7%D9%8A%D9%8A%D9%81&outlet=a&lang=ar&limit=3&story=1");
   EXPECT_EQ(searched, 200) << why.dump();
+}
+
+// An article ingested from a file on the server's machine shows the file's name, not its path.
+TEST_F(Api, AnArticlesOriginNamesNoPathOfTheServers) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("khabar_origin_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "private");
+  const std::filesystem::path file = dir / "private" / "report.txt";
+  std::ofstream(file) << read_file(std::filesystem::path(KHABAR_SEEDS_DIR) /
+                                   "000_c4f2777355f3312b.txt");
+  {
+    Result<Store> store = Store::open(db_);
+    ASSERT_TRUE(store.ok());
+    PipelineOptions options;
+    options.extract_entities = false;
+    IngestObserver quiet;
+    Result<IngestCounts> counts = ingest_paths({file.string()}, *store, options, quiet);
+    ASSERT_TRUE(counts.ok() && counts->stored == 1);
+  }
+  std::filesystem::remove_all(dir);
+  const auto [listed, stories] = get("/api/stories");
+  ASSERT_EQ(listed, 200);
+  ASSERT_EQ(stories["stories"].size(), 1u);
+  const auto [shown, story] =
+      get("/api/stories/" + std::to_string(stories["stories"][0]["story"].get<int64_t>()));
+  ASSERT_EQ(shown, 200);
+  const std::string id = story["members"][0]["id"];
+  const auto [got, article] = get("/api/articles/" + id);
+  ASSERT_EQ(got, 200);
+  EXPECT_EQ(article["origin"], "report.txt");
+  EXPECT_THAT(article.dump(), Not(HasSubstr("private")));
 }
 
 TEST_F(Api, MissingThingsAre404InJson) {

@@ -166,7 +166,14 @@ std::string position_cursor(const StorySummary& last) {
 class CollectingObserver : public IngestObserver {
  public:
   void on_problem(const Problem& problem) override { problems.push_back(problem.to_string()); }
+  void on_article(const ArticleOutcome& outcome) override {
+    nlohmann::json article{{"id", outcome.id},
+                           {"status", outcome.stored ? "stored" : "already_present"}};
+    if (!outcome.external_id.empty()) article["external_id"] = outcome.external_id;
+    articles.push_back(std::move(article));
+  }
   std::vector<std::string> problems;
+  nlohmann::json articles = nlohmann::json::array();
 };
 
 // Request threads. Each slow client holds one while it sends; 8 of them (httplib's default)
@@ -333,7 +340,7 @@ struct ApiServer::Impl {
     Result<std::optional<StoredArticle>> found = store.get(id);
     if (!found.ok()) return from_error(found.error());
     if (!found->has_value()) return error_reply(404, "not_found", fmt::format("no article {}", id));
-    return {200, article_to_json(**found, {.include_audit_text = true})};
+    return {200, article_to_json(**found, {.include_audit_text = true, .origin_name_only = true})};
   }
 
   // A stored entity by id or key; kNotFound (404) with `missing` when there is none.
@@ -501,6 +508,7 @@ struct ApiServer::Impl {
                        {"stored", counts->stored},
                        {"already_present", counts->already_present},
                        {"rejected", counts->rejected},
+                       {"articles", std::move(observer.articles)},
                        {"problems", observer.problems}};
     return {counts->rejected > 0 ? 422 : 200, std::move(out)};
   }
