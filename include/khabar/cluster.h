@@ -160,6 +160,8 @@ class StoryClusterer {
   // one that places the next article exactly as this one would. Stories retired by then are
   // kept as numbers only. The bytes name the options and the built-in data they depend on.
   std::string snapshot() const;
+  // The same at the end of `out`, which a caller's own bytes may precede: a snapshot is MBs.
+  void append_snapshot(std::string& out) const;
   // Into a clusterer that has seen nothing. kInvalidArgument, and the clusterer unchanged, when
   // the bytes are not a snapshot or were made with other options or another prior.
   Status restore(std::string_view snapshot);

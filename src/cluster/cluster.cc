@@ -231,6 +231,7 @@ class ArticleTable {
 // format, and one from another byte order fails the check and is replayed instead).
 class SnapshotWriter {
  public:
+  explicit SnapshotWriter(std::string& out) : out_(out) {}
   template <typename T>
   void put(T value) {
     static_assert(std::is_arithmetic_v<T>);
@@ -243,10 +244,9 @@ class SnapshotWriter {
       put(weight);
     }
   }
-  std::string take() { return std::move(out_); }
 
  private:
-  std::string out_;
+  std::string& out_;
 };
 
 class SnapshotReader {
@@ -684,8 +684,15 @@ std::vector<CandidateStory> StoryClusterer::replay_with_candidates(const Cluster
 }
 
 std::string StoryClusterer::snapshot() const {
+  std::string out;
+  append_snapshot(out);
+  return out;
+}
+
+void StoryClusterer::append_snapshot(std::string& out) const {
   const Impl& d = *impl_;
-  SnapshotWriter w;
+  const size_t start = out.size();
+  SnapshotWriter w(out);
   w.put(fingerprint_of(d.options));
   w.put(d.articles);
   for (const int64_t t : d.newest_times)
@@ -724,10 +731,8 @@ std::string StoryClusterer::snapshot() const {
     }
   }
   // A damaged snapshot that still parses (a NaN weight) must not be taken.
-  std::string out = w.take();
-  const uint64_t checksum = XXH3_64bits(out.data(), out.size());
+  const uint64_t checksum = XXH3_64bits(out.data() + start, out.size() - start);
   out.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
-  return out;
 }
 
 uint64_t StoryClusterer::snapshot_fingerprint() const {

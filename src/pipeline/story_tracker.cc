@@ -125,7 +125,7 @@ std::string StoryTracker::snapshot() const {
   put(static_cast<uint64_t>(store_story_.size()));
   for (const int64_t story : store_story_)
     put(story);
-  out += clusterer_.snapshot();
+  clusterer_.append_snapshot(out);
   return out;
 }
 

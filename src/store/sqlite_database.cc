@@ -26,7 +26,7 @@ class SqliteStatement final : public StatementBackend {
   void bind_real(int index, double value) override { sqlite3_bind_double(stmt_, index, value); }
   void bind_null(int index) override { sqlite3_bind_null(stmt_, index); }
   void bind_blob(int index, std::string_view bytes) override {
-    sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
   }
   Step step() override {
     const int rc = sqlite3_step(stmt_);

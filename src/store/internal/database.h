@@ -31,7 +31,8 @@ class StatementBackend {
   virtual void bind_integer(int index, int64_t value) = 0;
   virtual void bind_real(int index, double value) = 0;
   virtual void bind_null(int index) = 0;
-  virtual void bind_blob(int index, std::string_view bytes) = 0;  // copied
+  // Read in place: `bytes` must outlive the statement's next step().
+  virtual void bind_blob(int index, std::string_view bytes) = 0;
   virtual Step step() = 0;
   virtual void reset() = 0;  // back to before the first step, bindings cleared
   virtual std::string text(int column) const = 0;  // "" for NULL
