@@ -10,12 +10,12 @@
 #include <iostream>
 #include <limits>
 #include <optional>
-#include <type_traits>
 #include <unordered_map>
 
 #include "khabar_data/document_frequencies_ar_tsv.h"
 #include "khabar_data/stopwords_ar_txt.h"
 #include "khabar_data/stopwords_en_txt.h"
+#include "text/bytes.h"
 #include "text/utf8.h"
 
 namespace khabar {
@@ -227,70 +227,22 @@ class ArticleTable {
   double total_name_rarity_ = 0;
 };
 
-// Snapshot bytes: fixed-width values in the machine's byte order (a snapshot names its
-// format, and one from another byte order fails the check and is replayed instead).
-class SnapshotWriter {
- public:
-  explicit SnapshotWriter(std::string& out) : out_(out) {}
-  template <typename T>
-  void put(T value) {
-    static_assert(std::is_arithmetic_v<T>);
-    out_.append(reinterpret_cast<const char*>(&value), sizeof value);
+void put_terms(text::ByteWriter& w, const TermVector& v) {
+  w.put(static_cast<uint32_t>(v.size()));
+  for (const auto& [term, weight] : v) {
+    w.put(term);
+    w.put(weight);
   }
-  void put(const TermVector& v) {
-    put(static_cast<uint32_t>(v.size()));
-    for (const auto& [term, weight] : v) {
-      put(term);
-      put(weight);
-    }
-  }
+}
 
- private:
-  std::string& out_;
-};
-
-class SnapshotReader {
- public:
-  explicit SnapshotReader(std::string_view in) : in_(in) {}
-  template <typename T>
-  T get() {
-    static_assert(std::is_arithmetic_v<T>);
-    T value{};
-    if (in_.size() < sizeof value) {
-      failed_ = true;
-      return value;
-    }
-    std::memcpy(&value, in_.data(), sizeof value);
-    in_.remove_prefix(sizeof value);
-    return value;
+TermVector get_terms(text::ByteReader& r) {
+  TermVector v(r.count<uint32_t>(8));
+  for (auto& [term, weight] : v) {
+    term = r.get<uint32_t>() & kSlotMask;
+    weight = r.get<float>();
   }
-  TermVector terms() {
-    const auto n = get<uint32_t>();
-    TermVector v;
-    if (failed_ || n > in_.size() / 8) {
-      failed_ = true;
-      return v;
-    }
-    v.reserve(n);
-    for (uint32_t i = 0; i < n; ++i) {
-      const auto term = get<uint32_t>();
-      v.emplace_back(term & kSlotMask, get<float>());
-    }
-    return v;
-  }
-  // A count of things that take at least `bytes` each: bounded by what is left to read.
-  uint32_t count(size_t bytes) {
-    const auto n = get<uint32_t>();
-    if (n > in_.size() / bytes) failed_ = true;
-    return failed_ ? 0 : n;
-  }
-  bool ok() const { return !failed_; }
-  bool done() const { return !failed_ && in_.empty(); }
-
- private:
-  std::string_view in_;
-  bool failed_ = false;
-};
+  return v;
+}
 
 // What a snapshot depends on besides the articles: its format, the options that shape the
 // stories kept, and the data compiled in that the terms and their weights come from (the
@@ -692,7 +644,7 @@ std::string StoryClusterer::snapshot() const {
 void StoryClusterer::append_snapshot(std::string& out) const {
   const Impl& d = *impl_;
   const size_t start = out.size();
-  SnapshotWriter w(out);
+  text::ByteWriter w(out);
   w.put(fingerprint_of(d.options));
   w.put(d.articles);
   for (const int64_t t : d.newest_times)
@@ -716,7 +668,7 @@ void StoryClusterer::append_snapshot(std::string& out) const {
     w.put(static_cast<uint8_t>(live ? 1 : 0));
     if (!live) continue;
     for (size_t c = 0; c < 2; ++c) {
-      w.put(s.centroid[c]);
+      put_terms(w, s.centroid[c]);
       w.put(s.centroid_norm[c]);
     }
     w.put(static_cast<uint32_t>(s.indexed_terms.size()));
@@ -725,7 +677,7 @@ void StoryClusterer::append_snapshot(std::string& out) const {
     w.put(static_cast<uint32_t>(s.compared.size()));
     for (const Member& m : s.compared) {
       for (const TermVector& v : m.fields)
-        w.put(v);
+        put_terms(w, v);
       w.put(m.time);
       w.put(m.name_rarity);
     }
@@ -752,7 +704,7 @@ Status StoryClusterer::restore(std::string_view snapshot) {
   if (XXH3_64bits(snapshot.data(), snapshot.size()) != checksum) {
     return refuse("cut short or damaged");
   }
-  SnapshotReader r(snapshot);
+  text::ByteReader r(snapshot);
   if (r.get<uint64_t>() != fingerprint_of(d.options) || !r.ok()) {
     return refuse("made with other options, data or format");
   }
@@ -760,12 +712,12 @@ Status StoryClusterer::restore(std::string_view snapshot) {
   loaded.articles = r.get<uint64_t>();
   for (int64_t& t : loaded.newest_times)
     t = r.get<int64_t>();
-  std::vector<std::pair<uint32_t, uint32_t>> frequencies(r.count(8));
+  std::vector<std::pair<uint32_t, uint32_t>> frequencies(r.count<uint32_t>(8));
   for (auto& [slot, frequency] : frequencies) {
     slot = r.get<uint32_t>() & kSlotMask;
     frequency = r.get<uint32_t>();
   }
-  loaded.stories.resize(r.count(21));
+  loaded.stories.resize(r.count<uint32_t>(21));
   for (uint32_t id = 0; id < loaded.stories.size() && r.ok(); ++id) {
     Story& s = loaded.stories[id];
     s.first_time = r.get<int64_t>();
@@ -773,18 +725,19 @@ Status StoryClusterer::restore(std::string_view snapshot) {
     s.size = r.get<uint32_t>();
     if (r.get<uint8_t>() == 0) continue;
     for (size_t c = 0; c < 2; ++c) {
-      s.centroid[c] = r.terms();
+      s.centroid[c] = get_terms(r);
       s.centroid_norm[c] = r.get<double>();
     }
-    s.indexed_terms.resize(r.count(4));
+    s.indexed_terms.resize(r.count<uint32_t>(4));
     for (uint32_t& term : s.indexed_terms) {
       term = r.get<uint32_t>() & kSlotMask;
       loaded.postings[term].push_back(id);
     }
-    s.compared.resize(r.count(kFields * 4 + 16));  // each member's counts, time and rarity
+    s.compared.resize(
+        r.count<uint32_t>(kFields * 4 + 16));  // each member's counts, time and rarity
     for (Member& m : s.compared) {
       for (TermVector& v : m.fields)
-        v = r.terms();
+        v = get_terms(r);
       m.time = r.get<int64_t>();
       m.name_rarity = r.get<double>();
     }

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstring>
 #include <optional>
 #include <unordered_map>
 
 #include "dedup/internal/flat_multimap.h"
 #include "dedup/internal/shingles.h"
+#include "text/bytes.h"
 
 namespace khabar {
 namespace {
@@ -253,47 +253,35 @@ uint64_t keys_fingerprint(const DedupOptions& options, const LshShape& shape) {
   return XXH3_64bits(parts, sizeof parts);
 }
 
-void put_u64(std::string& out, uint64_t value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
 }  // namespace
 
 // The fingerprint, then for an indexed article its band keys and its sentence hashes, each a
 // count and 64-bit values; nothing more for a short one.
 void DuplicateIndex::write_keys(const Prepared& p, std::string& out) const {
   out.clear();
-  put_u64(out, keys_fingerprint(impl_->options, impl_->shape));
+  text::ByteWriter w(out);
+  w.put(keys_fingerprint(impl_->options, impl_->shape));
   if (p.too_short) return;
   for (const std::vector<uint64_t>* keys : {&p.band_keys, &p.sentences}) {
-    put_u64(out, keys->size());
+    w.put(static_cast<uint64_t>(keys->size()));
     for (const uint64_t key : *keys)
-      put_u64(out, key);
+      w.put(key);
   }
 }
 
 bool DuplicateIndex::add_keys(std::string_view keys) {
-  auto get = [&keys](uint64_t& value) {
-    if (keys.size() < sizeof value) return false;
-    std::memcpy(&value, keys.data(), sizeof value);
-    keys.remove_prefix(sizeof value);
-    return true;
-  };
-  uint64_t fingerprint = 0;
-  if (!get(fingerprint) || fingerprint != keys_fingerprint(impl_->options, impl_->shape)) {
-    return false;
-  }
+  text::ByteReader r(keys);
+  const auto fingerprint = r.get<uint64_t>();
+  if (!r.ok() || fingerprint != keys_fingerprint(impl_->options, impl_->shape)) return false;
   Prepared p;
-  p.too_short = keys.empty();
+  p.too_short = r.done();
   if (!p.too_short) {
     for (std::vector<uint64_t>* out : {&p.band_keys, &p.sentences}) {
-      uint64_t count = 0;
-      if (!get(count) || count > keys.size() / sizeof(uint64_t)) return false;
-      out->resize(count);
+      out->resize(r.count<uint64_t>(sizeof(uint64_t)));
       for (uint64_t& key : *out)
-        get(key);
+        key = r.get<uint64_t>();
     }
-    if (!keys.empty() || p.band_keys.size() != impl_->shape.bands) return false;
+    if (!r.done() || p.band_keys.size() != impl_->shape.bands) return false;
   }
   index(p);
   return true;

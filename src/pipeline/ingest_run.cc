@@ -404,28 +404,34 @@ Status follow_store_normalization(Store& store, PipelineOptions& options) {
 
 using pipeline_internal::IngestRun;
 
-Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
-                                  const PipelineOptions& options, IngestObserver& observer) {
+namespace {
+
+// One run over what `read` gives it, with the store's normalisation.
+Result<IngestCounts> ingest_once(Store& store, const PipelineOptions& options,
+                                 IngestObserver& observer,
+                                 const std::function<void(IngestRun&)>& read) {
   if (Status s = check_options(options); !s.ok()) return s;
   PipelineOptions followed = options;
   if (Status s = follow_store_normalization(store, followed); !s.ok()) return s;
   IngestRun run(store, followed);
   if (Status s = run.start(); !s.ok()) return s;
   run.begin_call(observer);
-  read_paths(paths, options.read, run);
+  read(run);
   return run.finish();
+}
+
+}  // namespace
+
+Result<IngestCounts> ingest_paths(const std::vector<std::string>& paths, Store& store,
+                                  const PipelineOptions& options, IngestObserver& observer) {
+  return ingest_once(store, options, observer,
+                     [&](IngestRun& run) { read_paths(paths, options.read, run); });
 }
 
 Result<IngestCounts> ingest_buffer(std::string_view bytes, std::string_view path, Store& store,
                                    const PipelineOptions& options, IngestObserver& observer) {
-  if (Status s = check_options(options); !s.ok()) return s;
-  PipelineOptions followed = options;
-  if (Status s = follow_store_normalization(store, followed); !s.ok()) return s;
-  IngestRun run(store, followed);
-  if (Status s = run.start(); !s.ok()) return s;
-  run.begin_call(observer);
-  read_buffer(bytes, path, options.read, run);
-  return run.finish();
+  return ingest_once(store, options, observer,
+                     [&](IngestRun& run) { read_buffer(bytes, path, options.read, run); });
 }
 
 struct IngestSession::State {

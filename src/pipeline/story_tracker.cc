@@ -4,11 +4,11 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "khabar/extract.h"
 #include "khabar/pipeline.h"
 #include "khabar/story_facts.h"
+#include "text/bytes.h"
 #include "text/spelling.h"
 
 namespace khabar {
@@ -116,15 +116,13 @@ std::string StoryTracker::snapshot_name() const {
 
 std::string StoryTracker::snapshot() const {
   std::string out;
-  auto put = [&out](auto value) {
-    out.append(reinterpret_cast<const char*>(&value), sizeof value);
-  };
-  put(kTrackerFormat);
-  put(static_cast<uint8_t>(normalizer_.options().fold_hamza_carriers ? 1 : 0));
-  put(last_time_);
-  put(static_cast<uint64_t>(store_story_.size()));
+  text::ByteWriter w(out);
+  w.put(kTrackerFormat);
+  w.put(static_cast<uint8_t>(normalizer_.options().fold_hamza_carriers ? 1 : 0));
+  w.put(last_time_);
+  w.put(static_cast<uint64_t>(store_story_.size()));
   for (const int64_t story : store_story_)
-    put(story);
+    w.put(story);
   clusterer_.append_snapshot(out);
   return out;
 }
@@ -134,26 +132,18 @@ Result<bool> StoryTracker::restore_snapshot() {
   if (!saved.ok()) return saved.error();
   if (!saved->has_value()) return false;
   const Store::Snapshot& s = **saved;
-  std::string_view in = s.data;
-  auto get = [&in](auto& value) {
-    if (in.size() < sizeof value) return false;
-    std::memcpy(&value, in.data(), sizeof value);
-    in.remove_prefix(sizeof value);
-    return true;
-  };
-  uint32_t format = 0;
-  uint8_t fold_hamza = 0;
-  int64_t last_time = 0;
-  uint64_t stories = 0;
-  if (!get(format) || format != kTrackerFormat || !get(fold_hamza) ||
-      (fold_hamza != 0) != normalizer_.options().fold_hamza_carriers || !get(last_time) ||
-      !get(stories) || stories > in.size() / sizeof(int64_t)) {
+  text::ByteReader r(s.data);
+  const bool same_format = r.get<uint32_t>() == kTrackerFormat;
+  const bool same_normalization =
+      (r.get<uint8_t>() != 0) == normalizer_.options().fold_hamza_carriers;
+  const auto last_time = r.get<int64_t>();
+  std::vector<int64_t> store_story(r.count<uint64_t>(sizeof(int64_t)));
+  for (int64_t& story : store_story)
+    story = r.get<int64_t>();
+  if (!r.ok() || !same_format || !same_normalization) {
     return false;  // another build's or other options': replayed instead
   }
-  std::vector<int64_t> store_story(stories);
-  for (int64_t& story : store_story)
-    get(story);
-  if (!clusterer_.restore(in).ok() || clusterer_.story_count() != store_story.size()) {
+  if (!clusterer_.restore(r.rest()).ok() || clusterer_.story_count() != store_story.size()) {
     clusterer_ = StoryClusterer(options_);
     return false;
   }

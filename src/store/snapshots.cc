@@ -14,6 +14,24 @@ using store_internal::storage_error;
 
 Result<std::string> Store::keep_setting(std::string_view name, std::string_view proposed) {
   Database& db = *impl_->db;
+  auto kept = [&]() -> Result<std::optional<std::string>> {
+    Result<Statement> read = Statement::prepare(db, "SELECT value FROM settings WHERE name = ?1");
+    if (!read.ok()) return read.error();
+    read->bind(1, name);
+    switch (read->step()) {
+      case Step::kRow:
+        return std::optional<std::string>(read->text(0));
+      case Step::kDone:
+        return std::optional<std::string>();
+      case Step::kError:
+        break;
+    }
+    return storage_error(db, fmt::format("reading the setting {}", name));
+  };
+  // Read first: a run that follows a store's setting writes nothing, and so waits for no writer.
+  Result<std::optional<std::string>> before = kept();
+  if (!before.ok()) return before.error();
+  if (before->has_value()) return **before;
   Result<Statement> insert = Statement::prepare(
       db, "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
   if (!insert.ok()) return insert.error();
@@ -21,13 +39,11 @@ Result<std::string> Store::keep_setting(std::string_view name, std::string_view 
   if (insert->step() != Step::kDone) {
     return storage_error(db, fmt::format("keeping the setting {}", name));
   }
-  Result<Statement> read = Statement::prepare(db, "SELECT value FROM settings WHERE name = ?1");
-  if (!read.ok()) return read.error();
-  read->bind(1, name);
-  if (read->step() != Step::kRow) {
-    return storage_error(db, fmt::format("reading the setting {}", name));
-  }
-  return read->text(0);
+  // Another process may have kept its own first.
+  Result<std::optional<std::string>> after = kept();
+  if (!after.ok()) return after.error();
+  if (!after->has_value()) return storage_error(db, fmt::format("keeping the setting {}", name));
+  return **after;
 }
 
 Status Store::save_snapshot(std::string_view name, int64_t decision, std::string_view data) {
