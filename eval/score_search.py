@@ -75,7 +75,7 @@ def main():
         precisions, reciprocal_ranks, misses = [], [], []
         for query, story in queries:
             out = run(["search", "--json", "--limit", "10"] + query.split(), args.khabar, db)
-            hits = [json.loads(line) for line in out.splitlines()]
+            hits = json.loads(out)["hits"]
             p5, rr = score_query(hits, story, gold)
             precisions.append(p5)
             reciprocal_ranks.append(rr)

@@ -457,7 +457,17 @@ TEST_F(CliTest, EntitiesAreListedShownRefreshedAndNarrowASearch) {
 
   CommandResult narrowed = run({"search", "--json", "--entity", "place:KZ-ALA", "كازاخستان"});
   ASSERT_EQ(narrowed.exit_code, 0) << narrowed.err;
-  EXPECT_EQ(std::count(narrowed.out.begin(), narrowed.out.end(), '\n'), 2);
+  const nlohmann::json narrowed_page = nlohmann::json::parse(narrowed.out);
+  EXPECT_EQ(narrowed_page["hits"].size(), 2u);
+  EXPECT_EQ(narrowed_page["total"], 2);
+  EXPECT_TRUE(narrowed_page["next_cursor"].is_null());
+  // A word left out is read as a word, not as an option; a misspelt option is still refused.
+  CommandResult left_out = run({"search", "--json", "كازاخستان", "-ألماتي"});
+  ASSERT_EQ(left_out.exit_code, 0) << left_out.err;
+  EXPECT_EQ(nlohmann::json::parse(left_out.out)["total"], 1);
+  CommandResult misspelt = run({"search", "كازاخستان", "--limt", "3"});
+  EXPECT_EQ(misspelt.exit_code, 2);
+  EXPECT_THAT(misspelt.err, HasSubstr("--limt is not an option of search"));
 
   CommandResult unknown = run({"entities", "place:XX"});
   EXPECT_EQ(unknown.exit_code, 2);

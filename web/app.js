@@ -65,7 +65,7 @@ const whatName = {
 const typeName = { person: "شخص", place: "مكان", organisation: "منظمة" };
 
 function show(...nodes) {
-  view.replaceChildren(...nodes);
+  view.replaceChildren(...nodes.filter(Boolean));
   window.scrollTo(0, 0);
 }
 
@@ -240,17 +240,26 @@ function snippet(hit) {
 
 async function renderSearch(params) {
   const q = params.get("q") || "";
+  const cursor = params.get("cursor");
   document.getElementById("q").value = q;
-  const result = await api(`/api/search?${new URLSearchParams({ q, limit: "30" })}`);
+  const query = { q, limit: "30" };
+  if (cursor) query.cursor = cursor;
+  const result = await api(`/api/search?${new URLSearchParams(query)}`);
+  const next = result.next_cursor
+    ? h("p", {}, h("a", { href: `#/search?${new URLSearchParams({ q, cursor: result.next_cursor })}` },
+      "النتائج التالية"))
+    : null;
   show(
     h("h1", {}, `نتائج البحث عن «${q}»`),
+    h("p", { class: "muted" }, `${result.total} نتيجة، منها ${result.total_all_words} بكل الكلمات`),
     h("p", {}, h("a", { href: `#/?${new URLSearchParams({ q })}` }, "القصص التي تذكرها")),
     h("section", { id: "hits" }, result.hits.length ? result.hits.map((hit) =>
       h("article", { class: "card hit" },
         h("h3", {}, h("a", { href: `#/article/${hit.id}` }, hit.title || hit.id)),
         h("div", { class: "meta" }, outlets([hit.source]), h("span", {}, day(hit.published)),
           hit.story ? h("a", { href: `#/story/${hit.story}` }, `القصة ${hit.story}`) : null),
-        snippet(hit))) : h("p", { class: "muted" }, "لا نتائج.")));
+        snippet(hit))) : h("p", { class: "muted" }, "لا نتائج.")),
+    next);
 }
 
 // --- Routing ----------------------------------------------------------------------------

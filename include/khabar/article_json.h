@@ -29,6 +29,9 @@ nlohmann::json article_to_json(const StoredArticle& article,
 // A search hit: the article's id, title, source, date, language, story, score, and the snippet
 // with its highlights as [begin, end) byte spans.
 nlohmann::json search_hit_to_json(const SearchHit& hit);
+// A page of hits: {total, total_all_words, hits, next_cursor (null on the last page)}, for the
+// API and `khabar search --json` alike.
+nlohmann::json search_page_to_json(const SearchPage& page);
 
 nlohmann::json story_summary_to_json(const StorySummary& story);
 nlohmann::json entity_to_json(const StoredEntity& entity);

@@ -9,10 +9,11 @@
 // are both تكف): a query word matches its own stem or its skeleton, and an article with the
 // exact spelling ranks above one with a variant, since it matches both.
 //
-//   khabar::SearchQuery query{.text = "توكايف", .outlet = "الثورة", .limit = 10};
-//   khabar::Result<std::vector<khabar::SearchHit>> hits = store.search(query);
-//   for (const khabar::SearchHit& hit : *hits)
+//   khabar::SearchQuery query{.text = "توكايف -موسكو", .outlet = "الثورة", .limit = 10};
+//   khabar::Result<khabar::SearchPage> page = store.search(query);
+//   for (const khabar::SearchHit& hit : page->hits)
 //     std::cout << hit.article_id << " " << hit.snippet << "\n";  // the original spelling
+//   query.cursor = page->next_cursor;  // the next ten, while it is not empty
 //
 // Why FTS5 and not Xapian: the index lives in the one SQLite file, written in the same
 // transaction as the article (no second store to fall out of step or back up), WAL gives readers
@@ -30,8 +31,9 @@
 namespace khabar {
 
 struct SearchQuery {
-  // Words, no operators. Articles holding all of them come first; when they are fewer than
-  // `limit`, articles holding some of them follow, ranked among themselves.
+  // Words, "phrases" (also «…» or “…”: the words together, in order) and what to leave out:
+  // -word, -"phrase". Articles holding all the words and phrases come first, then articles
+  // holding some of them, ranked among themselves.
   std::string text{};
   std::string outlet{};  // the article's source, exactly; empty: any
   std::string lang{};    // ISO 639-1 ("ar"); empty: any
@@ -41,7 +43,9 @@ struct SearchQuery {
   std::string until{};
   int64_t story = 0;   // 0: any
   int64_t entity = 0;  // articles mentioning this stored entity (khabar/store.h); 0: any
-  int64_t limit = 20;
+  int64_t limit = 20;  // hits on a page
+  // Where the page starts: a SearchPage's next_cursor, as it came; empty: the first page.
+  std::string cursor{};
   // false: hits without snippet and highlights, for callers that want only which articles
   // match (cutting a snippet is most of the cost of a hit).
   bool snippets = true;
@@ -61,11 +65,22 @@ struct SearchHit {
   std::vector<std::pair<size_t, size_t>> highlights;  // byte spans of matches in snippet
 };
 
+// One page of hits and where the next starts. Paging by cursor holds on a store being written:
+// a page starts after the last hit of the page before, in the order of scores, so no article
+// is shown twice; articles stored meanwhile rank among the rest.
+struct SearchPage {
+  std::vector<SearchHit> hits;
+  int64_t total = 0;            // articles found, on every page
+  int64_t total_all_words = 0;  // of which holding all the words (listed first)
+  std::string next_cursor;      // empty: no page after this one
+};
+
 enum class SearchWords { kAll, kAny };
 
-// The FTS5 MATCH expression for a user's query: each searchable word as its term, or its term
-// or skeleton; all words required, or any one. Empty when no word is searchable (stop words
-// only).
+// The FTS5 MATCH expression for a user's query (the syntax of SearchQuery::text): each
+// searchable word as its term, or its term or skeleton, a phrase as one FTS5 phrase; all of
+// them required, or any one; then NOT what is left out. Empty when nothing searchable is
+// wanted (stop words only, or only words left out).
 std::string search_expression(std::string_view query, SearchWords words = SearchWords::kAll);
 
 }  // namespace khabar

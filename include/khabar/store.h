@@ -366,9 +366,10 @@ class Store {
   // gold labels, which name each arrival.
   Status for_each_assignment(const std::function<void(const StoryAssignmentRow&)>& visit);
 
-  // Articles matching a query, best first (khabar/search.h). An empty or stop-words-only query
-  // is an error: it would match nothing.
-  Result<std::vector<SearchHit>> search(const SearchQuery& query);
+  // A page of the articles matching a query, best first, with the totals (khabar/search.h).
+  // kInvalidArgument: a query with nothing to look for (stop words only, or only words left
+  // out), or a cursor no search gave.
+  Result<SearchPage> search(const SearchQuery& query);
 
   // Stored articles after `after_sequence` in ingest order, without their removals; only
   // those whose entities are not extracted yet, with `awaiting_entities`.

@@ -124,6 +124,17 @@ nlohmann::json search_hit_to_json(const SearchHit& hit) {
   return out;
 }
 
+nlohmann::json search_page_to_json(const SearchPage& page) {
+  nlohmann::json hits = nlohmann::json::array();
+  for (const SearchHit& hit : page.hits)
+    hits.push_back(search_hit_to_json(hit));
+  return {{"total", page.total},
+          {"total_all_words", page.total_all_words},
+          {"hits", std::move(hits)},
+          {"next_cursor",
+           page.next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.next_cursor)}};
+}
+
 nlohmann::json story_summary_to_json(const StorySummary& s) {
   return {{"story", s.story},      {"title", s.title},
           {"outlets", s.outlets},  {"articles", s.article_count},

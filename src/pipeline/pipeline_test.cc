@@ -668,13 +668,14 @@ TEST_F(PipelineTest, SearchKeepsTheArticlesNamingAnEntity) {
       recorder);
   const std::optional<EntityProfile> tokayev = entity_spelt(*store_, "توكاييف");
   ASSERT_TRUE(tokayev.has_value());
-  Result<std::vector<SearchHit>> all = store_->search({.text = "كازاخستان"});
+  Result<SearchPage> all = store_->search({.text = "كازاخستان"});
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->size(), 3u);
-  Result<std::vector<SearchHit>> naming =
+  EXPECT_EQ(all->hits.size(), 3u);
+  Result<SearchPage> naming =
       store_->search({.text = "كازاخستان", .entity = tokayev->entity.sequence});
   ASSERT_TRUE(naming.ok());
-  EXPECT_EQ(naming->size(), 2u);
+  EXPECT_EQ(naming->hits.size(), 2u);
+  EXPECT_EQ(naming->total, 2);
 }
 
 }  // namespace

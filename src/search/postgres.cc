@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "search/query.h"
+
 namespace khabar::search_internal {
 namespace {
 
@@ -36,6 +38,31 @@ void append_terms(SearchAnalysis& analysis, std::string_view text, char weight, 
   });
 }
 
+// A word: (term | skeleton). A phrase: its words joined by <->, PostgreSQL's "followed by".
+std::string tsquery_part(const QueryPart& part) {
+  std::string out;
+  for (const SearchTerm& t : part.terms) {
+    if (!out.empty()) out += " <-> ";
+    out += '(';
+    append_lexeme(out, t.term);
+    if (!t.skeleton.empty()) {
+      out += " | ";
+      append_lexeme(out, t.skeleton);
+    }
+    out += ')';
+  }
+  return part.phrase() ? "(" + out + ")" : out;
+}
+
+std::string tsquery_parts(const std::vector<QueryPart>& parts, std::string_view with) {
+  std::string out;
+  for (const QueryPart& part : parts) {
+    if (!out.empty()) out += with;
+    out += tsquery_part(part);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string tsvector_of(SearchAnalysis& analysis, std::string_view title, std::string_view body) {
@@ -48,22 +75,19 @@ std::string tsvector_of(SearchAnalysis& analysis, std::string_view title, std::s
 
 std::string tsquery_of(std::string_view query, SearchWords words, std::set<std::string>* terms) {
   thread_local SearchAnalysis analysis;
-  std::string out;
-  analysis.each_term(query, [&](const SearchTerm& t) {
-    if (!out.empty()) out += words == SearchWords::kAll ? " & " : " | ";
-    out += '(';
-    append_lexeme(out, t.term);
-    if (!t.skeleton.empty()) {
-      out += " | ";
-      append_lexeme(out, t.skeleton);
+  const ParsedQuery parsed = parse_query(query, analysis);
+  if (parsed.wanted.empty()) return {};
+  if (terms != nullptr) {
+    for (const QueryPart& part : parsed.wanted) {
+      for (const SearchTerm& t : part.terms) {
+        terms->insert(t.term);
+        if (!t.skeleton.empty()) terms->insert(t.skeleton);
+      }
     }
-    out += ')';
-    if (terms != nullptr) {
-      terms->insert(t.term);
-      if (!t.skeleton.empty()) terms->insert(t.skeleton);
-    }
-  });
-  return out;
+  }
+  std::string out = tsquery_parts(parsed.wanted, words == SearchWords::kAll ? " & " : " | ");
+  if (parsed.excluded.empty()) return out;
+  return "(" + out + ") & !(" + tsquery_parts(parsed.excluded, " | ") + ")";
 }
 
 size_t cut_snippet(SearchAnalysis& analysis, std::string_view text,

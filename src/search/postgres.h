@@ -17,9 +17,10 @@ namespace khabar::search_internal {
 // skeleton stands at the word's position.
 std::string tsvector_of(SearchAnalysis& analysis, std::string_view title, std::string_view body);
 
-// A tsquery literal for a user's query: each word's term, or term | skeleton, joined by & (all
-// words) or | (any word). Empty when no word is searchable. `terms` receives every term and
-// skeleton asked for, to mark in snippets.
+// A tsquery literal for a user's query (search/query.h): each word's term, or term | skeleton,
+// a phrase's words joined by <->, all joined by & (all words) or | (any word), and what is left
+// out after & !. Empty when no word is wanted. `terms` receives every term and skeleton wanted,
+// to mark in snippets.
 std::string tsquery_of(std::string_view query, SearchWords words, std::set<std::string>* terms);
 
 // The text around the most distinct matches, at most `window` words (analysed words; stop words

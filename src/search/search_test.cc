@@ -1,5 +1,6 @@
 #include "khabar/search.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,8 +17,10 @@
 namespace khabar {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(SearchExpression, WordsBecomeTermsAndSkeletons) {
   EXPECT_EQ(search_expression(""), "");
@@ -31,6 +34,13 @@ TEST(SearchExpression, WordsBecomeTermsAndSkeletons) {
   EXPECT_THAT(search_expression("موسكو كازاخستان"), HasSubstr(") AND ("));
   // A quote in a word cannot end the FTS5 string early.
   EXPECT_THAT(search_expression("ab\"cd"), HasSubstr("\"\""));
+  // A phrase is one FTS5 string, each word's skeleton beside it; what is left out follows NOT.
+  EXPECT_EQ(search_expression("\"موسكو كازاخستان\""), search_expression("«موسكو كازاخستان»"));
+  EXPECT_THAT(search_expression("\"موسكو كازاخستان\""), Not(HasSubstr(" AND ")));
+  EXPECT_THAT(search_expression("\"موسكو كازاخستان\""), HasSubstr("\t~"));
+  EXPECT_THAT(search_expression("موسكو -كازاخستان"), HasSubstr(") NOT ("));
+  EXPECT_EQ(search_expression("-كازاخستان"), "");
+  EXPECT_EQ(search_expression("covid-19"), search_expression("\"covid-19\""));
 }
 
 // PostgreSQL's form of the same analysis (search/postgres.h): literals khabar writes itself.
@@ -46,6 +56,8 @@ TEST(PostgresSearch, QueriesAreTermsAndSkeletonsQuotedForTsquery) {
   // A quote or a backslash in a word cannot end the lexeme early.
   EXPECT_THAT(search_internal::tsquery_of("o'brien", SearchWords::kAll, nullptr), HasSubstr("''"));
   EXPECT_THAT(search_internal::tsquery_of("a\\b", SearchWords::kAll, nullptr), HasSubstr("\\\\"));
+  EXPECT_THAT(search_internal::tsquery_of("\"توكايف موسكو\" -قازان", SearchWords::kAll, nullptr),
+              AllOf(HasSubstr(") <-> ("), HasSubstr(" & !(")));
 }
 
 TEST(PostgresSearch, TitleWordsWeighMoreAndSkeletonsShareTheirWordsPosition) {
@@ -121,11 +133,11 @@ class SearchStore : public ::testing::Test {
   }
 
   std::vector<std::string> ids(const SearchQuery& query) {
-    Result<std::vector<SearchHit>> hits = store_->search(query);
-    EXPECT_TRUE(hits.ok()) << (hits.ok() ? "" : hits.error().message);
+    Result<SearchPage> page = store_->search(query);
+    EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().message);
     std::vector<std::string> out;
-    if (hits.ok()) {
-      for (const SearchHit& h : *hits)
+    if (page.ok()) {
+      for (const SearchHit& h : page->hits)
         out.push_back(h.article_id);
     }
     return out;
@@ -149,10 +161,10 @@ TEST_F(SearchStore, SpellingVariantsFindEachOtherAndTheExactSpellingRanksFirst) 
 TEST_F(SearchStore, HighlightsTheOriginalSpellingWithItsDiacritics) {
   add("0000000000000001", "عنوان", "وصل الوفد إلى «ألما آتا» أمس، وقال الرَّئيسُ توكاييف كلمة.",
       "الثورة", "2022-01-12", "ar");
-  Result<std::vector<SearchHit>> hits = store_->search({.text = "الما اتا الرئيس"});
-  ASSERT_TRUE(hits.ok()) << hits.error().message;
-  ASSERT_EQ(hits->size(), 1u);
-  const SearchHit& hit = hits->front();
+  Result<SearchPage> page = store_->search({.text = "الما اتا الرئيس"});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->hits.size(), 1u);
+  const SearchHit& hit = page->hits.front();
   std::vector<std::string> marked;
   for (const auto& [begin, end] : hit.highlights)
     marked.push_back(hit.snippet.substr(begin, end - begin));
@@ -165,13 +177,13 @@ TEST_F(SearchStore, WithoutSnippetsTheSameArticlesComeInTheSameOrder) {
   add("0000000000000001", "", "وصل الوفد إلى ألماتي وقال الرئيس كلمة", "الثورة", "2022-01-12",
       "ar");
   add("0000000000000002", "الرئيس", "الرئيس يلقي كلمة في ألماتي", "سبوتنيك", "2022-01-10", "ar");
-  Result<std::vector<SearchHit>> bare = store_->search({.text = "الرئيس", .snippets = false});
+  Result<SearchPage> bare = store_->search({.text = "الرئيس", .snippets = false});
   ASSERT_TRUE(bare.ok()) << bare.error().message;
-  ASSERT_EQ(bare->size(), 2u);
-  EXPECT_TRUE(bare->at(0).snippet.empty());
-  EXPECT_TRUE(bare->at(0).highlights.empty());
+  ASSERT_EQ(bare->hits.size(), 2u);
+  EXPECT_TRUE(bare->hits.at(0).snippet.empty());
+  EXPECT_TRUE(bare->hits.at(0).highlights.empty());
   std::vector<std::string> bare_ids;
-  for (const SearchHit& hit : *bare)
+  for (const SearchHit& hit : bare->hits)
     bare_ids.push_back(hit.article_id);
   EXPECT_EQ(bare_ids, ids({.text = "الرئيس"}));
 }
@@ -197,19 +209,97 @@ TEST_F(SearchStore, ArticlesWithAllTheWordsComeBeforeThoseWithSome) {
   add("0000000000000001", "", "تصادم قطارين في محافظة سوهاج", "أ", "2022-01-12", "ar");
   add("0000000000000002", "", "قطارين جديدين لسكك الحديد", "ب", "2022-01-12", "ar");
   add("0000000000000003", "", "احتجاجات في سوهاج على الأسعار", "ج", "2022-01-12", "ar");
-  Result<std::vector<SearchHit>> hits = store_->search({.text = "تصادم قطارين سوهاج"});
-  ASSERT_TRUE(hits.ok()) << hits.error().message;
-  ASSERT_EQ(hits->size(), 3u);
-  EXPECT_EQ(hits->at(0).article_id, "0000000000000001");
-  EXPECT_TRUE(hits->at(0).all_words);
-  EXPECT_FALSE(hits->at(1).all_words);
-  EXPECT_FALSE(hits->at(2).all_words);
-  // With room for only the full match, no partial one is added.
-  EXPECT_EQ(ids({.text = "تصادم قطارين سوهاج", .limit = 1}).size(), 1u);
+  Result<SearchPage> page = store_->search({.text = "تصادم قطارين سوهاج"});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  const std::vector<SearchHit>& hits = page->hits;
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits.at(0).article_id, "0000000000000001");
+  EXPECT_TRUE(hits.at(0).all_words);
+  EXPECT_FALSE(hits.at(1).all_words);
+  EXPECT_FALSE(hits.at(2).all_words);
+  EXPECT_EQ(page->total, 3);
+  EXPECT_EQ(page->total_all_words, 1);
+  EXPECT_TRUE(page->next_cursor.empty());
+  // With room for only the full match, no partial one is added; the next page starts them.
+  Result<SearchPage> first = store_->search({.text = "تصادم قطارين سوهاج", .limit = 1});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_EQ(first->hits.size(), 1u);
+  EXPECT_EQ(first->total, 3);
+  Result<SearchPage> second =
+      store_->search({.text = "تصادم قطارين سوهاج", .limit = 5, .cursor = first->next_cursor});
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_EQ(second->hits.size(), 2u);
+  EXPECT_FALSE(second->hits.front().all_words);
+  EXPECT_TRUE(second->next_cursor.empty());
+}
+
+// Pages of one hit each, through both lists, give every hit once, in the order of one page.
+TEST_F(SearchStore, PagesFollowOneAnotherWithoutRepeatsOrGaps) {
+  for (int i = 1; i <= 7; ++i) {
+    // Equal scores in pairs (the same text), so that ties are paged by their order.
+    const std::string text =
+        i % 3 == 0 ? "احتجاجات في سوهاج" : "قطار سوهاج رقم " + std::to_string(i / 2);
+    add(fmt::format("{:016x}", i), "", text, "أ", "2022-01-12", "ar");
+  }
+  const std::vector<std::string> whole = ids({.text = "قطار سوهاج", .limit = 100});
+  ASSERT_EQ(whole.size(), 7u);
+  std::vector<std::string> paged;
+  SearchQuery query{.text = "قطار سوهاج", .limit = 1};
+  for (int pages = 0; pages < 10; ++pages) {
+    Result<SearchPage> page = store_->search(query);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    EXPECT_EQ(page->total, 7);
+    EXPECT_EQ(page->total_all_words, 5);
+    for (const SearchHit& hit : page->hits)
+      paged.push_back(hit.article_id);
+    if (page->next_cursor.empty()) break;
+    query.cursor = page->next_cursor;
+  }
+  EXPECT_EQ(paged, whole);
+}
+
+TEST_F(SearchStore, ACursorNoSearchGaveIsRefused) {
+  add("0000000000000001", "", "قطار سوهاج", "أ", "2022-01-12", "ar");
+  for (const char* cursor : {"x", "a12", "a0000000000000000.", "a000000000000000g.1",
+                             "s3ff0000000000000.0", "a3ff0000000000000.1x"}) {
+    Result<SearchPage> page = store_->search({.text = "قطار", .cursor = cursor});
+    ASSERT_FALSE(page.ok()) << cursor;
+    EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_THAT(page.error().message, HasSubstr("not one a search gave"));
+  }
+}
+
+TEST_F(SearchStore, PhrasesKeepTheirWordsTogetherInAnySpelling) {
+  add("0000000000000001", "", "قال الرئيس قاسم جومارت توكاييف في كلمته", "أ", "2022-01-12", "ar");
+  add("0000000000000002", "", "قال توكايف إن جومارت قاسم وصل", "ب", "2022-01-12", "ar");
+  add("0000000000000003", "", "وصل الوفد إلى ألما آتا أمس", "ج", "2022-01-12", "ar");
+  EXPECT_THAT(ids({.text = "\"جومارت توكايف\""}), ElementsAre("0000000000000001"));
+  EXPECT_THAT(ids({.text = "«قاسم جومارت»"}), ElementsAre("0000000000000001"));
+  EXPECT_THAT(ids({.text = "“الما اتا”"}), ElementsAre("0000000000000003"));
+  // Unquoted, the words may stand apart.
+  EXPECT_THAT(ids({.text = "جومارت توكايف"}),
+              testing::UnorderedElementsAre("0000000000000001", "0000000000000002"));
+}
+
+TEST_F(SearchStore, AMinusLeavesAWordOrAPhraseOut) {
+  add("0000000000000001", "", "قطار سوهاج تصادم", "أ", "2022-01-12", "ar");
+  add("0000000000000002", "", "قطار أسيوط تصادم", "ب", "2022-01-12", "ar");
+  add("0000000000000003", "", "قطار سوهاج الجديد", "ج", "2022-01-12", "ar");
+  EXPECT_THAT(ids({.text = "قطار -سوهاج"}), ElementsAre("0000000000000002"));
+  EXPECT_THAT(ids({.text = "قطار -\"سوهاج الجديد\""}),
+              testing::UnorderedElementsAre("0000000000000001", "0000000000000002"));
+  // Several can be left out.
+  Result<SearchPage> page = store_->search({.text = "قطار -سوهاج -أسيوط تصادم"});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_TRUE(page->hits.empty());
+  EXPECT_EQ(page->total, 0);
+  Result<SearchPage> only_out = store_->search({.text = "-سوهاج"});
+  ASSERT_FALSE(only_out.ok());
+  EXPECT_THAT(only_out.error().message, HasSubstr("only leaves words out"));
 }
 
 TEST_F(SearchStore, AStopWordQueryIsAnErrorThatSaysSo) {
-  Result<std::vector<SearchHit>> hits = store_->search({.text = "في من"});
+  Result<SearchPage> hits = store_->search({.text = "في من"});
   ASSERT_FALSE(hits.ok());
   EXPECT_THAT(hits.error().message, HasSubstr("no word to search for"));
 }

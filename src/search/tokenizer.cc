@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "search/analysis.h"
+#include "search/query.h"
 
 namespace khabar::search_internal {
 namespace {
@@ -27,21 +28,27 @@ void destroy(Fts5Tokenizer* tokenizer) {
 }
 
 // A query reaches the tokenizer as search_expression wrote it: quoted terms and skeletons,
-// one word each, already analysed.
+// already analysed; in a phrase, positions separated by spaces, and at a position the term and
+// its skeleton separated by kAlternativeSeparator, given to FTS5 as colocated tokens, either of
+// which matches.
 int query_tokens(std::string_view text, void* context, TokenCallback emit) {
   size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && text[i] == ' ')
       ++i;
-    size_t end = i;
-    while (end < text.size() && text[end] != ' ')
-      ++end;
-    if (end > i) {
-      const int rc = emit(context, 0, text.data() + i, static_cast<int>(end - i),
-                          static_cast<int>(i), static_cast<int>(end));
-      if (rc != SQLITE_OK) return rc;
+    int flags = 0;
+    while (i < text.size() && text[i] != ' ') {
+      size_t end = i;
+      while (end < text.size() && text[end] != ' ' && text[end] != kAlternativeSeparator)
+        ++end;
+      if (end > i) {
+        const int rc = emit(context, flags, text.data() + i, static_cast<int>(end - i),
+                            static_cast<int>(i), static_cast<int>(end));
+        if (rc != SQLITE_OK) return rc;
+        flags = FTS5_TOKEN_COLOCATED;
+      }
+      i = end < text.size() && text[end] == kAlternativeSeparator ? end + 1 : end;
     }
-    i = end;
   }
   return SQLITE_OK;
 }

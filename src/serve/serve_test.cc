@@ -162,7 +162,29 @@ TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
       get("/api/search?q=" + httplib::detail::encode_query_param("توكايف"));
   ASSERT_EQ(searched, 200);
   EXPECT_EQ(hits["hits"].size(), 2u);
+  EXPECT_EQ(hits["total"], 2);
+  EXPECT_TRUE(hits["next_cursor"].is_null());
   const std::string article_id = hits["hits"][0]["id"];
+  // A page of one, and the next from its cursor: the other report, and no page after it.
+  const auto [paged, first] =
+      get("/api/search?limit=1&q=" + httplib::detail::encode_query_param("توكايف"));
+  ASSERT_EQ(paged, 200);
+  ASSERT_EQ(first["hits"].size(), 1u);
+  EXPECT_EQ(first["total"], 2);
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  const auto [paged_on, second] =
+      get("/api/search?limit=1&q=" + httplib::detail::encode_query_param("توكايف") +
+          "&cursor=" + first["next_cursor"].get<std::string>());
+  ASSERT_EQ(paged_on, 200) << second.dump();
+  ASSERT_EQ(second["hits"].size(), 1u);
+  EXPECT_NE(second["hits"][0]["id"], first["hits"][0]["id"]);
+  EXPECT_TRUE(second["next_cursor"].is_null());
+  EXPECT_EQ(get("/api/search?q=x&cursor=zz").first, 400);
+  // A word left out: the reports that name Almaty one way, not the other.
+  const auto [excluded, one_spelling] =
+      get("/api/search?q=" + httplib::detail::encode_query_param("توكايف -ألماتي"));
+  ASSERT_EQ(excluded, 200);
+  EXPECT_EQ(one_spelling["total"], 1) << one_spelling.dump().substr(0, 300);
 
   const auto [got, article] = get("/api/articles/" + article_id);
   ASSERT_EQ(got, 200);

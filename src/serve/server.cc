@@ -283,11 +283,11 @@ struct ApiServer::Impl {
   Result<std::vector<int64_t>> matching_stories(Store& store, const std::string& q,
                                                 const std::string& since,
                                                 const std::string& until) {
-    Result<std::vector<SearchHit>> hits = store.search(
+    Result<SearchPage> hits = store.search(
         {.text = q, .since = since, .until = until, .limit = kStorySearchHits, .snippets = false});
     if (!hits.ok()) return hits.error();
     std::vector<int64_t> ids;
-    for (const SearchHit& hit : *hits) {
+    for (const SearchHit& hit : hits->hits) {
       if (hit.story > 0 && std::find(ids.begin(), ids.end(), hit.story) == ids.end())
         ids.push_back(hit.story);
     }
@@ -377,12 +377,10 @@ struct ApiServer::Impl {
       if (!sequence.ok()) return from_error(sequence.error());
       query.entity = *sequence;
     }
-    Result<std::vector<SearchHit>> hits = store.search(query);
-    if (!hits.ok()) return from_error(hits.error());
-    nlohmann::json list = nlohmann::json::array();
-    for (const SearchHit& hit : *hits)
-      list.push_back(search_hit_to_json(hit));
-    return {200, {{"hits", std::move(list)}}};
+    query.cursor = param(request, "cursor");
+    Result<SearchPage> page = store.search(query);
+    if (!page.ok()) return from_error(page.error());
+    return {200, search_page_to_json(*page)};
   }
 
   // The writer: one connection and one ingest session, used under ingest_mutex by whichever
@@ -631,7 +629,7 @@ struct ApiServer::Impl {
     });
     get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return search(s, req); },
-             {"q", "outlet", "lang", "since", "until", "story", "limit", "entity"});
+             {"q", "outlet", "lang", "since", "until", "story", "limit", "entity", "cursor"});
     });
     http.Post("/api/articles", [this](const httplib::Request& req, httplib::Response& res,
                                       const httplib::ContentReader& reader) {

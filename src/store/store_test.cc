@@ -223,10 +223,10 @@ TEST(Store, MigratesASchemaOneDatabase) {
   EXPECT_EQ((*a)->removals[0].rule, "teaser");
   EXPECT_EQ((*a)->removals[0].end, 2u);
   // Articles stored before the search index existed are indexed by the migration.
-  Result<std::vector<SearchHit>> hits = store.search({.text = "عنوان"});
+  Result<SearchPage> hits = store.search({.text = "عنوان"});
   ASSERT_TRUE(hits.ok()) << hits.error().message;
-  ASSERT_EQ(hits->size(), 1u);
-  EXPECT_EQ(hits->front().article_id, "0123456789abcdef");
+  ASSERT_EQ(hits->hits.size(), 1u);
+  EXPECT_EQ(hits->hits.front().article_id, "0123456789abcdef");
   // Articles stored before the decision order are decided in ingest order.
   std::vector<int64_t> decided;
   ASSERT_TRUE(store

@@ -58,15 +58,15 @@ int run_search(Store& store, SearchArgs& args) {
     args.query.entity = *entity;
   }
   args.query.text = fmt::format("{}", fmt::join(args.words, " "));
-  Result<std::vector<SearchHit>> hits = store.search(args.query);
-  if (!hits.ok()) return fail(hits.error());
+  Result<SearchPage> page = store.search(args.query);
+  if (!page.ok()) return fail(page.error());
+  if (args.json) {
+    std::cout << search_page_to_json(*page).dump() << "\n";
+    return kExitOk;
+  }
   const bool terminal = ::isatty(STDOUT_FILENO) != 0;
   bool all_words = true;
-  for (const SearchHit& hit : *hits) {
-    if (args.json) {
-      std::cout << search_hit_to_json(hit).dump() << "\n";
-      continue;
-    }
+  for (const SearchHit& hit : page->hits) {
     if (all_words && !hit.all_words) {
       all_words = false;
       std::cout << "-- with some of the words:\n";
@@ -75,9 +75,10 @@ int run_search(Store& store, SearchArgs& args) {
                              day_or_dash(hit.published), or_dash(hit.outlet), hit.score,
                              title_or_placeholder(hit.title), marked_snippet(hit, terminal));
   }
-  if (!args.json) {
-    std::cout << fmt::format("{} article{}\n", hits->size(), hits->size() == 1 ? "" : "s");
-  }
+  std::cout << fmt::format("{} of {} article{} ({} with all the words)\n", page->hits.size(),
+                           page->total, page->total == 1 ? "" : "s", page->total_all_words);
+  if (!page->next_cursor.empty())
+    std::cout << fmt::format("the next page: --cursor {}\n", page->next_cursor);
   return kExitOk;
 }
 
@@ -89,7 +90,9 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
       "search",
       "Find articles by words, in any spelling outlets use (توكايف finds توكاييف), best first, "
       "with the matches marked in the original text");
-  cmd->add_option("query", args->words, "Words to find; articles with all of them come first")
+  cmd->add_option("query", args->words,
+                  "Words to find, \"a phrase\" (or «…»), -word or -\"phrase\" to leave out; "
+                  "articles with all of them come first")
       ->required();
   cmd->add_option("--outlet", args->query.outlet, "Only this source, exactly as stored");
   cmd->add_option("--lang", args->query.lang, "Only this language (ar, en, ...)");
@@ -101,9 +104,26 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--limit", args->query.limit, "How many")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1000}));
+  cmd->add_option("--cursor", args->query.cursor,
+                  "Where the page starts: the cursor the page before ended with");
   cmd->add_flag("--json", args->json,
-                "One JSON object a line, with the snippet and its highlights as byte spans");
-  cmd->callback([args, &global, &exit_code] {
+                "One JSON object, as the API's /api/search: total, total_all_words, hits (each "
+                "with its snippet and highlights as byte spans) and next_cursor");
+  // A word left out (-word) looks like an option to CLI11: what it cannot read as one comes
+  // back here, and a single dash starts a word; a double one is a misspelt option.
+  cmd->allow_extras();
+  cmd->callback([cmd, args, &global, &exit_code] {
+    for (const std::string& extra : cmd->remaining()) {
+      if (extra.starts_with("--") || extra.size() < 2 || extra[0] != '-') {
+        exit_code = fail(make_error(ErrorCode::kInvalidArgument,
+                                    fmt::format("search: {} is not an option of search (see "
+                                                "khabar search --help); to leave a word out, "
+                                                "write -word",
+                                                extra)));
+        return;
+      }
+      args->words.push_back(extra);
+    }
     exit_code = with_store(global, [&](Store& store) { return run_search(store, *args); });
   });
 }
