@@ -226,6 +226,24 @@ TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
   EXPECT_TRUE(by_words["stories"].empty());
 }
 
+// A story's JSON is tens of kilobytes: gzip when the client takes it, plain when it does not.
+TEST_F(Api, AnswersAreCompressedWhenTheClientTakesGzip) {
+  ASSERT_EQ(post(seeds_jsonl(), "application/x-ndjson").first, 200);
+  httplib::Client raw("127.0.0.1", port_);
+  raw.set_decompress(false);
+  const httplib::Result zipped = raw.Get("/api/stories/1", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(zipped);
+  EXPECT_EQ(zipped->status, 200);
+  EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(zipped->get_header_value("Content-Type"), "application/json");
+  const httplib::Result plain = raw.Get("/api/stories/1");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_LT(zipped->body.size() * 3, plain->body.size());
+  // What the client reads back, decompressed, is the same story.
+  EXPECT_EQ(get("/api/stories/1").second, json::parse(plain->body));
+}
+
 TEST_F(Api, AJsonObjectOrArrayIsAcceptedAsWellAsJsonl) {
   const auto [status, counts] = post(
       R"({"text": "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في جنيف بمشاركة الأطراف كافة."})",

@@ -49,7 +49,9 @@ void set_json(httplib::Response& response, const Reply& reply) {
     response.set_header("Connection", "close");
   }
   response.set_header("X-Content-Type-Options", "nosniff");
-  response.set_content(json_text(reply.body), "application/json; charset=utf-8");
+  // JSON is UTF-8 by definition (RFC 8259), and httplib compresses (gzip, br) only a content
+  // type it knows exactly: with "; charset=utf-8" a story's 80 KB went uncompressed.
+  response.set_content(json_text(reply.body), "application/json");
 }
 
 // What a route reads from the request, in UTF-8, or the first part that is not.
