@@ -76,8 +76,8 @@ function outlets(list) {
 }
 
 function storyCard(s) {
-  return h("article", { class: "card story", "data-story": s.story, "data-articles": s.articles },
-    h("h3", {}, h("a", { href: `#/story/${s.story}` }, s.title || "(بلا عنوان)")),
+  return h("article", { class: "card story", "data-story": s.id, "data-articles": s.articles },
+    h("h3", {}, h("a", { href: `#/story/${s.id}` }, s.title || "(بلا عنوان)")),
     h("div", { class: "meta" },
       outlets(s.outlets),
       h("span", { class: "count" }, articlesWord(s.articles)),
@@ -110,7 +110,7 @@ async function renderStories(params) {
 function membersByOutlet(members) {
   const groups = new Map();
   for (const m of members) {
-    const key = m.source || "";
+    const key = m.outlet || "";
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(m);
   }
@@ -127,7 +127,7 @@ function entitiesTable(entities) {
   return h("table", { id: "entities" },
     h("thead", {}, h("tr", {}, h("th", {}, "الاسم"), h("th", {}, "النوع"), h("th", {}, "الصيغ في المنافذ"), h("th", {}, "المنافذ"))),
     h("tbody", {}, entities.map((e) => h("tr", { class: "entity" },
-      h("td", {}, e.entity ? h("a", { href: `#/entity/${e.entity}` }, e.name) : e.name,
+      h("td", {}, e.id ? h("a", { href: `#/entity/${e.id}` }, e.name) : e.name,
         e.role ? h("div", { class: "muted" }, e.role) : null),
       h("td", {}, typeName[e.type] || e.type),
       h("td", { class: "aliases" }, e.aliases.map((a) => h("span", {}, h("bdi", {}, a.text), ` (${a.mentions})`))),
@@ -199,7 +199,7 @@ async function renderArticle(id) {
       : piece.text));
   show(
     h("h1", {}, a.title || "(بلا عنوان)"),
-    h("div", { class: "meta" }, outlets([a.source]), h("span", {}, day(a.published)),
+    h("div", { class: "meta" }, outlets([a.outlet]), h("span", {}, day(a.published)),
       a.byline && a.byline.line ? h("span", {}, a.byline.line) : null,
       webUrl(a.url) ? h("a", { href: a.url, rel: "noopener noreferrer" }, "المصدر") : null),
     (a.subheads || []).map((s) => h("h3", {}, s)),
@@ -215,12 +215,12 @@ async function renderEntity(id) {
     h("div", { class: "meta" }, h("span", {}, typeName[e.type] || e.type),
       e.role ? h("span", {}, e.role) : null, e.country ? h("span", {}, e.country) : null,
       h("span", {}, articlesWord(e.articles))),
-    h("h2", {}, "الصيغ"), h("p", { class: "aliases" }, e.aliases.map((a) => h("span", {}, h("bdi", {}, a.surface), ` (${a.count})`))),
-    h("h2", {}, "المنافذ"), h("p", {}, e.outlets.map((o) => h("span", { class: "outlet" }, `${o.outlet || unnamedOutlet} (${o.count})`))),
+    h("h2", {}, "الصيغ"), h("p", { class: "aliases" }, e.aliases.map((a) => h("span", {}, h("bdi", {}, a.text), ` (${a.mentions})`))),
+    h("h2", {}, "المنافذ"), h("p", {}, e.outlets.map((o) => h("span", { class: "outlet" }, `${o.outlet || unnamedOutlet} (${o.articles})`))),
     h("h2", {}, "القصص"), h("section", {}, e.stories.map(storyCard)),
     h("h2", {}, "أحدث المقالات"), h("ul", {}, e.recent.map((a) =>
       h("li", {}, h("a", { href: `#/article/${a.id}` }, a.title || a.id), " ",
-        h("span", { class: "muted" }, `${a.source || "—"} · ${day(a.published)}`)))));
+        h("span", { class: "muted" }, `${a.outlet || "—"} · ${day(a.published)}`)))));
 }
 
 // --- Search -----------------------------------------------------------------------------
@@ -256,7 +256,7 @@ async function renderSearch(params) {
     h("section", { id: "hits" }, result.hits.length ? result.hits.map((hit) =>
       h("article", { class: "card hit" },
         h("h3", {}, h("a", { href: `#/article/${hit.id}` }, hit.title || hit.id)),
-        h("div", { class: "meta" }, outlets([hit.source]), h("span", {}, day(hit.published)),
+        h("div", { class: "meta" }, outlets([hit.outlet]), h("span", {}, day(hit.published)),
           hit.story ? h("a", { href: `#/story/${hit.story}` }, `القصة ${hit.story}`) : null),
         snippet(hit))) : h("p", { class: "muted" }, "لا نتائج.")),
     next);

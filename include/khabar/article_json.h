@@ -1,6 +1,11 @@
 // khabar/article_json.h — the JSON form of a stored article, shared by `khabar show --json`,
 // `khabar export --jsonl` and the HTTP API, so that all three agree field for field.
 //
+// One vocabulary for every JSON khabar writes (web/openapi.json writes it down): what is
+// missing is null, never ""; an object's own id is `id`, and a field named after a kind of
+// object (`story`, `article`, `entity`) refers to one by its id; the publishing outlet is
+// `outlet`; whole numbers are integers; an entity's `key` is its stable name (`place:KZ`).
+//
 // The export form is also valid ingest input: its "text" is the cleaned body, so re-ingesting
 // an export reproduces the same ids.
 #pragma once
@@ -23,6 +28,14 @@ struct ArticleJsonOptions {
   bool origin_name_only = false;
 };
 
+// A text that may be missing: null when it is empty.
+inline nlohmann::json text_or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+// What every listing says of an article: id, title, outlet, published.
+nlohmann::json article_summary_to_json(const ArticleSummary& article);
+
 nlohmann::json article_to_json(const StoredArticle& article,
                                const ArticleJsonOptions& options = {});
 
@@ -34,6 +47,10 @@ nlohmann::json search_hit_to_json(const SearchHit& hit);
 nlohmann::json search_page_to_json(const SearchPage& page);
 
 nlohmann::json story_summary_to_json(const StorySummary& story);
+// A story's member: its summary, the similarity it joined with (0 for the first) and its
+// duplicate family (the sequence of the family's earliest article; members sharing one are
+// copies of one text).
+nlohmann::json story_member_to_json(const StoryMember& member);
 nlohmann::json entity_to_json(const StoredEntity& entity);
 // The entity, its spellings, outlets, stories and recent articles.
 nlohmann::json entity_profile_to_json(const EntityProfile& profile);

@@ -6,7 +6,9 @@
 // name or value, so that each line reads on its own.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "khabar/extract.h"
 #include "khabar/story_facts.h"
@@ -14,6 +16,10 @@
 namespace khabar {
 
 nlohmann::json extraction_to_json(const Extraction& extraction);
-nlohmann::json story_facts_to_json(const StoryFacts& facts);
+// Entities carry their stable `key` (place:KZ) and, as `id`, their store-wide id from
+// `stored_entities` (read_story_facts gives it, in the order of facts.entities; 0 or absent:
+// null, not yet extracted or not stored). An article without an outlet has null for it.
+nlohmann::json story_facts_to_json(const StoryFacts& facts,
+                                   const std::vector<int64_t>& stored_entities = {});
 
 }  // namespace khabar

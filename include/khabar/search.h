@@ -49,6 +49,8 @@ struct SearchQuery {
   // false: hits without snippet and highlights, for callers that want only which articles
   // match (cutting a snippet is most of the cost of a hit).
   bool snippets = true;
+  // false: no totals (two counting queries), for callers that want only the hits.
+  bool totals = true;
 };
 
 struct SearchHit {
@@ -65,12 +67,14 @@ struct SearchHit {
   std::vector<std::pair<size_t, size_t>> highlights;  // byte spans of matches in snippet
 };
 
-// One page of hits and where the next starts. Paging by cursor holds on a store being written:
-// a page starts after the last hit of the page before, in the order of scores, so no article
-// is shown twice; articles stored meanwhile rank among the rest.
+// One page of hits and where the next starts: a page starts after the last hit of the page
+// before, in the order of (score, article), so that paging through an unchanged store shows
+// every hit once. Storing articles between pages changes BM25's scores on SQLite (its word
+// statistics are the whole index's), so a hit near a page's end may then show twice or not at
+// all; on PostgreSQL an article's score is its own.
 struct SearchPage {
   std::vector<SearchHit> hits;
-  int64_t total = 0;            // articles found, on every page
+  int64_t total = 0;            // articles found, on every page (0 without SearchQuery::totals)
   int64_t total_all_words = 0;  // of which holding all the words (listed first)
   std::string next_cursor;      // empty: no page after this one
 };

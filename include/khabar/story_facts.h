@@ -42,6 +42,9 @@ struct ArticleFacts {
 // The outlet, or for an article without a source "(its id)": it still counts as a voice of
 // its own.
 std::string outlet_or_id(const ArticleFacts& article);
+// Whether an outlet is outlet_or_id's stand-in for an article without a source, which JSON
+// writes as null.
+bool is_unnamed_outlet(std::string_view outlet);
 
 struct EntityAlias {
   std::string surface;  // as printed

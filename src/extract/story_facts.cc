@@ -11,6 +11,12 @@ std::string outlet_or_id(const ArticleFacts& article) {
   return article.outlet.empty() ? "(" + article.article_id + ")" : article.outlet;
 }
 
+bool is_unnamed_outlet(std::string_view outlet) {
+  return outlet.size() == 18 && outlet.front() == '(' && outlet.back() == ')' &&
+         std::all_of(outlet.begin() + 1, outlet.end() - 1,
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 namespace {
 
 using EntityOfMention = std::vector<std::vector<int>>;

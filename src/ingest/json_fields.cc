@@ -28,6 +28,7 @@ constexpr DefaultName kDefaultNames[] = {
     {"url", JsonField::kUrl},
     {"link", JsonField::kUrl},
     {"source", JsonField::kSource},
+    {"outlet", JsonField::kSource},  // khabar's own output (export, show --json)
     {"sitename", JsonField::kSource},
     {"source-hostname", JsonField::kSource},
     {"source_domain", JsonField::kSource},

@@ -84,9 +84,9 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
       {"text", a.body},
       {"subheads", a.subheads},
       {"byline", byline},
-      {"source", a.source},
-      {"url", a.url},
-      {"published", a.published.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.published)},
+      {"outlet", text_or_null(a.source)},
+      {"url", text_or_null(a.url)},
+      {"published", text_or_null(a.published)},
       {"lang", a.lang},
       {"lang_confidence", a.lang_confidence},
       {"origin", options.origin_name_only && a.origin.find("://") == std::string::npos
@@ -115,10 +115,15 @@ nlohmann::json search_hit_to_json(const SearchHit& hit) {
   nlohmann::json highlights = nlohmann::json::array();
   for (const auto& [begin, end] : hit.highlights)
     highlights.push_back({begin, end});
-  nlohmann::json out{
-      {"id", hit.article_id},       {"title", hit.title},     {"source", hit.outlet},
-      {"published", hit.published}, {"lang", hit.lang},       {"story", hit.story},
-      {"score", hit.score},         {"snippet", hit.snippet}, {"highlights", highlights}};
+  nlohmann::json out{{"id", hit.article_id},
+                     {"title", hit.title},
+                     {"outlet", text_or_null(hit.outlet)},
+                     {"published", text_or_null(hit.published)},
+                     {"lang", hit.lang},
+                     {"story", hit.story > 0 ? nlohmann::json(hit.story) : nlohmann::json(nullptr)},
+                     {"score", hit.score},
+                     {"snippet", hit.snippet},
+                     {"highlights", highlights}};
   if (!hit.external_id.empty()) out["external_id"] = hit.external_id;
   if (!hit.all_words) out["all_words"] = false;
   return out;
@@ -135,36 +140,53 @@ nlohmann::json search_page_to_json(const SearchPage& page) {
            page.next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.next_cursor)}};
 }
 
+nlohmann::json article_summary_to_json(const ArticleSummary& a) {
+  return {{"id", a.id},
+          {"title", a.title},
+          {"outlet", text_or_null(a.source)},
+          {"published", text_or_null(a.published)}};
+}
+
 nlohmann::json story_summary_to_json(const StorySummary& s) {
-  return {{"story", s.story},      {"title", s.title},
-          {"outlets", s.outlets},  {"articles", s.article_count},
-          {"first", s.first_time}, {"last", s.last_time}};
+  return {{"id", s.story},
+          {"title", s.title},
+          {"outlets", s.outlets},
+          {"articles", s.article_count},
+          {"first", text_or_null(s.first_time)},
+          {"last", text_or_null(s.last_time)}};
+}
+
+nlohmann::json story_member_to_json(const StoryMember& m) {
+  nlohmann::json out = article_summary_to_json(m.article);
+  out["similarity"] = m.similarity;
+  out["family"] = m.family;
+  return out;
 }
 
 nlohmann::json entity_to_json(const StoredEntity& e) {
-  return {{"id", e.sequence},    {"key", e.key},   {"type", e.type},
-          {"name", e.canonical}, {"role", e.role}, {"country", e.country}};
+  return {{"id", e.sequence},
+          {"key", e.key},
+          {"type", e.type},
+          {"name", e.canonical},
+          {"role", text_or_null(e.role)},
+          {"country", text_or_null(e.country)}};
 }
 
 nlohmann::json entity_profile_to_json(const EntityProfile& p) {
-  auto counts = [](const std::vector<EntityCount>& list, const char* name) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const EntityCount& c : list)
-      out.push_back({{name, c.value}, {"count", c.count}});
-    return out;
-  };
   nlohmann::json out = entity_to_json(p.entity);
   out["articles"] = p.articles;
-  out["aliases"] = counts(p.aliases, "surface");
-  out["outlets"] = counts(p.outlets, "outlet");
+  out["aliases"] = nlohmann::json::array();
+  for (const EntityCount& c : p.aliases)
+    out["aliases"].push_back({{"text", c.value}, {"mentions", c.count}});
+  out["outlets"] = nlohmann::json::array();
+  for (const EntityCount& c : p.outlets)
+    out["outlets"].push_back({{"outlet", text_or_null(c.value)}, {"articles", c.count}});
   out["stories"] = nlohmann::json::array();
   for (const StorySummary& s : p.stories)
     out["stories"].push_back(story_summary_to_json(s));
   out["recent"] = nlohmann::json::array();
-  for (const ArticleSummary& a : p.recent) {
-    out["recent"].push_back(
-        {{"id", a.id}, {"title", a.title}, {"source", a.source}, {"published", a.published}});
-  }
+  for (const ArticleSummary& a : p.recent)
+    out["recent"].push_back(article_summary_to_json(a));
   return out;
 }
 

@@ -1,7 +1,29 @@
 #include "khabar/facts_json.h"
 
+#include <cmath>
+
+#include "khabar/article_json.h"
+
 namespace khabar {
 namespace {
+
+nlohmann::json outlet_json(const std::string& outlet) {
+  return outlet.empty() || is_unnamed_outlet(outlet) ? nlohmann::json(nullptr)
+                                                     : nlohmann::json(outlet);
+}
+
+nlohmann::json outlets_json(const std::vector<std::string>& outlets) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& o : outlets)
+    out.push_back(outlet_json(o));
+  return out;
+}
+
+// A count of people or things is a whole number; a share or a sum of money may not be.
+nlohmann::json number_json(double value) {
+  if (std::trunc(value) == value && std::fabs(value) < 9.0e15) return static_cast<int64_t>(value);
+  return value;
+}
 
 nlohmann::json span_json(const ByteSpan& span) {
   return {span.begin, span.end};
@@ -48,8 +70,12 @@ nlohmann::json extraction_to_json(const Extraction& x) {
   for (const Mention& m : x.mentions)
     out["mentions"].push_back(mention_json(m));
   for (const CountFact& c : x.counts) {
-    nlohmann::json count{{"value", c.value}, {"what", c.what},       {"noun", c.noun},
-                         {"event", c.event}, {"trigger", c.trigger}, {"span", span_json(c.span)}};
+    nlohmann::json count{{"value", number_json(c.value)},
+                         {"what", c.what},
+                         {"noun", c.noun},
+                         {"event", c.event},
+                         {"trigger", c.trigger},
+                         {"span", span_json(c.span)}};
     if (c.approximate) count["approximate"] = true;
     if (c.date >= 0) count["date"] = x.dates[static_cast<size_t>(c.date)].value;
     out["counts"].push_back(std::move(count));
@@ -84,15 +110,13 @@ nlohmann::json extraction_to_json(const Extraction& x) {
   return out;
 }
 
-nlohmann::json story_facts_to_json(const StoryFacts& facts) {
-  nlohmann::json out{{"outlets", facts.outlets},
-                     {"entities", nlohmann::json::array()},
-                     {"counts", nlohmann::json::array()},
-                     {"events", nlohmann::json::array()},
-                     {"framings", nlohmann::json::array()},
-                     {"quotes", nlohmann::json::array()},
-                     {"chains", nlohmann::json::array()},
-                     {"timeline", nlohmann::json::array()}};
+nlohmann::json story_facts_to_json(const StoryFacts& facts,
+                                   const std::vector<int64_t>& stored_entities) {
+  nlohmann::json out{
+      {"outlets", outlets_json(facts.outlets)}, {"entities", nlohmann::json::array()},
+      {"counts", nlohmann::json::array()},      {"events", nlohmann::json::array()},
+      {"framings", nlohmann::json::array()},    {"quotes", nlohmann::json::array()},
+      {"chains", nlohmann::json::array()},      {"timeline", nlohmann::json::array()}};
   for (const Entity& e : facts.entities) {
     nlohmann::json aliases = nlohmann::json::array(), merges = nlohmann::json::array();
     for (const EntityAlias& a : e.aliases)
@@ -100,24 +124,29 @@ nlohmann::json story_facts_to_json(const StoryFacts& facts) {
     for (const MergeEvidence& m : e.merges) {
       merges.push_back({{"alias", m.alias}, {"into", m.into}, {"reason", m.reason}});
     }
-    nlohmann::json entity{{"id", e.id},          {"type", entity_type_name(e.type)},
-                          {"name", e.canonical}, {"aliases", aliases},
-                          {"merges", merges},    {"mentions", e.mentions.size()},
-                          {"outlets", e.outlets}};
-    if (!e.role.empty()) entity["role"] = e.role;
-    if (!e.country.empty()) entity["country"] = e.country;
+    const size_t i = out["entities"].size();
+    const int64_t stored = i < stored_entities.size() ? stored_entities[i] : 0;
+    nlohmann::json entity{{"id", stored > 0 ? nlohmann::json(stored) : nlohmann::json(nullptr)},
+                          {"key", e.id},
+                          {"type", entity_type_name(e.type)},
+                          {"name", e.canonical},
+                          {"role", text_or_null(e.role)},
+                          {"country", text_or_null(e.country)},
+                          {"aliases", aliases},
+                          {"merges", merges},
+                          {"mentions", e.mentions.size()},
+                          {"outlets", outlets_json(e.outlets)}};
     out["entities"].push_back(std::move(entity));
   }
   for (const CountGroup& g : facts.counts) {
     nlohmann::json reports = nlohmann::json::array();
     for (const CountReport& r : g.reports) {
-      nlohmann::json report{{"outlet", r.outlet},
-                            {"article", r.article_id},
-                            {"value", r.value},
-                            {"sentence", r.sentence}};
-      if (r.approximate) report["approximate"] = true;
-      if (!r.date.empty()) report["date"] = r.date;
-      reports.push_back(std::move(report));
+      reports.push_back({{"outlet", outlet_json(r.outlet)},
+                         {"article", r.article_id},
+                         {"value", number_json(r.value)},
+                         {"approximate", r.approximate},
+                         {"date", text_or_null(r.date)},
+                         {"sentence", r.sentence}});
     }
     out["counts"].push_back({{"event", g.event},
                              {"what", g.what},
@@ -127,27 +156,27 @@ nlohmann::json story_facts_to_json(const StoryFacts& facts) {
   }
   for (const EventFact& e : facts.events) {
     out["events"].push_back({{"event", e.event},
-                             {"about", entity_name(facts, e.entity)},
-                             {"outlets", e.outlets},
+                             {"about", text_or_null(entity_name(facts, e.entity))},
+                             {"outlets", outlets_json(e.outlets)},
                              {"shared", e.shared},
                              {"sentence", e.sentence}});
   }
   for (const FramingUse& f : facts.framings) {
     out["framings"].push_back({{"phrase", f.phrase},
                                {"key", f.key},
-                               {"speaker", entity_name(facts, f.speaker)},
-                               {"outlets", f.outlets},
+                               {"speaker", text_or_null(entity_name(facts, f.speaker))},
+                               {"outlets", outlets_json(f.outlets)},
                                {"uses", f.uses}});
   }
   for (const QuoteItem& q : facts.quotes) {
-    out["quotes"].push_back({{"speaker", entity_name(facts, q.speaker)},
-                             {"outlet", q.outlet},
+    out["quotes"].push_back({{"speaker", text_or_null(entity_name(facts, q.speaker))},
+                             {"outlet", outlet_json(q.outlet)},
                              {"article", q.article_id},
                              {"direct", q.direct},
                              {"text", q.text}});
   }
   for (const ChainItem& c : facts.chains) {
-    nlohmann::json sources = nlohmann::json::array({c.outlet});
+    nlohmann::json sources = nlohmann::json::array({outlet_json(c.outlet)});
     for (const int s : c.sources)
       sources.push_back(entity_name(facts, s));
     out["chains"].push_back(sources);
@@ -155,10 +184,11 @@ nlohmann::json story_facts_to_json(const StoryFacts& facts) {
   for (const TimelineItem& t : facts.timeline) {
     nlohmann::json item{{"date", t.date},
                         {"precision", t.precision},
-                        {"outlet", t.outlet},
+                        {"outlet", outlet_json(t.outlet)},
                         {"article", t.article_id},
                         {"sentence", t.sentence}};
-    if (!t.range_begin.empty()) item["range"] = {t.range_begin, t.range_end};
+    item["range"] = t.range_begin.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json::array({t.range_begin, t.range_end});
     out["timeline"].push_back(std::move(item));
   }
   return out;

@@ -69,6 +69,9 @@ std::string tsvector_of(SearchAnalysis& analysis, std::string_view title, std::s
   std::string out;
   size_t position = 0;
   append_terms(analysis, title, 'A', position, out);
+  // A position left empty, so that no phrase runs from the title into the body (FTS5's
+  // columns keep them apart too).
+  if (position > 0) ++position;
   append_terms(analysis, body, 'D', position, out);
   return out;
 }

@@ -150,7 +150,7 @@ TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
   ASSERT_EQ(listed, 200);
   ASSERT_EQ(stories["stories"].size(), 1u);
   EXPECT_EQ(stories["stories"][0]["articles"], 2);
-  const int64_t id = stories["stories"][0]["story"];
+  const int64_t id = stories["stories"][0]["id"];
 
   const auto [shown, story] = get("/api/stories/" + std::to_string(id));
   ASSERT_EQ(shown, 200);
@@ -202,7 +202,7 @@ TEST_F(Api, PostedSeedsMakeOneStoryWithItsFactsAndAreSearchable) {
   // The story's entities carry their store-wide ids: one person under both spellings.
   int64_t tokayev = 0;
   for (const json& e : story["facts"]["entities"]) {
-    if (e.dump().find("توكاييف") != std::string::npos) tokayev = e["entity"].get<int64_t>();
+    if (e.dump().find("توكاييف") != std::string::npos) tokayev = e["id"].get<int64_t>();
   }
   ASSERT_GT(tokayev, 0) << story["facts"]["entities"].dump().substr(0, 500);
   const auto [profiled, entity] = get("/api/entities/" + std::to_string(tokayev));
@@ -308,7 +308,7 @@ TEST_F(Api, AnArticlesOriginNamesNoPathOfTheServers) {
   ASSERT_EQ(listed, 200);
   ASSERT_EQ(stories["stories"].size(), 1u);
   const auto [shown, story] =
-      get("/api/stories/" + std::to_string(stories["stories"][0]["story"].get<int64_t>()));
+      get("/api/stories/" + std::to_string(stories["stories"][0]["id"].get<int64_t>()));
   ASSERT_EQ(shown, 200);
   const std::string id = story["members"][0]["id"];
   const auto [got, article] = get("/api/articles/" + id);
@@ -408,7 +408,7 @@ TEST_F(Api, StoryPagesNeitherRepeatNorSkipWhenAStoryStartsBetweenThem) {
   std::vector<int64_t> seen;
   auto [status, page] = get("/api/stories?limit=1");
   ASSERT_EQ(status, 200);
-  seen.push_back(page["stories"][0]["story"]);
+  seen.push_back(page["stories"][0]["id"]);
   // A newer story arrives between two pages: an offset would show the first story again.
   ASSERT_EQ(post(line(topics[3], "2024-05-04"), "application/x-ndjson").first, 200);
   while (!page["next_cursor"].is_null()) {
@@ -416,7 +416,7 @@ TEST_F(Api, StoryPagesNeitherRepeatNorSkipWhenAStoryStartsBetweenThem) {
         get("/api/stories?limit=1&cursor=" + page["next_cursor"].get<std::string>());
     ASSERT_EQ(status, 200) << page.dump();
     for (const json& story : page["stories"])
-      seen.push_back(story["story"]);
+      seen.push_back(story["id"]);
   }
   ASSERT_EQ(seen.size(), 3u) << json(seen).dump();
   EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), 3u);

@@ -285,8 +285,12 @@ struct ApiServer::Impl {
   Result<std::vector<int64_t>> matching_stories(Store& store, const std::string& q,
                                                 const std::string& since,
                                                 const std::string& until) {
-    Result<SearchPage> hits = store.search(
-        {.text = q, .since = since, .until = until, .limit = kStorySearchHits, .snippets = false});
+    Result<SearchPage> hits = store.search({.text = q,
+                                            .since = since,
+                                            .until = until,
+                                            .limit = kStorySearchHits,
+                                            .snippets = false,
+                                            .totals = false});
     if (!hits.ok()) return hits.error();
     std::vector<int64_t> ids;
     for (const SearchHit& hit : hits->hits) {
@@ -311,25 +315,14 @@ struct ApiServer::Impl {
     if (!members.ok()) return storage_error(members.error());
     nlohmann::json out = story_summary_to_json(**summary);
     out["members"] = nlohmann::json::array();
-    for (const StoryMember& m : *members) {
-      out["members"].push_back({{"id", m.article.id},
-                                {"title", m.article.title},
-                                {"source", m.article.source},
-                                {"published", m.article.published},
-                                {"similarity", m.similarity},
-                                {"family", m.family}});
-    }
+    for (const StoryMember& m : *members)
+      out["members"].push_back(story_member_to_json(m));
     std::vector<int64_t> stored_entities;
     Result<StoryFacts> facts = read_story_facts(store, *id, shared_extractor(), &stored_entities);
     if (!facts.ok()) return storage_error(facts.error());
-    out["facts"] = story_facts_to_json(*facts);
     // Each entity's store-wide id, for /api/entities: null while its articles wait for
     // extraction.
-    nlohmann::json& entities = out["facts"]["entities"];
-    for (size_t i = 0; i < entities.size() && i < stored_entities.size(); ++i) {
-      entities[i]["entity"] =
-          stored_entities[i] > 0 ? nlohmann::json(stored_entities[i]) : nlohmann::json(nullptr);
-    }
+    out["facts"] = story_facts_to_json(*facts, stored_entities);
     return {200, std::move(out)};
   }
 

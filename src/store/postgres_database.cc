@@ -296,8 +296,11 @@ Result<std::unique_ptr<Database>> open_postgres(const std::string& uri) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("{}: the server does not speak UTF-8", shown));
   }
-  // Snapshots and keys are read back as bytea's hex text (blob()), whatever the server's setting.
-  if (Status s = db->execute("SET bytea_output = 'hex'", "setting bytea_output"); !s.ok()) {
+  // Snapshots and keys are read back as bytea's hex text (blob()), whatever the server's setting;
+  // a search's scores as text that reads back to the same float4, for the cursor after one.
+  if (Status s = db->execute("SET bytea_output = 'hex'; SET extra_float_digits = 3",
+                             "setting bytea_output and extra_float_digits");
+      !s.ok()) {
     return make_error(ErrorCode::kStorage, fmt::format("{}: {}", shown, s.error().message));
   }
   if (Status s = migrate_postgres(*db, shown); !s.ok()) return s.error();

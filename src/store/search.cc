@@ -61,8 +61,11 @@ constexpr const char* kFilters =
 // sequence).
 std::string match_sql(Dialect dialect, bool snippets) {
   constexpr const char* kAfter =
-      "WHERE ?9 = 0 OR score < ?10 OR (score = ?10 AND seq > ?11) "
+      "WHERE ?9 = 0 OR score < CAST(?10 AS {0}) OR (score = CAST(?10 AS {0}) AND seq > ?11) "
       "ORDER BY score DESC, seq LIMIT ?7";
+  // The cursor's score as the engine's own type (ts_rank's is float4), compared bit for bit.
+  const std::string after =
+      fmt::format(fmt::runtime(kAfter), dialect == Dialect::kSqlite ? "REAL" : "float4");
   if (dialect == Dialect::kSqlite) {
     return fmt::format(
         "SELECT * FROM (SELECT a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
@@ -73,7 +76,7 @@ std::string match_sql(Dialect dialect, bool snippets) {
         snippets
             ? fmt::format("snippet(article_text, -1, char(2), char(3), '…', {})", kSnippetWords)
             : std::string("''"),
-        kFilters, kAfter);
+        kFilters, after);
   }
   return fmt::format(
       "SELECT * FROM (SELECT a.id, a.title, a.source, COALESCE(a.published, ''), a.lang, "
@@ -81,7 +84,7 @@ std::string match_sql(Dialect dialect, bool snippets) {
       "q.q, 1) AS score, '', a.external_id, {}, a.sequence AS seq "
       "FROM article_terms t JOIN articles a ON a.sequence = t.article_sequence, "
       "(SELECT CAST(?1 AS tsquery) AS q) q WHERE t.terms @@ q.q {}) r {}",
-      snippets ? "a.body" : "''", kFilters, kAfter);
+      snippets ? "a.body" : "''", kFilters, after);
 }
 
 // How many articles a match finds, at most parameter 7 (which the filters leave free).
@@ -283,6 +286,10 @@ Status Store::Impl::index_for_search(int64_t sequence, const std::string& title,
 }
 
 Result<SearchPage> Store::search(const SearchQuery& query) {
+  if (query.limit < 1) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("a search's limit is {}: want at least 1", query.limit));
+  }
   Database& db = *impl_->db;
   const Match all = match_for(impl_->dialect, query.text, SearchWords::kAll);
   if (all.expression.empty()) return nothing_to_search(query.text);
@@ -293,19 +300,21 @@ Result<SearchPage> Store::search(const SearchQuery& query) {
   if (any.expression != all.expression) some = some_not_all(impl_->dialect, any, all);
 
   SearchPage page;
-  Result<int64_t> all_count = count_matches(db, all, query);
-  if (!all_count.ok()) return all_count.error();
-  page.total_all_words = page.total = *all_count;
-  if (some) {
-    Result<int64_t> some_count = count_matches(db, *some, query);
-    if (!some_count.ok()) return some_count.error();
-    page.total += *some_count;
+  if (query.totals) {
+    Result<int64_t> all_count = count_matches(db, all, query);
+    if (!all_count.ok()) return all_count.error();
+    page.total_all_words = page.total = *all_count;
+    if (some) {
+      Result<int64_t> some_count = count_matches(db, *some, query);
+      if (!some_count.ok()) return some_count.error();
+      page.total += *some_count;
+    }
   }
   search_internal::SearchAnalysis* analysis = impl_->search_analysis.get();
   if (from->list == SearchWords::kAll) {
     Result<bool> ends = fill_page(db, analysis, all, query, *from, page);
     if (!ends.ok()) return ends.error();
-    if (!*ends || !some || page.total == page.total_all_words) return page;
+    if (!*ends || !some || (query.totals && page.total == page.total_all_words)) return page;
     from = Cursor{.list = SearchWords::kAny};
     if (static_cast<int64_t>(page.hits.size()) == query.limit) {
       page.next_cursor = cursor_text(*from);

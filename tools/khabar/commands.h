@@ -59,10 +59,6 @@ inline std::string day_or_dash(const std::string& published) {
 inline std::string title_or_placeholder(const std::string& title) {
   return title.empty() ? "(no title)" : text::without_controls(title);
 }
-// What every listing's JSON says of an article.
-inline nlohmann::json article_summary_json(const ArticleSummary& a) {
-  return {{"id", a.id}, {"title", a.title}, {"source", a.source}, {"published", a.published}};
-}
 
 // A stored entity's sequence from its id or key; kNotFound names what was asked for.
 inline Result<int64_t> entity_sequence(Store& store, const std::string& id_or_key) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "khabar/article_json.h"
 #include "khabar/store.h"
 
 namespace khabar::cli {
@@ -25,13 +26,14 @@ std::string id_of(const DuplicateFamily& family, int64_t sequence) {
 nlohmann::json family_json(const DuplicateFamily& family) {
   nlohmann::json members = nlohmann::json::array();
   for (const FamilyMember& m : family.members) {
-    nlohmann::json member = article_summary_json(m.article);
+    nlohmann::json member = article_summary_to_json(m.article);
     if (!m.kind.empty()) {
       member["link"] = {{"kind", m.kind}, {"score", m.score}, {"to", id_of(family, m.linked_to)}};
     }
     members.push_back(std::move(member));
   }
-  return {{"earliest", family.members.empty() ? "" : family.members.front().article.id},
+  return {{"earliest", family.members.empty() ? nlohmann::json(nullptr)
+                                              : nlohmann::json(family.members.front().article.id)},
           {"articles", members},
           {"outlets", family.outlets},
           {"exact_copies_seen_again", family.sightings}};

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "khabar/article_json.h"
 #include "khabar/store.h"
 
 namespace khabar::cli {
@@ -21,7 +22,7 @@ int print_list(Store& store, const ListArgs& args) {
   if (!articles.ok()) return fail(articles.error());
   for (const ArticleSummary& a : *articles) {
     if (args.json) {
-      nlohmann::json line = article_summary_json(a);
+      nlohmann::json line = article_summary_to_json(a);
       line["lang"] = a.lang;
       line["body_bytes"] = a.body_bytes;
       std::cout << line.dump() << "\n";

@@ -92,8 +92,7 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
       "with the matches marked in the original text");
   cmd->add_option("query", args->words,
                   "Words to find, \"a phrase\" (or «…»), -word or -\"phrase\" to leave out; "
-                  "articles with all of them come first")
-      ->required();
+                  "articles with all of them come first");
   cmd->add_option("--outlet", args->query.outlet, "Only this source, exactly as stored");
   cmd->add_option("--lang", args->query.lang, "Only this language (ar, en, ...)");
   cmd->add_option("--since", args->query.since, "Published on or after this date (YYYY-MM-DD)");
@@ -110,8 +109,10 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                 "One JSON object, as the API's /api/search: total, total_all_words, hits (each "
                 "with its snippet and highlights as byte spans) and next_cursor");
   // A word left out (-word) looks like an option to CLI11: what it cannot read as one comes
-  // back here, and a single dash starts a word; a double one is a misspelt option.
+  // back here, and a single dash starts a word; a double one is a misspelt option. Help is
+  // --help only, or -hamas would print it.
   cmd->allow_extras();
+  cmd->set_help_flag("--help", "Print this help message and exit");
   cmd->callback([cmd, args, &global, &exit_code] {
     for (const std::string& extra : cmd->remaining()) {
       if (extra.starts_with("--") || extra.size() < 2 || extra[0] != '-') {
@@ -123,6 +124,11 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
         return;
       }
       args->words.push_back(extra);
+    }
+    if (args->words.empty()) {
+      exit_code = fail(make_error(ErrorCode::kInvalidArgument,
+                                  "search: which words? (khabar search WORDS..., see --help)"));
+      return;
     }
     exit_code = with_store(global, [&](Store& store) { return run_search(store, *args); });
   });

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "facts_view.h"
+#include "khabar/article_json.h"
 #include "khabar/facts_json.h"
 #include "khabar/pipeline.h"
 #include "khabar/store.h"
@@ -34,12 +35,6 @@ std::string time_span(const StorySummary& s) {
   return first == last ? first : first + " → " + last;
 }
 
-nlohmann::json summary_json(const StorySummary& s) {
-  return {{"story", s.story},      {"title", s.title},
-          {"outlets", s.outlets},  {"articles", s.article_count},
-          {"first", s.first_time}, {"last", s.last_time}};
-}
-
 int print_assignments(Store& store) {
   Status s = store.for_each_assignment([](const StoryAssignmentRow& row) {
     nlohmann::json line{{"id", row.id}};
@@ -57,7 +52,7 @@ int list_stories(Store& store, const StoriesArgs& args) {
   if (!stories.ok()) return fail(stories.error());
   for (const StorySummary& s : *stories) {
     if (args.json) {
-      std::cout << summary_json(s).dump() << "\n";
+      std::cout << story_summary_to_json(s).dump() << "\n";
       continue;
     }
     std::cout << fmt::format("{:>6}  {:>3} article{}  {:<25}  {}\n        {}\n", s.story,
@@ -80,10 +75,11 @@ int show_story(Store& store, const StoryArgs& args, const std::string& db) {
   }
   if (args.facts) {
     const Extractor extractor;
-    Result<StoryFacts> facts = read_story_facts(store, id, extractor);
+    std::vector<int64_t> stored_entities;
+    Result<StoryFacts> facts = read_story_facts(store, id, extractor, &stored_entities);
     if (!facts.ok()) return fail(facts.error());
     if (args.json) {
-      std::cout << story_facts_to_json(*facts).dump() << "\n";
+      std::cout << story_facts_to_json(*facts, stored_entities).dump() << "\n";
     } else {
       print_story_facts(*facts, std::cout);
     }
@@ -103,14 +99,10 @@ int show_story(Store& store, const StoryArgs& args, const std::string& db) {
 
   const StorySummary& s = **story;
   if (args.json) {
-    nlohmann::json out = summary_json(s);
+    nlohmann::json out = story_summary_to_json(s);
     out["members"] = nlohmann::json::array();
-    for (const StoryMember& m : *members) {
-      nlohmann::json member = article_summary_json(m.article);
-      member["similarity"] = m.similarity;
-      if (family_size[m.family] > 1) member["duplicate_family"] = m.family;
-      out["members"].push_back(std::move(member));
-    }
+    for (const StoryMember& m : *members)
+      out["members"].push_back(story_member_to_json(m));
     std::cout << out.dump() << "\n";
     return kExitOk;
   }
