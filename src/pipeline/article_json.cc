@@ -97,7 +97,7 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
       {"ingested_at", a.ingested_at},
       {"removals", removals},
   };
-  if (!a.external_id.empty()) out["external_id"] = a.external_id;
+  out["external_id"] = text_or_null(a.external_id);
   if (!a.metadata_json.empty()) {
     // Ingest refuses deeper metadata, but a store written before it did may hold some: shown
     // as its text, since writing it out as JSON would recurse once a level.
@@ -124,8 +124,8 @@ nlohmann::json search_hit_to_json(const SearchHit& hit) {
                      {"score", hit.score},
                      {"snippet", hit.snippet},
                      {"highlights", highlights}};
-  if (!hit.external_id.empty()) out["external_id"] = hit.external_id;
-  if (!hit.all_words) out["all_words"] = false;
+  out["external_id"] = text_or_null(hit.external_id);
+  out["all_words"] = hit.all_words;
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "khabar/pipeline.h"
 #include "khabar/serve.h"
 #include "khabar/store.h"
+#include "khabar_data/web_openapi_json.h"
 #include "serve/static_assets.h"
 #include "text/nesting.h"
 #include "text/utf8.h"
@@ -169,10 +170,9 @@ class CollectingObserver : public IngestObserver {
  public:
   void on_problem(const Problem& problem) override { problems.push_back(problem.to_string()); }
   void on_article(const ArticleOutcome& outcome) override {
-    nlohmann::json article{{"id", outcome.id},
-                           {"status", outcome.stored ? "stored" : "already_present"}};
-    if (!outcome.external_id.empty()) article["external_id"] = outcome.external_id;
-    articles.push_back(std::move(article));
+    articles.push_back({{"id", outcome.id},
+                        {"external_id", text_or_null(outcome.external_id)},
+                        {"status", outcome.stored ? "stored" : "already_present"}});
   }
   std::vector<std::string> problems;
   nlohmann::json articles = nlohmann::json::array();
@@ -606,6 +606,12 @@ struct ApiServer::Impl {
       get(path,
           [this](const httplib::Request& req, httplib::Response& res) { static_file(req, res); });
     }
+    // The API's description: the routes, their parameters and every answer's schema, the
+    // vocabulary tests/openapi_test.py checks real answers against.
+    get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_content(std::string(data::web_openapi_json), "application/json");
+    });
     get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, [&](Store& s) { return healthz(s); });
     });
