@@ -4,6 +4,14 @@
 "use strict";
 
 const view = document.getElementById("view");
+// A narrow live region: a screen reader hears "loaded: <title>", not the whole page.
+const status = document.getElementById("status");
+
+// Each page names itself in the tab and tells the live region it has loaded.
+function setTitle(text) {
+  document.title = `${text} — خبر`;
+  status.textContent = `تم تحميل: ${text}`;
+}
 
 // An article's own URL becomes a link only when it is a web address: a «javascript:» or «data:»
 // URL in stored metadata would run in the page, were it not for the Content-Security-Policy.
@@ -34,8 +42,9 @@ async function api(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const message = body.error ? body.error.message : `HTTP ${response.status}`;
-    throw new Error(message);
+    const error = new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -77,17 +86,18 @@ function outlets(list) {
 
 function storyCard(s) {
   return h("article", { class: "card story", "data-story": s.id, "data-articles": s.articles },
-    h("h3", {}, h("a", { href: `#/story/${s.id}` }, s.title || "(بلا عنوان)")),
+    h("h3", {}, h("a", { href: `#/story/${s.id}`, dir: "auto" }, s.title || "(بلا عنوان)")),
     h("div", { class: "meta" },
       outlets(s.outlets),
       h("span", { class: "count" }, articlesWord(s.articles)),
-      h("span", { class: "span" }, span(s.first, s.last))));
+      h("bdi", { class: "span date", dir: "ltr" }, span(s.first, s.last))));
 }
 
 // --- Story list ---------------------------------------------------------------------------
 async function renderStories(params) {
   const q = params.get("q") || "";
   const heading = h("h1", {}, q ? `القصص التي تذكر «${q}»` : "القصص");
+  setTitle(q ? `القصص التي تذكر «${q}»` : "القصص");
   const list = h("section", { id: "stories" });
   show(heading, list);
   let cursor = "";
@@ -98,7 +108,12 @@ async function renderStories(params) {
     if (cursor) query.set("cursor", cursor);
     const page = await api(`/api/stories?${query}`);
     page.stories.forEach((s) => list.append(storyCard(s)));
-    if (!list.childElementCount) list.append(h("p", { class: "muted" }, "لا قصص بعد."));
+    if (!list.childElementCount) {
+      list.append(q ? h("p", { class: "muted empty" }, "لا قصص تذكر هذه الكلمات.")
+        : h("p", { class: "muted empty" }, "لا قصص بعد. أضف مقالات بالأمر ",
+          h("code", { dir: "ltr" }, "khabar ingest DIR"), " أو بطلب ", h("code", { dir: "ltr" }, "POST /api/articles"),
+          "، ثم أعد تحميل الصفحة."));
+    }
     cursor = page.next_cursor || "";
     if (cursor) list.after(more); else more.remove();
   };
@@ -118,8 +133,8 @@ function membersByOutlet(members) {
     h("div", { class: "card outlet-group", "data-outlet": outlet },
       h("h3", {}, h("bdi", {}, outlet || unnamedOutlet)),
       h("ul", {}, items.map((m) => h("li", {},
-        h("a", { href: `#/article/${m.id}` }, m.title || m.id), " ",
-        h("span", { class: "muted" }, day(m.published))))))));
+        h("a", { href: `#/article/${m.id}`, dir: "auto" }, m.title || m.id), " ",
+        h("bdi", { class: "muted date", dir: "ltr" }, day(m.published))))))));
 }
 
 function entitiesTable(entities) {
@@ -134,21 +149,136 @@ function entitiesTable(entities) {
       h("td", {}, outlets(e.outlets))))));
 }
 
-function countsTable(counts, allOutlets) {
-  if (!counts.length) return h("p", { class: "muted" }, "لا أعداد.");
-  return h("table", { id: "facts" },
-    h("thead", {}, h("tr", {}, h("th", {}, "الحدث"), h("th", {}, "المعدود"),
-      allOutlets.map((o) => h("th", {}, h("bdi", {}, o))))),
-    h("tbody", {}, counts.map((g) => h("tr", { class: g.conflict ? "conflict" : "" },
-      h("td", {}, eventName[g.event] || g.event || "—",
-        g.conflict ? h("span", { class: "tag conflict" }, "تعارض") : null,
+// A count's reports grouped by value. Values that differ on different days are a revision
+// (the toll rising over days), shown in order as one figure; a conflict is outlets giving
+// different values on the same day.
+function countFigures(group, published) {
+  const values = new Map();
+  for (const r of group.reports) {
+    const on = /^\d{4}-\d\d-\d\d/.test(r.date || "") ? r.date : published.get(r.article) || "";
+    const key = `${r.approximate ? "≥" : ""}${r.value}`;
+    if (!values.has(key)) values.set(key, { value: r.value, approximate: r.approximate, outlets: new Set(), days: new Set(), sentences: [] });
+    const v = values.get(key);
+    v.outlets.add(r.outlet || unnamedOutlet);
+    if (on) v.days.add(on.slice(0, 10));
+    v.sentences.push(r.sentence);
+  }
+  const figures = [...values.values()].sort((a, b) =>
+    ([...a.days].sort()[0] || "").localeCompare([...b.days].sort()[0] || ""));
+  const valuesOnDay = new Map();
+  for (const f of figures) {
+    for (const d of f.days) valuesOnDay.set(d, (valuesOnDay.get(d) || 0) + 1);
+  }
+  // Undated values cannot be told apart in time: differing, they conflict.
+  const undated = figures.filter((f) => !f.days.size).length;
+  const conflict = [...valuesOnDay.values()].some((n) => n > 1) || (figures.length > 1 && undated > 0);
+  return { figures, conflict, revision: !conflict && figures.length > 1 };
+}
+
+function countsSection(counts, members) {
+  if (!counts.length) return h("p", { id: "counts", class: "muted" }, "لا أعداد.");
+  const published = new Map(members.map((m) => [m.id, m.published]));
+  return h("section", { id: "counts" }, counts.map((g) => {
+    const { figures, conflict, revision } = countFigures(g, published);
+    const kind = conflict ? "conflict" : revision ? "revision" : "agreed";
+    return h("div", { class: `card count ${kind}`, "data-kind": kind },
+      h("h3", {}, g.event ? `${eventName[g.event] || g.event} · ${whatName[g.what] || g.what}` : whatName[g.what] || g.what,
+        conflict ? h("span", { class: "tag conflict" }, "تعارض بين المنافذ في اليوم نفسه") : null,
+        revision ? h("span", { class: "tag revision" }, "تحديث عبر الأيام") : null,
         g.single_source ? h("span", { class: "tag single" }, "مصدر واحد") : null),
-      h("td", {}, whatName[g.what] || g.what),
-      allOutlets.map((o) => {
-        const reports = g.reports.filter((r) => r.outlet === o);
-        return h("td", { class: "value", title: reports.map((r) => r.sentence).join("\n") },
-          reports.map((r) => `${r.approximate ? "≥ " : ""}${r.value.toLocaleString("ar")}`).join("، ") || "—");
-      })))));
+      h(revision ? "ol" : "ul", { class: "figures" }, figures.map((f) => h("li", { title: f.sentences.join("\n") },
+        h("b", { class: "value" }, h("bdi", {}, `${f.approximate ? "≥ " : ""}${f.value.toLocaleString("ar")}`)), " ",
+        outlets([...f.outlets]), " ",
+        [...f.days].sort().map((d) => h("bdi", { class: "date", dir: "ltr" }, d))))));
+  }));
+}
+
+const when = (iso) => (iso ? iso.replace("T", " ").slice(0, 16) : "—");
+
+// What happened at a glance: who reported first and when, how many outlets over what span,
+// the figures outlets agree on, and a warning when the story looks like several happenings
+// (places in many countries, or several figures in conflict).
+function storySummary(s, facts) {
+  const dated = s.members.filter((m) => m.published).sort((a, b) => a.published.localeCompare(b.published));
+  const first = dated[0];
+  const published = new Map(s.members.map((m) => [m.id, m.published]));
+  const agreed = [], conflicts = [];
+  for (const g of facts.counts) {
+    const { figures, conflict } = countFigures(g, published);
+    if (conflict) conflicts.push(g);
+    else if (figures.length === 1 && figures[0].outlets.size > 1) agreed.push([g, figures[0]]);
+  }
+  const countries = new Set(facts.entities.filter((e) => e.type === "place" && e.country).map((e) => e.country));
+  const several = countries.size >= 5 || conflicts.length >= 3;
+  return h("section", { id: "summary", class: "card summary" }, h("ul", {},
+    first ? h("li", {}, "أول من نشر: ", outlets([first.outlet]), " ", h("bdi", { class: "date", dir: "ltr" }, when(first.published))) : null,
+    h("li", {}, `${s.outlets.length.toLocaleString("ar")} ${s.outlets.length === 1 ? "منفذ" : "منافذ"}، ${articlesWord(s.articles)}، `,
+      h("bdi", { class: "date", dir: "ltr" }, span(s.first, s.last))),
+    agreed.length ? h("li", {}, "أرقام تتفق عليها المنافذ: ", agreed.map(([g, f]) =>
+      h("span", { class: "agreed" }, h("bdi", {}, f.value.toLocaleString("ar")), ` ${whatName[g.what] || g.what} (${eventName[g.event] || g.event}) `))) : null,
+    several ? h("li", { class: "warning" }, `قد تجمع هذه القصة أكثر من حدث: أماكن في ${countries.size.toLocaleString("ar")} بلدان، و${conflicts.length.toLocaleString("ar")} أرقام متعارضة.`) : null));
+}
+
+// Articles over time by outlet, drawn here as SVG (no library, no CDN): time runs right to
+// left, one row an outlet, one dot an article; the first report is the larger dot.
+function coverageChart(members) {
+  const svgNs = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs, ...children) => {
+    const el = document.createElementNS(svgNs, tag);
+    for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+    for (const child of children) el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    return el;
+  };
+  const dated = members.map((m) => ({ m, t: Date.parse(m.published || "") })).filter((d) => !Number.isNaN(d.t));
+  if (!dated.length) return h("p", { id: "coverage", class: "muted" }, "لا تواريخ نشر لرسم التغطية.");
+  dated.sort((a, b) => a.t - b.t);
+  const rows = [...new Set(dated.map((d) => d.m.outlet || unnamedOutlet))];
+  const width = 720, label = 170, row = 26, top = 10, axis = 28;
+  const height = top + rows.length * row + axis;
+  const t0 = dated[0].t, t1 = dated[dated.length - 1].t, range = Math.max(t1 - t0, 1);
+  const plot = width - label - 60;
+  const x = (t) => width - label - 30 - ((t - t0) / range) * plot;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "coverage",
+    "aria-label": `التغطية: ${dated.length} من المقالات في ${rows.length} من المنافذ` });
+  rows.forEach((outlet, i) => {
+    const y = top + i * row + row / 2;
+    chart.append(svg("line", { x1: 10, x2: width - label, y1: y, y2: y, class: "row" }),
+      svg("text", { x: width - 4, y: y + 5, "text-anchor": "start", direction: "rtl", class: "outlet-label" }, outlet));
+  });
+  dated.forEach((d, i) => {
+    const y = top + rows.indexOf(d.m.outlet || unnamedOutlet) * row + row / 2;
+    chart.append(svg("a", { href: `#/article/${d.m.id}` },
+      svg("circle", { cx: x(d.t), cy: y, r: i === 0 ? 8 : 5, class: i === 0 ? "dot first" : "dot" },
+        svg("title", {}, `${d.m.title || d.m.id} — ${when(d.m.published)}`))));
+  });
+  const bottom = top + rows.length * row + 18;
+  // The first time under the rightmost dot, the last under the leftmost, inside the frame.
+  chart.append(svg("text", { x: x(t0) + 8, y: bottom, "text-anchor": "end", class: "axis" }, when(dated[0].m.published)));
+  if (t1 > t0) chart.append(svg("text", { x: x(t1) - 8, y: bottom, "text-anchor": "start", class: "axis" }, when(dated[dated.length - 1].m.published)));
+  return h("figure", { id: "coverage", class: "card" }, chart,
+    h("figcaption", { class: "muted" }, "أول من نشر: ", outlets([dated[0].m.outlet]), " (النقطة الكبرى)"));
+}
+
+// One line a speaker's words, with every outlet that printed them; then who relayed whom.
+function quotesSection(quotes, chains) {
+  const relayed = new Map();
+  for (const c of chains.filter((c) => c.length > 1)) relayed.set(JSON.stringify(c), c);
+  if (!quotes.length && !relayed.size) return h("p", { id: "quotes", class: "muted" }, "لا اقتباسات.");
+  const said = new Map();
+  for (const q of quotes) {
+    const key = `${q.speaker}|${q.text.replace(/\s+/g, " ").trim()}`;
+    if (!said.has(key)) said.set(key, { ...q, outlets: [] });
+    const line = said.get(key);
+    if (!line.outlets.includes(q.outlet)) line.outlets.push(q.outlet);
+    line.direct = line.direct || q.direct;
+  }
+  return h("section", { id: "quotes" },
+    h("ul", { class: "quotes" }, [...said.values()].map((q) => h("li", { class: "quote" },
+      h("bdi", { class: "speaker" }, q.speaker || "بلا قائل مسمى"), ": ",
+      h("q", { dir: "auto" }, q.text), " ", outlets(q.outlets),
+      q.direct ? null : h("span", { class: "muted" }, " (بتصرف)")))),
+    relayed.size ? h("ul", { id: "chains", class: "chains" }, [...relayed.values()].map((c) => h("li", {},
+      outlets([c[0]]), c.slice(1).map((source) => [" نقلا عن ", h("bdi", {}, source || "مصدر غير مسمى")])))) : null);
 }
 
 function framingsList(framings) {
@@ -169,36 +299,47 @@ function dateLabel(value) {
   return value || "—";
 }
 
+// One line a date and sentence, however many outlets printed it.
 function timelineList(items) {
-  if (!items.length) return h("p", { class: "muted" }, "لا تواريخ.");
-  return h("ol", { id: "timeline", class: "timeline" }, items.map((t) => h("li", {},
-    h("time", { datetime: t.date }, t.range ? `${dateLabel(t.range[0])} – ${dateLabel(t.range[1])}` : dateLabel(t.date)),
-    h("bdi", { class: "outlet" }, t.outlet), " ", t.sentence)));
+  if (!items.length) return h("p", { id: "timeline", class: "muted" }, "لا تواريخ.");
+  const lines = new Map();
+  for (const t of items) {
+    const key = `${t.date}|${(t.sentence || "").replace(/\s+/g, " ").trim()}`;
+    if (!lines.has(key)) lines.set(key, { ...t, outlets: [] });
+    const line = lines.get(key);
+    if (!line.outlets.includes(t.outlet)) line.outlets.push(t.outlet);
+  }
+  return h("ol", { id: "timeline", class: "timeline" }, [...lines.values()].map((t) => h("li", {},
+    h("time", { datetime: t.date }, h("bdi", { dir: "ltr" }, t.range ? `${dateLabel(t.range[0])} – ${dateLabel(t.range[1])}` : dateLabel(t.date))),
+    outlets(t.outlets), " ", h("span", { dir: "auto" }, t.sentence))));
 }
 
 async function renderStory(id) {
   const s = await api(`/api/stories/${encodeURIComponent(id)}`);
   const facts = s.facts;
+  setTitle(s.title || "(بلا عنوان)");
   show(
-    h("h1", {}, s.title || "(بلا عنوان)"),
-    h("div", { class: "meta" }, outlets(s.outlets),
-      h("span", {}, articlesWord(s.articles)), h("span", {}, span(s.first, s.last))),
+    h("h1", { dir: "auto" }, s.title || "(بلا عنوان)"),
+    storySummary(s, facts),
+    h("h2", {}, "التغطية عبر الزمن"), coverageChart(s.members),
     h("h2", {}, "ما نشره كل منفذ"), membersByOutlet(s.members),
-    h("h2", {}, "الكيانات"), entitiesTable(facts.entities),
-    h("h2", {}, "الأرقام بين المنافذ"), countsTable(facts.counts, facts.outlets),
+    h("h2", {}, "الأرقام وما تعدّه"), countsSection(facts.counts, s.members),
+    h("h2", {}, "الاقتباسات ومصادرها"), quotesSection(facts.quotes, facts.chains),
     h("h2", {}, "التوصيفات"), framingsList(facts.framings),
+    h("h2", {}, "الكيانات"), h("div", { class: "scroll" }, entitiesTable(facts.entities)),
     h("h2", {}, "التسلسل الزمني"), timelineList(facts.timeline));
 }
 
 // --- One article, with what cleaning removed --------------------------------------------
 async function renderArticle(id) {
   const a = await api(`/api/articles/${encodeURIComponent(id)}`);
+  setTitle(a.title || "(بلا عنوان)");
   const audit = h("div", { id: "audit", class: "article-text audit" }, (a.audit || []).map((piece) =>
     piece.kind
       ? h("del", { class: piece.kind, title: `${piece.rule}: ${piece.reason}` }, piece.text)
       : piece.text));
   show(
-    h("h1", {}, a.title || "(بلا عنوان)"),
+    h("h1", { dir: "auto" }, a.title || "(بلا عنوان)"),
     h("div", { class: "meta" }, outlets([a.outlet]), h("span", {}, day(a.published)),
       a.byline && a.byline.line ? h("span", {}, a.byline.line) : null,
       webUrl(a.url) ? h("a", { href: a.url, rel: "noopener noreferrer" }, "المصدر") : null),
@@ -210,6 +351,7 @@ async function renderArticle(id) {
 // --- One entity -------------------------------------------------------------------------
 async function renderEntity(id) {
   const e = await api(`/api/entities/${encodeURIComponent(id)}`);
+  setTitle(e.name);
   show(
     h("h1", {}, e.name),
     h("div", { class: "meta" }, h("span", {}, typeName[e.type] || e.type),
@@ -245,6 +387,7 @@ async function renderSearch(params) {
   const query = { q, limit: "30" };
   if (cursor) query.cursor = cursor;
   const result = await api(`/api/search?${new URLSearchParams(query)}`);
+  setTitle(`بحث: ${q}`);
   const next = result.next_cursor
     ? h("p", {}, h("a", { href: `#/search?${new URLSearchParams({ q, cursor: result.next_cursor })}` },
       "النتائج التالية"))
@@ -255,7 +398,7 @@ async function renderSearch(params) {
     h("p", {}, h("a", { href: `#/?${new URLSearchParams({ q })}` }, "القصص التي تذكرها")),
     h("section", { id: "hits" }, result.hits.length ? result.hits.map((hit) =>
       h("article", { class: "card hit" },
-        h("h3", {}, h("a", { href: `#/article/${hit.id}` }, hit.title || hit.id)),
+        h("h3", {}, h("a", { href: `#/article/${hit.id}`, dir: "auto" }, hit.title || hit.id)),
         h("div", { class: "meta" }, outlets([hit.outlet]), h("span", {}, day(hit.published)),
           hit.story ? h("a", { href: `#/story/${hit.story}` }, `القصة ${hit.story}`) : null),
         snippet(hit))) : h("p", { class: "muted" }, "لا نتائج.")),
@@ -263,8 +406,14 @@ async function renderSearch(params) {
 }
 
 // --- Routing ----------------------------------------------------------------------------
+// In Arabic, with the server's own words (English) kept beside them for a bug report.
 function fail(error) {
-  show(h("p", { class: "error", role: "alert" }, `تعذر التحميل: ${error.message}`));
+  const reason = error.status === 404 ? "لم نجد ما طلبته."
+    : error.status === 400 ? "الطلب غير صالح."
+      : error.status ? "حدث خطأ في الخادم." : "تعذر الاتصال بالخادم.";
+  setTitle("خطأ");
+  show(h("p", { class: "error", role: "alert" }, `تعذر التحميل: ${reason} `,
+    h("small", { dir: "ltr", lang: "en" }, error.message)));
 }
 
 async function route() {
@@ -272,6 +421,9 @@ async function route() {
   const [path, query] = hash.split("?");
   const params = new URLSearchParams(query || "");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  view.setAttribute("aria-busy", "true");
+  status.textContent = "جار التحميل…";
+  const loading = setTimeout(() => view.classList.add("loading"), 200);
   try {
     if (parts[0] === "story" && parts[1]) await renderStory(parts[1]);
     else if (parts[0] === "article" && parts[1]) await renderArticle(parts[1]);
@@ -280,6 +432,10 @@ async function route() {
     else await renderStories(params);
   } catch (error) {
     fail(error);
+  } finally {
+    clearTimeout(loading);
+    view.classList.remove("loading");
+    view.removeAttribute("aria-busy");
   }
 }
 

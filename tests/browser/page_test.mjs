@@ -6,7 +6,9 @@
 // `khabar serve` on a free loopback port, and walks the page as a reader would: the story list,
 // the story holding both seeds (both outlets, Tokayev's two spellings as one person), an
 // entity, a search for «الما اتا», an article with its removed boilerplate struck through, and
-// the markup article shown as text, never run. Screenshots go to --out.
+// the markup article shown as text, never run. Then the generated corpus's story with the most
+// outlets, at 1,400 and 390 px: its summary, coverage chart, counts, quotes and a timeline
+// without repeats, with no page wider than the window. Screenshots go to --out.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -65,7 +67,7 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 }, locale: "ar" });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: "ar" });
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
@@ -132,6 +134,52 @@ try {
   assert.equal(await page.locator('#view a[href^="javascript:"]').count(), 0, "no javascript: link");
   const shown = await page.locator("#view").innerText();
   assert.ok(shown.includes("<script>") || shown.includes("<img"), "the markup is shown as text");
+
+  // The story with the most outlets, as a reader sees it first: 357 dated reports of 30
+  // outlets (data/stories), stored beside the running server.
+  run(["ingest", "--quiet", new URL("../../data/stories/corpus.jsonl", import.meta.url).pathname]);
+  const listed = await (await fetch(`${base}/api/stories?limit=200`)).json();
+  const many = listed.stories.reduce((a, b) => (b.outlets.length > a.outlets.length ? b : a));
+  assert.ok(many.outlets.length >= 3, `a many-outlet story: ${many.outlets.length} outlets`);
+  const story = await (await fetch(`${base}/api/stories/${many.id}`)).json();
+  // Nothing wider than the window: the page scrolls down, never sideways.
+  const noOverflow = async (what) => {
+    const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= width, `${what}: ${scroll} px wide in a ${width} px window`);
+  };
+  for (const width of [1400, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`${base}/#/story/${many.id}`);
+    await page.waitForSelector("#summary");
+    assert.ok((await page.title()).includes(story.title.slice(0, 20)), "the tab names the story");
+    assert.ok((await page.locator("#summary").innerText()).includes("أول من نشر"));
+    const dated = story.members.filter((m) => m.published).length;
+    assert.equal(await page.locator("#coverage circle").count(), dated, "one dot an article");
+    assert.equal(await page.locator("#coverage circle.first").count(), 1, "the first report marked");
+    assert.equal(await page.locator("#counts .count").count(), story.facts.counts.length);
+    const revisions = await page.locator("#counts .count.revision").count();
+    const conflicts = await page.locator("#counts .count.conflict").count();
+    assert.ok(revisions + conflicts <= story.facts.counts.length);
+    const lines = await page.locator("#timeline li").allInnerTexts();
+    assert.equal(new Set(lines).size, lines.length, "no timeline line twice");
+    if (story.facts.quotes.length) assert.ok(await page.locator("#quotes .quote").count() > 0);
+    // A date inside an Arabic line reads left to right, isolated from the words around it.
+    const direction = await page.locator("#summary bdi.date").first().evaluate((el) => getComputedStyle(el).direction);
+    assert.equal(direction, "ltr");
+    await noOverflow(`story ${many.id} at ${width} px`);
+    await page.screenshot({ path: join(out, `story-many-${width}.png`), fullPage: true });
+    // The first screen, as the README shows it (web/story-page.png).
+    await page.screenshot({ path: join(out, `story-many-${width}-top.png`) });
+  }
+  // At 390 px the other pages fit too, the search button on screen.
+  for (const [path, ready] of [["/#/", "#stories .story"], [`/#/search?q=${encodeURIComponent("الدولار")}`, "#hits"]]) {
+    await page.goto(`${base}${path}`);
+    await page.waitForSelector(ready);
+    await noOverflow(path);
+    const button = await page.locator("#search button").boundingBox();
+    assert.ok(button && button.x >= 0 && button.x + button.width <= 390, "the search button is on screen");
+    await page.screenshot({ path: join(out, `${path.includes("search") ? "search" : "stories"}-390.png`), fullPage: true });
+  }
 
   assert.deepEqual(errors, [], "no script errors on the page");
   console.log(`browser: all checks passed; screenshots in ${out}`);
