@@ -29,11 +29,11 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 base="http://127.0.0.1:$port"
-story=$(curl -s "$base/api/stories?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stories"][0]["story"])')
-word=$(curl -s "$base/api/stories/$story" | python3 -c 'import json,sys; print(json.load(sys.stdin)["title"].split()[0])')
+story=$(curl -s "$base/api/stories?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stories"][0]["id"])')
+word=$(curl -s "$base/api/stories/$story" | python3 -c 'import json,sys; print((json.load(sys.stdin)["title"] or "خبر").split()[0])')
 entity=$(curl -s "$base/api/stories/$story" | python3 -c '
 import json,sys
-ids=[e["entity"] for e in json.load(sys.stdin)["facts"]["entities"] if e.get("entity")]
+ids=[e["id"] for e in json.load(sys.stdin)["facts"]["entities"] if e.get("id")]
 print(ids[0] if ids else 1)')
 query=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$word")
 cursor=$(curl -s "$base/api/stories?limit=20" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')

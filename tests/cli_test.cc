@@ -379,6 +379,31 @@ TEST_F(CliTest, AssignmentsNameEveryArrivalByItsOwnIdAndStoryOptionsAreChecked) 
   EXPECT_THAT(window.err, HasSubstr("--story-window-hours"));
 }
 
+// In a terminal that lays out bidi text, an Arabic outlet or title must not pull the columns
+// around it into its run: each is printed between U+2068 and U+2069 (first-strong isolates).
+TEST_F(CliTest, ListingsIsolateStoredTextForBidiTerminals) {
+  ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
+  const std::string open = "\u2068", close = "\u2069";
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"list"}, {"stories"}, {"search", "توكايف"}}) {
+    CommandResult listed = run(args);
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_THAT(listed.out, HasSubstr(open + "الثورة")) << args[0];
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+      size_t opened = 0, closed = 0;
+      for (size_t at = line.find(open); at != std::string::npos; at = line.find(open, at + 1))
+        ++opened;
+      for (size_t at = line.find(close); at != std::string::npos; at = line.find(close, at + 1))
+        ++closed;
+      EXPECT_EQ(opened, closed) << args[0] << ": " << line;
+    }
+  }
+  // The outlet column is padded inside its isolate, so the titles still line up.
+  CommandResult listed = run({"list"});
+  EXPECT_THAT(listed.out, HasSubstr(open + "الثورة      " + close));
+}
+
 TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
   ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
   const std::string exported = (dir_ / "export.jsonl").string();

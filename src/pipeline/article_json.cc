@@ -71,16 +71,16 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
          {"reason", r.reason},
          {"excerpt", removal_excerpt(a, r, options.removal_excerpt_chars)}});
   }
-  nlohmann::json byline = nlohmann::json::object();
+  nlohmann::json byline = nullptr;
   if (!a.byline.empty()) {
     byline = {{"agencies", a.byline.agencies},
-              {"outlet", a.byline.outlet},
-              {"editor", a.byline.editor},
-              {"line", a.byline.line}};
+              {"outlet", text_or_null(a.byline.outlet)},
+              {"editor", text_or_null(a.byline.editor)},
+              {"line", text_or_null(a.byline.line)}};
   }
   nlohmann::json out = {
       {"id", a.id},
-      {"title", a.title},
+      {"title", text_or_null(a.title)},
       {"text", a.body},
       {"subheads", a.subheads},
       {"byline", byline},
@@ -98,6 +98,7 @@ nlohmann::json article_to_json(const StoredArticle& a, const ArticleJsonOptions&
       {"removals", removals},
   };
   out["external_id"] = text_or_null(a.external_id);
+  out["metadata"] = nullptr;
   if (!a.metadata_json.empty()) {
     // Ingest refuses deeper metadata, but a store written before it did may hold some: shown
     // as its text, since writing it out as JSON would recurse once a level.
@@ -116,7 +117,7 @@ nlohmann::json search_hit_to_json(const SearchHit& hit) {
   for (const auto& [begin, end] : hit.highlights)
     highlights.push_back({begin, end});
   nlohmann::json out{{"id", hit.article_id},
-                     {"title", hit.title},
+                     {"title", text_or_null(hit.title)},
                      {"outlet", text_or_null(hit.outlet)},
                      {"published", text_or_null(hit.published)},
                      {"lang", hit.lang},
@@ -142,14 +143,14 @@ nlohmann::json search_page_to_json(const SearchPage& page) {
 
 nlohmann::json article_summary_to_json(const ArticleSummary& a) {
   return {{"id", a.id},
-          {"title", a.title},
+          {"title", text_or_null(a.title)},
           {"outlet", text_or_null(a.source)},
           {"published", text_or_null(a.published)}};
 }
 
 nlohmann::json story_summary_to_json(const StorySummary& s) {
   return {{"id", s.story},
-          {"title", s.title},
+          {"title", text_or_null(s.title)},
           {"outlets", s.outlets},
           {"articles", s.article_count},
           {"first", text_or_null(s.first_time)},

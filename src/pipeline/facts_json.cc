@@ -1,6 +1,7 @@
 #include "khabar/facts_json.h"
 
 #include <cmath>
+#include <utility>
 
 #include "khabar/article_json.h"
 
@@ -12,10 +13,15 @@ nlohmann::json outlet_json(const std::string& outlet) {
                                                      : nlohmann::json(outlet);
 }
 
+// Articles without an outlet are one null in a list of outlets, however many there are.
 nlohmann::json outlets_json(const std::vector<std::string>& outlets) {
   nlohmann::json out = nlohmann::json::array();
-  for (const std::string& o : outlets)
-    out.push_back(outlet_json(o));
+  bool unnamed = false;
+  for (const std::string& o : outlets) {
+    nlohmann::json outlet = outlet_json(o);
+    if (outlet.is_null() && std::exchange(unnamed, true)) continue;
+    out.push_back(std::move(outlet));
+  }
   return out;
 }
 
@@ -178,7 +184,7 @@ nlohmann::json story_facts_to_json(const StoryFacts& facts,
   for (const ChainItem& c : facts.chains) {
     nlohmann::json sources = nlohmann::json::array({outlet_json(c.outlet)});
     for (const int s : c.sources)
-      sources.push_back(entity_name(facts, s));
+      sources.push_back(text_or_null(entity_name(facts, s)));
     out["chains"].push_back(sources);
   }
   for (const TimelineItem& t : facts.timeline) {

@@ -2,6 +2,8 @@
 // Exit status: 0 done, 1 done but some input was rejected, 2 could not run (usage, database).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -48,16 +50,34 @@ CLI::Validator at_least(int64_t min);
 // typo): the closest command, and where the list is. Empty when the line names a command.
 std::string unknown_command_message(const CLI::App& app, const std::vector<std::string>& args);
 
+// Stored text in a line of columns, between first-strong isolates (U+2068 … U+2069): in a
+// terminal that lays out bidi text, an Arabic outlet or title would otherwise pull the columns
+// around it into its right-to-left run (the outlet and title swapped places).
+inline std::string isolated(std::string_view s) {
+  return "\u2068" + std::string(s) + "\u2069";
+}
+
+// Outlets (or other stored names) as a comma-separated list, each isolated.
+inline std::string isolated_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) {
+    if (!out.empty()) out += ", ";
+    out += isolated(text::without_controls(name));
+  }
+  return out;
+}
+
 // How listings show an article's fields, the same in every command: stored text is printed
-// without control characters, which could otherwise drive the terminal.
-inline std::string or_dash(const std::string& s) {
-  return s.empty() ? "—" : text::without_controls(s);
+// without control characters, which could otherwise drive the terminal, isolated, and padded
+// to `width` columns inside the isolate.
+inline std::string or_dash(const std::string& s, size_t width = 0) {
+  return isolated(fmt::format("{:<{}}", s.empty() ? "—" : text::without_controls(s), width));
 }
 inline std::string day_or_dash(const std::string& published) {
   return published.empty() ? "—" : published.substr(0, 10);
 }
 inline std::string title_or_placeholder(const std::string& title) {
-  return title.empty() ? "(no title)" : text::without_controls(title);
+  return title.empty() ? "(no title)" : isolated(text::without_controls(title));
 }
 
 // A stored entity's sequence from its id or key; kNotFound names what was asked for.

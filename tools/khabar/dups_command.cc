@@ -52,8 +52,8 @@ void print_family(const DuplicateFamily& family) {
                                       : fmt::format("{} {:.2f} of {}", m.kind, m.score,
                                                     id_of(family, m.linked_to));
     if (i == 0) link = link.empty() ? "earliest" : "earliest; " + link;
-    std::cout << fmt::format("  {}  {:<10}  {:<12}  {:<32}  {}\n", m.article.id,
-                             day_or_dash(m.article.published), or_dash(m.article.source), link,
+    std::cout << fmt::format("  {}  {:<10}  {}  {:<32}  {}\n", m.article.id,
+                             day_or_dash(m.article.published), or_dash(m.article.source, 12), link,
                              title_or_placeholder(m.article.title));
   }
 }

@@ -80,8 +80,8 @@ int show_entity(Store& store, const EntitiesArgs& args) {
   }
   std::cout << "recent articles\n";
   for (const ArticleSummary& a : p.recent) {
-    std::cout << fmt::format("  {}  {:<10}  {:<12}  {}\n", a.id, day_or_dash(a.published),
-                             or_dash(a.source), title_or_placeholder(a.title));
+    std::cout << fmt::format("  {}  {:<10}  {}  {}\n", a.id, day_or_dash(a.published),
+                             or_dash(a.source, 12), title_or_placeholder(a.title));
   }
   return kExitOk;
 }

@@ -27,8 +27,8 @@ int print_list(Store& store, const ListArgs& args) {
       line["body_bytes"] = a.body_bytes;
       std::cout << line.dump() << "\n";
     } else {
-      std::cout << fmt::format("{}  {:<10}  {:<3}  {:<12}  {}\n", a.id, day_or_dash(a.published),
-                               a.lang, or_dash(a.source), title_or_placeholder(a.title));
+      std::cout << fmt::format("{}  {:<10}  {:<3}  {}  {}\n", a.id, day_or_dash(a.published),
+                               a.lang, or_dash(a.source, 12), title_or_placeholder(a.title));
     }
   }
   if (!args.json) {

@@ -71,8 +71,8 @@ int run_search(Store& store, SearchArgs& args) {
       all_words = false;
       std::cout << "-- with some of the words:\n";
     }
-    std::cout << fmt::format("{}  {:<10}  {:<12}  {:>6.2f}  {}\n    {}\n", hit.article_id,
-                             day_or_dash(hit.published), or_dash(hit.outlet), hit.score,
+    std::cout << fmt::format("{}  {:<10}  {}  {:>6.2f}  {}\n    {}\n", hit.article_id,
+                             day_or_dash(hit.published), or_dash(hit.outlet, 12), hit.score,
                              title_or_placeholder(hit.title), marked_snippet(hit, terminal));
   }
   std::cout << fmt::format("{} of {} article{} ({} with all the words)\n", page->hits.size(),

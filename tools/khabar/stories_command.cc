@@ -57,7 +57,7 @@ int list_stories(Store& store, const StoriesArgs& args) {
     }
     std::cout << fmt::format("{:>6}  {:>3} article{}  {:<25}  {}\n        {}\n", s.story,
                              s.article_count, s.article_count == 1 ? " " : "s", time_span(s),
-                             title_or_placeholder(s.title), fmt::join(s.outlets, ", "));
+                             title_or_placeholder(s.title), isolated_list(s.outlets));
   }
   if (!args.json)
     std::cout << fmt::format("{} stor{}\n", stories->size(), stories->size() == 1 ? "y" : "ies");
@@ -106,14 +106,14 @@ int show_story(Store& store, const StoryArgs& args, const std::string& db) {
     std::cout << out.dump() << "\n";
     return kExitOk;
   }
-  std::cout << fmt::format(
-      "story {}: {}\n{} article{}, {}; outlets: {}\n\n", s.story, title_or_placeholder(s.title),
-      s.article_count, s.article_count == 1 ? "" : "s", time_span(s), fmt::join(s.outlets, ", "));
+  std::cout << fmt::format("story {}: {}\n{} article{}, {}; outlets: {}\n\n", s.story,
+                           title_or_placeholder(s.title), s.article_count,
+                           s.article_count == 1 ? "" : "s", time_span(s), isolated_list(s.outlets));
   for (const StoryMember& m : *members) {
     const std::string family =
         family_size[m.family] > 1 ? fmt::format("  [copies: family {}]", m.family) : "";
-    std::cout << fmt::format("  {}  {:<10}  {:<12}  {:>4}  {}{}\n", m.article.id,
-                             day_or_dash(m.article.published), or_dash(m.article.source),
+    std::cout << fmt::format("  {}  {:<10}  {}  {:>4}  {}{}\n", m.article.id,
+                             day_or_dash(m.article.published), or_dash(m.article.source, 12),
                              m.similarity > 0 ? fmt::format("{:.2f}", m.similarity) : "first",
                              title_or_placeholder(m.article.title), family);
   }
