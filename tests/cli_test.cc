@@ -404,6 +404,59 @@ TEST_F(CliTest, ListingsIsolateStoredTextForBidiTerminals) {
   EXPECT_THAT(listed.out, HasSubstr(open + "الثورة      " + close));
 }
 
+// RFC 4180 rows: fields split at commas outside quotes, "" inside quotes a quote.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.emplace_back(1);
+      ++i;
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+TEST_F(CliTest, ExportWritesCsvNarrowedByDayOrStory) {
+  ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
+  CommandResult all = run({"export", "--format", "csv"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const auto rows = parse_csv(all.out);
+  ASSERT_EQ(rows.size(), 3u) << all.out.substr(0, 300);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"id", "external_id", "outlet", "published", "lang",
+                                               "story", "title", "url", "text"}));
+  for (size_t r = 1; r < rows.size(); ++r) {
+    ASSERT_EQ(rows[r].size(), rows[0].size());
+    EXPECT_EQ(rows[r][5], "1");                  // both seeds, one story
+    EXPECT_THAT(rows[r][8], HasSubstr("توكا"));  // the body, its line breaks inside quotes
+  }
+  EXPECT_EQ(parse_csv(run({"export", "--format", "csv", "--story", "1"}).out).size(), 3u);
+  EXPECT_EQ(parse_csv(run({"export", "--format", "csv", "--story", "2"}).out).size(), 1u);
+  // Undated articles are left out by a day bound.
+  EXPECT_EQ(parse_csv(run({"export", "--format", "csv", "--since", "2000-01-01"}).out).size(), 1u);
+  CommandResult bad = run({"export", "--format", "csv", "--until", "yesterday"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--until «yesterday»"));
+  EXPECT_EQ(run({"export", "--format", "xml"}).exit_code, 2);
+}
+
 TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
   ASSERT_EQ(run({"ingest", KHABAR_SEEDS_DIR}).exit_code, 0);
   const std::string exported = (dir_ / "export.jsonl").string();
