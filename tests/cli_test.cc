@@ -281,9 +281,10 @@ TEST_F(CliTest, StoryFactsFromTheStore) {
 
   CommandResult text = run({"story", "--facts", "1"});
   EXPECT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_THAT(text.out,
-              HasSubstr("arrested · person: 7939 (outlet-004, 2022-01-10)  single source"));
-  EXPECT_THAT(text.out, HasSubstr("source chain: الثورة ← روسيا اليوم ← نوفوستي"));
+  EXPECT_THAT(text.out, HasSubstr("arrested · person: 7939 (\u2068outlet-004\u2069, 2022-01-10)  "
+                                  "single source"));
+  EXPECT_THAT(text.out, HasSubstr("source chain: \u2068الثورة\u2069 ← \u2068روسيا اليوم\u2069 ← "
+                                  "\u2068نوفوستي\u2069"));
   EXPECT_EQ(run({"story", "--facts", "7"}).exit_code, 2);
 }
 
@@ -402,6 +403,13 @@ TEST_F(CliTest, ListingsIsolateStoredTextForBidiTerminals) {
   // The outlet column is padded inside its isolate, so the titles still line up.
   CommandResult listed = run({"list"});
   EXPECT_THAT(listed.out, HasSubstr(open + "الثورة      " + close));
+  // Facts in words: a day whose year the undated seeds do not say, no raw encodings.
+  CommandResult facts = run({"story", "--facts", "1"});
+  ASSERT_EQ(facts.exit_code, 0) << facts.err;
+  EXPECT_THAT(facts.out, HasSubstr("10 January (year not said)"));
+  EXPECT_THAT(facts.out, Not(HasSubstr("(unsaid)")));
+  EXPECT_THAT(facts.out, Not(HasSubstr("weekday:")));
+  EXPECT_THAT(facts.out, Not(HasSubstr(" --01")));
 }
 
 // RFC 4180 rows: fields split at commas outside quotes, "" inside quotes a quote.
