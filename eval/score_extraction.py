@@ -121,7 +121,7 @@ def predicted_sets(line):
             continue
         if d.get("type") == "TIME":
             d = {**d, "value": d["value"].split("T")[0], "precision": "day"}
-        if "range" in d and d["precision"] not in ("day", "month", "year"):
+        if d.get("range") and d["precision"] not in ("day", "month", "year"):
             dates.add(f"{d['range'][0]}..{d['range'][1]}")
         elif d["value"]:
             dates.add(d["value"])

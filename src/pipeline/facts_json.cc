@@ -36,26 +36,28 @@ nlohmann::json span_json(const ByteSpan& span) {
 }
 
 nlohmann::json mention_json(const Mention& m) {
-  nlohmann::json out{{"type", entity_type_name(m.type)},
-                     {"text", m.surface},
-                     {"canonical", m.canonical},
-                     {"span", span_json(m.span)},
-                     {"evidence", m.evidence}};
-  if (!m.gazetteer_id.empty()) out["gazetteer_id"] = m.gazetteer_id;
-  if (!m.role.empty()) out["role"] = m.role;
-  if (!m.country.empty()) out["country"] = m.country;
-  if (m.in_title) out["in_title"] = true;
-  if (m.role_reference) out["role_reference"] = true;
-  if (m.description) out["description"] = true;
-  return out;
+  return {{"type", entity_type_name(m.type)},
+          {"text", m.surface},
+          {"name", m.canonical},
+          {"span", span_json(m.span)},
+          {"evidence", m.evidence},
+          {"gazetteer_id", text_or_null(m.gazetteer_id)},
+          {"role", text_or_null(m.role)},
+          {"country", text_or_null(m.country)},
+          {"in_title", m.in_title},
+          {"role_reference", m.role_reference},
+          {"description", m.description}};
 }
 
 nlohmann::json date_json(const DateFact& d) {
-  nlohmann::json out{{"text", d.surface}, {"type", d.type},
-                     {"value", d.value},  {"precision", date_precision_name(d.precision)},
-                     {"basis", d.basis},  {"span", span_json(d.span)}};
-  if (!d.range_begin.empty()) out["range"] = {d.range_begin, d.range_end};
-  return out;
+  return {{"text", d.surface},
+          {"type", d.type},
+          {"value", d.value},
+          {"precision", date_precision_name(d.precision)},
+          {"basis", d.basis},
+          {"span", span_json(d.span)},
+          {"range", d.range_begin.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json::array({d.range_begin, d.range_end})}};
 }
 
 std::string name_of(const std::vector<Mention>& mentions, int index) {
@@ -76,14 +78,16 @@ nlohmann::json extraction_to_json(const Extraction& x) {
   for (const Mention& m : x.mentions)
     out["mentions"].push_back(mention_json(m));
   for (const CountFact& c : x.counts) {
-    nlohmann::json count{{"value", number_json(c.value)},
-                         {"what", c.what},
-                         {"noun", c.noun},
-                         {"event", c.event},
-                         {"trigger", c.trigger},
-                         {"span", span_json(c.span)}};
-    if (c.approximate) count["approximate"] = true;
-    if (c.date >= 0) count["date"] = x.dates[static_cast<size_t>(c.date)].value;
+    nlohmann::json count{
+        {"value", number_json(c.value)},
+        {"what", c.what},
+        {"noun", c.noun},
+        {"event", c.event},
+        {"trigger", c.trigger},
+        {"span", span_json(c.span)},
+        {"approximate", c.approximate},
+        {"date", c.date >= 0 ? nlohmann::json(x.dates[static_cast<size_t>(c.date)].value)
+                             : nlohmann::json(nullptr)}};
     out["counts"].push_back(std::move(count));
   }
   for (const DateFact& d : x.dates)
@@ -91,20 +95,20 @@ nlohmann::json extraction_to_json(const Extraction& x) {
   for (const Quote& q : x.quotes) {
     out["quotes"].push_back({{"text", q.text},
                              {"direct", q.direct},
-                             {"speaker", name_of(x.mentions, q.speaker)},
+                             {"speaker", text_or_null(name_of(x.mentions, q.speaker))},
                              {"verb", q.verb},
                              {"span", span_json(q.span)}});
   }
   for (const SourceChain& c : x.chains) {
     nlohmann::json sources = nlohmann::json::array();
     for (const int s : c.sources)
-      sources.push_back(name_of(x.mentions, s));
+      sources.push_back(text_or_null(name_of(x.mentions, s)));
     out["chains"].push_back({{"sources", sources}, {"span", span_json(c.span)}});
   }
   for (const Framing& f : x.framings) {
     out["framings"].push_back({{"phrase", f.phrase},
                                {"key", f.key},
-                               {"speaker", name_of(x.mentions, f.speaker)},
+                               {"speaker", text_or_null(name_of(x.mentions, f.speaker))},
                                {"span", span_json(f.span)}});
   }
   for (const EventMention& e : x.events) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "khabar/article_json.h"
 #include "khabar/facts_json.h"
 #include "khabar/pipeline.h"
 
@@ -44,9 +45,9 @@ class ExtractSink : public DocumentSink {
     nlohmann::json line = extraction_to_json(
         extractor_.extract({.text = body, .title = title, .published = published}));
     line["origin"] = doc.origin;
-    if (!doc.external_id.empty()) line["external_id"] = doc.external_id;
-    if (!published.empty()) line["published"] = published;
-    if (!title.empty()) line["title"] = title;
+    line["external_id"] = text_or_null(doc.external_id);
+    line["published"] = text_or_null(published);
+    line["title"] = text_or_null(title);
     line["text"] = body;
     std::cout << line.dump() << "\n";
   }
