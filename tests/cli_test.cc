@@ -483,6 +483,30 @@ TEST_F(CliTest, ExportReingestsIntoTheSameIds) {
     EXPECT_TRUE(second->get(a.id)->has_value());
 }
 
+// The input's own id and fields come back from an export as they went in, not khabar's id as
+// the input's and khabar's derived fields as metadata.
+TEST_F(CliTest, ExportKeepsTheInputsIdAndMetadataThroughARoundTrip) {
+  const std::string input =
+      write("in.jsonl", nlohmann::json{{"id", "input-7"},
+                                       {"source", "الثورة"},
+                                       {"section", "دولي"},
+                                       {"text",
+                                        "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل "
+                                        "في جنيف بمشاركة الأطراف كافة، وإن الوفود ستصل تباعا."}}
+                            .dump());
+  ASSERT_EQ(run({"ingest", input}).exit_code, 0);
+  const std::string exported = (dir_ / "export.jsonl").string();
+  ASSERT_EQ(run({"export", "-o", exported}).exit_code, 0);
+  db_ = location("second.db");
+  ASSERT_EQ(run({"ingest", exported}).exit_code, 0);
+  CommandResult listed = run({"list", "--json"});
+  const std::string id = nlohmann::json::parse(listed.out)["id"];
+  const auto shown = nlohmann::json::parse(run({"show", "--json", id}).out);
+  EXPECT_EQ(shown["external_id"], "input-7");
+  EXPECT_EQ(shown["outlet"], "الثورة");
+  EXPECT_EQ(shown["metadata"], (nlohmann::json{{"section", "دولي"}}));
+}
+
 TEST_F(CliTest, BadInputIsNamedAndTheRestGoesIn) {
   const std::string good = write("in/good.txt", "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشاريع.");
   write("in/empty.txt", "");

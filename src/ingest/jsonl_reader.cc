@@ -37,6 +37,23 @@ struct Fields {
   std::string& operator[](JsonField f) { return values[static_cast<size_t>(f)]; }
 };
 
+// A line of khabar's own export (khabar export, show --json) holds what khabar wrote beside
+// what it read: its `id` is khabar's (the input's is `external_id`), the input's other fields
+// are under `metadata`, and the rest (removals, byline, ingested_at, ...) ingest makes again.
+// Read back, it is the input it came from, so a round trip keeps the input's id and metadata.
+void unwrap_khabar_export(Fields& fields) {
+  const json& metadata = fields.metadata;
+  if (!metadata.contains("ingested_at") || !metadata.contains("removals")) return;
+  const auto external = metadata.find("external_id");
+  fields[JsonField::kId] = external != metadata.end() && external->is_string()
+                               ? external->get<std::string>()
+                               : std::string();
+  json inputs = json::object();
+  if (const auto it = metadata.find("metadata"); it != metadata.end() && it->is_object())
+    inputs = *it;
+  fields.metadata = std::move(inputs);
+}
+
 // simdjson reads a well-formed record about ten times faster than nlohmann. It only takes
 // records where every field read is a string; anything else (malformed JSON, no text, a field
 // of the wrong type, a number out of range) goes to the nlohmann reader, whose messages name
@@ -191,6 +208,7 @@ class LineReader {
   }
 
   void emit(Fields fields) {
+    unwrap_khabar_export(fields);
     std::string& body = fields[JsonField::kText];
     if (body.size() > options_.max_article_bytes) {
       sink_.problem(reject(path_, line_, -1,
