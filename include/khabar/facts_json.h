@@ -11,15 +11,17 @@
 #include <vector>
 
 #include "khabar/extract.h"
+#include "khabar/store.h"
 #include "khabar/story_facts.h"
 
 namespace khabar {
 
 nlohmann::json extraction_to_json(const Extraction& extraction);
-// Entities carry their stable `key` (place:KZ) and, as `id`, their store-wide id from
-// `stored_entities` (read_story_facts gives it, in the order of facts.entities; 0 or absent:
-// null, not yet extracted or not stored). An article without an outlet has null for it.
+// Entities carry, as `id` and `key`, the stored entity's (read_story_facts gives them, in the
+// order of facts.entities), so that /api/entities/{id} and /api/entities/{key} name the same
+// one; while an entity is not stored yet, `id` is null and `key` the story's own. An article
+// without an outlet has null for it.
 nlohmann::json story_facts_to_json(const StoryFacts& facts,
-                                   const std::vector<int64_t>& stored_entities = {});
+                                   const std::vector<StoredEntity>& stored_entities = {});
 
 }  // namespace khabar

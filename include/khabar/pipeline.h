@@ -186,10 +186,10 @@ class IngestSession {
 
 // The cross-outlet facts of a stored story: each member's body extracted (with its
 // publication date, so that «اليوم الاثنين» resolves), then merged. kNotFound for no story.
-// `stored_entities`, when given, receives each of the facts' entities' store-wide id
-// (StoredEntity::sequence), or 0 when its articles wait for refresh_entities.
+// `stored_entities`, when given, receives each of the facts' entities' stored entity (its
+// store-wide id and key), or one with sequence 0 while its articles wait for refresh_entities.
 Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor,
-                                    std::vector<int64_t>* stored_entities = nullptr);
+                                    std::vector<StoredEntity>* stored_entities = nullptr);
 
 // Extracts and links the entities of stored articles that have none yet (all of them with
 // `all`, after the rules changed), in committed batches of options.batch_size; `progress`

@@ -121,7 +121,7 @@ nlohmann::json extraction_to_json(const Extraction& x) {
 }
 
 nlohmann::json story_facts_to_json(const StoryFacts& facts,
-                                   const std::vector<int64_t>& stored_entities) {
+                                   const std::vector<StoredEntity>& stored_entities) {
   nlohmann::json out{
       {"outlets", outlets_json(facts.outlets)}, {"entities", nlohmann::json::array()},
       {"counts", nlohmann::json::array()},      {"events", nlohmann::json::array()},
@@ -135,17 +135,20 @@ nlohmann::json story_facts_to_json(const StoryFacts& facts,
       merges.push_back({{"alias", m.alias}, {"into", m.into}, {"reason", m.reason}});
     }
     const size_t i = out["entities"].size();
-    const int64_t stored = i < stored_entities.size() ? stored_entities[i] : 0;
-    nlohmann::json entity{{"id", stored > 0 ? nlohmann::json(stored) : nlohmann::json(nullptr)},
-                          {"key", e.id},
-                          {"type", entity_type_name(e.type)},
-                          {"name", e.canonical},
-                          {"role", text_or_null(e.role)},
-                          {"country", text_or_null(e.country)},
-                          {"aliases", aliases},
-                          {"merges", merges},
-                          {"mentions", e.mentions.size()},
-                          {"outlets", outlets_json(e.outlets)}};
+    const StoredEntity* stored = i < stored_entities.size() && stored_entities[i].sequence > 0
+                                     ? &stored_entities[i]
+                                     : nullptr;
+    nlohmann::json entity{
+        {"id", stored ? nlohmann::json(stored->sequence) : nlohmann::json(nullptr)},
+        {"key", stored ? stored->key : e.id},
+        {"type", entity_type_name(e.type)},
+        {"name", e.canonical},
+        {"role", text_or_null(e.role)},
+        {"country", text_or_null(e.country)},
+        {"aliases", aliases},
+        {"merges", merges},
+        {"mentions", e.mentions.size()},
+        {"outlets", outlets_json(e.outlets)}};
     out["entities"].push_back(std::move(entity));
   }
   for (const CountGroup& g : facts.counts) {

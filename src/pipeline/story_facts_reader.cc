@@ -5,12 +5,13 @@
 namespace khabar {
 namespace {
 
-// The stored entity of each facts entity: the one its first mention was linked to at ingest.
+// The stored entity of each facts entity: the one its first mention was linked to at ingest
+// (sequence 0 when there is none yet).
 Status find_stored_entities(Store& store, const StoryFacts& facts,
                             const std::vector<int64_t>& article_sequences,
-                            std::vector<int64_t>& out) {
+                            std::vector<StoredEntity>& stored) {
   std::vector<std::optional<std::vector<EntityMentionRecord>>> mentions(article_sequences.size());
-  out.assign(facts.entities.size(), 0);
+  std::vector<int64_t> out(facts.entities.size(), 0);
   for (size_t e = 0; e < facts.entities.size(); ++e) {
     for (const EntityMentionRef& ref : facts.entities[e].mentions) {
       if (ref.article >= mentions.size()) continue;
@@ -30,13 +31,20 @@ Status find_stored_entities(Store& store, const StoryFacts& facts,
       if (out[e] != 0) break;
     }
   }
+  stored.assign(facts.entities.size(), StoredEntity{});
+  for (size_t e = 0; e < out.size(); ++e) {
+    if (out[e] == 0) continue;
+    Result<std::optional<StoredEntity>> entity = store.find_entity(std::to_string(out[e]));
+    if (!entity.ok()) return entity.error();
+    if (entity->has_value()) stored[e] = **entity;
+  }
   return {};
 }
 
 }  // namespace
 
 Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor& extractor,
-                                    std::vector<int64_t>* stored_entities) {
+                                    std::vector<StoredEntity>* stored_entities) {
   Result<std::optional<StorySummary>> summary = store.story(story);
   if (!summary.ok()) return summary.error();
   if (!summary->has_value()) {

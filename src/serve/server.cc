@@ -317,7 +317,7 @@ struct ApiServer::Impl {
     out["members"] = nlohmann::json::array();
     for (const StoryMember& m : *members)
       out["members"].push_back(story_member_to_json(m));
-    std::vector<int64_t> stored_entities;
+    std::vector<StoredEntity> stored_entities;
     Result<StoryFacts> facts = read_story_facts(store, *id, shared_extractor(), &stored_entities);
     if (!facts.ok()) return storage_error(facts.error());
     // Each entity's store-wide id, for /api/entities: null while its articles wait for

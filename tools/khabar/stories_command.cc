@@ -75,7 +75,7 @@ int show_story(Store& store, const StoryArgs& args, const std::string& db) {
   }
   if (args.facts) {
     const Extractor extractor;
-    std::vector<int64_t> stored_entities;
+    std::vector<StoredEntity> stored_entities;
     Result<StoryFacts> facts = read_story_facts(store, id, extractor, &stored_entities);
     if (!facts.ok()) return fail(facts.error());
     if (args.json) {
