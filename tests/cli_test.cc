@@ -456,7 +456,9 @@ TEST_F(CliTest, ExportWritesCsvNarrowedByDayOrStory) {
     EXPECT_THAT(rows[r][8], HasSubstr("توكا"));  // the body, its line breaks inside quotes
   }
   EXPECT_EQ(parse_csv(run({"export", "--format", "csv", "--story", "1"}).out).size(), 3u);
-  EXPECT_EQ(parse_csv(run({"export", "--format", "csv", "--story", "2"}).out).size(), 1u);
+  CommandResult no_story = run({"export", "--format", "csv", "--story", "2"});
+  EXPECT_EQ(no_story.exit_code, 2);
+  EXPECT_THAT(no_story.err, HasSubstr("--story 2: no such story"));
   // Undated articles are left out by a day bound.
   EXPECT_EQ(parse_csv(run({"export", "--format", "csv", "--since", "2000-01-01"}).out).size(), 1u);
   CommandResult bad = run({"export", "--format", "csv", "--until", "yesterday"});
@@ -505,6 +507,21 @@ TEST_F(CliTest, ExportKeepsTheInputsIdAndMetadataThroughARoundTrip) {
   EXPECT_EQ(shown["external_id"], "input-7");
   EXPECT_EQ(shown["outlet"], "الثورة");
   EXPECT_EQ(shown["metadata"], (nlohmann::json{{"section", "دولي"}}));
+
+  // Another crawler's record that has an ingested_at and removals of its own is not taken for
+  // khabar's export: its id and fields stay.
+  db_ = location("third.db");
+  const nlohmann::json crawled{{"id", "crawler-1"},
+                               {"ingested_at", "2025-01-01"},
+                               {"removals", nlohmann::json::array()},
+                               {"text",
+                                "أعلنت السلطات المحلية في المدينة الساحلية إغلاق الميناء أمام "
+                                "السفن الصغيرة بسبب سوء الأحوال الجوية المتوقعة."}};
+  ASSERT_EQ(run({"ingest", write("crawled.jsonl", crawled.dump())}).exit_code, 0);
+  const std::string crawled_id = nlohmann::json::parse(run({"list", "--json"}).out)["id"];
+  const auto kept = nlohmann::json::parse(run({"show", "--json", crawled_id}).out);
+  EXPECT_EQ(kept["external_id"], "crawler-1");
+  EXPECT_EQ(kept["metadata"]["ingested_at"], "2025-01-01");
 }
 
 TEST_F(CliTest, BadInputIsNamedAndTheRestGoesIn) {

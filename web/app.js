@@ -38,9 +38,26 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+// Each navigation's number: an answer that arrives after the reader has moved on is dropped,
+// not shown at the new address.
+let navigation = 0;
+
 async function api(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const asked = navigation;
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: "application/json" } });
+  } catch (cause) {
+    const error = new Error(cause.message);
+    error.network = true;
+    throw error;
+  }
   const body = await response.json().catch(() => ({}));
+  if (asked !== navigation) {
+    const error = new Error("superseded");
+    error.superseded = true;
+    throw error;
+  }
   if (!response.ok) {
     const error = new Error(body.error ? body.error.message : `HTTP ${response.status}`);
     error.status = response.status;
@@ -117,7 +134,7 @@ async function renderStories(params) {
     cursor = page.next_cursor || "";
     if (cursor) list.after(more); else more.remove();
   };
-  more.addEventListener("click", () => load().catch(fail));
+  more.addEventListener("click", () => load().catch((error) => { if (!error.superseded) fail(error); }));
   await load();
 }
 
@@ -149,30 +166,38 @@ function entitiesTable(entities) {
       h("td", {}, outlets(e.outlets))))));
 }
 
-// A count's reports grouped by value. Values that differ on different days are a revision
-// (the toll rising over days), shown in order as one figure; a conflict is outlets giving
-// different values on the same day.
+// A count's reports grouped by value, each with the days it was reported (its article's
+// publication day; the date its sentence names only when the article has none). Values that
+// change from day to day are a revision (a toll rising), shown in order as one figure; a
+// conflict is two outlets giving different exact values on the same day (or with no day to
+// tell them apart). "At least 5" contradicts no one.
 function countFigures(group, published) {
   const values = new Map();
   for (const r of group.reports) {
-    const on = /^\d{4}-\d\d-\d\d/.test(r.date || "") ? r.date : published.get(r.article) || "";
+    const named = /^\d{4}-\d\d-\d\d/.test(r.date || "") ? r.date : "";
+    const day = (published.get(r.article) || named).slice(0, 10);
     const key = `${r.approximate ? "≥" : ""}${r.value}`;
-    if (!values.has(key)) values.set(key, { value: r.value, approximate: r.approximate, outlets: new Set(), days: new Set(), sentences: [] });
+    if (!values.has(key)) {
+      values.set(key, { value: r.value, approximate: r.approximate, outlets: new Set(), days: new Set(), byDay: new Map(), sentences: [] });
+    }
     const v = values.get(key);
-    v.outlets.add(r.outlet || unnamedOutlet);
-    if (on) v.days.add(on.slice(0, 10));
+    const outlet = r.outlet || unnamedOutlet;
+    v.outlets.add(outlet);
+    if (day) v.days.add(day);
+    if (!v.byDay.has(day)) v.byDay.set(day, new Set());
+    v.byDay.get(day).add(outlet);
     v.sentences.push(r.sentence);
   }
   const figures = [...values.values()].sort((a, b) =>
     ([...a.days].sort()[0] || "").localeCompare([...b.days].sort()[0] || ""));
-  const valuesOnDay = new Map();
-  for (const f of figures) {
-    for (const d of f.days) valuesOnDay.set(d, (valuesOnDay.get(d) || 0) + 1);
-  }
-  // Undated values cannot be told apart in time: differing, they conflict.
-  const undated = figures.filter((f) => !f.days.size).length;
-  const conflict = [...valuesOnDay.values()].some((n) => n > 1) || (figures.length > 1 && undated > 0);
-  return { figures, conflict, revision: !conflict && figures.length > 1 };
+  const exact = figures.filter((f) => !f.approximate);
+  const days = new Set(exact.flatMap((f) => [...f.byDay.keys()]));
+  const conflict = [...days].some((day) => {
+    const here = exact.filter((f) => f.byDay.has(day));
+    return here.some((f, i) => here.slice(i + 1).some((g) =>
+      [...f.byDay.get(day)].some((o) => [...g.byDay.get(day)].some((p) => p !== o))));
+  });
+  return { figures, conflict, revision: !conflict && exact.length > 1 };
 }
 
 function countsSection(counts, members) {
@@ -199,8 +224,11 @@ const when = (iso) => (iso ? iso.replace("T", " ").slice(0, 16) : "—");
 // the figures outlets agree on, and a warning when the story looks like several happenings
 // (places in many countries, or several figures in conflict).
 function storySummary(s, facts) {
-  const dated = s.members.filter((m) => m.published).sort((a, b) => a.published.localeCompare(b.published));
+  // Times keep their own offsets: compare instants, as the chart does.
+  const dated = s.members.filter((m) => !Number.isNaN(Date.parse(m.published || "")))
+    .sort((a, b) => Date.parse(a.published) - Date.parse(b.published));
   const first = dated[0];
+  const outletCount = new Set(s.members.map((m) => m.outlet ?? null)).size;
   const published = new Map(s.members.map((m) => [m.id, m.published]));
   const agreed = [], conflicts = [];
   for (const g of facts.counts) {
@@ -210,12 +238,13 @@ function storySummary(s, facts) {
   }
   const countries = new Set(facts.entities.filter((e) => e.type === "place" && e.country).map((e) => e.country));
   const several = countries.size >= 5 || conflicts.length >= 3;
-  return h("section", { id: "summary", class: "card summary" }, h("ul", {},
+  return h("section", { id: "summary", class: "card summary", "data-story": s.id }, h("ul", {},
     first ? h("li", {}, "أول من نشر: ", outlets([first.outlet]), " ", h("bdi", { class: "date", dir: "ltr" }, when(first.published))) : null,
-    h("li", {}, `${s.outlets.length.toLocaleString("ar")} ${s.outlets.length === 1 ? "منفذ" : "منافذ"}، ${articlesWord(s.articles)}، `,
+    h("li", {}, `${outletCount.toLocaleString("ar")} ${outletCount === 1 ? "منفذ" : "منافذ"}، ${articlesWord(s.articles)}، `,
       h("bdi", { class: "date", dir: "ltr" }, span(s.first, s.last))),
     agreed.length ? h("li", {}, "أرقام تتفق عليها المنافذ: ", agreed.map(([g, f]) =>
-      h("span", { class: "agreed" }, h("bdi", {}, f.value.toLocaleString("ar")), ` ${whatName[g.what] || g.what} (${eventName[g.event] || g.event}) `))) : null,
+      h("span", { class: "agreed" }, h("bdi", {}, `${f.approximate ? "≥ " : ""}${f.value.toLocaleString("ar")}`),
+        ` ${whatName[g.what] || g.what}${g.event ? ` (${eventName[g.event] || g.event})` : ""} `))) : null,
     several ? h("li", { class: "warning" }, `قد تجمع هذه القصة أكثر من حدث: أماكن في ${countries.size.toLocaleString("ar")} بلدان، و${conflicts.length.toLocaleString("ar")} أرقام متعارضة.`) : null));
 }
 
@@ -266,7 +295,7 @@ function quotesSection(quotes, chains) {
   if (!quotes.length && !relayed.size) return h("p", { id: "quotes", class: "muted" }, "لا اقتباسات.");
   const said = new Map();
   for (const q of quotes) {
-    const key = `${q.speaker}|${q.text.replace(/\s+/g, " ").trim()}`;
+    const key = JSON.stringify([q.speaker, q.text.replace(/\s+/g, " ").trim()]);
     if (!said.has(key)) said.set(key, { ...q, outlets: [] });
     const line = said.get(key);
     if (!line.outlets.includes(q.outlet)) line.outlets.push(q.outlet);
@@ -408,9 +437,11 @@ async function renderSearch(params) {
 // --- Routing ----------------------------------------------------------------------------
 // In Arabic, with the server's own words (English) kept beside them for a bug report.
 function fail(error) {
+  if (!error.status && !error.network) console.error(error);  // the page's own bug: say so
   const reason = error.status === 404 ? "لم نجد ما طلبته."
     : error.status === 400 ? "الطلب غير صالح."
-      : error.status ? "حدث خطأ في الخادم." : "تعذر الاتصال بالخادم.";
+      : error.status ? "حدث خطأ في الخادم."
+        : error.network ? "تعذر الاتصال بالخادم." : "حدث خطأ في الصفحة.";
   setTitle("خطأ");
   show(h("p", { class: "error", role: "alert" }, `تعذر التحميل: ${reason} `,
     h("small", { dir: "ltr", lang: "en" }, error.message)));
@@ -421,6 +452,7 @@ async function route() {
   const [path, query] = hash.split("?");
   const params = new URLSearchParams(query || "");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const current = ++navigation;
   view.setAttribute("aria-busy", "true");
   status.textContent = "جار التحميل…";
   const loading = setTimeout(() => view.classList.add("loading"), 200);
@@ -431,11 +463,13 @@ async function route() {
     else if (parts[0] === "search") await renderSearch(params);
     else await renderStories(params);
   } catch (error) {
-    fail(error);
+    if (!error.superseded) fail(error);
   } finally {
     clearTimeout(loading);
-    view.classList.remove("loading");
-    view.removeAttribute("aria-busy");
+    if (current === navigation) {
+      view.classList.remove("loading");
+      view.removeAttribute("aria-busy");
+    }
   }
 }
 

@@ -41,9 +41,23 @@ struct Fields {
 // what it read: its `id` is khabar's (the input's is `external_id`), the input's other fields
 // are under `metadata`, and the rest (removals, byline, ingested_at, ...) ingest makes again.
 // Read back, it is the input it came from, so a round trip keeps the input's id and metadata.
-void unwrap_khabar_export(Fields& fields) {
+// Known by all of what khabar writes there, so that another crawler's record with an
+// `ingested_at` of its own keeps its id and fields; a user's --map id=... wins.
+bool is_khabar_export(const Fields& fields, const ReadOptions& options) {
   const json& metadata = fields.metadata;
-  if (!metadata.contains("ingested_at") || !metadata.contains("removals")) return;
+  const std::string& id = fields.values[static_cast<size_t>(JsonField::kId)];
+  const auto removals = metadata.find("removals");
+  return removals != metadata.end() && removals->is_array() && metadata.contains("ingested_at") &&
+         metadata.contains("origin") && metadata.contains("format") &&
+         metadata.contains("encoding") && id.size() == 16 &&
+         id.find_first_not_of("0123456789abcdef") == std::string::npos &&
+         std::none_of(options.field_map.begin(), options.field_map.end(),
+                      [](const auto& mapped) { return mapped.first == "id"; });
+}
+
+void unwrap_khabar_export(Fields& fields, const ReadOptions& options) {
+  if (!is_khabar_export(fields, options)) return;
+  const json& metadata = fields.metadata;
   const auto external = metadata.find("external_id");
   fields[JsonField::kId] = external != metadata.end() && external->is_string()
                                ? external->get<std::string>()
@@ -208,7 +222,7 @@ class LineReader {
   }
 
   void emit(Fields fields) {
-    unwrap_khabar_export(fields);
+    unwrap_khabar_export(fields, options_);
     std::string& body = fields[JsonField::kText];
     if (body.size() > options_.max_article_bytes) {
       sink_.problem(reject(path_, line_, -1,

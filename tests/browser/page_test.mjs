@@ -155,9 +155,9 @@ try {
       const at = `story ${name} at ${width} px`;
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${base}/#/story/${id}`);
-      // The tab names the story (the page before had a #summary too: wait for this one's).
-      await page.waitForFunction((title) => document.title.includes(title), (story.title || "").slice(0, 20));
-      await page.waitForSelector("#summary");
+      await page.reload();  // drawn afresh at this width, not the last width's page
+      await page.waitForSelector(`#summary[data-story="${id}"]`);
+      assert.ok((await page.title()).includes((story.title || "(بلا عنوان)").slice(0, 20)), `${at}: the tab names the story`);
       if (dated) assert.ok((await page.locator("#summary").innerText()).includes("أول من نشر"), at);
       assert.equal(await page.locator("#coverage circle").count(), dated, `${at}: one dot an article`);
       assert.equal(await page.locator("#coverage circle.first").count(), dated ? 1 : 0, `${at}: the first report marked`);
@@ -174,6 +174,24 @@ try {
       await page.screenshot({ path: join(out, `story-${name}-${width}-top.png`) });
     }
   }
+  // Counts over time: a value that changes from day to day is a revision; two outlets with
+  // different values on one day conflict; one outlet correcting itself, or "at least 5", does not.
+  const figures = (reports) => page.evaluate((rs) => {
+    const published = new Map(rs.map((r, i) => [`a${i}`, r.day]));
+    const { conflict, revision } = countFigures(
+      { reports: rs.map((r, i) => ({ ...r, article: `a${i}`, approximate: !!r.approximate, sentence: "" })) },
+      published);
+    return { conflict, revision };
+  }, reports);
+  assert.deepEqual(await figures([{ value: 5, outlet: "أ", day: "2025-01-01" }, { value: 12, outlet: "ب", day: "2025-01-02" }]),
+    { conflict: false, revision: true });
+  assert.deepEqual(await figures([{ value: 5, outlet: "أ", day: "2025-01-01" }, { value: 7, outlet: "ب", day: "2025-01-01" }]),
+    { conflict: true, revision: false });
+  assert.deepEqual(await figures([{ value: 5, outlet: "أ", day: "2025-01-01" }, { value: 7, outlet: "أ", day: "2025-01-01" }]),
+    { conflict: false, revision: true });
+  assert.deepEqual(await figures([{ value: 5, outlet: "أ", day: "2025-01-01", approximate: true }, { value: 7, outlet: "ب", day: "2025-01-01" }]),
+    { conflict: false, revision: false });
+
   // At 390 px the other pages fit too, the search button on screen.
   for (const [path, ready] of [["/#/", "#stories .story"], [`/#/search?q=${encodeURIComponent("الدولار")}`, "#hits"]]) {
     await page.goto(`${base}${path}`);

@@ -53,8 +53,23 @@ std::string unknown_command_message(const CLI::App& app, const std::vector<std::
 // Stored text in a line of columns, between first-strong isolates (U+2068 … U+2069): in a
 // terminal that lays out bidi text, an Arabic outlet or title would otherwise pull the columns
 // around it into its right-to-left run (the outlet and title swapped places).
+// The text inside is printed without control characters and without bidi controls of its
+// own (U+202A-202E, U+2066-2069), which could close the isolate early or leave one open.
 inline std::string isolated(std::string_view s) {
-  return "\u2068" + std::string(s) + "\u2069";
+  const std::string clean = text::without_controls(s);
+  std::string out = "\u2068";
+  for (size_t i = 0; i < clean.size(); ++i) {
+    const auto byte = [&](size_t at) { return static_cast<unsigned char>(clean[at]); };
+    // U+202A-202E are E2 80 AA-AE; U+2066-2069 are E2 81 A6-A9.
+    if (i + 2 < clean.size() && byte(i) == 0xE2 &&
+        ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xAA && byte(i + 2) <= 0xAE) ||
+         (byte(i + 1) == 0x81 && byte(i + 2) >= 0xA6 && byte(i + 2) <= 0xA9))) {
+      i += 2;
+      continue;
+    }
+    out += clean[i];
+  }
+  return out + "\u2069";
 }
 
 // Outlets (or other stored names) as a comma-separated list, each isolated.
@@ -62,7 +77,7 @@ inline std::string isolated_list(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& name : names) {
     if (!out.empty()) out += ", ";
-    out += isolated(text::without_controls(name));
+    out += isolated(name);
   }
   return out;
 }
@@ -71,13 +86,13 @@ inline std::string isolated_list(const std::vector<std::string>& names) {
 // without control characters, which could otherwise drive the terminal, isolated, and padded
 // to `width` columns inside the isolate.
 inline std::string or_dash(const std::string& s, size_t width = 0) {
-  return isolated(fmt::format("{:<{}}", s.empty() ? "—" : text::without_controls(s), width));
+  return isolated(fmt::format("{:<{}}", s.empty() ? "—" : s, width));
 }
 inline std::string day_or_dash(const std::string& published) {
   return published.empty() ? "—" : published.substr(0, 10);
 }
 inline std::string title_or_placeholder(const std::string& title) {
-  return title.empty() ? "(no title)" : isolated(text::without_controls(title));
+  return title.empty() ? "(no title)" : isolated(title);
 }
 
 // A stored entity's sequence from its id or key; kNotFound names what was asked for.

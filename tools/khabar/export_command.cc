@@ -76,12 +76,23 @@ int run_export(Store& store, const ExportArgs& args) {
        {std::pair{args.since, "--since"}, std::pair{args.until, "--until"}}) {
     if (Status s = check_day(value, option); !s.ok()) return fail(s.error());
   }
-  // Each article's story: CSV has a column for it, and --story narrows by it.
+  if (args.story > 0) {
+    Result<std::optional<StorySummary>> story = store.story(args.story);
+    if (!story.ok()) return fail(story.error());
+    if (!story->has_value()) {
+      return fail(make_error(ErrorCode::kNotFound, fmt::format("--story {}: no such story in {}",
+                                                               args.story, store.path())));
+    }
+  }
+  const bool csv = args.format == "csv";
+  // Each article's story, when CSV has a column for it or --story narrows by it.
   std::unordered_map<std::string, int64_t> story_of;
-  Status read = store.for_each_assignment([&](const StoryAssignmentRow& row) {
-    if (!row.sighting) story_of[row.id] = row.story;
-  });
-  if (!read.ok()) return fail(read.error());
+  if (csv || args.story > 0) {
+    Status read = store.for_each_assignment([&](const StoryAssignmentRow& row) {
+      if (!row.sighting) story_of[row.id] = row.story;
+    });
+    if (!read.ok()) return fail(read.error());
+  }
 
   std::ofstream file;
   if (args.output != "-") {
@@ -91,7 +102,6 @@ int run_export(Store& store, const ExportArgs& args) {
     }
   }
   std::ostream& out = args.output == "-" ? std::cout : file;
-  const bool csv = args.format == "csv";
   std::optional<CsvWriter> csv_writer;
   if (csv) csv_writer.emplace(out, args.raw);
   const ArticleJsonOptions options{.include_raw_text = args.raw, .include_normalized = args.raw};
