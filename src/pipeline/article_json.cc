@@ -137,8 +137,7 @@ nlohmann::json search_page_to_json(const SearchPage& page) {
   return {{"total", page.total},
           {"total_all_words", page.total_all_words},
           {"hits", std::move(hits)},
-          {"next_cursor",
-           page.next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.next_cursor)}};
+          {"next_cursor", text_or_null(page.next_cursor)}};
 }
 
 nlohmann::json article_summary_to_json(const ArticleSummary& a) {

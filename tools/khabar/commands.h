@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "khabar/ingest.h"
 #include "khabar/result.h"
 #include "khabar/store.h"
 #include "text/utf8.h"
@@ -93,6 +94,17 @@ inline std::string day_or_dash(const std::string& published) {
 }
 inline std::string title_or_placeholder(const std::string& title) {
   return title.empty() ? "(no title)" : isolated(title);
+}
+
+// --since and --until, each empty or a day as YYYY-MM-DD; the error names the option.
+inline Status check_day_bounds(const std::string& since, const std::string& until) {
+  for (const auto& [value, option] : {std::pair{&since, "--since"}, std::pair{&until, "--until"}}) {
+    if (!value->empty() && !is_iso8601_day(*value)) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("{} «{}»: want a date as YYYY-MM-DD", option, *value));
+    }
+  }
+  return {};
 }
 
 // A stored entity's sequence from its id or key; kNotFound names what was asked for.

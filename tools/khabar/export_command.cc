@@ -9,7 +9,6 @@
 
 #include "commands.h"
 #include "khabar/article_json.h"
-#include "khabar/ingest.h"
 #include "khabar/store.h"
 
 namespace khabar::cli {
@@ -65,17 +64,8 @@ bool within(const std::string& published, const ExportArgs& args) {
   return (args.since.empty() || day >= args.since) && (args.until.empty() || day <= args.until);
 }
 
-Status check_day(const std::string& value, std::string_view option) {
-  if (value.empty() || is_iso8601_day(value)) return {};
-  return make_error(ErrorCode::kInvalidArgument,
-                    fmt::format("{} «{}»: want a date as YYYY-MM-DD", option, value));
-}
-
 int run_export(Store& store, const ExportArgs& args) {
-  for (const auto& [value, option] :
-       {std::pair{args.since, "--since"}, std::pair{args.until, "--until"}}) {
-    if (Status s = check_day(value, option); !s.ok()) return fail(s.error());
-  }
+  if (Status s = check_day_bounds(args.since, args.until); !s.ok()) return fail(s.error());
   if (args.story > 0) {
     Result<std::optional<StorySummary>> story = store.story(args.story);
     if (!story.ok()) return fail(story.error());

@@ -38,20 +38,9 @@ std::string marked_snippet(const SearchHit& hit, bool terminal) {
   return out;
 }
 
-Status check_date(const std::string& value, std::string_view option) {
-  if (value.empty()) return {};
-  if (!is_iso8601_day(value)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("{} «{}»: want a date as YYYY-MM-DD", option, value));
-  }
-  return {};
-}
-
 int run_search(Store& store, SearchArgs& args) {
-  for (const auto& [value, option] :
-       {std::pair{args.query.since, "--since"}, std::pair{args.query.until, "--until"}}) {
-    if (Status s = check_date(value, option); !s.ok()) return fail(s.error());
-  }
+  if (Status s = check_day_bounds(args.query.since, args.query.until); !s.ok())
+    return fail(s.error());
   if (!args.entity.empty()) {
     Result<int64_t> entity = entity_sequence(store, args.entity);
     if (!entity.ok()) return fail(entity.error());
