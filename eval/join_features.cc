@@ -1,7 +1,7 @@
 // The join model's training rows: labelled articles streamed as khabar ingests them, each
 // compared with the members of its candidate stories, its gold story built from the labels.
 //
-//   build/eval/join_features LABELS.tsv ARTICLES.jsonl... > rows.tsv
+//   build/eval/join_features [--pairs PAIRS.tsv] LABELS.tsv ARTICLES.jsonl... > rows.tsv
 //
 // LABELS.tsv maps an input's id (its JSONL `id`) to its gold story, `id<TAB>story`. Articles are
 // cleaned and read exactly as `khabar ingest` reads them (the same cleaning, normalisation,
@@ -13,7 +13,8 @@
 //   article<TAB>same<TAB>feature...      (same: 1 when the candidate is the article's gold story)
 //
 // and, on standard error, how many articles had their gold story among the candidates. Used by
-// eval/train_join_model.py.
+// eval/train_join_model.py. --pairs writes, line for line with those rows, which article and
+// which gold story each row compares (`id<TAB>story`), for features computed outside khabar.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -61,14 +62,25 @@ std::unordered_map<std::string, std::string> read_labels(const char* path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::ofstream pairs;
+  if (argc > 2 && std::string_view(argv[1]) == "--pairs") {
+    pairs.open(argv[2]);
+    if (!pairs) {
+      std::cerr << "join_features: cannot write " << argv[2] << "\n";
+      return 2;
+    }
+    argc -= 2;
+    argv += 2;
+  }
   if (argc < 3) {
-    std::cerr << "usage: join_features LABELS.tsv ARTICLES.jsonl...\n";
+    std::cerr << "usage: join_features [--pairs PAIRS.tsv] LABELS.tsv ARTICLES.jsonl...\n";
     return 2;
   }
   const Extractor extractor;
   const std::unordered_map<std::string, std::string> labels = read_labels(argv[1]);
   Collect collect;
   read_paths(std::vector<std::string>(argv + 2, argv + argc), ReadOptions{}, collect);
+  std::vector<std::string> label_of_story;
 
   const ArticleProcessor processor;
   const Normalizer normalizer;
@@ -94,6 +106,7 @@ int main(int argc, char** argv) {
     }
     const auto [it, first] =
         story_of_label.emplace(label->second, static_cast<uint32_t>(clusterer.story_count()));
+    if (first) label_of_story.push_back(label->second);
     ClusterInput in =
         cluster_input(analyzer, normalizer.normalize(article->title), normalized_body, last_time);
     add_story_signals(story_signals(extract_article(extractor, *article)), in);
@@ -108,6 +121,7 @@ int main(int argc, char** argv) {
       for (const double f : m.features)
         std::cout << '\t' << fmt::format("{:.5f}", f);
       std::cout << '\n';
+      if (pairs) pairs << label->first << '\t' << label_of_story.at(m.story) << '\n';
     }
     found += met ? 1 : 0;
   }

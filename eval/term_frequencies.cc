@@ -3,12 +3,16 @@
 // (data/cluster/document_frequencies_ar.tsv, made by eval/make_document_frequencies.sh).
 //
 //   build/eval/term_frequencies [--min-df N] ARTICLES... > frequencies.tsv
+//   build/eval/term_frequencies --sequences ARTICLES... > terms.txt
 //
 // Articles are cleaned and analysed exactly as `khabar ingest` analyses them for stories; an
 // exact copy of an article read before is counted once. Prints `# articles<TAB>N`, then
 // `term<TAB>df` for every term written in Arabic letters and every name the extractor finds
 // (`p:KEY` for a place, `e:KEY` for a person or an organisation, as in story_signals) in at
-// least N articles (default 3), most frequent first, then by term.
+// least N articles (default 3), most frequent first, then by term. With --sequences it prints
+// instead each article's id (its external id, else its origin), a tab and its title and body
+// terms in order, one line an article: the text to train term vectors on (docs/stories.md,
+// "Tried and left out").
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "khabar/analyzer.h"
+#include "khabar/cluster.h"
 #include "khabar/extract.h"
 #include "khabar/ingest.h"
 #include "khabar/normalize.h"
@@ -38,6 +43,10 @@ class Count : public DocumentSink {
     Result<StoredArticle> article = processor_.process(doc, &normalized_body);
     if (!article.ok() || !ids_.insert(article->id).second) return;
     ++articles;
+    if (sequences) {
+      print_sequence(*article, normalized_body);
+      return;
+    }
     std::vector<std::string> terms = analyzer_.terms(normalized_body);
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
@@ -57,11 +66,27 @@ class Count : public DocumentSink {
   }
   void problem(Problem) override {}
 
+  bool sequences = false;
   uint64_t articles = 0;
   std::unordered_map<std::string, uint64_t> frequency;
 
  private:
+  void print_sequence(const StoredArticle& article, std::string_view normalized_body) {
+    const ClusterInput in = cluster_input(analyzer_, normalizer_.normalize(article.title),
+                                          normalized_body, 0);
+    std::string line;
+    for (const std::vector<std::string>* terms : {&in.title_terms, &in.terms}) {
+      for (const std::string& term : *terms) {
+        if (!line.empty()) line += ' ';
+        line += term;
+      }
+    }
+    const std::string& id = article.external_id.empty() ? article.origin : article.external_id;
+    std::cout << id << '\t' << line << '\n';
+  }
+
   ArticleProcessor processor_;
+  Normalizer normalizer_;
   Analyzer analyzer_;
   Extractor extractor_;
   std::set<std::string> ids_;
@@ -72,19 +97,22 @@ class Count : public DocumentSink {
 int main(int argc, char** argv) {
   uint64_t min_df = 3;
   std::vector<std::string> paths;
+  Count count;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--min-df") == 0 && i + 1 < argc) {
+    if (std::strcmp(argv[i], "--sequences") == 0) {
+      count.sequences = true;
+    } else if (std::strcmp(argv[i], "--min-df") == 0 && i + 1 < argc) {
       min_df = std::strtoull(argv[++i], nullptr, 10);
     } else {
       paths.emplace_back(argv[i]);
     }
   }
   if (paths.empty()) {
-    std::cerr << "usage: term_frequencies [--min-df N] ARTICLES...\n";
+    std::cerr << "usage: term_frequencies [--min-df N | --sequences] ARTICLES...\n";
     return 2;
   }
-  Count count;
   read_paths(paths, ReadOptions{}, count);
+  if (count.sequences) return 0;
   std::vector<std::pair<std::string, uint64_t>> rows;
   for (auto& [term, df] : count.frequency) {
     if (df >= min_df) rows.emplace_back(term, df);
