@@ -166,6 +166,15 @@ struct Extraction {
   std::vector<TimelineEntry> timeline;
 };
 
+// An extraction as bytes, which the store keeps with its article (written at ingest) so that
+// story facts are read instead of extracted again. `text` is what it was extracted from
+// (ExtractInput::text): quotes and sentences are written as where they are in it, and read
+// back from the same text. The bytes name their format: those of another format or byte
+// order, damaged ones and ones pointing outside `text` decode to nullopt, and the article is
+// then extracted again.
+std::string encode_extraction(const Extraction& extraction, std::string_view text);
+std::optional<Extraction> decode_extraction(std::string_view bytes, std::string_view text);
+
 struct ExtractInput {
   std::string_view text{};  // the article body as displayed (paragraphs on lines)
   // Names in the title are mentions too («موسكو: …»); the rest is read from the body alone.

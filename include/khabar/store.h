@@ -60,6 +60,10 @@ struct StoredArticle {
   // story_signals_text): kept so that a process rebuilding the stories from the store need not
   // extract every article again. Empty for articles stored before schema 12.
   std::string story_signals;
+  // The extractor's findings (encode_extraction, khabar/extract.h), stored so that story facts
+  // are read instead of extracted again; empty when the article was not extracted. Written by
+  // insert and set_entity_mentions; Store::get leaves it empty (story_extractions reads it).
+  std::string extraction;
   int64_t sequence = 0;  // ingest order, set by the store
 };
 
@@ -134,6 +138,16 @@ struct StorySummary {
   int64_t article_count = 0;
   std::string first_time;  // earliest and latest member dates; empty when none is dated
   std::string last_time;
+};
+
+// A story member's extraction as stored (StoredArticle::extraction), with what its facts need.
+struct MemberExtraction {
+  std::string id;
+  std::string source;
+  std::string published;
+  int64_t sequence = 0;
+  std::string body;        // what it was extracted from, which the extraction points into
+  std::string extraction;  // empty: stored before schema 15, or without extraction
 };
 
 struct StoryMember {
@@ -224,7 +238,7 @@ struct FetchRecord {
   std::string note{};           // why the last attempt failed, for `khabar watch` messages
 };
 
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 
 class Store {
  public:
@@ -362,6 +376,13 @@ class Store {
   Result<std::optional<StorySummary>> story(int64_t story);
   // A story's members, earliest first.
   Result<std::vector<StoryMember>> story_members(int64_t story);
+  // The same members' stored extractions with their bodies, in the same order.
+  Result<std::vector<MemberExtraction>> story_extractions(int64_t story);
+  // The members' entity mentions, by article sequence, each article's as entity_mentions_of
+  // orders them; and the stored entities they name. Two queries for what a story's page would
+  // otherwise ask article by article and entity by entity.
+  Result<std::vector<ArticleMentions>> story_entity_mentions(int64_t story);
+  Result<std::vector<StoredEntity>> story_entities(int64_t story);
   // Every stored article's story, in ingest order, then every sighting's: for scoring against
   // gold labels, which name each arrival.
   Status for_each_assignment(const std::function<void(const StoryAssignmentRow&)>& visit);
@@ -372,7 +393,8 @@ class Store {
   Result<SearchPage> search(const SearchQuery& query);
 
   // Stored articles after `after_sequence` in ingest order, without their removals; only
-  // those whose entities are not extracted yet, with `awaiting_entities`.
+  // those whose entities are not extracted yet, or whose extraction is not stored (articles
+  // from before schema 15), with `awaiting_entities`.
   Result<std::vector<StoredArticle>> articles_after(int64_t after_sequence, int64_t limit,
                                                     bool awaiting_entities = false);
 
@@ -382,9 +404,11 @@ class Store {
   Result<int64_t> add_entity(const StoredEntity& entity);
   // A longer name was learned for it («بوتين» first, «فلاديمير بوتين» later).
   Status rename_entity(int64_t entity, const std::string& canonical, const std::string& name_key);
-  // Replaces the article's mentions with these and marks its entities extracted.
+  // Replaces the article's mentions with these and its stored extraction with `extraction`
+  // (encode_extraction's bytes), and marks its entities extracted.
   Status set_entity_mentions(int64_t article_sequence,
-                             const std::vector<EntityMentionRecord>& mentions);
+                             const std::vector<EntityMentionRecord>& mentions,
+                             std::string_view extraction);
   // The mentions of an article inserted in this transaction with `entities_follow` (insert):
   // it has none to replace, and is marked already.
   Status add_entity_mentions(int64_t article_sequence,
@@ -411,6 +435,9 @@ class Store {
   Result<std::vector<EntityMentionRecord>> entity_mentions_of(int64_t article_sequence);
   // Articles whose entities are not extracted yet.
   Result<int64_t> count_awaiting_entities();
+  // Articles whose entities are, but whose extraction is not stored (before schema 15):
+  // articles_after(…, true) gives them too.
+  Result<int64_t> count_without_extraction();
 
   // --- Workers (src/store/workers.cc) ---
   Status report_worker(const WorkerReport& report);

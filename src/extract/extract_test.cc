@@ -505,6 +505,63 @@ TEST(StoryFacts, OutletsDisagreeingIsAConflict) {
   EXPECT_FALSE(facts.counts[1].conflict);
 }
 
+// --- Stored extractions ---
+
+TEST(StoredExtraction, ReadsBackWhatWasWrittenAndNothingDamaged) {
+  const std::string text =
+      "قال وزير الخارجية الروسي سيرغي لافروف في 10 يناير: «لن نسمح بتكرار ما حدث». وذكرت قناة "
+      "الجزيرة نقلا عن وكالة رويترز أن الشرطة اعتقلت 12 شخصا في ألماتي يوم الاثنين، في ما "
+      "وصفه الرئيس بأنه هجوم إرهابي.";
+  const Extraction x = extract(text, "2022-01-12");
+  ASSERT_FALSE(x.mentions.empty());
+  ASSERT_FALSE(x.counts.empty());
+  ASSERT_FALSE(x.dates.empty());
+  ASSERT_FALSE(x.quotes.empty());
+  ASSERT_FALSE(x.chains.empty());
+  const std::string bytes = encode_extraction(x, text);
+  const std::optional<Extraction> back = decode_extraction(bytes, text);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(encode_extraction(*back, text), bytes);
+  ASSERT_EQ(back->mentions.size(), x.mentions.size());
+  for (size_t m = 0; m < x.mentions.size(); ++m) {
+    EXPECT_EQ(back->mentions[m].surface, x.mentions[m].surface);
+    EXPECT_EQ(back->mentions[m].span.end, x.mentions[m].span.end);
+  }
+  EXPECT_EQ(back->counts[0].value, x.counts[0].value);
+  EXPECT_EQ(back->counts[0].sentence, x.counts[0].sentence);
+  EXPECT_EQ(back->quotes[0].speaker, x.quotes[0].speaker);
+  EXPECT_LT(bytes.size() + 100, encode_extraction(x, "").size())
+      << "quotes and sentences are written as where they are in the text";
+  EXPECT_FALSE(decode_extraction(bytes, text.substr(0, text.size() / 2)).has_value())
+      << "a text too short for what points into it";
+
+  // Cut short anywhere, or one byte changed: nothing, or an extraction whose indices are in
+  // range (story facts index with them).
+  for (size_t cut = 0; cut < bytes.size(); ++cut)
+    EXPECT_FALSE(decode_extraction(bytes.substr(0, cut), text).has_value()) << cut;
+  EXPECT_FALSE(decode_extraction(bytes + "x", text).has_value());
+  for (size_t at = 0; at < bytes.size(); ++at) {
+    std::string damaged = bytes;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
+    const std::optional<Extraction> read = decode_extraction(damaged, text);
+    if (!read) continue;
+    const auto in_range = [&](int i, size_t size) {
+      return i >= -1 && (i < 0 || static_cast<size_t>(i) < size);
+    };
+    for (const Quote& q : read->quotes)
+      EXPECT_TRUE(in_range(q.speaker, read->mentions.size()));
+    for (const CountFact& c : read->counts)
+      EXPECT_TRUE(in_range(c.date, read->dates.size()));
+    for (const TimelineEntry& t : read->timeline)
+      EXPECT_TRUE(in_range(t.date, read->dates.size()) && t.date >= 0);
+    (void)build_story_facts({{"a", "A", "2022-01-12", *read}});
+    for (const SourceChain& c : read->chains) {
+      for (const int s : c.sources)
+        EXPECT_TRUE(in_range(s, read->mentions.size()) && s >= 0);
+    }
+  }
+}
+
 // --- Robustness ---
 
 TEST(Extract, SpansStayInsideTheTextWhateverItHolds) {

@@ -166,10 +166,20 @@ struct Resolver {
     });
     std::vector<PersonCluster> clusters;
     std::vector<std::vector<MergeEvidence>> evidence;
+    // Two names match only when their family names have one skeleton (match_person_names):
+    // the clusters by that skeleton's hash, in creation order, are the only ones to try. A
+    // story of hundreds of reports names thousands of people.
+    std::unordered_map<uint64_t, std::vector<size_t>> clusters_by_family;
+    const auto family = [](const std::vector<std::string>& words) {
+      return words.empty() ? 0 : text::skeleton_digest(words.back()).hash;
+    };
+    static const std::vector<size_t> kNoClusters;
     for (size_t n = 0; n < names.size(); ++n) {
       const Name& name = names[n];
       std::vector<std::pair<size_t, NameMatch>> fits;
-      for (size_t c = 0; c < clusters.size(); ++c) {
+      const auto same_family = clusters_by_family.find(family(name.words));
+      for (const size_t c :
+           same_family == clusters_by_family.end() ? kNoClusters : same_family->second) {
         if (!countries_agree(name.country, clusters[c].country)) continue;
         const NameMatch match = match_person_names(name.words, clusters[c].words);
         if (match != NameMatch::kNone) fits.emplace_back(c, match);
@@ -182,6 +192,7 @@ struct Resolver {
                                            std::string(reason_of(fits[0].second))});
         continue;
       }
+      clusters_by_family[family(name.words)].push_back(clusters.size());
       clusters.push_back({name.words, name.country, {n}});
       evidence.emplace_back();
       if (fits.size() > 1) {

@@ -188,6 +188,7 @@ class IngestRun : public DocumentSink {
     if (extractor_ != nullptr) {
       out.extraction = extract_article(*extractor_, out.article);
       if (stories_) out.article.story_signals = story_signals(*out.extraction);
+      out.article.extraction = encode_extraction(*out.extraction, out.article.body);
     }
     return out;
   }

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "khabar/article_json.h"
+#include "khabar/facts_json.h"
 #include "khabar/fingerprint.h"
 #include "khabar/normalize.h"
 #include "store/store_testing.h"
@@ -656,6 +657,55 @@ TEST_F(PipelineTest, EntitiesLeftForLaterAreTheSameWhenRefreshed) {
   // Again, all of them: nothing is counted twice.
   ASSERT_TRUE(refresh_entities(*store_, extractor, true, 500, [](uint64_t) {}).ok());
   EXPECT_EQ(keys(*store_), keys(*fresh));
+}
+
+// A story's facts come from the extractions stored at ingest, the ones its entity mentions
+// were linked from, not from whatever rules read the story later; refreshing stores new ones,
+// and an article stored without one (before schema 15) is extracted when read.
+TEST_F(PipelineTest, StoryFactsAreReadFromTheExtractionsStoredAtIngest) {
+  Recorder recorder;
+  ingest_all({KHABAR_SEEDS_DIR}, recorder);
+  const Extractor tagger;
+  ExtractOptions without_tagger;
+  without_tagger.use_name_tagger = false;
+  const Extractor rules(without_tagger);
+  Result<std::vector<MemberExtraction>> members = store_->story_extractions(1);
+  ASSERT_TRUE(members.ok()) << members.error().message;
+  ASSERT_EQ(members->size(), 2u) << "the seeds are one story";
+  auto extracted_now = [&](const Extractor& extractor, const std::string& id) {
+    return extraction_to_json(extract_article(extractor, **store_->get(id))).dump();
+  };
+  for (const MemberExtraction& m : *members) {
+    const std::optional<Extraction> stored = decode_extraction(m.extraction, m.body);
+    ASSERT_TRUE(stored.has_value()) << m.id;
+    EXPECT_EQ(extraction_to_json(*stored).dump(), extracted_now(tagger, m.id));
+    ASSERT_NE(extracted_now(rules, m.id), extracted_now(tagger, m.id))
+        << "the test needs two extractors that disagree";
+  }
+  auto facts = [&](const Extractor& extractor) {
+    Result<StoryFacts> read = read_story_facts(*store_, 1, extractor);
+    EXPECT_TRUE(read.ok()) << read.error().message;
+    return read.ok() ? story_facts_to_json(*read, {}).dump() : "";
+  };
+  const std::string as_ingested = facts(tagger);
+  EXPECT_EQ(facts(rules), as_ingested);
+
+  ASSERT_TRUE(refresh_entities(*store_, rules, true, 500, [](uint64_t) {}).ok());
+  const std::string refreshed = facts(tagger);
+  EXPECT_NE(refreshed, as_ingested);
+  EXPECT_EQ(facts(rules), refreshed);
+
+  ASSERT_TRUE(store_->begin().ok());
+  for (const MemberExtraction& m : *members) {
+    Result<std::vector<EntityMentionRecord>> mentions = store_->entity_mentions_of(m.sequence);
+    ASSERT_TRUE(mentions.ok());
+    ASSERT_TRUE(store_->set_entity_mentions(m.sequence, *mentions, "").ok());
+  }
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(*store_->count_awaiting_entities(), 0);
+  EXPECT_EQ(*store_->count_without_extraction(), 2) << "refresh stores their extractions";
+  EXPECT_EQ(facts(tagger), as_ingested);
+  EXPECT_EQ(facts(rules), refreshed);
 }
 
 TEST_F(PipelineTest, SearchKeepsTheArticlesNamingAnEntity) {

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 #include "khabar/pipeline.h"
 
 namespace khabar {
@@ -7,36 +9,38 @@ namespace {
 
 // The stored entity of each facts entity: the one its first mention was linked to at ingest
 // (sequence 0 when there is none yet).
-Status find_stored_entities(Store& store, const StoryFacts& facts,
+Status find_stored_entities(Store& store, int64_t story, const StoryFacts& facts,
                             const std::vector<int64_t>& article_sequences,
                             std::vector<StoredEntity>& stored) {
-  std::vector<std::optional<std::vector<EntityMentionRecord>>> mentions(article_sequences.size());
-  std::vector<int64_t> out(facts.entities.size(), 0);
+  Result<std::vector<ArticleMentions>> story_mentions = store.story_entity_mentions(story);
+  if (!story_mentions.ok()) return story_mentions.error();
+  Result<std::vector<StoredEntity>> story_entities = store.story_entities(story);
+  if (!story_entities.ok()) return story_entities.error();
+  std::unordered_map<int64_t, const std::vector<EntityMentionRecord>*> mentions_of;
+  for (const ArticleMentions& a : *story_mentions)
+    mentions_of.emplace(a.article_sequence, &a.mentions);
+  std::unordered_map<int64_t, const StoredEntity*> entity_of;
+  for (const StoredEntity& e : *story_entities)
+    entity_of.emplace(e.sequence, &e);
+
+  stored.assign(facts.entities.size(), StoredEntity{});
   for (size_t e = 0; e < facts.entities.size(); ++e) {
+    int64_t linked = 0;
     for (const EntityMentionRef& ref : facts.entities[e].mentions) {
-      if (ref.article >= mentions.size()) continue;
-      auto& of_article = mentions[ref.article];
-      if (!of_article) {
-        Result<std::vector<EntityMentionRecord>> read =
-            store.entity_mentions_of(article_sequences[ref.article]);
-        if (!read.ok()) return read.error();
-        of_article = std::move(*read);
-      }
-      for (const EntityMentionRecord& m : *of_article) {
+      if (ref.article >= article_sequences.size()) continue;
+      const auto of_article = mentions_of.find(article_sequences[ref.article]);
+      if (of_article == mentions_of.end()) continue;
+      for (const EntityMentionRecord& m : *of_article->second) {
         if (m.in_title == ref.in_title && m.begin == static_cast<int64_t>(ref.span.begin)) {
-          out[e] = m.entity;
+          linked = m.entity;
           break;
         }
       }
-      if (out[e] != 0) break;
+      if (linked != 0) break;
     }
-  }
-  stored.assign(facts.entities.size(), StoredEntity{});
-  for (size_t e = 0; e < out.size(); ++e) {
-    if (out[e] == 0) continue;
-    Result<std::optional<StoredEntity>> entity = store.find_entity(std::to_string(out[e]));
-    if (!entity.ok()) return entity.error();
-    if (entity->has_value()) stored[e] = **entity;
+    if (const auto found = entity_of.find(linked); found != entity_of.end()) {
+      stored[e] = *found->second;
+    }
   }
   return {};
 }
@@ -50,21 +54,28 @@ Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor
   if (!summary->has_value()) {
     return make_error(ErrorCode::kNotFound, fmt::format("no story {} in {}", story, store.path()));
   }
-  Result<std::vector<StoryMember>> members = store.story_members(story);
+  Result<std::vector<MemberExtraction>> members = store.story_extractions(story);
   if (!members.ok()) return members.error();
   std::vector<ArticleFacts> articles;
   std::vector<int64_t> sequences;
-  for (const StoryMember& member : *members) {
-    Result<std::optional<StoredArticle>> article = store.get(member.article.id);
-    if (!article.ok()) return article.error();
-    if (!article->has_value()) continue;  // listed a moment ago; gone only if deleted since
-    const StoredArticle& a = **article;
-    articles.push_back({a.id, a.source, a.published, extract_article(extractor, a)});
-    sequences.push_back(a.sequence);
+  for (MemberExtraction& member : *members) {
+    // Stored at ingest, the extraction its entity mentions were linked from; an article from
+    // before schema 15 (until `khabar entities --refresh`) is extracted now.
+    std::optional<Extraction> extraction = decode_extraction(member.extraction, member.body);
+    if (!extraction) {
+      Result<std::optional<StoredArticle>> article = store.get(member.id);
+      if (!article.ok()) return article.error();
+      if (!article->has_value()) continue;  // listed a moment ago; gone only if deleted since
+      extraction = extract_article(extractor, **article);
+    }
+    articles.push_back({std::move(member.id), std::move(member.source),
+                        std::move(member.published), std::move(*extraction)});
+    sequences.push_back(member.sequence);
   }
   StoryFacts facts = build_story_facts(articles);
   if (stored_entities != nullptr) {
-    if (Status s = find_stored_entities(store, facts, sequences, *stored_entities); !s.ok())
+    if (Status s = find_stored_entities(store, story, facts, sequences, *stored_entities);
+        !s.ok())
       return s.error();
   }
   return facts;

@@ -39,7 +39,7 @@ constexpr const char* kInsertMentions =
     "INSERT INTO entity_mentions "
     "(article_sequence, entity_sequence, in_title, begin_byte, end_byte, surface)";
 constexpr const char* kMarkExtracted =
-    "UPDATE articles SET entities_extracted = 1 WHERE sequence = ?1";
+    "UPDATE articles SET entities_extracted = 1, extraction = ?2 WHERE sequence = ?1";
 
 // PostgreSQL takes an article's mentions, some 50, by COPY: as multi-row INSERTs, parsing and
 // planning them cost as much as storing the rows.
@@ -201,7 +201,8 @@ Result<int64_t> Store::apply_deferred_mentions() {
 }
 
 Status Store::set_entity_mentions(int64_t article_sequence,
-                                  const std::vector<EntityMentionRecord>& mentions) {
+                                  const std::vector<EntityMentionRecord>& mentions,
+                                  std::string_view extraction) {
   Result<Statement*> cleared = impl_->statement(kDeleteMentions);
   if (!cleared.ok()) return cleared.error();
   (*cleared)->bind(1, article_sequence);
@@ -212,6 +213,11 @@ Status Store::set_entity_mentions(int64_t article_sequence,
   Result<Statement*> marked = impl_->statement(kMarkExtracted);
   if (!marked.ok()) return marked.error();
   (*marked)->bind(1, article_sequence);
+  if (extraction.empty()) {
+    (*marked)->bind_null(2);
+  } else {
+    (*marked)->bind_blob(2, extraction);
+  }
   if ((*marked)->step() != Step::kDone) {
     return storage_error(*impl_->db, "marking an article's entities extracted");
   }
@@ -238,19 +244,24 @@ Result<std::optional<StoredEntity>> Store::find_entity(const std::string& id_or_
                                   "place:KZ)",
                                   id_or_key));
   }
-  Result<Statement> stmt = Statement::prepare(
-      *impl_->db, fmt::format("SELECT {} FROM entities e WHERE {}", kEntityColumns,
-                              numeric ? "e.sequence = ?1" : "e.key = ?1"));
+  // Kept prepared: a story's page looks up each of its entities, a thousand in a large one.
+  static const std::string by_sequence =
+      fmt::format("SELECT {} FROM entities e WHERE e.sequence = ?1", kEntityColumns);
+  static const std::string by_key =
+      fmt::format("SELECT {} FROM entities e WHERE e.key = ?1", kEntityColumns);
+  Result<Statement*> stmt = impl_->statement(numeric ? by_sequence.c_str() : by_key.c_str());
   if (!stmt.ok()) return stmt.error();
   if (numeric) {
-    stmt->bind(1, sequence);
+    (*stmt)->bind(1, sequence);
   } else {
-    stmt->bind(1, id_or_key);
+    (*stmt)->bind(1, id_or_key);
   }
-  const Step rc = stmt->step();
+  const Step rc = (*stmt)->step();
   if (rc == Step::kDone) return std::optional<StoredEntity>();
   if (rc != Step::kRow) return storage_error(*impl_->db, "looking up an entity");
-  return std::optional<StoredEntity>(read_entity(*stmt, 0));
+  std::optional<StoredEntity> found = read_entity(**stmt, 0);
+  (*stmt)->reset();  // a statement left on a row would hold its read snapshot open
+  return found;
 }
 
 Result<EntityProfile> Store::entity_profile(int64_t entity, int64_t limit) {
@@ -333,25 +344,71 @@ Result<std::vector<EntitySummary>> Store::top_entities(const std::string& type, 
 }
 
 Result<std::vector<EntityMentionRecord>> Store::entity_mentions_of(int64_t article_sequence) {
-  Result<Statement> stmt = Statement::prepare(
-      *impl_->db,
+  Result<Statement*> stmt = impl_->statement(
       "SELECT entity_sequence, begin_byte, end_byte, in_title, surface FROM entity_mentions "
       "WHERE article_sequence = ?1 ORDER BY in_title DESC, begin_byte, entity_sequence");
   if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, article_sequence);
+  (*stmt)->bind(1, article_sequence);
   std::vector<EntityMentionRecord> out;
   Step rc;
-  while ((rc = stmt->step()) == Step::kRow) {
-    out.push_back({stmt->integer(0), stmt->integer(1), stmt->integer(2), stmt->integer(3) != 0,
-                   stmt->text(4)});
+  while ((rc = (*stmt)->step()) == Step::kRow) {
+    out.push_back({(*stmt)->integer(0), (*stmt)->integer(1), (*stmt)->integer(2),
+                   (*stmt)->integer(3) != 0, (*stmt)->text(4)});
   }
   if (rc != Step::kDone) return storage_error(*impl_->db, "reading an article's entities");
+  return out;
+}
+
+Result<std::vector<ArticleMentions>> Store::story_entity_mentions(int64_t story) {
+  Result<Statement> stmt = Statement::prepare(
+      *impl_->db,
+      "SELECT m.article_sequence, m.entity_sequence, m.begin_byte, m.end_byte, m.in_title, "
+      "m.surface FROM entity_mentions m JOIN articles a ON a.sequence = m.article_sequence "
+      "WHERE a.story_sequence = ?1 "
+      "ORDER BY m.article_sequence, m.in_title DESC, m.begin_byte, m.entity_sequence");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, story);
+  std::vector<ArticleMentions> out;
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow) {
+    const int64_t article = stmt->integer(0);
+    if (out.empty() || out.back().article_sequence != article) out.push_back({article, {}});
+    out.back().mentions.push_back({stmt->integer(1), stmt->integer(2), stmt->integer(3),
+                                   stmt->integer(4) != 0, stmt->text(5)});
+  }
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading a story's entity mentions");
+  return out;
+}
+
+Result<std::vector<StoredEntity>> Store::story_entities(int64_t story) {
+  Result<Statement> stmt = Statement::prepare(
+      *impl_->db,
+      fmt::format("SELECT {} FROM entities e WHERE e.sequence IN (SELECT m.entity_sequence "
+                  "FROM entity_mentions m JOIN articles a ON a.sequence = m.article_sequence "
+                  "WHERE a.story_sequence = ?1) ORDER BY e.sequence",
+                  kEntityColumns));
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, story);
+  std::vector<StoredEntity> out;
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
+    out.push_back(read_entity(*stmt, 0));
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading a story's entities");
   return out;
 }
 
 Result<int64_t> Store::count_awaiting_entities() {
   Result<Statement> stmt =
       Statement::prepare(*impl_->db, "SELECT count(*) FROM articles WHERE entities_extracted = 0");
+  if (!stmt.ok()) return stmt.error();
+  if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "counting articles");
+  return stmt->integer(0);
+}
+
+Result<int64_t> Store::count_without_extraction() {
+  Result<Statement> stmt = Statement::prepare(
+      *impl_->db,
+      "SELECT count(*) FROM articles WHERE entities_extracted = 1 AND extraction IS NULL");
   if (!stmt.ok()) return stmt.error();
   if (stmt->step() != Step::kRow) return storage_error(*impl_->db, "counting articles");
   return stmt->integer(0);

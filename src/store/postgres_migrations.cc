@@ -183,6 +183,10 @@ CREATE TABLE duplicate_keys (
   keys             BYTEA NOT NULL  -- DuplicateIndex::add_keys
 );
 )sql"},
+    // See SQLite's migration 15.
+    {15, "stored extractions", R"sql(
+ALTER TABLE articles ADD COLUMN extraction BYTEA;
+)sql"},
 };
 
 static_assert(kMigrations[std::size(kMigrations) - 1].version == kSchemaVersion,

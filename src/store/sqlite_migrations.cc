@@ -229,6 +229,12 @@ CREATE TABLE duplicate_keys (
   keys             BLOB NOT NULL  -- DuplicateIndex::add_keys
 );
 )sql"},
+    // Each article's extraction (StoredArticle::extraction), so that a story's facts are read
+    // instead of extracted from every member on each request. NULL for articles stored before:
+    // `khabar entities --refresh` stores theirs, and until then they are extracted when read.
+    {15, "stored extractions", R"sql(
+ALTER TABLE articles ADD COLUMN extraction BLOB;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion &&

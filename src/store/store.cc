@@ -118,9 +118,9 @@ Result<Store> Store::open(const std::string& location) {
                    "INSERT INTO articles (id, title, source, url, published, lang, "
                    "lang_confidence, byline_json, subheads_json, body, raw_text, origin, format, "
                    "encoding, external_id, metadata_json, ingested_at, entities_extracted, "
-                   "story_signals) "
+                   "story_signals, extraction) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                   "?16, ?17, ?18, ?19) "
+                   "?16, ?17, ?18, ?19, ?20) "
                    "ON CONFLICT(id) DO NOTHING RETURNING sequence"),
            prepare(impl->select_removals,
                    "SELECT begin_byte, end_byte, kind, rule, reason FROM removals "
@@ -220,6 +220,11 @@ Result<Store::InsertOutcome> Store::insert(const StoredArticle& a, bool entities
   s.bind_unowned(10, a.body).bind_unowned(11, a.raw_text).bind(12, a.origin);
   s.bind(13, a.format).bind(14, a.encoding).bind(15, a.external_id).bind(16, a.metadata_json);
   s.bind(17, a.ingested_at).bind(18, int64_t{entities_follow ? 1 : 0}).bind(19, a.story_signals);
+  if (a.extraction.empty()) {
+    s.bind_null(20);
+  } else {
+    s.bind_blob(20, a.extraction);
+  }
   const Step inserted = s.step();
   if (inserted == Step::kError) return storage_error(*impl_->db, fmt::format("storing {}", a.id));
   if (inserted == Step::kDone) {  // no row returned: another process stored it meanwhile
@@ -321,7 +326,7 @@ Result<std::vector<StoredArticle>> Store::articles_after(int64_t after_sequence,
   Result<Statement> stmt = Statement::prepare(
       *impl_->db,
       fmt::format("{} WHERE sequence > ?1 {} ORDER BY sequence LIMIT ?2", kSelectColumns,
-                  awaiting_entities ? "AND entities_extracted = 0" : ""));
+                  awaiting_entities ? "AND (entities_extracted = 0 OR extraction IS NULL)" : ""));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, after_sequence).bind(2, limit);
   std::vector<StoredArticle> out;

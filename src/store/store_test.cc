@@ -487,8 +487,8 @@ TEST(Store, EntitiesAndTheirMentionsAreReplacedNotAdded) {
   EXPECT_EQ(*again, *city) << "a key names one entity";
   EXPECT_EQ(*store.count_awaiting_entities(), 1);
   const EntityMentionRecord mention{.entity = *city, .begin = 0, .end = 8, .surface = "دمشق"};
-  ASSERT_TRUE(store.set_entity_mentions(article, {mention, mention}).ok());
-  ASSERT_TRUE(store.set_entity_mentions(article, {mention}).ok());
+  ASSERT_TRUE(store.set_entity_mentions(article, {mention, mention}, "").ok());
+  ASSERT_TRUE(store.set_entity_mentions(article, {mention}, "x").ok());
   ASSERT_TRUE(store.commit().ok());
   EXPECT_EQ(*store.count_awaiting_entities(), 0);
   EXPECT_EQ(store.entity_mentions_of(article)->size(), 1u);
@@ -512,12 +512,15 @@ TEST(Store, EntitiesAndTheirMentionsAreReplacedNotAdded) {
 }
 
 // A new article's mentions go in without a replace (by COPY on PostgreSQL, whose text format
-// escapes tabs, newlines and backslashes), one per key, and the article is marked extracted.
+// escapes tabs, newlines and backslashes), one per key, and the article, stored with its
+// extraction, is marked extracted.
 TEST(Store, ANewArticlesMentionsKeepTheirTextAndTheirFirstOfAKey) {
   TempDb tmp;
   Store store = open_or_die(tmp.path());
   ASSERT_TRUE(store.begin().ok());
-  const int64_t article = store.insert(make_article(1), true)->sequence;
+  StoredArticle extracted = make_article(1);
+  extracted.extraction = std::string("\0stored", 7);
+  const int64_t article = store.insert(extracted, true)->sequence;
   Result<int64_t> city = store.add_entity({.key = "place:SY-DAM", .type = "place"});
   ASSERT_TRUE(city.ok()) << city.error().message;
   const std::string odd = "دمشق\t\\N\n\\";

@@ -241,4 +241,21 @@ Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
   return out;
 }
 
+Result<std::vector<MemberExtraction>> Store::story_extractions(int64_t story) {
+  Result<Statement> stmt = Statement::prepare(
+      *impl_->db,
+      "SELECT a.id, a.source, COALESCE(a.published, ''), a.sequence, a.body, a.extraction "
+      "FROM articles a "
+      "WHERE a.story_sequence = ?1 ORDER BY a.published IS NULL, a.published, a.sequence");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, story);
+  std::vector<MemberExtraction> out;
+  Step rc;
+  while ((rc = stmt->step()) == Step::kRow)
+    out.push_back({stmt->text(0), stmt->text(1), stmt->text(2), stmt->integer(3), stmt->text(4),
+                   stmt->blob(5)});
+  if (rc != Step::kDone) return storage_error(*impl_->db, "reading a story's extractions");
+  return out;
+}
+
 }  // namespace khabar

@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "bench/corpus.h"
 #include "commands.h"
@@ -27,6 +29,7 @@ struct BenchArgs {
   std::string db;  // empty: a temporary file, removed afterwards
   size_t batch = 1000;
   std::string write_corpus;  // write the corpus here and measure nothing
+  std::string corpus;        // measure this JSONL file instead of a generated corpus
   bool name_tagger = true;   // extraction with the trained name tagger (the default)
 };
 
@@ -186,9 +189,25 @@ int bench_store(const BenchArgs& args, const std::string& jsonl, StoreStages sta
   return kExitOk;
 }
 
-int run_bench(const BenchArgs& args) {
-  std::cout << fmt::format("generating {} articles (seed {})...\n", args.articles, args.seed);
+// The corpus measured: generated, or read whole from --corpus (real news measures what
+// generated text cannot: real lengths, names, quotes and copies).
+Result<std::string> corpus_jsonl(const BenchArgs& args) {
   std::string jsonl;
+  if (!args.corpus.empty()) {
+    std::ifstream in(args.corpus, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      return make_error(ErrorCode::kIo, fmt::format("{}: cannot read the corpus: {}", args.corpus,
+                                                    std::strerror(errno)));
+    }
+    jsonl = std::move(text).str();
+    const size_t lines = static_cast<size_t>(std::count(jsonl.begin(), jsonl.end(), '\n'));
+    std::cout << fmt::format("corpus: {}, {:.1f} MB of JSONL, {} lines\n\n", args.corpus,
+                             static_cast<double>(jsonl.size()) / 1e6, lines);
+    return jsonl;
+  }
+  std::cout << fmt::format("generating {} articles (seed {})...\n", args.articles, args.seed);
   const double generation = timed([&] {
     jsonl = bench::to_jsonl(bench::generate_corpus({.articles = args.articles, .seed = args.seed}));
   });
@@ -196,6 +215,13 @@ int run_bench(const BenchArgs& args) {
       "corpus: {:.1f} MB of JSONL, {:.0f} bytes an article, made in {:.1f} s\n\n",
       static_cast<double>(jsonl.size()) / 1e6,
       static_cast<double>(jsonl.size()) / static_cast<double>(args.articles), generation);
+  return jsonl;
+}
+
+int run_bench(const BenchArgs& args) {
+  Result<std::string> corpus = corpus_jsonl(args);
+  if (!corpus.ok()) return fail(corpus.error());
+  const std::string jsonl = std::move(corpus).value();
   if (!args.write_corpus.empty()) {
     std::ofstream out(args.write_corpus, std::ios::binary);
     out << jsonl;
@@ -234,16 +260,27 @@ int run_bench(const BenchArgs& args) {
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "bench", "Generate a synthetic corpus and measure ingest, cleaning, normalisation, storage");
-  cmd->add_option("--articles,-n", args->articles, "Articles to generate")
-      ->capture_default_str()
-      ->check(at_least(1));
-  cmd->add_option("--seed", args->seed, "Corpus seed (same seed, same corpus)")
-      ->capture_default_str();
+      "bench",
+      "Measure each stage (reading and cleaning, duplicates, stories, extraction) and the "
+      "whole ingest into SQLite, on a generated corpus or a real one (--corpus)");
+  CLI::Option* articles = cmd->add_option("--articles,-n", args->articles, "Articles to generate")
+                              ->capture_default_str()
+                              ->check(at_least(1));
+  CLI::Option* seed =
+      cmd->add_option("--seed", args->seed, "Corpus seed (same seed, same corpus)")
+          ->capture_default_str();
   cmd->add_flag("--no-store", args->no_store, "Skip the SQLite phase");
   cmd->add_option("--bench-db", args->db, "Keep the benchmark database at this path");
-  cmd->add_option("--write-corpus", args->write_corpus,
-                  "Write the generated corpus (JSONL) to this file and measure nothing");
+  CLI::Option* write = cmd->add_option(
+      "--write-corpus", args->write_corpus,
+      "Write the generated corpus (JSONL) to this file and measure nothing");
+  cmd->add_option("--corpus", args->corpus,
+                  "Measure this JSONL file (khabar's input: one article a line) instead of a "
+                  "generated corpus")
+      ->check(CLI::ExistingFile)
+      ->excludes(write)
+      ->excludes(articles)
+      ->excludes(seed);
   cmd->add_option("--batch", args->batch, "Articles per transaction")
       ->capture_default_str()
       ->check(at_least(1));

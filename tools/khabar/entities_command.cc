@@ -45,9 +45,17 @@ int list_entities(Store& store, const EntitiesArgs& args) {
   if (!waiting.ok()) return fail(waiting.error());
   if (*waiting > 0) {
     std::cerr << fmt::format(
-        "khabar: {} article{} stored without entities; khabar entities "
-        "--refresh extracts them\n",
+        "khabar: {} article{} stored without entities; khabar entities --refresh extracts them\n",
         *waiting, *waiting == 1 ? "" : "s");
+  }
+  Result<int64_t> older = store.count_without_extraction();
+  if (!older.ok()) return fail(older.error());
+  if (*older > 0) {
+    std::cerr << fmt::format(
+        "khabar: {} article{} stored before khabar kept what extraction found (schema 15): their "
+        "stories' facts extract them again each time; khabar entities --refresh stores it (and "
+        "links their entities again)\n",
+        *older, *older == 1 ? "" : "s");
   }
   return kExitOk;
 }
@@ -91,6 +99,9 @@ int refresh(Store& store, const EntitiesArgs& args) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   Result<int64_t> total = args.all ? store.count_articles() : store.count_awaiting_entities();
   if (!total.ok()) return fail(total.error());
+  Result<int64_t> older = args.all ? Result<int64_t>(0) : store.count_without_extraction();
+  if (!older.ok()) return fail(older.error());
+  *total += *older;
   Result<uint64_t> done =
       refresh_entities(store, extractor, args.all, args.batch, [&](uint64_t so_far) {
         std::cerr << fmt::format("{}entities: {} of {} articles{}", terminal ? "\r" : "", so_far,
