@@ -364,12 +364,19 @@ class DateReader {
     if (year_word != nullptr) j += year_word->tokens;
     if (j < text_.size() && text_.token(j).is_punct('(')) ++j;
     std::optional<int> y = year_at(j);
-    if (!y) return 0;
+    // A year of the first millennium only with its era mark: «سنة 967هـ», «676هـ», «عام
+    // 639م»; a number alone that small is no year.
+    const std::optional<int> early =
+        y || j >= text_.size() ? std::nullopt : small_number(text_.token(j), 1, 999);
+    if (!y && !early) return 0;
+    if (!y) y = early;
     ++j;
     if (j < text_.size() && text_.token(j).is_punct(')')) ++j;
     const bool hijri = word_at(j, "ه") || word_at(j, "هـ");
     // «م» is also metres («على ارتفاع 2500 م»): the era only for years up to 2099.
     const bool gregorian = word_at(j, "م") && *y <= 2099;
+    // «500 م» is as often metres: an early Gregorian year needs its year word too.
+    if (early && !hijri && !(gregorian && year_word != nullptr)) return 0;
     if (hijri || gregorian) ++j;
     const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "خلال", "وفي", "بين"});
     // A bare number is a year only in the years news speaks of, after a preposition, and not
@@ -948,8 +955,58 @@ class DateReader {
     return best;
   }
 
+  // «أيام العيد», «صباح العيد», «خلال العيد»: around publication, the Eid nearest it (al-Fitr
+  // or al-Adha). Only placed in time by the word before it: «احتفلوا بالعيد», «فالعيد فرصة»
+  // speak of the feast, not of when; and further from both Eids it is another feast.
+  size_t the_eid(size_t i) {
+    constexpr int kNearEidDays = 20;
+    if (i >= text_.size() || !text_.token(i).is_word() || text_.token(i).text != "العيد" ||
+        !after_word(i, {"في", "خلال", "ايام", "قبل", "بعد", "منذ", "حتي", "صباح", "مساء",
+                        "ليله", "يوم", "اول", "ثاني", "فتره", "اجازه", "عطله", "هذا", "وخلال",
+                        "وفي", "وبعد", "وقبل"}))
+      return 0;
+    // «اليوم الثاني من أيام العيد»: a day the words before name, not the feast's first.
+    if (i >= 2 && word_at(i - 1, "ايام") && word_at(i - 2, "من")) return 0;
+    // «العيد الوطني», «العيد الميلادي», «العيد الذهبي»: another feast, or an anniversary.
+    if (i + 1 < text_.size() && text_.token(i + 1).is_word() &&
+        ((text_.token(i + 1).text.starts_with("ال") && text_.token(i + 1).text.ends_with("ي")) ||
+         word_at(i + 1, "الميلاد") ||
+         word_at(i + 1, "ميلاد")))
+      return 0;
+    if (!context_.published) return 0;
+    std::optional<year_month_day> nearest;
+    int distance = 0;
+    for (const auto& [month_number, d] : {std::pair{10, 1}, std::pair{12, 10}}) {
+      const std::optional<year_month_day> start = hijri_start(month_number, d, std::nullopt);
+      if (!start) continue;
+      const int apart =
+          static_cast<int>(std::abs((sys_days(*start) - sys_days(*context_.published)).count()));
+      if (!nearest || apart < distance) {
+        nearest = start;
+        distance = apart;
+      }
+    }
+    if (!nearest || distance > kNearEidDays) return 0;
+    year_month_day day = *nearest;
+    // «ثاني أيام العيد»: the holiday's second day.
+    if (i >= 2 && word_at(i - 1, "ايام")) {
+      if (const LexMatch* ordinal = match(i - 2, Category::kOrdinalDay)) {
+        if (i - 2 + ordinal->tokens == i - 1)
+          day = year_month_day(sys_days(day) +
+                               days(context_.lexicon.ordinal_days[ordinal->index] - 1));
+      }
+    }
+    DateFact date;
+    date.precision = DatePrecision::kDay;
+    date.basis = "hijri";
+    date.value = iso(day);
+    dates_.push_back(std::move(date));
+    return i + 1;
+  }
+
   // «عيد الفطر», «عيد الأضحى»: the holiday's first day in the Hijri year nearest publication.
   size_t holiday(size_t i) {
+    if (size_t end = the_eid(i)) return end;
     int month_number = 0, d = 0;
     size_t end = i;
     // «بعيد الفطر», «وعيد الأضحى»: with its clitic (alone, «بعيد» is "far").

@@ -389,6 +389,28 @@ TEST(Dates, HijriMonthsAndHolidaysNearestPublication) {
   EXPECT_TRUE(extract("إن عيد الفطر له وضعه الخاص.", "2015-08-04").dates.empty());
 }
 
+// Real news (data/extract/timex): «العيد» placed in time names the Eid nearest publication;
+// a Hijri year of history carries its era mark.
+TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
+  EXPECT_EQ(extract("زار الأقارب في صباح العيد.", "2015-07-21").dates.at(0).value, "2015-07-17");
+  EXPECT_EQ(extract("عاد الحجاج في أيام العيد.", "2015-09-20").dates.at(0).value, "2015-09-23");
+  EXPECT_EQ(extract("وفي ثاني أيام العيد زاروا الأقارب.", "2015-07-21").dates.at(0).value,
+            "2015-07-18");
+  for (const char* not_a_day : {"احتفل الناس بالعيد.", "فالعيد فرصة للفرح.",
+                                "تستعد البلاد للاحتفال خلال العيد الوطني."}) {
+    EXPECT_TRUE(extract(not_a_day, "2015-07-21").dates.empty()) << not_a_day;
+  }
+  EXPECT_TRUE(extract("زار الأقارب في صباح العيد.", "2015-05-01").dates.empty())
+      << "far from both Eids it is another feast";
+
+  const Extraction years = extract("ولد سنة 916 هـ وتوفي بسنة 967هـ، وفتحت عام 639م.", "2015-08-01");
+  std::vector<std::string> values;
+  for (const DateFact& d : years.dates)
+    values.push_back(d.value);
+  EXPECT_THAT(values, ElementsAre("1510", "1559", "639"));
+  EXPECT_TRUE(extract("على ارتفاع 500 م من سطح البحر.", "2015-08-01").dates.empty());
+}
+
 TEST(Dates, RangesOfDaysAndDaysOfTheMonthAroundPublication) {
   const DateFact range = timex("يقام المعرض من 14 إلى 27 يوليو.");
   EXPECT_EQ(range.value, "2015-07-14");
