@@ -356,6 +356,33 @@ class DateReader {
     return j;
   }
 
+  // «يورو 1976،», «الحرب الأهلية 2015،», «مهرجان «تيميتار» 2015 في أغادير»: a number of the
+  // years news speaks of, after a word, that ends its phrase; a count is followed by what it
+  // counts («2000 جندي») or follows a word of quantity («بلغ 2015», «نحو 1950»).
+  bool standing_year(size_t i, size_t next, int y) const {
+    // After a word, not after a lone «و» joining it to another number («بين 2013 و2015»).
+    if (y < 1900 || y > 2099 || i == 0 || !text_.token(i - 1).is_word() ||
+        text_.token(i - 1).text.size() <= 2)
+      return false;
+    // A word of quantity up to three words before: «بلغ عدد الزوار 1950».
+    for (size_t back = 1; back <= 3 && back <= i; ++back) {
+      if (!text_.token(i - back).is_word()) break;
+      if (word_in(i - back, {"بلغ", "بلغت", "نحو", "حوالي", "قرابه", "اكثر", "اقل", "عدد",
+                             "اجمالي", "مجموع", "رقم", "بنحو", "بحوالي", "بمعدل", "بقيمه",
+                             "سعر", "مستوي", "يبلغ", "تبلغ", "وصل", "وصلت", "ارتفع", "ارتفعت",
+                             "انخفض", "انخفضت", "قدره", "قدرها"}))
+        return false;
+    }
+    if (next >= text_.size()) return true;
+    const Token& after = text_.token(next);
+    if (!after.is_word()) {
+      return after.kind == Token::Kind::kBreak || after.is_quote() || after.is_punct(',') ||
+             after.is_punct('.') || after.is_punct(')') || after.is_punct(U'،') ||
+             after.is_punct(U'؛') || after.is_punct(U'»');
+    }
+    return word_in(next, {"في", "من", "علي", "عن", "حيث", "بعد", "قبل", "حين", "عندما"});
+  }
+
   // «عام 1998», «سنة 2011», «2011م», «1436هـ», «عام 1436 هـ», and a year after «في», «منذ»,
   // «حتى»: a year standing alone. A Hijri year's value is the Gregorian year it begins in.
   size_t year_alone(size_t i) {
@@ -382,7 +409,8 @@ class DateReader {
     // A bare number is a year only in the years news speaks of, after a preposition, and not
     // when a unit counts it («منذ 2000 عام»).
     if (year_word == nullptr && !hijri && !gregorian &&
-        !(after_preposition && *y >= 1900 && *y <= 2099 && !unit_at(j)))
+        !(after_preposition && *y >= 1900 && *y <= 2099 && !unit_at(j)) &&
+        !(!early && standing_year(i, j, *y)))
       return 0;
     DateFact date;
     date.precision = DatePrecision::kYear;

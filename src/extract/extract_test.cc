@@ -409,6 +409,18 @@ TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
     values.push_back(d.value);
   EXPECT_THAT(values, ElementsAre("1510", "1559", "639"));
   EXPECT_TRUE(extract("على ارتفاع 500 م من سطح البحر.", "2015-08-01").dates.empty());
+
+  // A year standing after a word, ending its phrase; not a count.
+  for (const char* year : {"تأهل المنتخب إلى كأس العالم 2018، بعد فوزه.",
+                           "بلغت الأرباح 5 مليارات بنهاية 2014.", "فاز في يورو 1976 على ألمانيا."}) {
+    const Extraction x = extract(year, "2015-08-01");
+    ASSERT_EQ(x.dates.size(), 1u) << year;
+    EXPECT_EQ(x.dates[0].precision, DatePrecision::kYear) << year;
+  }
+  for (const char* count : {"قتل 2015 شخصا في الهجوم.", "بلغ عدد الزوار 1950.",
+                            "ارتفع المؤشر إلى 2015 نقطة."}) {
+    EXPECT_TRUE(extract(count, "2015-08-01").dates.empty()) << count;
+  }
 }
 
 TEST(Dates, RangesOfDaysAndDaysOfTheMonthAroundPublication) {
