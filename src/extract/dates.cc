@@ -535,6 +535,7 @@ class DateReader {
     const size_t before = dates_.size();
     size_t end = relative_day(j);
     if (end == 0) end = weekday_at(j);
+    if (end == 0) end = the_eid(j);  // «صباح العيد»
     if (end == 0 || dates_.size() != before + 1) return 0;
     DateFact& date = dates_.back();
     date.type = "TIME";
@@ -692,6 +693,8 @@ class DateReader {
     if (i < text_.size()) d = small_number(text_.token(i), 1, 31);
     if (d) {
       j = i + 1;
+      // «24 من يوليو»: as with an ordinal, when a month follows.
+      if (word_at(j, "من") && match(j + 1, Category::kMonth) != nullptr) ++j;
     } else if (const LexMatch* ordinal = match(i, Category::kOrdinalDay)) {
       d = context_.lexicon.ordinal_days[ordinal->index];
       j = i + ordinal->tokens;
@@ -991,7 +994,7 @@ class DateReader {
     if (i >= text_.size() || !text_.token(i).is_word() || text_.token(i).text != "العيد" ||
         !after_word(i, {"في", "خلال", "ايام", "قبل", "بعد", "منذ", "حتي", "صباح", "مساء",
                         "ليله", "يوم", "اول", "ثاني", "فتره", "اجازه", "عطله", "هذا", "وخلال",
-                        "وفي", "وبعد", "وقبل"}))
+                        "وفي", "وبعد", "وقبل", "وايام", "وصباح", "ومساء"}))
       return 0;
     // «اليوم الثاني من أيام العيد»: a day the words before name, not the feast's first.
     if (i >= 2 && word_at(i - 1, "ايام") && word_at(i - 2, "من")) return 0;

@@ -392,7 +392,10 @@ TEST(Dates, HijriMonthsAndHolidaysNearestPublication) {
 // Real news (data/extract/timex): «العيد» placed in time names the Eid nearest publication;
 // a Hijri year of history carries its era mark.
 TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
-  EXPECT_EQ(extract("زار الأقارب في صباح العيد.", "2015-07-21").dates.at(0).value, "2015-07-17");
+  EXPECT_EQ(extract("زار الأقارب في صباح العيد.", "2015-07-21").dates.at(0).value,
+            "2015-07-17TMO");
+  EXPECT_EQ(extract("هبط الذهب يوم 24 من يوليو تموز.", "2015-08-01").dates.at(0).value,
+            "2015-07-24");
   EXPECT_EQ(extract("عاد الحجاج في أيام العيد.", "2015-09-20").dates.at(0).value, "2015-09-23");
   EXPECT_EQ(extract("وفي ثاني أيام العيد زاروا الأقارب.", "2015-07-21").dates.at(0).value,
             "2015-07-18");
