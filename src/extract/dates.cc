@@ -360,10 +360,15 @@ class DateReader {
   // years news speaks of, after a word, that ends its phrase; a count is followed by what it
   // counts («2000 جندي») or follows a word of quantity («بلغ 2015», «نحو 1950»).
   bool standing_year(size_t i, size_t next, int y) const {
-    // After a word, not after a lone «و» joining it to another number («بين 2013 و2015»).
-    if (y < 1900 || y > 2099 || i == 0 || !text_.token(i - 1).is_word() ||
-        text_.token(i - 1).text.size() <= 2)
-      return false;
+    if (y < 1900 || y > 2099 || i == 0) return false;
+    // After a word, or a name in quotes («مهرجان «تيميتار» 2015»); not after a lone «و»
+    // joining it to another number («بين 2013 و2015»).
+    size_t word = i - 1;
+    if (text_.token(word).is_quote() || text_.token(word).is_punct(U'»')) {
+      if (word == 0) return false;
+      --word;
+    }
+    if (!text_.token(word).is_word() || text_.token(word).text.size() <= 2) return false;
     // A word of quantity up to three words before: «بلغ عدد الزوار 1950».
     for (size_t back = 1; back <= 3 && back <= i; ++back) {
       if (!text_.token(i - back).is_word()) break;
@@ -373,6 +378,12 @@ class DateReader {
                              "انخفض", "انخفضت", "قدره", "قدرها"}))
         return false;
     }
+    return ends_phrase(next);
+  }
+
+  // Nothing, a mark that ends a phrase or a preposition at `next`: what follows a number that
+  // counts nothing («… 2018، بعد», «… 2014.»), where a count would be followed by its noun.
+  bool ends_phrase(size_t next) const {
     if (next >= text_.size()) return true;
     const Token& after = text_.token(next);
     if (!after.is_word()) {
@@ -402,9 +413,13 @@ class DateReader {
     const bool hijri = word_at(j, "ه") || word_at(j, "هـ");
     // «م» is also metres («على ارتفاع 2500 م»): the era only for years up to 2099.
     const bool gregorian = word_at(j, "م") && *y <= 2099;
-    // «500 م» is as often metres: an early Gregorian year needs its year word too.
-    if (early && !hijri && !(gregorian && year_word != nullptr)) return 0;
+    // «500 م» is as often metres: an early Gregorian year needs its year word too, and
+    // without its era («سنة 639») the phrase must end with it, as no count's would.
+    if (early && !hijri && year_word == nullptr) return 0;
+    if (early && !hijri && !gregorian && (*early < 100 || !ends_phrase(j))) return 0;
     if (hijri || gregorian) ++j;
+    // «عام 540 قبل الميلاد»: a year before the era, which this reading has no value for.
+    if (word_at(j, "قبل") && word_at(j + 1, "الميلاد")) return 0;
     const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "خلال", "وفي", "بين"});
     // A bare number is a year only in the years news speaks of, after a preposition, and not
     // when a unit counts it («منذ 2000 عام»).
@@ -1092,7 +1107,9 @@ class DateReader {
     j += month_match->tokens;
     const YearOfMonth spec = year_of_month(j, m.number);
     std::optional<int> y = spec.year;
-    const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "خلال"});
+    // «لتسليم ديسمبر»: a futures contract's delivery month is a month too.
+    const bool after_preposition =
+        after_word(i, {"في", "منذ", "حتي", "خلال", "تسليم", "لتسليم"});
     if (!y && spec.direction == kNoDirection && !after_month_word && !after_preposition) return 0;
     DateFact date;
     date.precision = DatePrecision::kMonth;

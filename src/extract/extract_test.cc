@@ -420,6 +420,13 @@ TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
     ASSERT_EQ(x.dates.size(), 1u) << year;
     EXPECT_EQ(x.dates[0].precision, DatePrecision::kYear) << year;
   }
+  EXPECT_EQ(extract("اختتم مهرجان «تيميتار» 2015 في أغادير.", "2015-08-01").dates.size(), 1u);
+  EXPECT_EQ(extract("توفي الخليفة سنة 639.", "2015-08-01").dates.at(0).value, "639");
+  EXPECT_TRUE(extract("بدأ سوق عكاظ عام 540 قبل الميلاد.", "2015-08-01").dates.empty())
+      << "a year before the era has no value here";
+  EXPECT_TRUE(extract("قتل عام 300 شخص.", "2015-08-01").dates.empty());
+  EXPECT_EQ(extract("ارتفع الذهب لتسليم ديسمبر كانون الأول.", "2015-08-01").dates.at(0).value,
+            "2015-12");
   for (const char* count : {"قتل 2015 شخصا في الهجوم.", "بلغ عدد الزوار 1950.",
                             "ارتفع المؤشر إلى 2015 نقطة."}) {
     EXPECT_TRUE(extract(count, "2015-08-01").dates.empty()) << count;
