@@ -9,6 +9,8 @@ JSONL of their texts outside the repository for the annotators.
 
     eval/make_timex_sample.py --data ../shared/data/saudinewsnet --count 48
     eval/make_timex_sample.py ... --texts /tmp/timex/articles.jsonl
+    eval/make_timex_sample.py ... --days 2015-07-22,2015-07-24,2015-07-26,2015-07-29,2015-07-30,2015-08-02 \
+        --count 16 --out data/extract/timex/heldout/sample.tsv    # the held-out set
 """
 import argparse
 import hashlib
@@ -36,10 +38,12 @@ def main():
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent /
                                              "data/extract/timex/sample.tsv"))
     parser.add_argument("--texts", help="also write the articles' texts here (JSONL)")
+    parser.add_argument("--days", default=",".join(DAYS),
+                        help="crawl days to pick from, comma-separated")
     args = parser.parse_args()
 
     by_outlet_day = {}
-    for day in DAYS:
+    for day in args.days.split(","):
         for a in read_day(args.data, day):
             if not 700 <= len(a.get("content") or "") <= 5000:
                 continue

@@ -41,9 +41,9 @@ VALUE = re.compile(
 CALENDAR = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
-def read_sample():
+def read_sample(path=SAMPLE):
     rows = []
-    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             url, day, outlet = line.split("\t")
             rows.append((url, day, outlet))
@@ -64,14 +64,14 @@ def read_articles(data, sample):
     return articles
 
 
-def read_labels(articles, problems):
+def read_labels(articles, problems, path=LABELS):
     """url -> [gold expression with its character span]."""
     gold = {}
-    for n, line in enumerate(LABELS.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         e = json.loads(line)
-        where = f"{LABELS.name}:{n}"
+        where = f"{Path(path).name}:{n}"
         article = articles.get(e["url"])
         if article is None:
             problems.append(f"{where}: {e['url']} is not in the sample")
@@ -232,13 +232,17 @@ def main():
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--json")
     parser.add_argument("--min", action="append", default=[], metavar="MEASURE=FLOOR")
+    parser.add_argument("--labels", default=str(LABELS),
+                        help="the labels (default: the development set; data/extract/timex/"
+                             "heldout/labels.jsonl is the held-out one)")
+    parser.add_argument("--sample", default=str(SAMPLE), help="the articles the labels are of")
     args = parser.parse_args()
     if not Path(args.data).is_dir():
         print(f"score_timex: {args.data} is missing; skipped", file=sys.stderr)
         return 77
-    articles = read_articles(args.data, read_sample())
+    articles = read_articles(args.data, read_sample(args.sample))
     problems = []
-    gold = read_labels(articles, problems)
+    gold = read_labels(articles, problems, args.labels)
     for p in problems:
         print(p, file=sys.stderr)
     expressions = sum(len(v) for v in gold.values())
