@@ -100,8 +100,10 @@ void set_month(DateFact& date, int y, int m) {
 // usual reckoning in Gulf news).
 std::optional<year_month_day> from_hijri(int hijri_year, int hijri_month, int hijri_day) {
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::Calendar> hijri(
-      icu::Calendar::createInstance(icu::Locale("ar@calendar=islamic-umalqura"), status));
+  // In GMT, as the Gregorian side below: in a process's own zone east of it (Asia/Riyadh) the
+  // Hijri midnight would fall on the Gregorian day before.
+  std::unique_ptr<icu::Calendar> hijri(icu::Calendar::createInstance(
+      icu::TimeZone::getGMT()->clone(), icu::Locale("ar@calendar=islamic-umalqura"), status));
   if (U_FAILURE(status)) return std::nullopt;
   hijri->clear();
   hijri->set(hijri_year, hijri_month - 1, hijri_day);
@@ -369,16 +371,24 @@ class DateReader {
       --word;
     }
     if (!text_.token(word).is_word() || text_.token(word).text.size() <= 2) return false;
-    // A word of quantity up to three words before: «بلغ عدد الزوار 1950».
-    for (size_t back = 1; back <= 3 && back <= i; ++back) {
+    // A number a word labels: «القرار 1973» (a resolution), «العدد 1950», «الساعة 1930».
+    if (word_in(word, {"القرار", "قرار", "رقم", "الرقم", "العدد", "عدد", "الماده", "ماده",
+                       "الساعه", "الساعة", "طراز", "الطراز", "صفحه", "الصفحه", "الفصل"}))
+      return false;
+    // A word of quantity earlier in the clause: «بلغ عدد الزوار 1950», «ارتفعت حصيلة قتلى
+    // الزلزال إلى 1950».
+    for (size_t back = 1; back <= 6 && back <= i; ++back) {
       if (!text_.token(i - back).is_word()) break;
       if (word_in(i - back, {"بلغ", "بلغت", "نحو", "حوالي", "قرابه", "اكثر", "اقل", "عدد",
-                             "اجمالي", "مجموع", "رقم", "بنحو", "بحوالي", "بمعدل", "بقيمه",
+                             "عددهم", "اجمالي", "مجموع", "بنحو", "بحوالي", "بمعدل", "بقيمه",
                              "سعر", "مستوي", "يبلغ", "تبلغ", "وصل", "وصلت", "ارتفع", "ارتفعت",
-                             "انخفض", "انخفضت", "قدره", "قدرها"}))
+                             "انخفض", "انخفضت", "قدره", "قدرها", "حصيله", "عند", "يقارب",
+                             "زهاء", "تجاوز", "يتجاوز", "تجاوزت", "يزيد", "يناهز"}))
         return false;
     }
-    return ends_phrase(next);
+    // Only where the phrase ends: «قتل 2000 في الهجوم», «اعتقال 1950 من أنصاره» count.
+    if (next >= text_.size()) return true;
+    return !text_.token(next).is_word() && ends_phrase(next);
   }
 
   // Nothing, a mark that ends a phrase or a preposition at `next`: what follows a number that
@@ -440,12 +450,12 @@ class DateReader {
       const std::optional<year_month_day> next = from_hijri(*y + 1, 1, 1);
       if (!start || !next) return 0;
       date.basis = "hijri";
-      date.value = std::to_string(static_cast<int>(start->year()));
+      date.value = fmt::format("{:04}", static_cast<int>(start->year()));
       date.range_begin = iso(*start);
       date.range_end = iso(year_month_day(sys_days(*next) - days(1)));
     } else {
       date.basis = "explicit";
-      date.value = std::to_string(*y);
+      date.value = fmt::format("{:04}", *y);  // TIMEX3's four digits: «سنة 639» is 0639
     }
     dates_.push_back(std::move(date));
     return j;
@@ -1006,19 +1016,25 @@ class DateReader {
   // speak of the feast, not of when; and further from both Eids it is another feast.
   size_t the_eid(size_t i) {
     constexpr int kNearEidDays = 20;
-    if (i >= text_.size() || !text_.token(i).is_word() || text_.token(i).text != "العيد" ||
+    if (i >= text_.size() || found_.at_token[i] >= 0 || !text_.token(i).is_word() ||
+        text_.token(i).text != "العيد" ||
         !after_word(i, {"في", "خلال", "ايام", "قبل", "بعد", "منذ", "حتي", "صباح", "مساء",
                         "ليله", "يوم", "اول", "ثاني", "فتره", "اجازه", "عطله", "هذا", "وخلال",
                         "وفي", "وبعد", "وقبل", "وايام", "وصباح", "ومساء"}))
       return 0;
     // «اليوم الثاني من أيام العيد»: a day the words before name, not the feast's first.
     if (i >= 2 && word_at(i - 1, "ايام") && word_at(i - 2, "من")) return 0;
-    // «العيد الوطني», «العيد الميلادي», «العيد الذهبي»: another feast, or an anniversary.
-    if (i + 1 < text_.size() && text_.token(i + 1).is_word() &&
-        ((text_.token(i + 1).text.starts_with("ال") && text_.token(i + 1).text.ends_with("ي")) ||
-         word_at(i + 1, "الميلاد") ||
-         word_at(i + 1, "ميلاد")))
-      return 0;
+    // «العيد الوطني», «العيد الميلادي», «العيد الذهبي»: another feast; «العيد الخمسين»،
+    // «العيد العاشر», «العيد الـ50»: an anniversary.
+    if (i + 1 < text_.size()) {
+      const Token& next = text_.token(i + 1);
+      if (next.kind == Token::Kind::kNumber || word_at(i + 1, "ال") ||
+          match(i + 1, Category::kOrdinalDay) != nullptr ||
+          (next.is_word() && next.text.starts_with("ال") &&
+           (next.text.ends_with("ي") || next.text.ends_with("ين") || next.text.ends_with("ون"))) ||
+          word_at(i + 1, "الميلاد") || word_at(i + 1, "ميلاد"))
+        return 0;
+    }
     if (!context_.published) return 0;
     std::optional<year_month_day> nearest;
     int distance = 0;
