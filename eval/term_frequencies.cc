@@ -72,8 +72,8 @@ class Count : public DocumentSink {
 
  private:
   void print_sequence(const StoredArticle& article, std::string_view normalized_body) {
-    const ClusterInput in = cluster_input(analyzer_, normalizer_.normalize(article.title),
-                                          normalized_body, 0);
+    const ClusterInput in =
+        cluster_input(analyzer_, normalizer_.normalize(article.title), normalized_body, 0);
     std::string line;
     for (const std::vector<std::string>* terms : {&in.title_terms, &in.terms}) {
       for (const std::string& term : *terms) {

@@ -372,18 +372,19 @@ class DateReader {
     }
     if (!text_.token(word).is_word() || text_.token(word).text.size() <= 2) return false;
     // A number a word labels: «القرار 1973» (a resolution), «العدد 1950», «الساعة 1930».
-    if (word_in(word, {"القرار", "قرار", "رقم", "الرقم", "العدد", "عدد", "الماده", "ماده",
-                       "الساعه", "الساعة", "طراز", "الطراز", "صفحه", "الصفحه", "الفصل"}))
+    if (word_in(word, {"القرار", "قرار", "رقم", "الرقم", "العدد", "عدد", "الماده", "ماده", "الساعه",
+                       "الساعة", "طراز", "الطراز", "صفحه", "الصفحه", "الفصل"}))
       return false;
     // A word of quantity earlier in the clause: «بلغ عدد الزوار 1950», «ارتفعت حصيلة قتلى
     // الزلزال إلى 1950».
     for (size_t back = 1; back <= 6 && back <= i; ++back) {
       if (!text_.token(i - back).is_word()) break;
-      if (word_in(i - back, {"بلغ", "بلغت", "نحو", "حوالي", "قرابه", "اكثر", "اقل", "عدد",
-                             "عددهم", "اجمالي", "مجموع", "بنحو", "بحوالي", "بمعدل", "بقيمه",
-                             "سعر", "مستوي", "يبلغ", "تبلغ", "وصل", "وصلت", "ارتفع", "ارتفعت",
-                             "انخفض", "انخفضت", "قدره", "قدرها", "حصيله", "عند", "يقارب",
-                             "زهاء", "تجاوز", "يتجاوز", "تجاوزت", "يزيد", "يناهز"}))
+      if (word_in(i - back,
+                  {"بلغ",    "بلغت",   "نحو",   "حوالي", "قرابه",  "اكثر",  "اقل",    "عدد",
+                   "عددهم",  "اجمالي", "مجموع", "بنحو",  "بحوالي", "بمعدل", "بقيمه",  "سعر",
+                   "مستوي",  "يبلغ",   "تبلغ",  "وصل",   "وصلت",   "ارتفع", "ارتفعت", "انخفض",
+                   "انخفضت", "قدره",   "قدرها", "حصيله", "عند",    "يقارب", "زهاء",   "تجاوز",
+                   "يتجاوز", "تجاوزت", "يزيد",  "يناهز"}))
         return false;
     }
     // Only where the phrase ends: «قتل 2000 في الهجوم», «اعتقال 1950 من أنصاره» count.
@@ -1018,9 +1019,9 @@ class DateReader {
     constexpr int kNearEidDays = 20;
     if (i >= text_.size() || found_.at_token[i] >= 0 || !text_.token(i).is_word() ||
         text_.token(i).text != "العيد" ||
-        !after_word(i, {"في", "خلال", "ايام", "قبل", "بعد", "منذ", "حتي", "صباح", "مساء",
-                        "ليله", "يوم", "اول", "ثاني", "فتره", "اجازه", "عطله", "هذا", "وخلال",
-                        "وفي", "وبعد", "وقبل", "وايام", "وصباح", "ومساء"}))
+        !after_word(i, {"في",   "خلال",  "ايام", "قبل",  "بعد",  "منذ",   "حتي",   "صباح",
+                        "مساء", "ليله",  "يوم",  "اول",  "ثاني", "فتره",  "اجازه", "عطله",
+                        "هذا",  "وخلال", "وفي",  "وبعد", "وقبل", "وايام", "وصباح", "ومساء"}))
       return 0;
     // «اليوم الثاني من أيام العيد»: a day the words before name, not the feast's first.
     if (i >= 2 && word_at(i - 1, "ايام") && word_at(i - 2, "من")) return 0;
@@ -1124,8 +1125,7 @@ class DateReader {
     const YearOfMonth spec = year_of_month(j, m.number);
     std::optional<int> y = spec.year;
     // «لتسليم ديسمبر»: a futures contract's delivery month is a month too.
-    const bool after_preposition =
-        after_word(i, {"في", "منذ", "حتي", "خلال", "تسليم", "لتسليم"});
+    const bool after_preposition = after_word(i, {"في", "منذ", "حتي", "خلال", "تسليم", "لتسليم"});
     if (!y && spec.direction == kNoDirection && !after_month_word && !after_preposition) return 0;
     DateFact date;
     date.precision = DatePrecision::kMonth;

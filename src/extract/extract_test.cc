@@ -392,8 +392,7 @@ TEST(Dates, HijriMonthsAndHolidaysNearestPublication) {
 // Real news (data/extract/timex): «العيد» placed in time names the Eid nearest publication;
 // a Hijri year of history carries its era mark.
 TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
-  EXPECT_EQ(extract("زار الأقارب في صباح العيد.", "2015-07-21").dates.at(0).value,
-            "2015-07-17TMO");
+  EXPECT_EQ(extract("زار الأقارب في صباح العيد.", "2015-07-21").dates.at(0).value, "2015-07-17TMO");
   EXPECT_EQ(extract("هبط الذهب يوم 24 من يوليو تموز.", "2015-08-01").dates.at(0).value,
             "2015-07-24");
   EXPECT_EQ(extract("عاد الحجاج في أيام العيد.", "2015-09-20").dates.at(0).value, "2015-09-23");
@@ -409,7 +408,8 @@ TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
   EXPECT_TRUE(extract("زار الأقارب في صباح العيد.", "2015-05-01").dates.empty())
       << "far from both Eids it is another feast";
 
-  const Extraction years = extract("ولد سنة 916 هـ وتوفي بسنة 967هـ، وفتحت عام 639م.", "2015-08-01");
+  const Extraction years =
+      extract("ولد سنة 916 هـ وتوفي بسنة 967هـ، وفتحت عام 639م.", "2015-08-01");
   std::vector<std::string> values;
   for (const DateFact& d : years.dates)
     values.push_back(d.value);
@@ -417,8 +417,9 @@ TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
   EXPECT_TRUE(extract("على ارتفاع 500 م من سطح البحر.", "2015-08-01").dates.empty());
 
   // A year standing after a word, ending its phrase; not a count.
-  for (const char* year : {"تأهل المنتخب إلى كأس العالم 2018، بعد فوزه.",
-                           "بلغت الأرباح 5 مليارات بنهاية 2014.", "فاز في يورو 1976، على ألمانيا."}) {
+  for (const char* year :
+       {"تأهل المنتخب إلى كأس العالم 2018، بعد فوزه.", "بلغت الأرباح 5 مليارات بنهاية 2014.",
+        "فاز في يورو 1976، على ألمانيا."}) {
     const Extraction x = extract(year, "2015-08-01");
     ASSERT_EQ(x.dates.size(), 1u) << year;
     EXPECT_EQ(x.dates[0].precision, DatePrecision::kYear) << year;
@@ -432,8 +433,8 @@ TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
             "2015-12");
   for (const char* count :
        {"قتل 2015 شخصا في الهجوم.", "بلغ عدد الزوار 1950.", "ارتفع المؤشر إلى 2015 نقطة.",
-        "قتل 2000 في الهجوم.", "تم اعتقال 1950 من أنصار الحزب.", "صدر بموجب القرار 1973، في نيويورك.",
-        "ارتفعت حصيلة قتلى الزلزال إلى 1950."}) {
+        "قتل 2000 في الهجوم.", "تم اعتقال 1950 من أنصار الحزب.",
+        "صدر بموجب القرار 1973، في نيويورك.", "ارتفعت حصيلة قتلى الزلزال إلى 1950."}) {
     EXPECT_TRUE(extract(count, "2015-08-01").dates.empty()) << count;
   }
 }

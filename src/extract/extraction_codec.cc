@@ -324,8 +324,8 @@ std::optional<Extraction> decode_extraction(std::string_view bytes, std::string_
   // The fewest bytes each kind of field takes: one a varint, eight a double.
   constexpr size_t kText = 1, kSpan = 2, kIndex = 1, kWord = 1, kFlag = 1;
   Extraction x;
-  x.mentions = get_list<Mention>(r, kWord + 7 * kText + kSpan + 3 * kFlag,
-                                 [&] { return get_mention(r); });
+  x.mentions =
+      get_list<Mention>(r, kWord + 7 * kText + kSpan + 3 * kFlag, [&] { return get_mention(r); });
   const size_t mentions = x.mentions.size();
   x.events = get_list<EventMention>(r, 3 * kText + kWord + kSpan, [&] {
     EventMention e;

@@ -50,8 +50,7 @@ void EntityTracker::remember(const StoredEntity& entity) {
 Status EntityTracker::refresh(const StoredArticle& article, int64_t sequence) {
   Extraction extraction = extract_article(extractor_, article);
   const std::string stored = encode_extraction(extraction, article.body);
-  Result<std::vector<EntityMentionRecord>> mentions =
-      link_mentions(article, std::move(extraction));
+  Result<std::vector<EntityMentionRecord>> mentions = link_mentions(article, std::move(extraction));
   if (!mentions.ok()) return mentions.error();
   return store_.set_entity_mentions(sequence, *mentions, stored);
 }

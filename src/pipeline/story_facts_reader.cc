@@ -68,14 +68,13 @@ Result<StoryFacts> read_story_facts(Store& store, int64_t story, const Extractor
       if (!article->has_value()) continue;  // listed a moment ago; gone only if deleted since
       extraction = extract_article(extractor, **article);
     }
-    articles.push_back({std::move(member.id), std::move(member.source),
-                        std::move(member.published), std::move(*extraction)});
+    articles.push_back({std::move(member.id), std::move(member.source), std::move(member.published),
+                        std::move(*extraction)});
     sequences.push_back(member.sequence);
   }
   StoryFacts facts = build_story_facts(articles);
   if (stored_entities != nullptr) {
-    if (Status s = find_stored_entities(store, story, facts, sequences, *stored_entities);
-        !s.ok())
+    if (Status s = find_stored_entities(store, story, facts, sequences, *stored_entities); !s.ok())
       return s.error();
   }
   return facts;

@@ -266,14 +266,13 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   CLI::Option* articles = cmd->add_option("--articles,-n", args->articles, "Articles to generate")
                               ->capture_default_str()
                               ->check(at_least(1));
-  CLI::Option* seed =
-      cmd->add_option("--seed", args->seed, "Corpus seed (same seed, same corpus)")
-          ->capture_default_str();
+  CLI::Option* seed = cmd->add_option("--seed", args->seed, "Corpus seed (same seed, same corpus)")
+                          ->capture_default_str();
   cmd->add_flag("--no-store", args->no_store, "Skip the SQLite phase");
   cmd->add_option("--bench-db", args->db, "Keep the benchmark database at this path");
-  CLI::Option* write = cmd->add_option(
-      "--write-corpus", args->write_corpus,
-      "Write the generated corpus (JSONL) to this file and measure nothing");
+  CLI::Option* write =
+      cmd->add_option("--write-corpus", args->write_corpus,
+                      "Write the generated corpus (JSONL) to this file and measure nothing");
   cmd->add_option("--corpus", args->corpus,
                   "Measure this JSONL file (khabar's input: one article a line) instead of a "
                   "generated corpus")
