@@ -1032,8 +1032,10 @@ class DateReader {
       if (next.kind == Token::Kind::kNumber || word_at(i + 1, "ال") ||
           match(i + 1, Category::kOrdinalDay) != nullptr ||
           (next.is_word() && next.text.starts_with("ال") &&
-           (next.text.ends_with("ي") || next.text.ends_with("ين") || next.text.ends_with("ون"))) ||
-          word_at(i + 1, "الميلاد") || word_at(i + 1, "ميلاد"))
+           (next.text.ends_with("ي") || next.text.ends_with("ين") || next.text.ends_with("ون")) &&
+           !word_in(i + 1, {"الي", "الذي", "التي"})) ||  // «إلى», «الذي»: no adjective
+          word_at(i + 1, "الميلاد") ||
+          word_at(i + 1, "ميلاد"))
         return 0;
     }
     if (!context_.published) return 0;

@@ -396,6 +396,9 @@ TEST(Dates, TheEidNearPublicationAndEarlyYearsWithTheirEra) {
   EXPECT_EQ(extract("هبط الذهب يوم 24 من يوليو تموز.", "2015-08-01").dates.at(0).value,
             "2015-07-24");
   EXPECT_EQ(extract("عاد الحجاج في أيام العيد.", "2015-09-20").dates.at(0).value, "2015-09-23");
+  EXPECT_EQ(extract("سافر في العيد إلى جدة.", "2015-09-20").dates.at(0).value, "2015-09-23")
+      << "«إلى» is no adjective of the feast's";
+  EXPECT_EQ(extract("خلال العيد الذي مضى زار أهله.", "2015-07-21").dates.at(0).value, "2015-07-17");
   EXPECT_EQ(extract("وفي ثاني أيام العيد زاروا الأقارب.", "2015-07-21").dates.at(0).value,
             "2015-07-18");
   for (const char* not_a_day :
