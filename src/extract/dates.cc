@@ -1012,6 +1012,14 @@ class DateReader {
     return best;
   }
 
+  // «ثاني أيام …» before the feast's name at `i`: how many days after its first (0 without).
+  int days_into_feast(size_t i) const {
+    if (i < 2 || !word_at(i - 1, "ايام")) return 0;
+    const LexMatch* ordinal = match(i - 2, Category::kOrdinalDay);
+    if (ordinal == nullptr || i - 2 + ordinal->tokens != i - 1) return 0;
+    return context_.lexicon.ordinal_days[ordinal->index] - 1;
+  }
+
   // «أيام العيد», «صباح العيد», «خلال العيد»: around publication, the Eid nearest it (al-Fitr
   // or al-Adha). Only placed in time by the word before it: «احتفلوا بالعيد», «فالعيد فرصة»
   // speak of the feast, not of when; and further from both Eids it is another feast.
@@ -1054,13 +1062,7 @@ class DateReader {
     if (!nearest || distance > kNearEidDays) return 0;
     year_month_day day = *nearest;
     // «ثاني أيام العيد»: the holiday's second day.
-    if (i >= 2 && word_at(i - 1, "ايام")) {
-      if (const LexMatch* ordinal = match(i - 2, Category::kOrdinalDay)) {
-        if (i - 2 + ordinal->tokens == i - 1)
-          day = year_month_day(sys_days(day) +
-                               days(context_.lexicon.ordinal_days[ordinal->index] - 1));
-      }
-    }
+    day = year_month_day(sys_days(day) + days(days_into_feast(i)));
     DateFact date;
     date.precision = DatePrecision::kDay;
     date.basis = "hijri";
@@ -1099,12 +1101,7 @@ class DateReader {
     std::optional<int> y = year_at(end);
     if (y) ++end;
     // «ثاني أيام عيد الفطر»: the holiday's second day.
-    if (i >= 2 && word_at(i - 1, "ايام")) {
-      if (const LexMatch* ordinal = match(i - 2, Category::kOrdinalDay)) {
-        if (i - 2 + ordinal->tokens == i - 1)
-          d += context_.lexicon.ordinal_days[ordinal->index] - 1;
-      }
-    }
+    d += days_into_feast(i);
     const std::optional<year_month_day> day_of = hijri_start(month_number, d, y);
     DateFact date;
     date.precision = DatePrecision::kDay;

@@ -141,6 +141,9 @@ Result<StorySummary> summarise(Database& db, int64_t story, int64_t count, std::
 namespace {
 
 constexpr const char* kStoryOrder = "ORDER BY last_time IS NULL, last_time DESC, sequence DESC";
+// A story's members, earliest first: story_members and story_extractions list them alike, so
+// that a story's facts line up with its members.
+constexpr const char* kMemberOrder = "ORDER BY a.published IS NULL, a.published, a.sequence";
 
 Result<std::vector<StorySummary>> summarise_rows(Database& db, Statement& stmt) {
   std::vector<StorySummary> out;
@@ -228,9 +231,8 @@ Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
   Result<Statement> stmt = Statement::prepare(
       *impl_->db, fmt::format("SELECT {}, COALESCE(a.story_similarity, 0), "
                               "COALESCE(a.family_sequence, a.sequence) FROM articles a "
-                              "WHERE a.story_sequence = ?1 "
-                              "ORDER BY a.published IS NULL, a.published, a.sequence",
-                              impl_->summary_columns()));
+                              "WHERE a.story_sequence = ?1 {}",
+                              impl_->summary_columns(), kMemberOrder));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, story);
   std::vector<StoryMember> out;
@@ -244,9 +246,9 @@ Result<std::vector<StoryMember>> Store::story_members(int64_t story) {
 Result<std::vector<MemberExtraction>> Store::story_extractions(int64_t story) {
   Result<Statement> stmt = Statement::prepare(
       *impl_->db,
-      "SELECT a.id, a.source, COALESCE(a.published, ''), a.sequence, a.body, a.extraction "
-      "FROM articles a "
-      "WHERE a.story_sequence = ?1 ORDER BY a.published IS NULL, a.published, a.sequence");
+      fmt::format("SELECT a.id, a.source, COALESCE(a.published, ''), a.sequence, a.body, "
+                  "a.extraction FROM articles a WHERE a.story_sequence = ?1 {}",
+                  kMemberOrder));
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, story);
   std::vector<MemberExtraction> out;
