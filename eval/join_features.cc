@@ -1,7 +1,8 @@
 // The join model's training rows: labelled articles streamed as khabar ingests them, each
 // compared with the members of its candidate stories, its gold story built from the labels.
 //
-//   build/eval/join_features [--pairs PAIRS.tsv] LABELS.tsv ARTICLES.jsonl... > rows.tsv
+//   build/eval/join_features [--pairs PAIRS.tsv] [--online [--model MODEL.tsv]] LABELS.tsv
+//                            ARTICLES.jsonl... > rows.tsv
 //
 // LABELS.tsv maps an input's id (its JSONL `id`) to its gold story, `id<TAB>story`. Articles are
 // cleaned and read exactly as `khabar ingest` reads them (the same cleaning, normalisation,
@@ -15,6 +16,11 @@
 // and, on standard error, how many articles had their gold story among the candidates. Used by
 // eval/train_join_model.py. --pairs writes, line for line with those rows, which article and
 // which gold story each row compares (`id<TAB>story`), for features computed outside khabar.
+//
+// --online compares each article with the stories the clusterer itself made (with MODEL.tsv,
+// or the built-in model): the fragments and mixtures that ingest meets, which teacher forcing
+// never shows. A candidate is then `same` when the gold story most of its members belong to
+// is the article's.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -61,19 +67,56 @@ std::unordered_map<std::string, std::string> read_labels(const char* path) {
 
 }  // namespace
 
+// Which gold story each of the clusterer's stories mostly holds, as articles join it.
+class MajorityLabels {
+ public:
+  void add(uint32_t story, const std::string& label) {
+    if (story >= counts_.size()) counts_.resize(story + 1);
+    const size_t n = ++counts_[story][label];
+    if (majority_.size() <= story) majority_.resize(story + 1);
+    auto& [best, best_count] = majority_[story];
+    if (n > best_count) best = label, best_count = n;
+  }
+  const std::string& of(uint32_t story) const { return majority_.at(story).first; }
+
+ private:
+  std::vector<std::unordered_map<std::string, size_t>> counts_;
+  std::vector<std::pair<std::string, size_t>> majority_;
+};
+
 int main(int argc, char** argv) {
   std::ofstream pairs;
-  if (argc > 2 && std::string_view(argv[1]) == "--pairs") {
-    pairs.open(argv[2]);
-    if (!pairs) {
-      std::cerr << "join_features: cannot write " << argv[2] << "\n";
-      return 2;
+  bool online = false;
+  ClusterOptions options;
+  for (;;) {
+    const std::string_view flag = argc > 1 ? argv[1] : "";
+    if (flag == "--pairs" && argc > 2) {
+      pairs.open(argv[2]);
+      if (!pairs) {
+        std::cerr << "join_features: cannot write " << argv[2] << "\n";
+        return 2;
+      }
+    } else if (flag == "--model" && argc > 2) {
+      Result<JoinModel> model = JoinModel::load(argv[2]);
+      if (!model.ok()) {
+        std::cerr << "join_features: " << model.error().message << "\n";
+        return 2;
+      }
+      options.model = std::make_shared<const JoinModel>(*model);
+    } else if (flag == "--online") {
+      online = true;
+      argc -= 1;
+      argv += 1;
+      continue;
+    } else {
+      break;
     }
     argc -= 2;
     argv += 2;
   }
   if (argc < 3) {
-    std::cerr << "usage: join_features [--pairs PAIRS.tsv] LABELS.tsv ARTICLES.jsonl...\n";
+    std::cerr << "usage: join_features [--pairs PAIRS.tsv] [--online [--model MODEL.tsv]] "
+                 "LABELS.tsv ARTICLES.jsonl...\n";
     return 2;
   }
   const Extractor extractor;
@@ -85,7 +128,8 @@ int main(int argc, char** argv) {
   const ArticleProcessor processor;
   const Normalizer normalizer;
   const Analyzer analyzer;
-  StoryClusterer clusterer{ClusterOptions{}};
+  StoryClusterer clusterer{options};
+  MajorityLabels majority;
   std::unordered_map<std::string, uint32_t> story_of_label;
   std::set<std::string> stored_ids;
   std::cout << "# article\tsame";
@@ -110,20 +154,31 @@ int main(int argc, char** argv) {
     ClusterInput in =
         cluster_input(analyzer, normalizer.normalize(article->title), normalized_body, last_time);
     add_story_signals(story_signals(extract_article(extractor, *article)), in);
-    const std::vector<CandidateStory> members = clusterer.replay_with_candidates(in, it->second);
+    std::vector<CandidateStory> members;
+    uint32_t placed = 0;
+    if (online) {
+      placed = clusterer.add(in, &members).story;
+    } else {
+      members = clusterer.replay_with_candidates(in, it->second);
+    }
+    const auto gold_of = [&](uint32_t story) -> const std::string& {
+      return online ? majority.of(story) : label_of_story.at(story);
+    };
     ++articles;
     with_earlier_member += first ? 0 : 1;
     bool met = false;
     for (const CandidateStory& m : members) {
-      const bool same = m.story == it->second;
+      const bool same = gold_of(m.story) == label->second;
       met = met || same;
       std::cout << articles << '\t' << (same ? 1 : 0);
       for (const double f : m.features)
         std::cout << '\t' << fmt::format("{:.5f}", f);
       std::cout << '\n';
-      if (pairs) pairs << label->first << '\t' << label_of_story.at(m.story) << '\n';
+      if (pairs) pairs << label->first << '\t' << gold_of(m.story) << '\n';
     }
     found += met ? 1 : 0;
+    // Only now: the candidates were labelled by the members they had before this article.
+    if (online) majority.add(placed, label->second);
   }
   std::cerr << fmt::format(
       "join_features: {} articles; {} had an earlier member of their story, {} of them among "

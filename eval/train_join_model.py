@@ -36,16 +36,20 @@ FITTED = ["head", "title", "numbers", "entities", "places", "dates", "shared_nam
           "lead_numbers_disjoint", "story_body", "story_head"]
 
 
-def day_rows(features_binary, workdir, day, variant="fine"):
-    """(articles, rows): one row a compared member, [article, same, *features]."""
+def day_rows(features_binary, workdir, day, variant="fine", online_model=None):
+    """(articles, rows): one row a compared member, [article, same, *features]. With
+    online_model, the candidates are the stories that model's clusterer made (join_features
+    --online), not the gold ones."""
     rows_path = Path(workdir) / f"{day}.jsonl"
     labels_path = Path(workdir) / f"{day}.labels"
-    real_stories.write_jsonl(rows_path, real_stories.as_jsonl_rows(
-        real_stories.read_day(real_stories.DATA, day)))
+    if not rows_path.exists():
+        real_stories.write_jsonl(rows_path, real_stories.as_jsonl_rows(
+            real_stories.read_day(real_stories.DATA, day)))
     gold = real_stories.read_gold(day)[variant]
     labels_path.write_text("".join(f"{u}\t{s}\n" for u, s in gold.items()), encoding="utf-8")
-    out = subprocess.run([str(features_binary), str(labels_path), str(rows_path)], check=True,
-                         capture_output=True, text=True)
+    online = [] if online_model is None else ["--online", "--model", str(online_model)]
+    out = subprocess.run([str(features_binary), *online, str(labels_path), str(rows_path)],
+                         check=True, capture_output=True, text=True)
     lines = out.stdout.splitlines()
     names = lines[0].lstrip("# ").split("\t")[2:]
     rows = [[float(x) for x in line.split("\t")] for line in lines[1:]]
@@ -76,12 +80,27 @@ def model_text(intercept, weights, days_apart_weight, comment_lines):
     return "\n".join(lines) + "\n"
 
 
+def fitted(args, days, rows_by_day, names, workdir):
+    """(intercept, weights) fitted on the days' teacher-forced rows and, with --online, on the
+    rows of the clusterer that model makes, streamed over the same days."""
+    rows = [r for d in days for r in rows_by_day[d]]
+    intercept, weights = fit(names, rows)
+    for _ in range(args.online):
+        path = Path(workdir) / "online-model.tsv"
+        path.write_text(model_text(intercept, weights, args.days_apart_weight, []),
+                        encoding="utf-8")
+        online_rows = [r for d in days
+                       for r in day_rows(args.features, workdir, d, args.variant, path)[1]]
+        intercept, weights = fit(names, rows + online_rows)
+    return intercept, weights
+
+
 def held_out_scores(args, days, rows_by_day, names, workdir):
     """{threshold: {day: scores}} of models fitted without the day, at each threshold."""
     scores = {t: {} for t in args.threshold}
     for day in days:
-        train = [r for d in days if d != day for r in rows_by_day[d]]
-        intercept, weights = fit(names, train)
+        intercept, weights = fitted(args, [d for d in days if d != day], rows_by_day, names,
+                                    workdir)
         path = Path(workdir) / f"without-{day}.tsv"
         path.write_text(model_text(intercept, weights, args.days_apart_weight, []),
                         encoding="utf-8")
@@ -119,6 +138,8 @@ def main(argv):
     parser.add_argument("--check", action="store_true",
                         help="fail when --out is not what training gives now")
     parser.add_argument("--C", type=float, default=0.1, help="inverse L2 strength")
+    parser.add_argument("--online", type=int, default=0,
+                        help="rounds of refitting on the stories the fitted model makes itself")
     args = parser.parse_args(argv)
     REGULARISATION[0] = args.C
     args.threshold = args.threshold or [0.1, 0.15, 0.2, 0.25, 0.3, 0.4]
@@ -147,7 +168,7 @@ def main(argv):
                 comments.append(f"  threshold {t}: " + "; ".join(
                     f"{day} {s['fine']['pairwise_f1']:.3f} / {s['fine']['bcubed_f1']:.3f}"
                     for day, s in scores[t].items()) + (" (best)" if t == best else ""))
-        intercept, weights = fit(names, [r for d in days for r in rows_by_day[d]])
+        intercept, weights = fitted(args, days, rows_by_day, names, workdir)
     text = model_text(intercept, weights, args.days_apart_weight, comments)
     if args.check:
         def numbers(t):

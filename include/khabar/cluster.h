@@ -146,7 +146,9 @@ class StoryClusterer {
   StoryClusterer(StoryClusterer&&) noexcept;
   StoryClusterer& operator=(StoryClusterer&&) noexcept;
 
-  StoryAssignment add(const ClusterInput& article);
+  // `compared`, when given, receives the candidate stories the article was compared with and
+  // their features (for training the model on the clusterer's own decisions).
+  StoryAssignment add(const ClusterInput& article, std::vector<CandidateStory>* compared = nullptr);
   // Rebuilding from a store: the article joins `story` as it did before, or starts it when
   // story == story_count(). Document frequencies and stories come out as they were.
   void replay(const ClusterInput& article, uint32_t story);

@@ -574,7 +574,8 @@ StoryClusterer::~StoryClusterer() = default;
 StoryClusterer::StoryClusterer(StoryClusterer&&) noexcept = default;
 StoryClusterer& StoryClusterer::operator=(StoryClusterer&&) noexcept = default;
 
-StoryAssignment StoryClusterer::add(const ClusterInput& article) {
+StoryAssignment StoryClusterer::add(const ClusterInput& article,
+                                    std::vector<CandidateStory>* compared) {
   Impl& d = *impl_;
   std::optional<ArticleVectors> vectors = d.vectorize(article);
   StoryAssignment out;
@@ -591,6 +592,7 @@ StoryAssignment StoryClusterer::add(const ClusterInput& article) {
   int64_t best = -1;
   d.for_each_compared(candidates, article.time, [&](uint32_t s, const JoinFeatures& f) {
     const double p = d.model->probability(f);
+    if (compared != nullptr) compared->push_back({s, f});
     if (p > out.probability) {
       out.probability = p;
       best = s;

@@ -172,6 +172,28 @@ TEST(StoryClusterer, SameInputSameStories) {
   }
 }
 
+// What add() reports it compared is what it decided on: the story joined is among the
+// candidates, at the probability the model gives its features, and no candidate scores higher.
+TEST(StoryClusterer, TheComparedCandidatesAreTheOnesDecidedOn) {
+  StoryClusterer clusterer(ClusterOptions{});
+  const std::vector<StoryAssignment> plain = cluster(reports());
+  size_t joined = 0;
+  for (const Article& a : reports()) {
+    std::vector<CandidateStory> compared;
+    const StoryAssignment placed = clusterer.add(input_of(a), &compared);
+    EXPECT_EQ(placed.story, plain[joined].story);
+    double best = 0;
+    for (const CandidateStory& c : compared)
+      best = std::max(best, JoinModel::built_in().probability(c.features));
+    EXPECT_DOUBLE_EQ(best, placed.probability);
+    if (!placed.new_story) {
+      EXPECT_TRUE(std::ranges::any_of(
+          compared, [&](const CandidateStory& c) { return c.story == placed.story; }));
+    }
+    ++joined;
+  }
+}
+
 // A process that rebuilds the stories from the store (replay) must decide the next article as
 // the process that placed them did, articles too short to cluster left out as the store leaves
 // them out.
