@@ -283,6 +283,8 @@ class Store {
   Result<InsertOutcome> insert(const StoredArticle& article, bool entities_follow = false);
   // By full id, or by a unique prefix of at least 4 hex digits.
   Result<std::optional<StoredArticle>> get(const std::string& id_or_prefix);
+  // Whether an article of this full id is stored.
+  Result<bool> contains(const std::string& id);
   // In ingest order.
   Result<std::vector<ArticleSummary>> list(int64_t limit, int64_t offset = 0);
   Status for_each(const std::function<void(const StoredArticle&)>& visit);

@@ -45,8 +45,15 @@ class IngestRun : public DocumentSink {
     waiting_.clear();
   }
 
-  // Indexes what the store holds already, so that new articles are compared with it.
-  Status start() {
+  // Nothing is read here: what the store holds is indexed when the first new article is to be
+  // decided (load_trackers), and the extractor made for the first article not stored yet, so
+  // that a run over articles all stored before (a feed read again) costs neither.
+  Status start() { return {}; }
+
+  // Indexes what the store holds already, so that new articles are compared with it. Under
+  // the writers' lock, before the first decision.
+  Status load_trackers() {
+    trackers_loaded_ = true;
     if (options_.find_duplicates) {
       duplicates_.emplace(store_, options_.dedup, normalizer_);
       if (Status s = duplicates_->load_stored(); !s.ok()) return s;
@@ -57,16 +64,22 @@ class IngestRun : public DocumentSink {
       stories_.emplace(store_, options_.cluster, normalizer_);
       if (Status s = stories_->load_stored(); !s.ok()) return s;
     }
-    // Stories compare the names the extractor finds too, so it runs for either.
-    if (options_.extract_entities || options_.cluster_stories) {
-      extractor_ = options_.extractor;
-      if (extractor_ == nullptr) extractor_ = &own_extractor_.emplace();
-    }
     if (options_.extract_entities) {
-      entities_.emplace(store_, *extractor_);
+      entities_.emplace(store_, extractor());
       if (Status s = entities_->load_stored(); !s.ok()) return s;
     }
     return {};
+  }
+
+  // Stories compare the names the extractor finds too, so it runs for either.
+  bool extracts() const { return options_.extract_entities || options_.cluster_stories; }
+
+  const Extractor& extractor() {
+    if (extractor_ == nullptr) {
+      extractor_ = options_.extractor;
+      if (extractor_ == nullptr) extractor_ = &own_extractor_.emplace();
+    }
+    return *extractor_;
   }
 
   void begin_file(std::string_view path, uint64_t bytes) override {
@@ -137,6 +150,7 @@ class IngestRun : public DocumentSink {
   // SQLite write transaction excludes every other writer from its start, so there the batch
   // waits first.
   void store_waiting(const IngestSession::BatchHooks& hooks) {
+    if (!fatal_.ok()) return;  // reading failed (the store could not be asked)
     std::vector<Processed> ready = std::move(waiting_);
     waiting_.clear();
     bool wait_first = !store_.writes_concurrently();
@@ -159,7 +173,7 @@ class IngestRun : public DocumentSink {
       if (!fatal_.ok()) return;
       wait_first = true;
     }
-    if (!lock_and_catch_up()) return;
+    if (!lock_and_catch_up(!fresh.empty())) return;
     std::vector<ArticleOutcome> outcomes;
     outcomes.reserve(ready.size());
     for (const Processed& p : ready)
@@ -185,12 +199,23 @@ class IngestRun : public DocumentSink {
       return std::nullopt;
     }
     out.article = std::move(*article);
-    if (extractor_ != nullptr) {
-      out.extraction = extract_article(*extractor_, out.article);
-      if (stories_) out.article.story_signals = story_signals(*out.extraction);
-      out.article.extraction = encode_extraction(*out.extraction, out.article.body);
+    if (extracts()) {
+      // An article stored before only adds a sighting: extracting it (the costliest stage)
+      // would be thrown away.
+      Result<bool> stored = store_.contains(out.article.id);
+      if (!stored.ok()) {
+        fatal_ = stored.status();
+        return std::nullopt;
+      }
+      if (!*stored) extract(out);
     }
     return out;
+  }
+
+  void extract(Processed& out) {
+    out.extraction = extract_article(extractor(), out.article);
+    if (options_.cluster_stories) out.article.story_signals = story_signals(*out.extraction);
+    out.article.extraction = encode_extraction(*out.extraction, out.article.body);
   }
 
   bool begin_transaction() {
@@ -219,8 +244,9 @@ class IngestRun : public DocumentSink {
     return *go || !holding_articles;
   }
 
-  bool lock_and_catch_up() {
+  bool lock_and_catch_up(bool deciding) {
     fatal_ = store_.lock_writers();
+    if (fatal_.ok() && deciding && !trackers_loaded_) fatal_ = load_trackers();
     if (fatal_.ok()) fatal_ = catch_up();
     return fatal_.ok();
   }
@@ -246,7 +272,8 @@ class IngestRun : public DocumentSink {
   // The new article's sequence; none when it is stored already (a sighting then) or on an
   // error.
   std::optional<int64_t> insert(const Processed& processed) {
-    Result<Store::InsertOutcome> inserted = store_.insert(processed.article, entities_.has_value());
+    Result<Store::InsertOutcome> inserted =
+        store_.insert(processed.article, options_.extract_entities);
     if (!inserted.ok()) {
       fatal_ = inserted.status();
       return std::nullopt;
@@ -259,6 +286,8 @@ class IngestRun : public DocumentSink {
 
   // Is it a copy, which story is it in, which entities does it name: under the writers' lock.
   void decide(Processed processed, int64_t sequence) {
+    // Stored when it was read, so not extracted, yet new now: only if it was deleted meanwhile.
+    if (extracts() && !processed.extraction) extract(processed);
     const StoredArticle& article = processed.article;
     ++pending_stored_;
     const int64_t decision = ++known_decision_;
@@ -341,6 +370,7 @@ class IngestRun : public DocumentSink {
   std::optional<Extractor> own_extractor_;
   const Extractor* extractor_ = nullptr;  // when entities or stories are on
   std::optional<pipeline_internal::EntityTracker> entities_;
+  bool trackers_loaded_ = false;
   IngestCounts counts_;
   uint64_t pending_stored_ = 0;
   uint64_t pending_present_ = 0;

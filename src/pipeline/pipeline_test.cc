@@ -283,6 +283,35 @@ TEST_F(PipelineTest, DuplicatesAreFoundAgainstArticlesStoredByAnEarlierRun) {
   EXPECT_EQ(family->representative, 1);
 }
 
+// A run reads what the store holds only when its first new article is to be decided: here
+// after a batch of articles all stored before. The new one is still compared with everything.
+TEST_F(PipelineTest, ANewArticleAfterStoredOnesIsComparedWithTheStore) {
+  Recorder recorder;
+  const std::string stored = jsonl_line(wire_text(3), "سانا", "2022-01-10") +
+                             jsonl_line(wire_text(5), "سانا", "2022-01-10");
+  ingest({write("a.jsonl", stored)}, recorder);
+  std::string edited = wire_text(3);
+  edited.replace(edited.find("رقم 309"), 7, "رقم 999");
+  PipelineOptions one_a_batch = without_entities();
+  one_a_batch.batch_size = 1;
+  const IngestCounts counts =
+      ingest({write("b.jsonl", stored + jsonl_line(edited, "الثورة", "2022-01-10"))}, recorder,
+             one_a_batch);
+  EXPECT_EQ(counts.already_present, 2u);
+  EXPECT_EQ(counts.stored, 1u);
+  EXPECT_EQ(counts.linked_to_copies, 1u);
+  Result<DuplicateFamily> family = store_->family_of(3);
+  ASSERT_TRUE(family.ok());
+  ASSERT_EQ(family->members.size(), 2u);
+  EXPECT_EQ(family->representative, 1);
+  Result<std::vector<StorySummary>> stories = store_->stories(10);
+  ASSERT_TRUE(stories.ok()) << stories.error().message;
+  std::vector<int64_t> sizes;
+  for (const StorySummary& s : *stories)
+    sizes.push_back(s.article_count);
+  EXPECT_THAT(sizes, ::testing::UnorderedElementsAre(2, 1));
+}
+
 TEST_F(PipelineTest, TheTwoSeedsAreNotDuplicatesOfEachOther) {  // EXPECTED.md
   Recorder recorder;
   ingest({KHABAR_SEEDS_DIR}, recorder);

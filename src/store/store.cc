@@ -267,6 +267,15 @@ Result<Store::InsertOutcome> Store::insert(const StoredArticle& a, bool entities
   return InsertOutcome{true, sequence};
 }
 
+Result<bool> Store::contains(const std::string& id) {
+  Result<Statement> stmt = Statement::prepare(*impl_->db, "SELECT 1 FROM articles WHERE id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, id);
+  const Step rc = stmt->step();
+  if (rc == Step::kError) return storage_error(*impl_->db, fmt::format("looking up {}", id));
+  return rc == Step::kRow;
+}
+
 Result<std::optional<StoredArticle>> Store::get(const std::string& id_or_prefix) {
   const bool prefix = id_or_prefix.size() < 16;
   if (id_or_prefix.size() < 4 || id_or_prefix.size() > 16 ||

@@ -123,6 +123,8 @@ TEST(Store, SameIdIsStoredOnce) {
   EXPECT_FALSE(store.insert(make_article(1))->inserted);
   ASSERT_TRUE(store.commit().ok());
   EXPECT_EQ(*store.count_articles(), 1);
+  EXPECT_TRUE(*store.contains(make_article(1).id));
+  EXPECT_FALSE(*store.contains(make_article(2).id));
 }
 
 TEST(Store, RolledBackBatchLeavesNothing) {
