@@ -50,15 +50,17 @@ class IngestRun : public DocumentSink {
   // that a run over articles all stored before (a feed read again) costs neither.
   Status start() { return {}; }
 
-  // Indexes what the store holds already, so that new articles are compared with it. Under
-  // the writers' lock, before the first decision.
-  Status load_trackers() {
+  // Indexes what the store holds already, so that new articles are compared with it: before
+  // the batch that holds the first new article takes the writers' lock, as a run used to at its
+  // start. `in_batch`: a late fallback inside the batch's transaction, which must not store the
+  // keys missing from an old store (that commits on its own; the next run does it).
+  Status load_trackers(bool in_batch) {
     trackers_loaded_ = true;
     if (options_.find_duplicates) {
       duplicates_.emplace(store_, options_.dedup, normalizer_);
       if (Status s = duplicates_->load_stored(); !s.ok()) return s;
       // Once, for a store from before keys were kept; without them nothing is lost but time.
-      (void)duplicates_->store_missing_keys();
+      if (!in_batch) (void)duplicates_->store_missing_keys();
     }
     if (options_.cluster_stories) {
       stories_.emplace(store_, options_.cluster, normalizer_);
@@ -100,6 +102,7 @@ class IngestRun : public DocumentSink {
   // A worker's batch, in one transaction.
   void documents(std::vector<Document> docs, const IngestSession::BatchHooks& hooks) {
     for (const Document& doc : docs) {
+      if (!fatal_.ok()) break;
       if (std::optional<Processed> processed = process(doc))
         waiting_.push_back(std::move(*processed));
     }
@@ -153,6 +156,8 @@ class IngestRun : public DocumentSink {
     if (!fatal_.ok()) return;  // reading failed (the store could not be asked)
     std::vector<Processed> ready = std::move(waiting_);
     waiting_.clear();
+    if (!trackers_loaded_ && holds_new_article(ready)) fatal_ = load_trackers(false);
+    if (!fatal_.ok()) return;
     bool wait_first = !store_.writes_concurrently();
     std::vector<std::pair<size_t, int64_t>> fresh;  // ready's index, the inserted sequence
     for (;;) {
@@ -218,6 +223,23 @@ class IngestRun : public DocumentSink {
     out.article.extraction = encode_extraction(*out.extraction, out.article.body);
   }
 
+  // Whether any article was not stored when it was read (those were extracted).
+  bool holds_new_article(const std::vector<Processed>& ready) {
+    for (const Processed& p : ready) {
+      if (extracts()) {
+        if (p.extraction) return true;
+        continue;
+      }
+      Result<bool> stored = store_.contains(p.article.id);
+      if (!stored.ok()) {
+        fatal_ = stored.status();
+        return false;
+      }
+      if (!*stored) return true;
+    }
+    return false;
+  }
+
   bool begin_transaction() {
     fatal_ = store_.begin();
     in_batch_ = fatal_.ok();
@@ -246,7 +268,7 @@ class IngestRun : public DocumentSink {
 
   bool lock_and_catch_up(bool deciding) {
     fatal_ = store_.lock_writers();
-    if (fatal_.ok() && deciding && !trackers_loaded_) fatal_ = load_trackers();
+    if (fatal_.ok() && deciding && !trackers_loaded_) fatal_ = load_trackers(true);
     if (fatal_.ok()) fatal_ = catch_up();
     return fatal_.ok();
   }
@@ -271,7 +293,17 @@ class IngestRun : public DocumentSink {
 
   // The new article's sequence; none when it is stored already (a sighting then) or on an
   // error.
-  std::optional<int64_t> insert(const Processed& processed) {
+  std::optional<int64_t> insert(Processed& processed) {
+    // Stored when it was read, so not extracted: asked again under the ids' lock, so that an
+    // article new after all (deleted meanwhile) is stored with its extraction.
+    if (extracts() && !processed.extraction) {
+      Result<bool> stored = store_.contains(processed.article.id);
+      if (!stored.ok()) {
+        fatal_ = stored.status();
+        return std::nullopt;
+      }
+      if (!*stored) extract(processed);
+    }
     Result<Store::InsertOutcome> inserted =
         store_.insert(processed.article, options_.extract_entities);
     if (!inserted.ok()) {
@@ -286,8 +318,6 @@ class IngestRun : public DocumentSink {
 
   // Is it a copy, which story is it in, which entities does it name: under the writers' lock.
   void decide(Processed processed, int64_t sequence) {
-    // Stored when it was read, so not extracted, yet new now: only if it was deleted meanwhile.
-    if (extracts() && !processed.extraction) extract(processed);
     const StoredArticle& article = processed.article;
     ++pending_stored_;
     const int64_t decision = ++known_decision_;

@@ -312,6 +312,29 @@ TEST_F(PipelineTest, ANewArticleAfterStoredOnesIsComparedWithTheStore) {
   EXPECT_THAT(sizes, ::testing::UnorderedElementsAre(2, 1));
 }
 
+// Articles stored without their duplicate keys (a run without duplicate detection, or a store
+// from before keys were kept) get them from the next run that decides a new article.
+TEST_F(PipelineTest, KeysMissingFromTheStoreAreStoredByTheNextRun) {
+  Recorder recorder;
+  PipelineOptions no_duplicates = without_entities();
+  no_duplicates.find_duplicates = false;
+  ingest({write("a.jsonl", jsonl_line(wire_text(3), "سانا", "2022-01-10"))}, recorder,
+         no_duplicates);
+  std::string edited = wire_text(3);
+  edited.replace(edited.find("رقم 309"), 7, "رقم 999");
+  const IngestCounts counts =
+      ingest({write("b.jsonl", jsonl_line(edited, "الثورة", "2022-01-10"))}, recorder);
+  EXPECT_EQ(counts.linked_to_copies, 1u);
+  std::map<int64_t, bool> keyed;
+  ASSERT_TRUE(
+      store_
+          ->for_each_duplicate_keys([&](int64_t, int64_t sequence, const std::string& keys,
+                                        const std::string&) { keyed[sequence] = !keys.empty(); },
+                                    0)
+          .ok());
+  EXPECT_EQ(keyed, (std::map<int64_t, bool>{{1, true}, {2, true}}));
+}
+
 TEST_F(PipelineTest, TheTwoSeedsAreNotDuplicatesOfEachOther) {  // EXPECTED.md
   Recorder recorder;
   ingest({KHABAR_SEEDS_DIR}, recorder);
