@@ -202,6 +202,7 @@ class DateReader {
     if (size_t end = weekday_at(i)) return end;
     if (size_t end = month_year(i)) return end;
     if (size_t end = year_alone(i)) return end;
+    if (size_t end = century(i)) return end;
     if (size_t end = holiday(i)) return end;
     if (size_t end = offset_or_duration(i)) return end;
     if (size_t end = repetition(i)) return end;
@@ -458,6 +459,43 @@ class DateReader {
       date.basis = "explicit";
       date.value = fmt::format("{:04}", *y);  // TIMEX3's four digits: «سنة 639» is 0639
     }
+    dates_.push_back(std::move(date));
+    return j;
+  }
+
+  // «القرن العشرين», «القرن السادس عشر», «القرن الـ19», «القرن "19"», «القرن الماضي»: TIMEX3
+  // writes a century by its hundreds, the twentieth (the 1900s) as 19. Not a century before
+  // Christ or of the Hijra, which that value cannot say, and not the Horn («القرن الأفريقي»).
+  size_t century(size_t i) {
+    if (!word_in(i, {"القرن", "بالقرن", "للقرن", "والقرن", "وبالقرن", "وللقرن", "فالقرن"}))
+      return 0;
+    size_t j = i + 1;
+    std::optional<int> number;
+    if (const LexMatch* ordinal = match(j, Category::kOrdinalDay)) {
+      number = context_.lexicon.ordinal_days[ordinal->index];
+      j += ordinal->tokens;
+    } else if (word_in(j, {"الماضي", "المنصرم", "الحالي", "الجاري"})) {
+      if (!context_.published) return 0;
+      const int now = static_cast<int>(context_.published->year()) / 100 + 1;
+      number = word_in(j, {"الماضي", "المنصرم"}) ? now - 1 : now;
+      ++j;
+    } else {
+      if (word_at(j, "ال")) ++j;  // «الـ19», the tatweel gone
+      const bool quoted = j < text_.size() && text_.token(j).is_quote();
+      if (quoted) ++j;
+      if (j >= text_.size() || !(number = small_number(text_.token(j), 1, 21))) return 0;
+      ++j;
+      if (quoted && !(j < text_.size() && text_.token(j).is_quote())) return 0;
+      if (quoted) ++j;
+    }
+    if (*number < 1 || *number > 21) return 0;
+    if (word_in(j, {"الميلادي", "للميلاد"})) ++j;
+    if (word_at(j, "الهجري") || (word_at(j, "قبل") && word_in(j + 1, {"الميلاد", "الميلادي"})))
+      return 0;
+    DateFact date;
+    date.precision = DatePrecision::kYear;
+    date.basis = "explicit";
+    date.value = fmt::format("{:02}", *number - 1);
     dates_.push_back(std::move(date));
     return j;
   }

@@ -361,6 +361,21 @@ TEST(Dates, YearsAloneHijriYearsDecadesSeasonsAndReferences) {
   EXPECT_TRUE(extract("باعت الشركة 1998 سيارة.", "2015-08-04").dates.empty());
 }
 
+TEST(Dates, CenturiesByTheirHundreds) {
+  EXPECT_EQ(timex("بنيت القلعة في القرن السادس عشر.").value, "15");
+  EXPECT_EQ(timex("انتشرت العباءة في نهاية القرن العشرين.").value, "19");
+  EXPECT_EQ(timex("انتشرت العباءة في نهاية القرن العشرين.").surface, "القرن العشرين");
+  EXPECT_EQ(timex("في النصف الثاني من القرن الـ19 الميلادي.").value, "18");
+  EXPECT_EQ(timex("منذ القرن \"19\" وهو قائم.").value, "18");
+  EXPECT_EQ(timex("تحديات القرن الحادي والعشرين كثيرة.").value, "20");
+  EXPECT_EQ(timex("في سبعينيات القرن الماضي.").value, "19");  // published 2015
+  // The Horn of Africa, a century before Christ or of the Hijra: no value to give.
+  for (const char* sentence : {"وصلت السفن إلى القرن الأفريقي.", "عاش في القرن السادس قبل الميلاد.",
+                               "ألف الكتاب في القرن الرابع الهجري.", "في القرن 25 ستتغير الأرض."}) {
+    EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
+  }
+}
+
 TEST(Dates, WordsOfTimeThatAreNotTimes) {
   // An outlet's name in the dateline; «قريبا من» is near, not soon.
   EXPECT_TRUE(extract("عين اليوم – جدة\nافتتح المعرض.", "2015-08-04").dates.empty());
