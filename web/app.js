@@ -325,6 +325,9 @@ function dateLabel(value) {
   if (weekday) return `${weekdays[Number(weekday[1])]} (بلا تاريخ نشر)`;
   const noYear = /^--(\d\d)-(\d\d)$/.exec(value || "");
   if (noYear) return `${Number(noYear[2])}/${Number(noYear[1])} (بلا سنة)`;
+  // TIMEX3 writes a century by its hundreds: "19" is the twentieth.
+  const century = /^(\d\d)$/.exec(value || "");
+  if (century) return `القرن ${Number(century[1]) + 1}`;
   return value || "—";
 }
 

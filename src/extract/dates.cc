@@ -419,6 +419,8 @@ class DateReader {
     const std::optional<int> early =
         y || j >= text_.size() ? std::nullopt : small_number(text_.token(j), 1, 999);
     if (!y && !early) return 0;
+    // «القرن 14 هـ» numbers a century (century()), not a year.
+    if (early && year_word == nullptr && after_word(i, {"القرن", "ال"})) return 0;
     if (!y) y = early;
     ++j;
     if (j < text_.size() && text_.token(j).is_punct(')')) ++j;
@@ -471,11 +473,16 @@ class DateReader {
       return 0;
     size_t j = i + 1;
     std::optional<int> number;
+    bool relative = false;
     if (const LexMatch* ordinal = match(j, Category::kOrdinalDay)) {
       number = context_.lexicon.ordinal_days[ordinal->index];
       j += ordinal->tokens;
     } else if (word_in(j, {"الماضي", "المنصرم", "الحالي", "الجاري"})) {
-      if (!context_.published) return 0;
+      // «ربع القرن الماضي», «نصف قرن»: the last 25 or 50 years, not a century of the calendar.
+      if (!context_.published ||
+          after_word(i, {"ربع", "نصف", "ثلث", "وربع", "ونصف", "لربع", "لنصف", "بربع", "بنصف"}))
+        return 0;
+      relative = true;
       const int now = static_cast<int>(context_.published->year()) / 100 + 1;
       number = word_in(j, {"الماضي", "المنصرم"}) ? now - 1 : now;
       ++j;
@@ -490,11 +497,17 @@ class DateReader {
     }
     if (*number < 1 || *number > 21) return 0;
     if (word_in(j, {"الميلادي", "للميلاد"})) ++j;
-    if (word_at(j, "الهجري") || (word_at(j, "قبل") && word_in(j + 1, {"الميلاد", "الميلادي"})))
-      return 0;
+    // Of the Hijra («الهجري», «للهجرة», «من الهجرة», «14 هـ») or before Christ («قبل الميلاد»,
+    // «ق.م»).
+    const bool hijri = word_in(j, {"الهجري", "هجري", "للهجره", "ه"}) ||
+                       (word_at(j, "من") && word_at(j + 1, "الهجره"));
+    const bool before_christ = (word_at(j, "قبل") && word_in(j + 1, {"الميلاد", "الميلادي"})) ||
+                               (word_at(j, "ق") && j + 2 < text_.size() &&
+                                text_.token(j + 1).is_punct('.') && word_at(j + 2, "م"));
+    if (hijri || before_christ) return 0;
     DateFact date;
     date.precision = DatePrecision::kYear;
-    date.basis = "explicit";
+    date.basis = relative ? "relative" : "explicit";
     date.value = fmt::format("{:02}", *number - 1);
     dates_.push_back(std::move(date));
     return j;

@@ -369,9 +369,14 @@ TEST(Dates, CenturiesByTheirHundreds) {
   EXPECT_EQ(timex("منذ القرن \"19\" وهو قائم.").value, "18");
   EXPECT_EQ(timex("تحديات القرن الحادي والعشرين كثيرة.").value, "20");
   EXPECT_EQ(timex("في سبعينيات القرن الماضي.").value, "19");  // published 2015
+  EXPECT_EQ(timex("في سبعينيات القرن الماضي.").basis, "relative");
   // The Horn of Africa, a century before Christ or of the Hijra: no value to give.
-  for (const char* sentence : {"وصلت السفن إلى القرن الأفريقي.", "عاش في القرن السادس قبل الميلاد.",
-                               "ألف الكتاب في القرن الرابع الهجري.", "في القرن 25 ستتغير الأرض."}) {
+  for (const char* sentence :
+       {"وصلت السفن إلى القرن الأفريقي.", "عاش في القرن السادس قبل الميلاد.",
+        "ألف الكتاب في القرن الرابع الهجري.", "في القرن 25 ستتغير الأرض.",
+        "ازدهرت في القرن الرابع للهجرة.", "عاش في القرن الأول من الهجرة.", "توفي في القرن 14 هـ.",
+        "بني في القرن الخامس ق.م.", "حكم البلاد ربع القرن الماضي.",
+        "عاشت نصف القرن الماضي في المنفى."}) {
     EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
   }
 }
