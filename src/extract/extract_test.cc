@@ -309,6 +309,12 @@ DateFact timex(const std::string& sentence) {
   return only_date(extract(sentence, "2015-08-04"));
 }
 
+// Sentences, in the same article, that name no time at all.
+void expect_no_timex(std::initializer_list<const char*> sentences) {
+  for (const char* sentence : sentences)
+    EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
+}
+
 TEST(Dates, LengthsOffsetsAndRepetitions) {
   EXPECT_EQ(timex("استمرت المفاوضات ثلاثة أيام.").value, "P3D");
   EXPECT_EQ(timex("استمرت المفاوضات ثلاثة أيام.").type, "DURATION");
@@ -322,13 +328,10 @@ TEST(Dates, LengthsOffsetsAndRepetitions) {
   EXPECT_EQ(timex("تبدأ البطولة بعد ثلاثة أيام.").type, "DATE");
   EXPECT_EQ(timex("زار الوزير المدينة قبل أيام.").value, "PAST_REF");
   // A word too common alone is no length: «العام» is this year's only with its direction.
-  for (const char* sentence :
-       {"قال المدير العام للشركة إن الأرباح ارتفعت.", "دعا الأمين العام إلى التهدئة.",
-        "اجتمع المديرين العامين في الرياض.", "وصل الوفد قبل اليوم الوطني.",
-        "ثورات الربيع العربي غيرت المنطقة.", "افتتح مهرجان الصيف في أبها.",
-        "يبلغ ارتفاع الجبل 2500 م.", "تزوج وهو في الستينيات من عمره."}) {
-    EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
-  }
+  expect_no_timex({"قال المدير العام للشركة إن الأرباح ارتفعت.", "دعا الأمين العام إلى التهدئة.",
+                   "اجتمع المديرين العامين في الرياض.", "وصل الوفد قبل اليوم الوطني.",
+                   "ثورات الربيع العربي غيرت المنطقة.", "افتتح مهرجان الصيف في أبها.",
+                   "يبلغ ارتفاع الجبل 2500 م.", "تزوج وهو في الستينيات من عمره."});
   // «قبل شهر رمضان» is before Ramadan, not a month before publication.
   EXPECT_EQ(timex("ترتفع الأسعار قبل شهر رمضان.").surface, "شهر رمضان");
   // «بعد عام 2003» is the year 2003, not a year after publication.
@@ -371,14 +374,11 @@ TEST(Dates, CenturiesByTheirHundreds) {
   EXPECT_EQ(timex("في سبعينيات القرن الماضي.").value, "19");  // published 2015
   EXPECT_EQ(timex("في سبعينيات القرن الماضي.").basis, "relative");
   // The Horn of Africa, a century before Christ or of the Hijra: no value to give.
-  for (const char* sentence :
-       {"وصلت السفن إلى القرن الأفريقي.", "عاش في القرن السادس قبل الميلاد.",
-        "ألف الكتاب في القرن الرابع الهجري.", "في القرن 25 ستتغير الأرض.",
-        "ازدهرت في القرن الرابع للهجرة.", "عاش في القرن الأول من الهجرة.", "توفي في القرن 14 هـ.",
-        "بني في القرن الخامس ق.م.", "حكم البلاد ربع القرن الماضي.",
-        "عاشت نصف القرن الماضي في المنفى."}) {
-    EXPECT_TRUE(extract(sentence, "2015-08-04").dates.empty()) << sentence;
-  }
+  expect_no_timex({"وصلت السفن إلى القرن الأفريقي.", "عاش في القرن السادس قبل الميلاد.",
+                   "ألف الكتاب في القرن الرابع الهجري.", "في القرن 25 ستتغير الأرض.",
+                   "ازدهرت في القرن الرابع للهجرة.", "عاش في القرن الأول من الهجرة.",
+                   "توفي في القرن 14 هـ.", "بني في القرن الخامس ق.م.",
+                   "حكم البلاد ربع القرن الماضي.", "عاشت نصف القرن الماضي في المنفى."});
 }
 
 TEST(Dates, WordsOfTimeThatAreNotTimes) {

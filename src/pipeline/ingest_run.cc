@@ -207,11 +207,8 @@ class IngestRun : public DocumentSink {
     if (extracts()) {
       // An article stored before only adds a sighting: extracting it (the costliest stage)
       // would be thrown away.
-      Result<bool> stored = store_.contains(out.article.id);
-      if (!stored.ok()) {
-        fatal_ = stored.status();
-        return std::nullopt;
-      }
+      const std::optional<bool> stored = is_stored(out.article.id);
+      if (!stored) return std::nullopt;
       if (!*stored) extract(out);
     }
     return out;
@@ -223,6 +220,16 @@ class IngestRun : public DocumentSink {
     out.article.extraction = encode_extraction(*out.extraction, out.article.body);
   }
 
+  // Whether the store holds the id; none on an error, which is kept in fatal_.
+  std::optional<bool> is_stored(const std::string& id) {
+    Result<bool> stored = store_.contains(id);
+    if (!stored.ok()) {
+      fatal_ = stored.status();
+      return std::nullopt;
+    }
+    return *stored;
+  }
+
   // Whether any article was not stored when it was read (those were extracted).
   bool holds_new_article(const std::vector<Processed>& ready) {
     for (const Processed& p : ready) {
@@ -230,11 +237,8 @@ class IngestRun : public DocumentSink {
         if (p.extraction) return true;
         continue;
       }
-      Result<bool> stored = store_.contains(p.article.id);
-      if (!stored.ok()) {
-        fatal_ = stored.status();
-        return false;
-      }
+      const std::optional<bool> stored = is_stored(p.article.id);
+      if (!stored) return false;
       if (!*stored) return true;
     }
     return false;
@@ -297,11 +301,8 @@ class IngestRun : public DocumentSink {
     // Stored when it was read, so not extracted: asked again under the ids' lock, so that an
     // article new after all (deleted meanwhile) is stored with its extraction.
     if (extracts() && !processed.extraction) {
-      Result<bool> stored = store_.contains(processed.article.id);
-      if (!stored.ok()) {
-        fatal_ = stored.status();
-        return std::nullopt;
-      }
+      const std::optional<bool> stored = is_stored(processed.article.id);
+      if (!stored) return std::nullopt;
       if (!*stored) extract(processed);
     }
     Result<Store::InsertOutcome> inserted =
