@@ -181,10 +181,14 @@ class DateReader {
     if (i >= text_.size() || found_.at_token[i] >= 0) return nullptr;
     const LexMatch* m = context_.matches.longest(i, category);
     // A clitic is a preposition or conjunction here: «وفي العاشر»، «بيناير» are rare; allow و,
-    // and ل on a length («لأربع سنوات», «لسنوات»).
+    // and ب or ل on a length («لأربع سنوات», «لسنوات») or a named time («مقارنة بالربع الأول من
+    // العام», «بالفترة المسائية», «للموسم المقبل»).
     const bool length = category == Category::kNumberWord || category == Category::kDateUnit;
-    if (m != nullptr && m->clitic_bytes > 0 && !text_.token(i).text.starts_with("و") &&
-        !(length && text_.token(i).text.starts_with("ل")))
+    const bool named = category == Category::kDateNamed;
+    const std::string_view word = text_.token(i).text;
+    if (m != nullptr && m->clitic_bytes > 0 && !word.starts_with("و") &&
+        !(length && word.starts_with("ل")) &&
+        !(named && (word.starts_with("ب") || word.starts_with("ل"))))
       return nullptr;
     return m;
   }
@@ -264,6 +268,20 @@ class DateReader {
     // قبل/بعد («قبل عام»), and otherwise too common a word («العام») to be a length.
     int count = number ? number->first : unit->count;
     if (number && unit->count == 2) return 0;  // «3 يومين» is no Arabic
+    // «لعام كامل», «يوما كاملا»: one, said whole.
+    const size_t after_unit = j + unit->tokens;
+    if (!number && unit->count == 1 && direction == 0 &&
+        word_in(after_unit, {"كامل", "كامله", "كاملا", "باكمله"})) {
+      DateFact whole;
+      whole.type = "DURATION";
+      whole.basis = "explicit";
+      whole.precision = precision_of(unit->letter);
+      const bool clock = unit->letter == "H" || unit->letter == "MIN";
+      whole.value =
+          fmt::format("P{}1{}", clock ? "T" : "", unit->letter == "MIN" ? "M" : unit->letter);
+      dates_.push_back(std::move(whole));
+      return after_unit + 1;
+    }
     if (!number && unit->count == 1 && direction == 0) return 0;
     // «بعد عام 2003», «قبل شهر رمضان», «قبل يوم الجمعة», «قبل اليوم الوطني»: the unit heads
     // a name or a date, and is no length.
@@ -285,12 +303,19 @@ class DateReader {
       // «لسنوات», «منذ سنوات», «سنوات عديدة»; «أيام العيد» is not one.
       const bool adjective = word_in(j, {"الماضيه", "الاخيره", "المقبله", "القادمه", "عديده",
                                          "قليله", "طويله", "متتاليه", "مضت"});
-      const bool before = after_word(i, {"منذ", "لمده", "طوال", "خلال", "عده", "بضعه", "بضع"});
+      const bool before = after_word(i, {"منذ", "لمده", "طوال", "خلال", "عده", "بضعه", "بضع", "الي",
+                                         "عبر", "طيله", "مدي", "مدار"});
       const bool clitic = text_.token(i).text.starts_with("ل");
-      if (!adjective && !before && !clitic) return 0;
-      // «لأيام العيد», «منذ أيام الدراسة»: the days of something, not a length.
-      if (!adjective && j < text_.size() && text_.token(j).is_word() &&
-          !text_.token(j).text.starts_with("عد") && !word_at(j, "قليله"))
+      // «استمرت أشهرًا»: the accusative plural says how long by itself.
+      const bool accusative = word_in(i, {"اشهرا", "اياما", "اعواما", "واشهرا", "واياما"});
+      if (!adjective && !before && !clitic && !accusative) return 0;
+      // «لأيام العيد», «منذ أيام الدراسة»: the days of something, not a length. A preposition
+      // after the plural ends it: «إلى سنوات لإتقانه», «منذ سنوات في القاهرة».
+      if (!adjective && !accusative && j < text_.size() && text_.token(j).is_word() &&
+          !text_.token(j).text.starts_with("عد") && !word_at(j, "قليله") &&
+          !word_in(j, {"من", "في", "علي", "الي", "عن", "مع", "حتي"}) &&
+          !(text_.token(j).text.starts_with("ل") && !text_.token(j).text.starts_with("لل") &&
+            !word_at(j, "لا")))
         return 0;
       if (adjective) ++j;
       DateFact some;
@@ -395,6 +420,15 @@ class DateReader {
 
   // Nothing, a mark that ends a phrase or a preposition at `next`: what follows a number that
   // counts nothing («… 2018، بعد», «… 2014.»), where a count would be followed by its noun.
+  // Nothing, a line break or a mark that ends a clause at `next`.
+  bool ends_clause(size_t next) const {
+    if (next >= text_.size()) return true;
+    const Token& after = text_.token(next);
+    return after.kind == Token::Kind::kBreak || after.is_punct(',') || after.is_punct('.') ||
+           after.is_punct(U'،') || after.is_punct(U'؛') || after.is_punct(':') ||
+           after.is_punct('!') || after.is_punct(U'؟') || after.is_punct('?');
+  }
+
   bool ends_phrase(size_t next) const {
     if (next >= text_.size()) return true;
     const Token& after = text_.token(next);
@@ -525,8 +559,32 @@ class DateReader {
     end = i + named->tokens;
     if (what.kind == NamedDate::Kind::kReference) {
       if (word_at(end, "من")) return 0;  // «قريبا من»: near, not soon
+      // «من قبل الشرطة», «من قبل 29 دولة», «من قبل «داعش»» say by whom; «لم يحدث من قبل.» says
+      // when: only at the end of a clause.
+      if (word_at(i, "من") && !ends_clause(end)) return 0;
       date.precision = DatePrecision::kVague;
       date.value = what.value;
+    } else if (what.kind == NamedDate::Kind::kDayPart) {
+      date.type = "TIME";
+      date.basis = "explicit";
+      date.precision = DatePrecision::kTime;
+      date.value = "XXXX-XX-XXT" + what.value;
+    } else if (what.kind == NamedDate::Kind::kDayPartNoun) {
+      // «في المساء», «حتى الصباح»; «إلى العصر العباسي» is an age, «الصباح» alone a name.
+      if (!after_word(i, {"في", "وفي", "حتي", "الي", "عند", "منذ", "طوال", "خلال"}) ||
+          (end < text_.size() && text_.token(end).is_word() &&
+           text_.token(end).text.starts_with("ال")))
+        return 0;
+      date.type = "TIME";
+      date.basis = "explicit";
+      date.precision = DatePrecision::kTime;
+      date.value = "XXXX-XX-XXT" + what.value;
+    } else if (what.kind == NamedDate::Kind::kPlayingSeason) {
+      const std::optional<int> y = playing_season(end);
+      if (!y) return 0;
+      ++end;
+      date.precision = DatePrecision::kYear;
+      date.value = *y == 0 ? "" : std::to_string(*y);
     } else if (what.kind == NamedDate::Kind::kDecade) {
       // «الستينيات من عمره» is an age.
       if (word_at(end, "من") && end + 1 < text_.size() &&
@@ -563,6 +621,29 @@ class DateReader {
     }
     dates_.push_back(std::move(date));
     return end;
+  }
+
+  // The year a sports season or school year starts in, from the direction word at `i`
+  // («الماضي», «المقبل», «الحالي»); 0 without a publication date; nothing without a direction,
+  // since «الموسم» alone is as often a harvest or a pilgrimage. Seasons run from about September
+  // to May: in the break between them, the last season is the one that just ended and the next
+  // one starts this year.
+  std::optional<int> playing_season(size_t i) const {
+    int shift = 0;
+    if (word_in(i, {"الماضي", "المنصرم", "الفائت", "السابق", "الماضيه", "المنصرمه", "السابقه"})) {
+      shift = -1;
+    } else if (word_in(i, {"المقبل", "القادم", "الجديد", "المقبله", "القادمه", "الجديده"})) {
+      shift = 1;
+    } else if (!word_in(i, {"الحالي", "الجاري", "الحاليه", "الجاريه"})) {
+      return std::nullopt;
+    }
+    if (!context_.published) return 0;
+    const int y = static_cast<int>(context_.published->year());
+    const auto m = static_cast<unsigned>(context_.published->month());
+    const int current = m >= 9 ? y : y - 1;  // the season under way, or just ended
+    const bool break_between = m >= 6 && m <= 8;
+    if (shift < 0) return break_between ? current : current - 1;
+    return current + shift;
   }
 
   std::optional<int> weekday_without_article(size_t i) const {
@@ -983,6 +1064,9 @@ class DateReader {
                                      i == same_day_at_.first;
       if (!after_preposition) return 0;
     }
+    if (direction == 0) {
+      if (const size_t end = weekdays_of_a_week(j, iso_weekday)) return end;
+    }
     DateFact date;
     date.precision = DatePrecision::kDay;
     if (i == same_day_at_.first && !anchored && direction == 0) {
@@ -1008,6 +1092,52 @@ class DateReader {
     }
     dates_.push_back(std::move(date));
     return j;
+  }
+
+  // «الأحد والإثنين في الأسبوع المقبل», «الخميس من الأسبوع الجاري», «الأحد والخميس في الأسبوع
+  // بعد المقبل»: weekdays (the first read already, ending before `j`) of a week the text names,
+  // as one expression: the first day, with the days as a range. Weeks run Saturday to Friday.
+  size_t weekdays_of_a_week(size_t j, int first_weekday) {
+    if (!context_.published) return 0;
+    auto from_saturday = [](int iso_weekday) { return (iso_weekday + 1) % 7; };
+    int first = from_saturday(first_weekday), last = first;
+    size_t k = j;
+    while (k < text_.size() && text_.token(k).text.starts_with("و")) {
+      const LexMatch* more = match(k, Category::kWeekday);
+      if (more == nullptr) break;
+      const int day = from_saturday(context_.lexicon.weekdays[more->index]);
+      first = std::min(first, day);
+      last = std::max(last, day);
+      k += more->tokens;
+    }
+    if (word_in(k, {"في", "من"})) ++k;
+    int shift = 0;
+    size_t end = 0;
+    if (word_at(k, "الاسبوع") && word_at(k + 1, "بعد") && word_in(k + 2, {"المقبل", "القادم"})) {
+      shift = 2;
+      end = k + 3;
+    } else if (const LexMatch* period = match(k, Category::kDatePeriod)) {
+      const std::string& name = context_.lexicon.periods[period->index];
+      if (!name.ends_with("week")) return 0;
+      shift = name.starts_with("last") ? -1 : name.starts_with("next") ? 1 : 0;
+      end = k + period->tokens;
+    } else {
+      return 0;
+    }
+    const sys_days published = sys_days(*context_.published);
+    const int since_saturday =
+        static_cast<int>((weekday(published) - std::chrono::Saturday).count());
+    const sys_days saturday = published - days(since_saturday) + days(7 * shift);
+    DateFact date;
+    date.precision = DatePrecision::kDay;
+    date.basis = "publication date";
+    date.value = iso(year_month_day(saturday + days(first)));
+    if (last > first) {
+      date.range_begin = date.value;
+      date.range_end = iso(year_month_day(saturday + days(last)));
+    }
+    dates_.push_back(std::move(date));
+    return end;
   }
 
   // «شهر رمضان», «في رمضان 1436»: a Hijri month, valued as the Gregorian month it begins in;

@@ -381,6 +381,41 @@ TEST(Dates, CenturiesByTheirHundreds) {
                    "حكم البلاد ربع القرن الماضي.", "عاشت نصف القرن الماضي في المنفى."});
 }
 
+TEST(Dates, PartsOfDaySeasonsOfPlayAndLengthsWithoutANumber) {
+  // Published in August, in the break: last season is the one that just ended (2014-15).
+  EXPECT_EQ(timex("لعب 30 مباراة في الموسم الماضي.").value, "2014");
+  EXPECT_EQ(timex("يستعد النادي للموسم الرياضي المقبل.").value, "2015");
+  EXPECT_EQ(timex("اكتملت الاستعدادات للعام الدراسي الجديد.").value, "2015");
+  // In November the season under way began in 2015; the last one in 2014.
+  EXPECT_EQ(only_date(extract("لعب 30 مباراة في الموسم الماضي.", "2015-11-10")).value, "2014");
+  EXPECT_EQ(only_date(extract("يتصدر الفريق الموسم الحالي.", "2015-11-10")).value, "2015");
+  const Extraction sessions = extract("يتدرب الفريق على فترتين صباحية ومسائية.", "2015-08-04");
+  ASSERT_EQ(sessions.dates.size(), 2u);
+  EXPECT_EQ(sessions.dates[0].type, "TIME");
+  EXPECT_EQ(sessions.dates[0].value, "XXXX-XX-XXTMO");
+  EXPECT_EQ(sessions.dates[1].value, "XXXX-XX-XXTEV");
+  EXPECT_EQ(timex("اكتفى المدرب بالفترة المسائية.").value, "XXXX-XX-XXTEV");
+  EXPECT_EQ(timex("نجتمع مع الأصدقاء في المساء.").value, "XXXX-XX-XXTEV");
+  EXPECT_EQ(timex("سجل ارتفاعا مقارنة بالربع الأول من العام الحالي.").value, "2015-Q1");
+  EXPECT_EQ(timex("استمرت المفاوضات أشهرًا.").value, "PXM");
+  EXPECT_EQ(timex("يحتاج الإنسان إلى سنوات لإتقان العزف.").value, "PXY");
+  EXPECT_EQ(timex("أغلق المعبر لعام كامل.").value, "P1Y");
+  EXPECT_EQ(timex("لم يحدث هذا من قبل.").value, "PAST_REF");
+  EXPECT_EQ(timex("كانت الأسعار منخفضة في ذلك الوقت.").value, "PAST_REF");
+  // Weekdays of a named week, as one expression: Sunday 2015-08-09 starts the week after next
+  // (weeks run Saturday to Friday; the publication day, Tuesday 2015-08-04, is in 08-01..07).
+  const DateFact nights = timex("تقام الليالي الأحد والإثنين والخميس في الأسبوع المقبل.");
+  EXPECT_EQ(nights.value, "2015-08-09");
+  EXPECT_EQ(nights.range_end, "2015-08-13");
+  EXPECT_EQ(nights.surface, "الأحد والإثنين والخميس في الأسبوع المقبل");
+  EXPECT_EQ(timex("يعود الخميس من الأسبوع الجاري.").value, "2015-08-06");
+  EXPECT_EQ(timex("تقام الأحد في الأسبوع بعد المقبل.").value, "2015-08-16");
+  // A family name, an age, a harvest, and «من قبل» saying by whom.
+  expect_no_timex({"ترشح حمدين صباحي للرئاسة.", "يعود القصر إلى العصر العباسي.",
+                   "حصد المزارعون القمح هذا الموسم.", "اعتقل من قبل الشرطة.",
+                   "تمت المراجعة من قبل 29 دولة.", "أعلنت صحيفة الصباح الخبر."});
+}
+
 TEST(Dates, WordsOfTimeThatAreNotTimes) {
   // An outlet's name in the dateline; «قريبا من» is near, not soon.
   EXPECT_TRUE(extract("عين اليوم – جدة\nافتتح المعرض.", "2015-08-04").dates.empty());

@@ -250,11 +250,15 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
     } else if (row[0] == "part-of-day") {
       add_forms(row[2], Category::kPartOfDay, static_cast<uint32_t>(parts_of_day.size()));
       parts_of_day.emplace_back(row[1]);
-    } else if (row[0] == "ref" || row[0] == "season" || row[0] == "decade") {
+    } else if (row[0] == "ref" || row[0] == "season" || row[0] == "decade" ||
+               row[0] == "day-part" || row[0] == "day-part-noun" || row[0] == "playing-season") {
       add_forms(row[2], Category::kDateNamed, static_cast<uint32_t>(named_dates.size()));
-      named_dates.push_back({row[0] == "ref"      ? NamedDate::Kind::kReference
-                             : row[0] == "season" ? NamedDate::Kind::kSeason
-                                                  : NamedDate::Kind::kDecade,
+      named_dates.push_back({row[0] == "ref"             ? NamedDate::Kind::kReference
+                             : row[0] == "season"        ? NamedDate::Kind::kSeason
+                             : row[0] == "decade"        ? NamedDate::Kind::kDecade
+                             : row[0] == "day-part"      ? NamedDate::Kind::kDayPart
+                             : row[0] == "day-part-noun" ? NamedDate::Kind::kDayPartNoun
+                                                         : NamedDate::Kind::kPlayingSeason,
                              std::string(row[1])});
     } else {
       // Compiled-in data: a bad row is a build mistake, as in rows().

@@ -89,9 +89,16 @@ struct DateUnit {
 };
 
 struct NamedDate {
-  enum class Kind : uint8_t { kReference, kSeason, kDecade };
+  enum class Kind : uint8_t {
+    kReference,
+    kSeason,
+    kDecade,
+    kDayPart,
+    kDayPartNoun,
+    kPlayingSeason
+  };
   Kind kind = Kind::kReference;
-  std::string value;  // PRESENT_REF; SU; 198X
+  std::string value;  // PRESENT_REF; SU; 198X; EV (a day part); season (a playing season)
 };
 
 struct LexMatch {
