@@ -7,6 +7,7 @@
 #include <unicode/locid.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <initializer_list>
@@ -202,6 +203,7 @@ class DateReader {
     if (size_t end = day_month(i)) return end;
     if (size_t end = numeric_date(i)) return end;
     if (size_t end = part_of_month_or_year(i)) return end;
+    if (size_t end = clock_time(i)) return end;
     if (size_t end = part_of_day(i)) return end;
     if (size_t end = weekday_at(i)) return end;
     if (size_t end = month_year(i)) return end;
@@ -556,6 +558,7 @@ class DateReader {
     const LexMatch* named = match(i, Category::kDateNamed);
     if (named == nullptr) return 0;
     const NamedDate& what = context_.lexicon.named_dates[named->index];
+    if (what.kind == NamedDate::Kind::kClockHour) return 0;  // clock_time's
     end = i + named->tokens;
     if (what.kind == NamedDate::Kind::kReference) {
       if (word_at(end, "من")) return 0;  // «قريبا من»: near, not soon
@@ -683,6 +686,122 @@ class DateReader {
     date.value = value;
     dates_.push_back(std::move(date));
     return j + set->tokens;
+  }
+
+  // The hour and minute of «الساعة العاشرة», «الساعة 10:30», «الساعة 1902 بتوقيت جرينتش» at
+  // `i`, and the token after them; the four digits only with «بتوقيت» after them, or they are
+  // a year («الساعة 2015» is no time).
+  struct Clock {
+    int hour = 0;
+    int minute = 0;
+    size_t end = 0;
+  };
+  std::optional<Clock> clock_at(size_t i) const {
+    if (const LexMatch* named = match(i, Category::kDateNamed)) {
+      const NamedDate& what = context_.lexicon.named_dates[named->index];
+      if (what.kind == NamedDate::Kind::kClockHour)
+        return Clock{std::stoi(what.value), 0, i + named->tokens};
+    }
+    if (!word_in(i, {"الساعه", "والساعه"}) || i + 1 >= text_.size()) return std::nullopt;
+    const Token& number = text_.token(i + 1);
+    if (number.kind != Token::Kind::kNumber) return std::nullopt;
+    if (number.text.size() == 4 && word_at(i + 2, "بتوقيت")) {
+      const std::optional<int> hhmm = small_number(number, 0, 2359);
+      if (!hhmm || *hhmm % 100 > 59) return std::nullopt;
+      return Clock{*hhmm / 100, *hhmm % 100, i + 2};
+    }
+    const std::optional<int> hour = small_number(number, 0, 23);
+    // «الساعة 24 الماضية» is a length of time.
+    if (!hour || word_in(i + 2, {"الماضيه", "الاخيره", "المقبله", "القادمه"})) return std::nullopt;
+    if (i + 3 < text_.size() && text_.token(i + 2).is_punct(':')) {
+      if (const std::optional<int> minute = small_number(text_.token(i + 3), 0, 59))
+        return Clock{*hour, *minute, i + 4};
+    }
+    return Clock{*hour, 0, i + 2};
+  }
+
+  // «الساعة العاشرة صباحا», «الساعة الثامنة والنصف من مساء أمس», «الساعة 10:30 صباح الخميس»,
+  // «الساعة الثانية بعد الزوال»: a time of the clock, TIMEX3's "2015-08-03T20:30" when the words
+  // after it name the day, else of no day ("XXXX-XX-XXT10:00": a report's «الساعة العاشرة»
+  // is often another day's).
+  size_t clock_time(size_t i) {
+    std::optional<Clock> clock = clock_at(i);
+    if (!clock) return 0;
+    size_t j = clock->end;
+    if (word_at(j, "والنصف")) {
+      clock->minute = 30;
+      ++j;
+    } else if (word_at(j, "والربع")) {
+      clock->minute = 15;
+      ++j;
+    } else if (word_at(j, "الا") && word_in(j + 1, {"ربعا", "ربع", "الربع"})) {
+      clock->minute = 45;
+      clock->hour = (clock->hour + 23) % 24;
+      j += 2;
+    }
+    // The part of the day: a word of its own («صباحا»), or «من صباح اليوم», «مساء أمس».
+    std::string_view part;
+    if (word_in(j, {"صباحا", "فجرا"})) {
+      part = "MO";
+      ++j;
+    } else if (word_in(j, {"مساء", "مساءا"}) &&
+               !(j + 1 < text_.size() && match(j + 1, Category::kDateRelative) != nullptr) &&
+               !(j + 1 < text_.size() && match(j + 1, Category::kWeekday) != nullptr)) {
+      part = "EV";  // and «مساء أمس» is read below, as a day
+      ++j;
+    } else if (word_at(j, "ليلا")) {
+      part = "NI";
+      ++j;
+    } else if (word_in(j, {"ظهرا", "عصرا"})) {
+      part = "AF";
+      ++j;
+    } else if (word_at(j, "بعد") && word_in(j + 1, {"الظهر", "الزوال", "الظهيره"})) {
+      part = "AF";
+      j += 2;
+    }
+    std::string day = "XXXX-XX-XX";
+    const size_t before = dates_.size();
+    const size_t at = word_at(j, "من") ? j + 1 : j;
+    size_t end = part_of_day(at);
+    if (end == 0) end = relative_day(at);
+    if (end == 0) end = weekday_at(at);
+    if (end != 0 && dates_.size() == before + 1) {
+      const std::string said = dates_.back().value;
+      dates_.pop_back();
+      if (said.size() >= 10 && std::isdigit(static_cast<unsigned char>(said[0]))) {
+        day = said.substr(0, 10);
+        if (said.size() > 11 && part.empty()) {
+          const std::string_view letters = std::string_view(said).substr(11, 2);
+          part = letters == "MO" ? "MO" : letters == "AF" ? "AF" : letters == "NI" ? "NI" : "EV";
+        }
+        j = end;
+      }
+    } else if (end != 0) {
+      dates_.resize(before);
+    }
+    // «بتوقيت جرينتش», «بتوقيت مكة المكرمة», «بالتوقيت المحلي»: the zone, read past.
+    if (word_at(j, "بالتوقيت") && word_in(j + 1, {"المحلي", "الصيفي", "الشتوي"})) {
+      j += 2;
+    } else if (word_at(j, "بتوقيت")) {
+      j += 1;
+      if (j < text_.size() && text_.token(j).is_word()) ++j;
+      if (word_in(j, {"المكرمه", "المحلي", "الصيفي"})) ++j;
+    }
+    int hour = clock->hour;
+    if (hour > 24) return 0;
+    // In the afternoon, evening or night an hour before noon is after it: «الثامنة مساء» is 20,
+    // «الثانية بعد الظهر» 14; but «الثانية عشرة ظهرا» is noon, «الثانية ليلا» 2 in the morning.
+    const bool after_noon =
+        part == "EV" || (part == "AF" && hour < 11) || (part == "NI" && hour >= 5);
+    if (after_noon && hour < 12) hour += 12;
+    if ((part == "MO" || part == "NI") && hour == 12) hour = 0;  // «الثانية عشرة ليلا»
+    DateFact time;
+    time.type = "TIME";
+    time.basis = day.starts_with("X") ? "explicit" : "relative";
+    time.precision = DatePrecision::kTime;
+    time.value = fmt::format("{}T{:02}:{:02}", day, hour % 24, clock->minute);
+    dates_.push_back(std::move(time));
+    return j;
   }
 
   // «مساء أمس», «صباح اليوم», «ليلة الخميس»: a part of a day, TIMEX3's "2015-08-03TEV".

@@ -410,10 +410,22 @@ TEST(Dates, PartsOfDaySeasonsOfPlayAndLengthsWithoutANumber) {
   EXPECT_EQ(nights.surface, "الأحد والإثنين والخميس في الأسبوع المقبل");
   EXPECT_EQ(timex("يعود الخميس من الأسبوع الجاري.").value, "2015-08-06");
   EXPECT_EQ(timex("تقام الأحد في الأسبوع بعد المقبل.").value, "2015-08-16");
+  // Clock times, on the day the words after them name, else of no day.
+  EXPECT_EQ(timex("بدأ الاجتماع الساعة العاشرة صباحا.").value, "XXXX-XX-XXT10:00");
+  EXPECT_EQ(timex("بدأ الاجتماع الساعة العاشرة صباحا.").type, "TIME");
+  EXPECT_EQ(timex("وقع الانفجار الساعة الثامنة والنصف من مساء أمس.").value, "2015-08-03T20:30");
+  EXPECT_EQ(timex("وقع الانفجار الساعة الثامنة والنصف من مساء أمس.").surface,
+            "الساعة الثامنة والنصف من مساء أمس");
+  EXPECT_EQ(timex("تراجع الذهب بحلول الساعة 1902 بتوقيت جرينتش.").value, "XXXX-XX-XXT19:02");
+  EXPECT_EQ(timex("تبدأ المباراة الساعة 10:30 ليلا.").value, "XXXX-XX-XXT22:30");
+  EXPECT_EQ(timex("يصل الوفد الساعة الثانية بعد الزوال.").value, "XXXX-XX-XXT14:00");
+  EXPECT_EQ(timex("يعرض الفيلم الساعة الثانية عشرة ليلا.").value, "XXXX-XX-XXT00:00");
+  EXPECT_EQ(timex("وصل الساعة الرابعة إلا ربعا عصرا.").value, "XXXX-XX-XXT15:45");
   // A family name, an age, a harvest, and «من قبل» saying by whom.
   expect_no_timex({"ترشح حمدين صباحي للرئاسة.", "يعود القصر إلى العصر العباسي.",
                    "حصد المزارعون القمح هذا الموسم.", "اعتقل من قبل الشرطة.",
-                   "تمت المراجعة من قبل 29 دولة.", "أعلنت صحيفة الصباح الخبر."});
+                   "تمت المراجعة من قبل 29 دولة.", "أعلنت صحيفة الصباح الخبر.",
+                   "افتتح المعرض الساعة 2015 في الرياض.", "قال إن الساعة الأولى كانت صعبة."});
 }
 
 TEST(Dates, WordsOfTimeThatAreNotTimes) {

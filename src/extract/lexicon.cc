@@ -251,13 +251,15 @@ Lexicon::Lexicon(const Normalizer& normalizer) : normalizer_(normalizer) {
       add_forms(row[2], Category::kPartOfDay, static_cast<uint32_t>(parts_of_day.size()));
       parts_of_day.emplace_back(row[1]);
     } else if (row[0] == "ref" || row[0] == "season" || row[0] == "decade" ||
-               row[0] == "day-part" || row[0] == "day-part-noun" || row[0] == "playing-season") {
+               row[0] == "day-part" || row[0] == "day-part-noun" || row[0] == "playing-season" ||
+               row[0] == "clock-hour") {
       add_forms(row[2], Category::kDateNamed, static_cast<uint32_t>(named_dates.size()));
       named_dates.push_back({row[0] == "ref"             ? NamedDate::Kind::kReference
                              : row[0] == "season"        ? NamedDate::Kind::kSeason
                              : row[0] == "decade"        ? NamedDate::Kind::kDecade
                              : row[0] == "day-part"      ? NamedDate::Kind::kDayPart
                              : row[0] == "day-part-noun" ? NamedDate::Kind::kDayPartNoun
+                             : row[0] == "clock-hour"    ? NamedDate::Kind::kClockHour
                                                          : NamedDate::Kind::kPlayingSeason,
                              std::string(row[1])});
     } else {

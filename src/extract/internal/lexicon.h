@@ -95,10 +95,11 @@ struct NamedDate {
     kDecade,
     kDayPart,
     kDayPartNoun,
-    kPlayingSeason
+    kPlayingSeason,
+    kClockHour
   };
   Kind kind = Kind::kReference;
-  std::string value;  // PRESENT_REF; SU; 198X; EV (a day part); season (a playing season)
+  std::string value;  // PRESENT_REF; SU; 198X; EV (a day part); season; 1-12 (a clock's hour)
 };
 
 struct LexMatch {
