@@ -120,7 +120,10 @@ def predicted_sets(line):
         if d.get("type", "DATE") not in ("DATE", "TIME") or d["value"].endswith("_REF"):
             continue
         if d.get("type") == "TIME":
-            d = {**d, "value": d["value"].split("T")[0], "precision": "day"}
+            day = d["value"].split("T")[0]
+            if day.startswith("X"):  # «الساعة العاشرة صباحا» of no day the text says
+                continue
+            d = {**d, "value": day, "precision": "day"}
         if d.get("range") and d["precision"] not in ("day", "month", "year"):
             dates.add(f"{d['range'][0]}..{d['range'][1]}")
         elif d["value"]:

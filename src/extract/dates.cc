@@ -7,6 +7,7 @@
 #include <unicode/locid.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -765,6 +766,7 @@ class DateReader {
     size_t end = part_of_day(at);
     if (end == 0) end = relative_day(at);
     if (end == 0) end = weekday_at(at);
+    if (end == 0 && word_at(at, "يوم")) end = day_month(at + 1);  // «مساء يوم 8 أيلول»
     if (end != 0 && dates_.size() == before + 1) {
       const std::string said = dates_.back().value;
       dates_.pop_back();
@@ -1199,7 +1201,11 @@ class DateReader {
       const sys_days published = sys_days(*context_.published);
       const int published_weekday = static_cast<int>(weekday(published).iso_encoding());
       int offset = iso_weekday - published_weekday;  // in (-7, 7)
-      if (direction > 0) {
+      // «سيعقد الاجتماع يوم الخميس»: a bare weekday after a verb in the future is the next one,
+      // or today (a paper is often crawled a day after it is printed).
+      if (direction == 0 && !today && future_before(i)) {
+        if (offset < 0) offset += 7;
+      } else if (direction > 0) {
         if (offset <= 0) offset += 7;
       } else if (direction < 0 || !today) {
         if (direction < 0 ? offset >= 0 : offset > 0) offset -= 7;
@@ -1211,6 +1217,42 @@ class DateReader {
     }
     dates_.push_back(std::move(date));
     return j;
+  }
+
+  // Whether the clause before `i` says the future: «سوف», «لن», «من المقرر», or a verb with the
+  // future's «سـ» («سيعقد», «ستبدأ», «سنعلن») within five words, back to the last mark
+  // that ends a clause. Words that merely start with those letters are nouns («سيارة», «سياسة»,
+  // «سنة», «ستة», «سيطرة»), left out by their first letters.
+  bool future_before(size_t i) const {
+    constexpr size_t kWords = 5;
+    size_t words = 0;
+    for (size_t k = i; k > 0 && words < kWords; --k) {
+      const Token& token = text_.token(k - 1);
+      if (!token.is_word()) {
+        if (ends_clause(k - 1)) return false;
+        continue;
+      }
+      ++words;
+      if (found_.at_token[k - 1] >= 0) continue;  // a name: «حزب سيريزا»
+      std::string_view word = token.text;
+      if (word.starts_with("و") || word.starts_with("ف")) word.remove_prefix(2);  // «وسيعقد»
+      if (word == "سوف" || word == "لن" || word == "المقرر" || word == "المنتظر" ||
+          word == "يعتزم" || word == "تعتزم")
+        return true;
+      if (word.size() < 8) continue;  // four letters at least: «سيعقد», not «سنة»
+      const bool future_prefix =
+          word.starts_with("سي") || word.starts_with("ست") || word.starts_with("سن");
+      // Not «سيدعو» or «ستاتي» («ستأتي»): the nouns by as many letters as tell them apart.
+      constexpr std::array<std::string_view, 27> kNouns = {
+          "سيار", "سياس", "سياح", "سياق", "سيطره", "سيده", "سيدي", "سيدات", "سيره",
+          "سيول", "سينا", "سينم", "ستاد", "ستار",  "ستال", "ستوك", "ستودي", "ستيف",
+          "سته",  "ستين", "سنو",  "سنه",  "سنتي",  "سنات", "سنغ",  "سنتين", "سيري"};
+      if (future_prefix && std::none_of(kNouns.begin(), kNouns.end(), [&](std::string_view noun) {
+            return word.starts_with(noun);
+          }))
+        return true;
+    }
+    return false;
   }
 
   // «الأحد والإثنين في الأسبوع المقبل», «الخميس من الأسبوع الجاري», «الأحد والخميس في الأسبوع

@@ -421,6 +421,14 @@ TEST(Dates, PartsOfDaySeasonsOfPlayAndLengthsWithoutANumber) {
   EXPECT_EQ(timex("يصل الوفد الساعة الثانية بعد الزوال.").value, "XXXX-XX-XXT14:00");
   EXPECT_EQ(timex("يعرض الفيلم الساعة الثانية عشرة ليلا.").value, "XXXX-XX-XXT00:00");
   EXPECT_EQ(timex("وصل الساعة الرابعة إلا ربعا عصرا.").value, "XXXX-XX-XXT15:45");
+  // A bare weekday after a verb in the future is the next one, or today; after a noun that
+  // starts like one («سيارة», «حزب سيريزا»), the last one.
+  EXPECT_EQ(timex("سيعقد الاجتماع يوم الخميس.").value, "2015-08-06");
+  EXPECT_EQ(timex("وسوف يصل الوفد الثلاثاء.").value, "2015-08-04");
+  EXPECT_EQ(timex("من المقرر عقد جولة جديدة يوم الاثنين.").value, "2015-08-10");
+  EXPECT_EQ(timex("عقد الاجتماع يوم الخميس.").value, "2015-07-30");
+  EXPECT_EQ(timex("انفجرت سيارة مفخخة يوم الخميس.").value, "2015-07-30");
+  EXPECT_EQ(timex("اجتمعت اللجنة المركزية لحزب سيريزا مساء الخميس.").value, "2015-07-30TEV");
   // A family name, an age, a harvest, and «من قبل» saying by whom.
   expect_no_timex({"ترشح حمدين صباحي للرئاسة.", "يعود القصر إلى العصر العباسي.",
                    "حصد المزارعون القمح هذا الموسم.", "اعتقل من قبل الشرطة.",
