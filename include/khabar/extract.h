@@ -109,7 +109,7 @@ struct DateFact {
   // timeline and a count's date can use. Not a length, a repetition or «حاليا».
   bool on_calendar() const {
     return (type == "DATE" || type == "TIME") && !value.empty() && !value.ends_with("_REF") &&
-           !value.starts_with("weekday:");
+           !value.starts_with("weekday:") && !value.starts_with("X");  // XXXX-XX-XXT10:00
   }
 };
 

@@ -394,6 +394,8 @@ TEST(Dates, PartsOfDaySeasonsOfPlayAndLengthsWithoutANumber) {
   EXPECT_EQ(sessions.dates[0].type, "TIME");
   EXPECT_EQ(sessions.dates[0].value, "XXXX-XX-XXTMO");
   EXPECT_EQ(sessions.dates[1].value, "XXXX-XX-XXTEV");
+  // Of no day: not a point of the calendar, so neither a timeline's nor a story's signal.
+  EXPECT_FALSE(sessions.dates[0].on_calendar());
   EXPECT_EQ(timex("اكتفى المدرب بالفترة المسائية.").value, "XXXX-XX-XXTEV");
   EXPECT_EQ(timex("نجتمع مع الأصدقاء في المساء.").value, "XXXX-XX-XXTEV");
   EXPECT_EQ(timex("سجل ارتفاعا مقارنة بالربع الأول من العام الحالي.").value, "2015-Q1");
