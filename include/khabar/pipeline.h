@@ -46,7 +46,13 @@ struct PipelineOptions {
   DedupOptions dedup;
   // Place each new article in a story (khabar/cluster.h).
   bool cluster_stories = true;
+  // These two define which articles are linked and grouped, so a store keeps those of its first
+  // run too: a later run, server or worker follows them, and one that chose others
+  // (`dedup_chosen`, `cluster_chosen`: `ingest --story-threshold` and the like) is refused,
+  // since a story would otherwise hold articles joined by two rules.
   ClusterOptions cluster;
+  bool dedup_chosen = false;
+  bool cluster_chosen = false;
   // A run that has decided or replayed this many articles since the store's stories snapshot
   // saves a new one as it finishes (Store::save_snapshot), so that the next run starts from it
   // and replays at most about this many stored articles, whatever the store's size. A snapshot

@@ -61,8 +61,10 @@ struct ServeOptions {
   // The page's Arabic font; empty: the first installed of Debian's Noto Naskh Arabic
   // (fonts-noto-core, fonts-noto-ui-core), Amiri (fonts-hosny-amiri), KacstOne (fonts-kacst).
   std::string font_path{};
-  // How POSTed articles are placed in stories (khabar/cluster.h).
+  // How POSTed articles are placed in stories (khabar/cluster.h). Unless `stories_chosen`, the
+  // store's own, which its first run fixed (PipelineOptions::cluster_chosen).
   ClusterOptions stories{};
+  bool stories_chosen = false;
 };
 
 // localhost, ::1 or a 127.x.x.x address: names and addresses only this machine reaches.

@@ -1,12 +1,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "khabar/pipeline.h"
 #include "pipeline/duplicate_tracker.h"
 #include "pipeline/entity_tracker.h"
 #include "pipeline/story_tracker.h"
+#include "text/utf8.h"
 
 namespace khabar {
 namespace pipeline_internal {
@@ -462,6 +467,142 @@ Status follow_store_normalization(Store& store, PipelineOptions& options) {
   return {};
 }
 
+constexpr std::string_view kStoriesSetting = "stories.options";
+constexpr std::string_view kDuplicatesSetting = "duplicates.options";
+
+// The options as the store keeps them: every value, the model's weights too, so that a worker
+// or a server started without them rebuilds the same ones.
+std::string stories_value(const ClusterOptions& options) {
+  const JoinModel& model = options.model ? *options.model : JoinModel::built_in();
+  std::string out = fmt::format(
+      "threshold={} window_seconds={} min_terms={} compared_members={} compared_stories={} "
+      "model={}",
+      options.join_threshold, options.active_window_seconds, options.min_terms,
+      options.compared_members, options.compared_stories, model.intercept);
+  for (const double weight : model.weights)
+    out += fmt::format(",{}", weight);  // the shortest text that reads back the same
+  return out;
+}
+
+std::string duplicates_value(const DedupOptions& options) {
+  return fmt::format(
+      "shingle_words={} permutations={} jaccard={} bands={} containment={} "
+      "min_words={}",
+      options.shingle_words, options.permutations, options.jaccard_threshold, options.bands,
+      options.containment_threshold, options.min_words);
+}
+
+// `name=value` pairs separated by spaces, as the two above write them.
+std::optional<std::map<std::string, std::string, std::less<>>> setting_fields(
+    std::string_view value) {
+  std::map<std::string, std::string, std::less<>> fields;
+  for (const std::string_view field : text::split(value, ' ')) {
+    const size_t equals = field.find('=');
+    if (equals == std::string_view::npos) return std::nullopt;
+    fields.emplace(field.substr(0, equals), field.substr(equals + 1));
+  }
+  return fields;
+}
+
+template <typename Number>
+bool read_number(const std::map<std::string, std::string, std::less<>>& fields,
+                 std::string_view name, Number& out) {
+  const auto it = fields.find(name);
+  if (it == fields.end()) return false;
+  const char* end = it->second.data() + it->second.size();
+  return std::from_chars(it->second.data(), end, out).ptr == end;
+}
+
+std::optional<ClusterOptions> parse_stories_value(std::string_view value, ClusterOptions out) {
+  const auto fields = setting_fields(value);
+  if (!fields) return std::nullopt;
+  JoinModel model;
+  const auto weights = fields->find("model");
+  if (!read_number(*fields, "threshold", out.join_threshold) ||
+      !read_number(*fields, "window_seconds", out.active_window_seconds) ||
+      !read_number(*fields, "min_terms", out.min_terms) ||
+      !read_number(*fields, "compared_members", out.compared_members) ||
+      !read_number(*fields, "compared_stories", out.compared_stories) || weights == fields->end())
+    return std::nullopt;
+  const std::vector<std::string_view> numbers = text::split(weights->second, ',');
+  if (numbers.size() != kJoinFeatures + 1) return std::nullopt;
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    double& target = i == 0 ? model.intercept : model.weights[i - 1];
+    const char* end = numbers[i].data() + numbers[i].size();
+    if (std::from_chars(numbers[i].data(), end, target).ptr != end) return std::nullopt;
+  }
+  out.model = std::make_shared<const JoinModel>(model);
+  return out;
+}
+
+std::optional<DedupOptions> parse_duplicates_value(std::string_view value) {
+  const auto fields = setting_fields(value);
+  DedupOptions out;
+  if (!fields || !read_number(*fields, "shingle_words", out.shingle_words) ||
+      !read_number(*fields, "permutations", out.permutations) ||
+      !read_number(*fields, "jaccard", out.jaccard_threshold) ||
+      !read_number(*fields, "bands", out.bands) ||
+      !read_number(*fields, "containment", out.containment_threshold) ||
+      !read_number(*fields, "min_words", out.min_words))
+    return std::nullopt;
+  return out;
+}
+
+// One kept setting: the store's value when the run did not choose its own; a clear refusal when
+// it chose another.
+template <typename Options, typename Parse>
+Status follow_setting(Store& store, std::string_view name, std::string_view what,
+                      const std::string& proposed, bool chosen, Options& options, Parse parse) {
+  Result<std::string> kept = store.keep_setting(name, proposed);
+  if (!kept.ok()) return kept.error();
+  if (*kept == proposed) return {};
+  if (chosen) {
+    // Only what differs: «threshold 0.4 (the store's), 0.3 (this run's)».
+    std::string differs;
+    const auto before = setting_fields(*kept), now = setting_fields(proposed);
+    if (before && now) {
+      for (const auto& [field, value] : *now) {
+        const auto it = before->find(field);
+        const std::string_view was = it == before->end() ? "none" : std::string_view(it->second);
+        if (was == value) continue;
+        differs += fmt::format("{}{} {} (the store's), {} (this run's)",
+                               differs.empty() ? "" : "; ", field, was, value);
+      }
+    }
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{}: its {} were made with other options: {}. One store's {} "
+                                  "follow one rule: use a new store, or leave those options out "
+                                  "to follow the store's",
+                                  store.path(), what, differs.empty() ? *kept : differs, what));
+  }
+  std::optional<Options> followed = parse(*kept);
+  if (!followed) {
+    return make_error(ErrorCode::kStorage, fmt::format("{}: the setting {} is damaged: «{}»",
+                                                       store.path(), name, *kept));
+  }
+  options = std::move(*followed);
+  return {};
+}
+
+// The options a store's first run fixed, for every later run (see PipelineOptions).
+Status follow_store_settings(Store& store, PipelineOptions& options) {
+  if (Status s = follow_store_normalization(store, options); !s.ok()) return s;
+  if (options.find_duplicates) {
+    Status s = follow_setting(store, kDuplicatesSetting, "duplicate links",
+                              duplicates_value(options.dedup), options.dedup_chosen, options.dedup,
+                              parse_duplicates_value);
+    if (!s.ok()) return s;
+  }
+  if (options.cluster_stories) {
+    const ClusterOptions base = options.cluster;
+    Status s = follow_setting(
+        store, kStoriesSetting, "stories", stories_value(options.cluster), options.cluster_chosen,
+        options.cluster, [&](std::string_view kept) { return parse_stories_value(kept, base); });
+    if (!s.ok()) return s;
+  }
+  return {};
+}
+
 }  // namespace
 
 using pipeline_internal::IngestRun;
@@ -474,7 +615,7 @@ Result<IngestCounts> ingest_once(Store& store, const PipelineOptions& options,
                                  const std::function<void(IngestRun&)>& read) {
   if (Status s = check_options(options); !s.ok()) return s;
   PipelineOptions followed = options;
-  if (Status s = follow_store_normalization(store, followed); !s.ok()) return s;
+  if (Status s = follow_store_settings(store, followed); !s.ok()) return s;
   IngestRun run(store, followed);
   if (Status s = run.start(); !s.ok()) return s;
   run.begin_call(observer);
@@ -511,7 +652,7 @@ Result<IngestCounts> IngestSession::call(IngestObserver& observer,
   State& s = *state_;
   if (Status checked = check_options(s.options); !checked.ok()) return checked.error();
   if (!s.run) {
-    if (Status followed = follow_store_normalization(s.store, s.options); !followed.ok()) {
+    if (Status followed = follow_store_settings(s.store, s.options); !followed.ok()) {
       return followed.error();
     }
     s.run = std::make_unique<IngestRun>(s.store, s.options);

@@ -485,6 +485,40 @@ TEST_F(PipelineTest, AStoreKeepsTheNormalizationOfItsFirstRun) {
   EXPECT_NE(a->front().id, b->front().id);
 }
 
+TEST_F(PipelineTest, AStoreKeepsTheStoryAndDuplicateOptionsOfItsFirstRun) {
+  const std::string seeds = KHABAR_SEEDS_DIR;
+  PipelineOptions strict = without_entities();
+  strict.cluster.join_threshold = 0.99;
+  strict.cluster_chosen = true;
+  Recorder recorder;
+  ASSERT_EQ(ingest({seeds + "/000_c4f2777355f3312b.txt"}, recorder, strict).stored, 1u);
+  // A run that chose nothing follows the store: at 0.99 the second seed starts a story of its
+  // own (at the default 0.25 the two are one story).
+  ASSERT_EQ(ingest({seeds + "/004_f6197f5c1fb7e277.txt"}, recorder).stored, 1u);
+  Result<std::vector<StorySummary>> stories = store_->stories(10);
+  ASSERT_TRUE(stories.ok()) << stories.error().message;
+  EXPECT_EQ(stories->size(), 2u);
+  // Choosing other options is refused, naming what differs.
+  PipelineOptions other = without_entities();
+  other.cluster_chosen = true;
+  Result<IngestCounts> refused = ingest_paths({seeds}, *store_, other, recorder);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(refused.error().message,
+              HasSubstr("threshold 0.99 (the store's), 0.25 (this run's)"));
+  PipelineOptions copies = without_entities();
+  copies.dedup.jaccard_threshold = 0.9;
+  copies.dedup_chosen = true;
+  refused = ingest_paths({seeds}, *store_, copies, recorder);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message, HasSubstr("jaccard 0.8 (the store's), 0.9 (this run's)"));
+  // A session (the server's, a worker's) follows it too.
+  IngestSession session(*store_, without_entities());
+  Result<IngestCounts> posted =
+      session.ingest_buffer(jsonl_line(kFootball, "الأهرام", "2022-01-10"), "post.jsonl", recorder);
+  ASSERT_TRUE(posted.ok()) << posted.error().message;
+}
+
 // --- Sessions -------------------------------------------------------------------------------
 
 TEST_F(PipelineTest, ASessionKeepsWhatItLearnedAndSeesWhatOthersStored) {

@@ -389,6 +389,7 @@ struct ApiServer::Impl {
       pipeline.read.format = InputFormat::kJsonl;
       pipeline.extractor = &shared_extractor();
       pipeline.cluster = options.stories;
+      pipeline.cluster_chosen = options.stories_chosen;
       writer_session = std::make_unique<IngestSession>(*writer_store, pipeline);
     }
     return writer_session.get();

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <iostream>
 
 #include "commands.h"
@@ -30,6 +32,9 @@ struct IngestArgs {
   std::string story_model;
   bool no_entities = false;
   LiveArgs live;
+  // Whether a duplicates or stories option was given: else the store's are followed.
+  bool dedup_chosen = false;
+  bool cluster_chosen = false;
 };
 
 int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
@@ -47,6 +52,8 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& global) {
   options.normalize_chosen = args.keep_hamza;
   options.find_duplicates = !args.no_dedup;
   options.dedup = args.dedup;
+  options.dedup_chosen = args.dedup_chosen;
+  options.cluster_chosen = args.cluster_chosen;
   if (Status s = options.dedup.validate(); !s.ok()) return fail(s.error());
   options.cluster_stories = !args.no_stories;
   options.extract_entities = !args.no_entities;
@@ -188,7 +195,16 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                 "Do not extract people, places and organisations now (khabar entities --refresh "
                 "does it later)");
   add_live_options(*cmd, args->live);
-  cmd->callback([args, &global, &exit_code] { exit_code = run_ingest(*args, global); });
+  cmd->callback([args, cmd, &global, &exit_code] {
+    auto given = [&](std::initializer_list<const char*> names) {
+      return std::any_of(names.begin(), names.end(),
+                         [&](const char* name) { return cmd->count(name) > 0; });
+    };
+    args->dedup_chosen = given({"--shingle-words", "--minhash-permutations", "--lsh-bands",
+                                "--jaccard-threshold", "--containment-threshold"});
+    args->cluster_chosen = given({"--story-threshold", "--story-model", "--story-window-hours"});
+    exit_code = run_ingest(*args, global);
+  });
 }
 
 }  // namespace khabar::cli

@@ -21,6 +21,7 @@ struct ServeArgs {
   size_t max_body_mb = 16;
   std::string font;
   double story_threshold = ClusterOptions{}.join_threshold;
+  bool story_threshold_chosen = false;  // else the store's
 };
 
 std::atomic<ApiServer*> running_server{nullptr};
@@ -75,7 +76,8 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
                     .max_body_bytes = args.max_body_mb << 20,
                     .write_token = token,
                     .font_path = args.font,
-                    .stories = {.join_threshold = args.story_threshold}});
+                    .stories = {.join_threshold = args.story_threshold},
+                    .stories_chosen = args.story_threshold_chosen});
   Result<int> port = server.bind();
   if (!port.ok()) return fail(port.error());
   running_server = &server;
@@ -130,7 +132,10 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
                   "as khabar ingest's")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  cmd->callback([args, &global, &exit_code] { exit_code = run_serve(global, *args); });
+  cmd->callback([args, cmd, &global, &exit_code] {
+    args->story_threshold_chosen = cmd->count("--story-threshold") > 0;
+    exit_code = run_serve(global, *args);
+  });
 }
 
 }  // namespace khabar::cli
